@@ -1,0 +1,50 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test install install-dev messages lint typecheck test-deps serve bench clean
+
+run: install messages ## Run the platform on embedded defaults with demo data
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "  Espace collaboratif : http://$(HOST):$(PORT)/"
+	@echo "  Comptes de démonstration (mot de passe : espace-demo) :"
+	@echo "    anim@exemple.qc.ca     animation des six espaces"
+	@echo "    membre1@exemple.qc.ca  membre des six espaces"
+	@echo "    membre2@exemple.qc.ca  membre de cinq espaces (pas accompagnement)"
+	@echo ""
+	$(BIN)/daphne -b $(HOST) -p $(PORT) collab.asgi:application
+
+test: install-dev messages test-deps ## Install everything the tests need, then run them all
+	$(BIN)/ruff check .
+	$(BIN)/mypy .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+
+test-deps: ## Debian's Chromium for the browser tests (never a downloaded browser)
+	infra/install-test-deps.sh
+
+messages: ## Compile translations (French is the source language, so this only feeds English)
+	@if command -v msgfmt >/dev/null; then \
+		$(BIN)/python manage.py compilemessages --ignore=.venv -v 0; \
+	else echo "msgfmt absent (paquet gettext) : interface en français seulement."; fi
+
+bench: install-dev
+	$(BIN)/python -m bench.fanout
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,48 @@
+"""The API object: routers, OpenAPI metadata, and one JSON error shape with French messages."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from communities.api import router as communities_router
+from communities.errors import ServiceError
+
+api = NinjaAPI(
+    title="Espace collaboratif API",
+    version="1",
+    description="API des espaces des communautés de pratique d'Espace MUNI. "
+    "Authentification : POST /api/v1/auth/token puis « Authorization: Bearer <jeton> ».",
+    urls_namespace="api-v1",
+)
+api.add_router("/", communities_router)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str,
+           **extra: object) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, **extra},
+                               status=status)
+
+
+@api.exception_handler(ServiceError)
+def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return _error(request, exc.status, exc.code, str(exc.message))
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthenticated",
+                  _("Authentification requise : fournissez « Authorization: Bearer <jeton> »."))
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return _error(request, 422, "invalid_request",
+                  _("Requête invalide : vérifiez les champs envoyés."), errors=exc.errors)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "http_error", str(exc))

@@ -1,0 +1,190 @@
+"""JSON API v1: parse, call a service or selector, shape the answer. No logic of its own."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.security import HttpBearer
+
+from communities import selectors
+from communities.errors import ServiceError
+from communities.models import Space, User
+from communities.serializers import message_data, thread_data
+from communities.services import accounts, discussion
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = accounts.user_for_api_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+bearer = BearerToken()
+router = Router(auth=bearer)
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+# --- schemas ---------------------------------------------------------------------------------
+class Credentials(Schema):
+    email: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class TicketOut(Schema):
+    ticket: str
+    expires_in: int
+
+
+class SpaceOut(Schema):
+    slug: str
+    name: str
+    description: str
+    role: str | None
+    head: int
+
+
+class PersonOut(Schema):
+    id: int
+    display_name: str
+    organisation: str
+
+
+class MessageOut(Schema):
+    id: int
+    thread: int
+    author: PersonOut
+    created_at: datetime
+    body: str
+    html: str
+
+
+class ThreadOut(Schema):
+    id: int
+    space: str
+    title: str
+    author: PersonOut
+    created_at: datetime
+    last_activity_at: datetime
+    message_count: int
+
+
+class NewThread(Schema):
+    title: str
+    body: str
+    client_id: str | None = None
+
+
+class NewMessage(Schema):
+    body: str
+    client_id: str | None = None
+
+
+class ThreadPosted(Schema):
+    thread: ThreadOut
+    message: MessageOut
+    seq: int
+
+
+class MessagePosted(Schema):
+    message: MessageOut
+    seq: int
+
+
+class EventOut(Schema):
+    seq: int
+    kind: str
+    created_at: datetime
+    data: dict[str, Any]
+
+
+class EventPage(Schema):
+    space: str
+    head: int
+    floor: int
+    events: list[EventOut]
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+# --- endpoints -------------------------------------------------------------------------------
+@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut},
+             summary="Obtenir un jeton d'API / Get an API token")
+def create_token(request: HttpRequest, credentials: Credentials) -> dict[str, str]:
+    return {"token": accounts.issue_api_token(email=credentials.email,
+                                              password=credentials.password)}
+
+
+@router.post("/realtime/ticket", response={200: TicketOut, 401: ErrorOut},
+             summary="Billet de connexion websocket / Websocket ticket")
+def create_ticket(request: HttpRequest) -> dict[str, Any]:
+    ticket, lifetime = accounts.issue_realtime_ticket(user=_user(request))
+    return {"ticket": ticket, "expires_in": lifetime}
+
+
+@router.get("/spaces", response=list[SpaceOut], summary="Mes espaces / My spaces")
+def my_spaces(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {"slug": m.space.slug, "name": m.space.name, "description": m.space.description,
+         "role": m.role, "head": m.space.event_head}
+        for m in selectors.spaces_of(_user(request))
+    ]
+
+
+@router.post("/spaces/{slug}/threads", response={201: ThreadPosted, 200: ThreadPosted,
+                                                  403: ErrorOut, 404: ErrorOut},
+             summary="Ouvrir un fil / Start a thread")
+def start_thread(request: HttpRequest, slug: str, payload: NewThread) -> tuple[int, dict[str, Any]]:
+    space: Space = selectors.visible_space(user=_user(request), slug=slug)
+    posted = discussion.start_thread(actor=_user(request), space=space, title=payload.title,
+                                     body=payload.body, client_id=payload.client_id)
+    return (201 if posted.created else 200), {
+        "thread": thread_data(posted.thread), "message": message_data(posted.message),
+        "seq": posted.seq,
+    }
+
+
+@router.post("/threads/{thread_id}/messages", response={201: MessagePosted, 200: MessagePosted,
+                                                         403: ErrorOut, 404: ErrorOut},
+             summary="Publier un message / Post a message")
+def post_message(request: HttpRequest, thread_id: int,
+                 payload: NewMessage) -> tuple[int, dict[str, Any]]:
+    thread = selectors.visible_thread(user=_user(request), thread_id=thread_id)
+    posted = discussion.post_message(actor=_user(request), thread=thread, body=payload.body,
+                                     client_id=payload.client_id)
+    return (201 if posted.created else 200), {
+        "message": message_data(posted.message), "seq": posted.seq,
+    }
+
+
+@router.get("/spaces/{slug}/events", response={200: EventPage, 404: ErrorOut},
+            summary="Journal d'événements / Event log")
+def space_events(request: HttpRequest, slug: str, after: int = 0,
+                 limit: int = 100) -> dict[str, Any]:
+    if after < 0 or not 1 <= limit <= 1000:
+        raise ServiceError("invalid", _("« after » doit être positif et « limit » entre 1 et "
+                                        "1000."))
+    space = selectors.visible_space(user=_user(request), slug=slug)
+    events = selectors.events_after(space=space, after=after, limit=limit)
+    return {
+        "space": space.slug, "head": space.event_head, "floor": space.event_floor,
+        "events": [{"seq": e.seq, "kind": e.kind, "created_at": e.created_at,
+                    "data": e.payload} for e in events],
+    }

@@ -1,0 +1,95 @@
+"""The only place events are emitted.
+
+``emit`` appends an Event to a stream inside the caller's transaction, numbering it with the
+next gapless seq of that stream, and arranges for it to be published on the channel layer
+after commit (never before: a rolled-back change must never reach a client). Grep for
+``emit(`` to see every kind of event the product produces; ``EVENT_SCHEMAS`` lists them with
+the keys their payload must carry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from communities.models import Event, Space, User
+
+#: kind -> keys its payload must carry. A kind missing here cannot be emitted.
+EVENT_SCHEMAS: dict[str, frozenset[str]] = {
+    # space stream
+    "space.created": frozenset({"space"}),
+    "member.joined": frozenset({"member", "role", "via"}),
+    "member.left": frozenset({"member"}),
+    "member.removed": frozenset({"member", "by"}),
+    "member.role_changed": frozenset({"member", "role", "previous_role", "by"}),
+    "invitation.sent": frozenset({"invitation"}),
+    "thread.created": frozenset({"thread", "message"}),
+    "message.created": frozenset({"message", "thread"}),
+    # personal stream
+    "account.deactivated": frozenset({"by"}),
+    "membership.ended": frozenset({"space", "reason"}),
+}
+
+SPACE_STREAM_KINDS = frozenset(EVENT_SCHEMAS) - {"account.deactivated", "membership.ended"}
+
+
+def _next_seq(table: str, column: str, pk: int) -> int:
+    # One UPDATE ... RETURNING: the row lock it takes is held until commit, so concurrent
+    # writers to the same stream queue up and commit in seq order, and a rollback gives the
+    # number back. That is what makes the sequence gapless.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {column} = {column} + 1 WHERE id = %s RETURNING {column}",  # noqa: S608
+            [pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise LookupError(f"{table} #{pk} does not exist")
+    return int(row[0])
+
+
+def emit(
+    *,
+    kind: str,
+    actor: User | None,
+    data: dict[str, Any],
+    space: Space | None = None,
+    owner: User | None = None,
+) -> Event:
+    """Append an event to a space's stream or to one person's stream and publish it after
+    commit. Must run inside the transaction that makes the change it describes."""
+    if (space is None) == (owner is None):
+        raise ValueError("an event belongs to exactly one stream: a space or an owner")
+    required = EVENT_SCHEMAS.get(kind)
+    if required is None:
+        raise ValueError(f"unknown event kind {kind!r}")
+    missing = required - data.keys()
+    if missing:
+        raise ValueError(f"event {kind} is missing {sorted(missing)}")
+    if (space is not None) != (kind in SPACE_STREAM_KINDS):
+        raise ValueError(f"event {kind} does not belong on this stream")
+    if not connection.in_atomic_block:
+        raise RuntimeError("emit() must run inside the transaction that makes the change")
+
+    if space is not None:
+        seq = _next_seq(Space._meta.db_table, "event_head", space.pk)
+        space.event_head = seq
+    else:
+        assert owner is not None
+        seq = _next_seq(User._meta.db_table, "stream_head", owner.pk)
+        owner.stream_head = seq
+    event = Event.objects.create(
+        space=space, owner=owner, seq=seq, kind=kind, actor=actor, payload=data,
+        created_at=timezone.now(),
+    )
+    stream_label = space.slug if space is not None else "@me"
+    transaction.on_commit(lambda: _publish(event, stream_label))
+    return event
+
+
+def _publish(event: Event, stream_label: str) -> None:
+    from realtime.publish import publish_event  # late: realtime depends on communities
+
+    publish_event(event, stream_label=stream_label)

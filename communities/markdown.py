@@ -1,0 +1,41 @@
+"""Markdown to safe HTML. The parser never passes raw HTML through, and bleach then keeps only
+an allowlist, so a parser bug alone cannot inject markup."""
+
+from __future__ import annotations
+
+import bleach
+from functools import partial
+
+from bleach.linkifier import LinkifyFilter
+from markdown_it import MarkdownIt
+
+_parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True}).disable(
+    "image"
+)
+
+ALLOWED_TAGS = frozenset({
+    "p", "br", "em", "strong", "ul", "ol", "li", "a", "blockquote", "code", "pre", "hr",
+    "h1", "h2", "h3", "h4", "h5", "h6",
+})
+ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"], "ol": ["start"]}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+SAFE_REL = "nofollow noopener noreferrer"
+
+
+def _harden_links(attrs: dict, new: bool = False) -> dict | None:
+    attrs[(None, "rel")] = SAFE_REL
+    return attrs
+
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    filters=[partial(LinkifyFilter, callbacks=[_harden_links], skip_tags={"pre", "code"})],
+)
+
+
+def render_markdown(source: str) -> str:
+    """Render the documented Markdown subset and return HTML safe to insert in a page."""
+    return _cleaner.clean(_parser.render(source)).strip()

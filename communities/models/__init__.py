@@ -1,0 +1,19 @@
+from communities.models.discussion import Message, Thread
+from communities.models.events import Event
+from communities.models.people import ApiToken, Language, RealtimeTicket, User
+from communities.models.spaces import MANAGING_ROLES, Invitation, Membership, Role, Space
+
+__all__ = [
+    "MANAGING_ROLES",
+    "ApiToken",
+    "Event",
+    "Invitation",
+    "Language",
+    "Membership",
+    "Message",
+    "RealtimeTicket",
+    "Role",
+    "Space",
+    "Thread",
+    "User",
+]

@@ -1,0 +1,94 @@
+"""People: the account with its profile, and the credentials API clients use."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communities.regions import QUEBEC_REGIONS
+
+
+class Language(models.TextChoices):
+    FRENCH = "fr-ca", _("Français")
+    ENGLISH = "en", _("English")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """An account and its profile. Email is the sign-in name; platform staff (``is_staff``)
+    stand above every space."""
+
+    email = models.EmailField(_("courriel"), unique=True)
+    display_name = models.CharField(_("nom affiché"), max_length=120)
+    organisation = models.CharField(_("organisation ou municipalité"), max_length=200, blank=True)
+    title = models.CharField(_("fonction"), max_length=200, blank=True)
+    region = models.CharField(_("région administrative"), max_length=2, choices=QUEBEC_REGIONS,
+                              blank=True)
+    language = models.CharField(_("langue préférée"), max_length=5, choices=Language.choices,
+                                default=Language.FRENCH)
+    is_active = models.BooleanField(_("actif"), default=True)
+    is_staff = models.BooleanField(_("personnel de la plateforme"), default=False)
+    date_joined = models.DateTimeField(_("inscription"), default=timezone.now)
+    # Head of this person's own event stream (mentions, personal notices); see Event.
+    stream_head = models.BigIntegerField(default=0, editable=False)
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        verbose_name = _("personne")
+        verbose_name_plural = _("personnes")
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only a SHA-256 of the secret is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"token #{self.pk} ({self.user_id})"
+
+
+class RealtimeTicket(models.Model):
+    """A single-use, 60-second credential for a websocket opened by an API client."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"ticket #{self.pk}"

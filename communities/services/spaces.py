@@ -1,0 +1,255 @@
+"""Spaces and membership: create, invite, accept, leave, remove, change role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from communities.errors import Conflict, Forbidden, NotFound, ServiceError
+from communities.events import emit
+from communities.models import MANAGING_ROLES, Invitation, Membership, Role, Space, User
+from communities.secrets import hash_secret, new_secret
+from communities.selectors import membership_of
+from communities.serializers import person, space_data
+
+
+def _require_manager(*, actor: User, space: Space) -> Membership | None:
+    membership = membership_of(user=actor, space=space)
+    if actor.is_active and actor.is_staff:
+        return membership
+    if membership is None or membership.role not in MANAGING_ROLES:
+        raise Forbidden("forbidden", _("Seules les personnes qui animent ou administrent cet "
+                                       "espace peuvent faire cela."))
+    return membership
+
+
+def _may_grant(*, actor: User, actor_membership: Membership | None, role: str) -> bool:
+    # Facilitators run the community; only a space admin (or staff) hands out admin rights.
+    if actor.is_staff:
+        return True
+    return actor_membership is not None and (
+        actor_membership.role == Role.ADMIN or role != Role.ADMIN
+    )
+
+
+def _check_role(role: str) -> str:
+    if role not in Role.values:
+        raise ServiceError("invalid_role", _("Rôle inconnu : %(role)s.") % {"role": role})
+    return role
+
+
+def _managers_left_after(*, space: Space, without: Membership) -> int:
+    return (
+        Membership.objects.filter(space=space, role__in=MANAGING_ROLES)
+        .exclude(pk=without.pk)
+        .count()
+    )
+
+
+def create_space(*, actor: User, slug: str, name: str, description: str = "",
+                 is_private: bool = True) -> Space:
+    if not actor.is_staff:
+        raise Forbidden("forbidden", _("Seul le personnel de la plateforme crée des espaces."))
+    slug = slugify(slug)
+    name = name.strip()
+    if not slug or not name:
+        raise ServiceError("invalid", _("Un espace a besoin d'un identifiant et d'un nom."))
+    with transaction.atomic():
+        if Space.objects.filter(slug=slug).exists():
+            raise Conflict("slug_taken", _("L'identifiant « %(slug)s » est déjà pris.")
+                           % {"slug": slug})
+        space = Space.objects.create(slug=slug, name=name, description=description.strip(),
+                                     is_private=is_private)
+        emit(kind="space.created", actor=actor, space=space, data={"space": space_data(space)})
+    return space
+
+
+def add_member(*, actor: User | None, space: Space, user: User, role: str = Role.MEMBER,
+               via: str = "admin") -> Membership:
+    """Put someone in a space (used by invitation acceptance and by staff tooling)."""
+    _check_role(role)
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            space=space, user=user, defaults={"role": role}
+        )
+        if created:
+            emit(kind="member.joined", actor=actor or user, space=space,
+                 data={"member": person(user), "role": role, "via": via})
+    return membership
+
+
+@dataclass(frozen=True)
+class SentInvitation:
+    invitation: Invitation
+    token: str
+
+
+def invite_member(*, actor: User, space: Space, email: str, role: str = Role.MEMBER) -> SentInvitation:
+    """Invite someone by email. The link carries a single-use token valid 14 days."""
+    actor_membership = _require_manager(actor=actor, space=space)
+    _check_role(role)
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ServiceError("invalid_email", _("Adresse courriel invalide : « %(email)s ».")
+                           % {"email": email}) from None
+    if not _may_grant(actor=actor, actor_membership=actor_membership, role=role):
+        raise Forbidden("forbidden", _("Seule l'administration de l'espace peut inviter une "
+                                       "personne comme administratrice."))
+    if Membership.objects.filter(space=space, user__email=email).exists():
+        raise Conflict("already_member", _("Cette personne fait déjà partie de l'espace."))
+    raw, digest = new_secret()
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            space=space, email=email, role=role, token_hash=digest, invited_by=actor,
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
+        )
+        # The email address stays with facilitators: the space stream is read by all members.
+        emit(kind="invitation.sent", actor=actor, space=space,
+             data={"invitation": {"id": invitation.pk, "role": role, "by": person(actor)}})
+        transaction.on_commit(lambda: _send_invitation_email(invitation, raw))
+    return SentInvitation(invitation=invitation, token=raw)
+
+
+def _send_invitation_email(invitation: Invitation, raw_token: str) -> None:
+    url = settings.SITE_URL.rstrip("/") + reverse("accept-invitation", args=[raw_token])
+    context = {"invitation": invitation, "space": invitation.space, "url": url,
+               "inviter": invitation.invited_by, "days": settings.INVITATION_DAYS}
+    with translation.override("fr-ca"):
+        subject = _("Invitation à rejoindre %(space)s") % {"space": invitation.space.name}
+        body = render_to_string("communities/email/invitation.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+
+
+def invitation_for_token(raw_token: str) -> Invitation:
+    invitation = (
+        Invitation.objects.select_related("space", "invited_by")
+        .filter(token_hash=hash_secret(raw_token or ""))
+        .first()
+    )
+    if invitation is None:
+        raise NotFound("invitation_unknown", _("Ce lien d'invitation n'est pas valide."))
+    if invitation.accepted_at is not None:
+        raise ServiceError("invitation_used", _("Cette invitation a déjà été utilisée."),
+                           status=410)
+    if invitation.expires_at <= timezone.now():
+        raise ServiceError("invitation_expired", _("Cette invitation a expiré. Demandez une "
+                                                   "nouvelle invitation à l'animation."),
+                           status=410)
+    return invitation
+
+
+def accept_invitation(*, raw_token: str, user: User | None = None, display_name: str = "",
+                      password: str = "") -> Membership:
+    """Accept an invitation: add the signed-in person to the space, or create the account for
+    the invited address first. The token works once."""
+    with transaction.atomic():
+        invitation = invitation_for_token(raw_token)
+        # Lock the row so two clicks on the same link cannot both succeed.
+        invitation = Invitation.objects.select_for_update().select_related("space").get(
+            pk=invitation.pk
+        )
+        if invitation.accepted_at is not None:
+            raise ServiceError("invitation_used", _("Cette invitation a déjà été utilisée."),
+                               status=410)
+        if user is None:
+            user = _create_invited_account(invitation, display_name, password)
+        membership = add_member(actor=user, space=invitation.space, user=user,
+                                role=invitation.role, via="invitation")
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+def _create_invited_account(invitation: Invitation, display_name: str, password: str) -> User:
+    if User.objects.filter(email=invitation.email).exists():
+        raise Conflict("account_exists", _("Un compte existe déjà pour %(email)s : connectez-vous "
+                                           "pour accepter l'invitation.")
+                       % {"email": invitation.email})
+    display_name = display_name.strip()
+    if not display_name:
+        raise ServiceError("invalid", _("Indiquez le nom à afficher aux autres membres."))
+    candidate = User(email=invitation.email, display_name=display_name)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as error:
+        raise ServiceError("weak_password", " ".join(error.messages)) from None
+    return User.objects.create_user(invitation.email, password, display_name=display_name)
+
+
+def leave_space(*, actor: User, space: Space) -> None:
+    with transaction.atomic():
+        membership = membership_of(user=actor, space=space)
+        if membership is None:
+            raise NotFound("not_member", _("Vous ne faites pas partie de cet espace."))
+        if membership.role in MANAGING_ROLES and not _managers_left_after(
+            space=space, without=membership
+        ):
+            raise Conflict("last_manager", _("Vous êtes la dernière personne à animer cet "
+                                             "espace : confiez ce rôle à quelqu'un avant de "
+                                             "partir."))
+        membership.delete()
+        emit(kind="member.left", actor=actor, space=space, data={"member": person(actor)})
+        emit(kind="membership.ended", actor=actor, owner=actor,
+             data={"space": space.slug, "reason": "left"})
+
+
+def remove_member(*, actor: User, space: Space, member: User) -> None:
+    with transaction.atomic():
+        actor_membership = _require_manager(actor=actor, space=space)
+        membership = membership_of(user=member, space=space)
+        if membership is None:
+            raise NotFound("not_member", _("Cette personne ne fait pas partie de l'espace."))
+        if member.pk == actor.pk:
+            raise ServiceError("use_leave", _("Pour vous retirer vous-même, quittez l'espace."))
+        if not _may_grant(actor=actor, actor_membership=actor_membership, role=membership.role):
+            raise Forbidden("forbidden", _("Seule l'administration de l'espace peut retirer "
+                                           "une personne administratrice."))
+        membership.delete()
+        emit(kind="member.removed", actor=actor, space=space,
+             data={"member": person(member), "by": person(actor)})
+        emit(kind="membership.ended", actor=actor, owner=member,
+             data={"space": space.slug, "reason": "removed"})
+
+
+def change_role(*, actor: User, space: Space, member: User, role: str) -> Membership:
+    _check_role(role)
+    with transaction.atomic():
+        actor_membership = _require_manager(actor=actor, space=space)
+        membership = Membership.objects.select_for_update().filter(space=space, user=member).first()
+        if membership is None:
+            raise NotFound("not_member", _("Cette personne ne fait pas partie de l'espace."))
+        previous = membership.role
+        if previous == role:
+            return membership
+        if not (
+            _may_grant(actor=actor, actor_membership=actor_membership, role=role)
+            and _may_grant(actor=actor, actor_membership=actor_membership, role=previous)
+        ):
+            raise Forbidden("forbidden", _("Seule l'administration de l'espace peut donner ou "
+                                           "retirer le rôle d'administration."))
+        if previous in MANAGING_ROLES and role not in MANAGING_ROLES and not (
+            _managers_left_after(space=space, without=membership)
+        ):
+            raise Conflict("last_manager", _("L'espace doit garder au moins une personne qui "
+                                             "l'anime."))
+        membership.role = role
+        membership.save(update_fields=["role"])
+        emit(kind="member.role_changed", actor=actor, space=space,
+             data={"member": person(member), "role": role, "previous_role": previous,
+                   "by": person(actor)})
+    return membership

@@ -1,0 +1,123 @@
+"""The websocket endpoint. Thin on purpose: authenticate, parse frames, check access, and
+hand the connection to the process's hub. Protocol: docs/realtime-protocol.md."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from realtime import store
+from realtime.frames import PERSONAL_STREAM, dumps, error_frame
+from realtime.hub import Hub, get_hub
+from realtime.link import Link
+
+CLOSE_UNAUTHENTICATED = 4001
+
+
+class RealtimeConsumer(AsyncWebsocketConsumer):
+    # The hub holds the one channel-layer subscription of this process; connections get none.
+    channel_layer_alias = "__hub_only__"
+
+    hub: Hub
+    link: Link | None = None
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated or not user.is_active:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.language = user.language
+        await self.accept()
+        self.hub = await get_hub()
+        session = self.scope.get("session")
+        self.link = Link(
+            user_id=user.pk,
+            send_text=self._send_text,
+            close=self._close,
+            max_pending=settings.REALTIME_MAX_PENDING_FRAMES,
+            session_key=session.session_key if self.scope.get("auth") == "session" and session
+            else None,
+        )
+        self.hub.attach(self.link)
+
+    async def _send_text(self, text: str) -> None:
+        await self.send(text_data=text)
+
+    async def _close(self, code: int) -> None:
+        await self.close(code=code)
+
+    async def disconnect(self, code: int) -> None:
+        if self.link is not None:
+            await self.hub.detach(self.link)
+            self.link = None
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.link is None:
+            return
+        with translation.override(self.language):
+            raw = text_data if text_data is not None else bytes_data or b""
+            size = len(raw.encode() if isinstance(raw, str) else raw)
+            if size > settings.REALTIME_MAX_FRAME_BYTES:
+                return await self._error("too_large", _("Trame trop grande (64 Kio au plus)."))
+            try:
+                frame = json.loads(raw)
+            except (ValueError, UnicodeDecodeError):
+                return await self._error("bad_json", _("Trame illisible : JSON attendu."))
+            if not isinstance(frame, dict):
+                return await self._error("bad_frame", _("Trame invalide : objet JSON attendu."))
+            handler = self.handlers.get(frame.get("type"))  # type: ignore[arg-type]
+            if handler is None:
+                return await self._error("unknown_type", _("Type de trame inconnu."))
+            await handler(self, frame)
+
+    async def _error(self, code: str, message: str, **extra: Any) -> None:
+        assert self.link is not None
+        await self.link.send(error_frame(code, message, **extra))
+
+    async def _stream_for(self, frame: dict[str, Any]) -> tuple[store.StreamKey, str] | None:
+        label = frame.get("space")
+        if not isinstance(label, str) or not label or len(label) > 100:
+            await self._error("bad_frame", _("Indiquez l'espace (« space »)."))
+            return None
+        assert self.link is not None
+        if label == PERSONAL_STREAM:
+            return ("user", self.link.user_id), label
+        access = await store.space_access(self.link.user_id, label)
+        if access.error == "not_found":
+            await self._error("not_found", _("Cet espace n'existe pas."), space=label)
+            return None
+        if access.error == "forbidden":
+            await self._error("forbidden", _("Vous ne faites pas partie de cet espace."),
+                              space=label)
+            return None
+        assert access.key is not None
+        return access.key, label
+
+    async def on_subscribe(self, frame: dict[str, Any]) -> None:
+        after = frame.get("after")
+        if after is not None and (not isinstance(after, int) or isinstance(after, bool)
+                                  or after < 0):
+            return await self._error("bad_frame", _("« after » doit être un entier positif."))
+        target = await self._stream_for(frame)
+        if target is None or self.link is None:
+            return
+        await self.hub.subscribe(self.link, target[0], target[1], after)
+
+    async def on_unsubscribe(self, frame: dict[str, Any]) -> None:
+        target = await self._stream_for(frame)
+        if target is not None and self.link is not None:
+            await self.hub.unsubscribe(self.link, target[0])
+            await self.link.send(dumps({"type": "unsubscribed", "space": target[1]}))
+
+    async def on_ping(self, frame: dict[str, Any]) -> None:
+        assert self.link is not None
+        await self.link.send(dumps({"type": "pong"}))
+
+    handlers = {"subscribe": on_subscribe, "unsubscribe": on_unsubscribe, "ping": on_ping}
+
+

@@ -1,0 +1,335 @@
+"""The per-process hub: one channel-layer subscription per stream, one encode per event, one
+write per local connection.
+
+Each server process runs a single hub. It joins the channel-layer group of every stream that
+has local subscribers, receives each published event once, and offers the already-encoded
+frame to each local link. The database stays the source of truth: the hub tracks the last
+seq it delivered per stream, fills any gap from the log, and an audit tick re-reads stream
+heads so events whose notification was lost (Redis down, process restart) still arrive.
+The same tick re-checks membership, account status and sessions, which is how removed,
+deactivated or signed-out people lose their live streams within two seconds.
+
+Subscription without gap or duplicate: a subscriber is registered *before* the log is read,
+so live frames dispatched meanwhile are buffered; after the replay up to the head read from
+the database, only buffered frames with a higher seq are sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import weakref
+from dataclasses import dataclass, field
+from typing import Any
+
+from channels.layers import BaseChannelLayer, get_channel_layer
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from realtime import store
+from realtime.frames import dumps, error_frame, group_for
+from realtime.link import Link
+from realtime.store import StreamKey
+
+logger = logging.getLogger(__name__)
+
+REPLAY_PAGE = 500
+
+
+@dataclass(eq=False)
+class Stream:
+    key: StreamKey
+    label: str
+    delivered: int
+    live: set[Link] = field(default_factory=set)
+    #: Links replaying from the log, with the live frames (seq, frame) that arrived meanwhile.
+    pending: dict[Link, list[tuple[int, str]]] = field(default_factory=dict)
+    joined_group: bool = False
+    catch_up: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @property
+    def empty(self) -> bool:
+        return not self.live and not self.pending
+
+
+class Hub:
+    def __init__(self, layer: BaseChannelLayer | None, *, audit_seconds: float) -> None:
+        self.layer = layer
+        self.audit_seconds = audit_seconds
+        self.streams: dict[StreamKey, Stream] = {}
+        self.links: set[Link] = set()
+        self.channel_name: str | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._started = asyncio.Lock()
+        self._stream_locks: dict[StreamKey, asyncio.Lock] = {}
+
+    # --- lifecycle ---------------------------------------------------------------------------
+    async def start(self) -> None:
+        async with self._started:
+            if self._tasks:
+                return
+            loop = asyncio.get_running_loop()
+            if self.layer is not None:
+                self.channel_name = await self.layer.new_channel(prefix="hub.")
+                self._tasks.append(loop.create_task(self._receive_loop()))
+            self._tasks.append(loop.create_task(self._audit_loop()))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        for link in list(self.links):
+            await link.stop()
+        self.links.clear()
+        self.streams.clear()
+
+    # --- links -------------------------------------------------------------------------------
+    def attach(self, link: Link) -> None:
+        link.start()
+        self.links.add(link)
+
+    async def detach(self, link: Link) -> None:
+        self.links.discard(link)
+        for key in list(link.streams):
+            await self._leave(link, key)
+        await link.stop()
+
+    async def subscribe(self, link: Link, key: StreamKey, label: str, after: int | None) -> None:
+        """Send ``subscribed``, every event after ``after`` from the log, then live events."""
+        if key in link.streams:
+            await self._leave(link, key)
+        stream = await self._stream(key, label)
+        stream.pending[link] = []
+        link.streams[key] = label
+        try:
+            bounds = await store.bounds(key)
+            start = bounds.head if after is None else after
+            if start < bounds.floor or start > bounds.head:
+                reason = "pruned" if start < bounds.floor else "ahead"
+                await self._leave(link, key)
+                await link.send(dumps({"type": "resync", "space": label, "reason": reason,
+                                       "head": bounds.head}))
+                return
+            await link.send(dumps({"type": "subscribed", "space": label, "head": bounds.head}))
+            cursor = start
+            while cursor < bounds.head and not link.closed:
+                page = await store.events_between(key, label, cursor, bounds.head, REPLAY_PAGE)
+                if not page:
+                    break
+                for event in page:
+                    await link.send(event.frame)
+                    cursor = event.seq
+            buffered = stream.pending.pop(link, None)
+            if buffered is None:  # dropped meanwhile (revoked or overflowed)
+                return
+            for seq, frame in buffered:
+                if seq > cursor:
+                    link.offer(frame)
+                    cursor = seq
+            stream.live.add(link)
+        except BaseException:
+            await self._leave(link, key)
+            raise
+
+    async def unsubscribe(self, link: Link, key: StreamKey) -> None:
+        await self._leave(link, key)
+
+    # --- streams -----------------------------------------------------------------------------
+    async def _stream(self, key: StreamKey, label: str) -> Stream:
+        lock = self._stream_locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            stream = self.streams.get(key)
+            if stream is not None:
+                return stream
+            # Join the group first, then read the head: an event published in between is
+            # either below the head (delivered by the replay) or above it (received live).
+            joined = await self._join_group(key)
+            head = (await store.bounds(key)).head
+            stream = Stream(key=key, label=label, delivered=head, joined_group=joined)
+            self.streams[key] = stream
+            return stream
+
+    async def _join_group(self, key: StreamKey) -> bool:
+        if self.layer is None or self.channel_name is None:
+            return False
+        try:
+            await self.layer.group_add(group_for(key), self.channel_name)
+            return True
+        except Exception:
+            logger.warning("channel layer unavailable; %s will be served by polling", key,
+                           exc_info=True)
+            return False
+
+    async def _leave(self, link: Link, key: StreamKey) -> None:
+        link.streams.pop(key, None)
+        stream = self.streams.get(key)
+        if stream is None:
+            return
+        stream.live.discard(link)
+        stream.pending.pop(link, None)
+        if stream.empty:
+            del self.streams[key]
+            if stream.joined_group and self.layer is not None and self.channel_name:
+                with contextlib.suppress(Exception):
+                    await self.layer.group_discard(group_for(key), self.channel_name)
+
+    # --- delivery ----------------------------------------------------------------------------
+    def _dispatch(self, stream: Stream, seq: int, frame: str, revokes: int | None) -> None:
+        stream.delivered = seq
+        for buffer in stream.pending.values():
+            buffer.append((seq, frame))
+        too_slow = [link for link in stream.live if not link.offer(frame)]
+        for link in too_slow:
+            self._resync_slow(link)
+        if revokes is not None:
+            for link in [lk for lk in (*stream.live, *stream.pending) if lk.user_id == revokes]:
+                self._revoke_stream(link, stream.key)
+
+    def _resync_slow(self, link: Link) -> None:
+        """A peer that cannot keep up loses its queue and is told to resume from its last seq
+        on every stream: the log has everything it missed, so nothing is skipped."""
+        labels = list(link.streams.items())
+        link.discard_pending()
+        for key, label in labels:
+            stream = self.streams.get(key)
+            if stream is not None:
+                stream.live.discard(link)
+                stream.pending.pop(link, None)
+            link.streams.pop(key, None)
+            link.offer(dumps({"type": "resync", "space": label, "reason": "too_slow"}))
+        for key, _label in labels:
+            stream = self.streams.get(key)
+            if stream is not None and stream.empty:
+                asyncio.get_running_loop().create_task(self._forget_if_empty(key))
+
+    async def _forget_if_empty(self, key: StreamKey) -> None:
+        stream = self.streams.get(key)
+        if stream is not None and stream.empty:
+            del self.streams[key]
+            if stream.joined_group and self.layer is not None and self.channel_name:
+                with contextlib.suppress(Exception):
+                    await self.layer.group_discard(group_for(key), self.channel_name)
+
+    def _revoke_stream(self, link: Link, key: StreamKey) -> None:
+        label = link.streams.get(key, "")
+        stream = self.streams.get(key)
+        if stream is not None:
+            stream.live.discard(link)
+            stream.pending.pop(link, None)
+        link.streams.pop(key, None)
+        link.offer(error_frame("forbidden", _("Vous ne faites plus partie de cet espace."),
+                               space=label))
+        if stream is not None and stream.empty:
+            asyncio.get_running_loop().create_task(self._forget_if_empty(key))
+
+    async def _on_published(self, message: dict[str, Any]) -> None:
+        key: StreamKey = (message["stream"][0], int(message["stream"][1]))
+        stream = self.streams.get(key)
+        if stream is None:
+            return
+        seq = int(message["seq"])
+        if seq <= stream.delivered:
+            return  # already delivered, from the log or an earlier notification
+        if seq == stream.delivered + 1 and not stream.catch_up.locked():
+            self._dispatch(stream, seq, message["frame"], message.get("revokes"))
+            return
+        await self._catch_up(stream)
+
+    async def _catch_up(self, stream: Stream, upto: int | None = None) -> None:
+        """Deliver from the log everything after what this hub last delivered."""
+        async with stream.catch_up:
+            while True:
+                page = await store.events_between(stream.key, stream.label, stream.delivered,
+                                                  upto, REPLAY_PAGE)
+                for event in page:
+                    if event.seq == stream.delivered + 1:
+                        self._dispatch(stream, event.seq, event.frame, event.revokes)
+                if len(page) < REPLAY_PAGE or self.streams.get(stream.key) is not stream:
+                    return
+
+    async def _receive_loop(self) -> None:
+        assert self.layer is not None and self.channel_name is not None
+        while True:
+            try:
+                message = await self.layer.receive(self.channel_name)
+                if message.get("type") == "hub.event":
+                    await self._on_published(message)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("hub receive failed; retrying", exc_info=True)
+                await asyncio.sleep(0.5)
+
+    # --- audit -------------------------------------------------------------------------------
+    async def _audit_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.audit_seconds)
+            try:
+                await self.audit()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("hub audit failed; retrying next tick", exc_info=True)
+
+    async def audit(self) -> None:
+        """Catch up streams whose head moved without a notification, rejoin groups the layer
+        lost, and end the streams of people who no longer have access."""
+        if not self.links:
+            return
+        snapshot = await store.audit_snapshot(
+            list(self.streams), {link.user_id for link in self.links},
+            {link.session_key for link in self.links if link.session_key},
+        )
+        for key, stream in list(self.streams.items()):
+            if not stream.joined_group:
+                stream.joined_group = await self._join_group(key)
+            if snapshot.heads.get(key, 0) > stream.delivered:
+                await self._catch_up(stream)
+        for link in list(self.links):
+            signed_out = link.session_key is not None and (
+                link.session_key not in snapshot.live_sessions
+            )
+            if link.user_id not in snapshot.active_users or signed_out:
+                await self._end_link(link)
+                continue
+            for key in [k for k in link.streams if k[0] == "space"]:
+                if (link.user_id, key[1]) not in snapshot.memberships and (
+                    link.user_id not in snapshot.staff
+                ):
+                    self._revoke_stream(link, key)
+
+    async def _end_link(self, link: Link) -> None:
+        link.offer(error_frame("unauthenticated", _("Votre session a pris fin : "
+                                                    "reconnectez-vous.")))
+        self.links.discard(link)
+        for key in list(link.streams):
+            await self._leave(link, key)
+        # Give the writer a moment to flush the explanation before closing.
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(link._drained.wait(), timeout=0.5)
+        await link.close(4001)
+
+
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
+
+
+async def get_hub() -> Hub:
+    """The hub of this process (of this event loop, which is the same thing in a server)."""
+    loop = asyncio.get_running_loop()
+    hub = _hubs.get(loop)
+    if hub is None:
+        hub = Hub(get_channel_layer(), audit_seconds=settings.REALTIME_AUDIT_SECONDS)
+        _hubs[loop] = hub
+    await hub.start()
+    return hub
+
+
+async def stop_hub() -> None:
+    loop = asyncio.get_running_loop()
+    hub = _hubs.pop(loop, None)
+    if hub is not None:
+        await hub.stop()

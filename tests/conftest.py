@@ -1,0 +1,107 @@
+"""Shared fixtures: the people of a community of practice, and the services the tests need.
+
+PostgreSQL and Redis come from DATABASE_URL and REDIS_URL. On a laptop without them the tests
+that need them are skipped with the reason; with CI=true a missing service fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+
+from communities.models import Membership, Role, Space, User
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port),
+                                      timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def _services() -> dict[str, str | None]:
+    """Marker name -> None when available, else why not."""
+    problems: dict[str, str | None] = {"postgres": None, "redis": None}
+    db_url = os.environ.get("DATABASE_URL", "")
+    if not db_url.startswith("postgres"):
+        problems["postgres"] = "PostgreSQL absent : définissez DATABASE_URL=postgres://..."
+    elif not _reachable(db_url, 5432):
+        problems["postgres"] = f"PostgreSQL injoignable à {urlsplit(db_url).netloc}"
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not redis_url:
+        problems["redis"] = "Redis absent : définissez REDIS_URL=redis://..."
+    elif not _reachable(redis_url, 6379):
+        problems["redis"] = f"Redis injoignable à {urlsplit(redis_url).netloc}"
+    return problems
+
+
+SERVICE_PROBLEMS = _services()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    missing = {name: why for name, why in SERVICE_PROBLEMS.items() if why}
+    if IN_CI and missing:
+        raise pytest.UsageError("CI=true but services are missing: " + "; ".join(missing.values()))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for name, why in SERVICE_PROBLEMS.items():
+            if why and item.get_closest_marker(name):
+                item.add_marker(pytest.mark.skip(reason=why))
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@dataclass
+class People:
+    """One community of practice and the people around it."""
+
+    space: Space
+    facilitator: User
+    member: User
+    other_member: User
+    outsider: User
+    staff: User
+
+
+def make_user(email: str, name: str, **extra: object) -> User:
+    return User.objects.create_user(email, "mot-de-passe-solide-42", display_name=name, **extra)
+
+
+@pytest.fixture
+def people(db: None) -> People:
+    space = Space.objects.create(
+        slug="rma", name="Réseau Municipalités accessibles",
+        description="Communauté de pratique sur l'accessibilité universelle.",
+    )
+    facilitator = make_user("florence@exemple.qc.ca", "Florence Animatrice",
+                            organisation="Espace MUNI")
+    member = make_user("marc@exemple.qc.ca", "Marc Membre", organisation="Ville de Laval")
+    other = make_user("noemie@exemple.qc.ca", "Noémie Membre", organisation="Ville de Gatineau")
+    outsider = make_user("olivier@exemple.qc.ca", "Olivier Externe")
+    staff = make_user("sam@exemple.qc.ca", "Sam Personnel", is_staff=True)
+    Membership.objects.create(space=space, user=facilitator, role=Role.FACILITATOR)
+    Membership.objects.create(space=space, user=member, role=Role.MEMBER)
+    Membership.objects.create(space=space, user=other, role=Role.MEMBER)
+    return People(space=space, facilitator=facilitator, member=member, other_member=other,
+                  outsider=outsider, staff=staff)
+
+
+@pytest.fixture
+def uses_postgres() -> None:
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip(SERVICE_PROBLEMS["postgres"] or "needs PostgreSQL")
