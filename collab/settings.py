@@ -180,7 +180,9 @@ if S3_BUCKET:
     }
 
 # --- Email ----------------------------------------------------------------------------------
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Espace collaboratif <ne-pas-repondre@localhost>")
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Espace collaboratif <ne-pas-repondre@localhost>"
+)
 SMTP_HOST = env.str("SMTP_HOST", default="")
 if SMTP_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

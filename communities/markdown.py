@@ -3,9 +3,10 @@ an allowlist, so a parser bug alone cannot inject markup."""
 
 from __future__ import annotations
 
-import bleach
+from collections.abc import MutableMapping
 from functools import partial
 
+import bleach
 from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
 
@@ -22,7 +23,8 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 SAFE_REL = "nofollow noopener noreferrer"
 
 
-def _harden_links(attrs: dict, new: bool = False) -> dict | None:
+def _harden_links(attrs: MutableMapping[tuple[str | None, str], str],
+                  new: bool = False) -> MutableMapping[tuple[str | None, str], str]:
     attrs[(None, "rel")] = SAFE_REL
     return attrs
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from communities.errors import Forbidden, NotFound
 from communities.models import Event, Membership, Space, Thread, User
-from django.utils.translation import gettext as _
 
 
 def membership_of(*, user: User, space: Space) -> Membership | None:

@@ -30,7 +30,8 @@ def test_database_url() -> str:
     if db["ENGINE"] == "django.db.backends.postgresql":
         user = db.get("USER") or "postgres"
         auth = f"{user}:{db['PASSWORD']}" if db.get("PASSWORD") else user
-        return f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+        host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
+        return f"postgres://{auth}@{host}/{db['NAME']}"
     name = str(db["NAME"])
     if name == ":memory:" or "mode=memory" in name:
         raise RuntimeError("a child process cannot share an in-memory SQLite database")

@@ -34,7 +34,7 @@ class Message(models.Model):
     html = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     # Chosen by the client so a retried post returns the original instead of a duplicate.
-    client_id = models.CharField(max_length=64, null=True, blank=True)
+    client_id = models.CharField(max_length=64, blank=True, default="")
     # Seq of the event that announced this message, so a retried post can answer with it.
     created_seq = models.BigIntegerField(null=True, editable=False)
 
@@ -44,7 +44,7 @@ class Message(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["author", "client_id"],
-                condition=Q(client_id__isnull=False),
+                condition=~Q(client_id=""),
                 name="one_message_per_client_id",
             )
         ]

@@ -63,7 +63,8 @@ def deactivate_user(*, actor: User, user: User) -> None:
     """Platform staff close an account: it can no longer sign in, its sessions and tokens are
     revoked, and its live streams end (hubs close them on their next audit)."""
     if not actor.is_staff:
-        raise Forbidden("forbidden", _("Seul le personnel de la plateforme peut désactiver un compte."))
+        raise Forbidden("forbidden",
+                        _("Seul le personnel de la plateforme peut désactiver un compte."))
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_active=False)
         user.is_active = False

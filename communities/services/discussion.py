@@ -41,9 +41,9 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _clean_client_id(client_id: str | None) -> str | None:
-    if client_id is None or client_id == "":
-        return None
+def _clean_client_id(client_id: str | None) -> str:
+    if not client_id:
+        return ""
     if len(client_id) > MAX_CLIENT_ID_CHARS:
         raise ServiceError("invalid_client_id",
                            _("client_id ne doit pas dépasser %(max)s caractères.")
@@ -51,8 +51,8 @@ def _clean_client_id(client_id: str | None) -> str | None:
     return client_id
 
 
-def _already_posted(*, actor: User, client_id: str | None) -> Posted | None:
-    if client_id is None:
+def _already_posted(*, actor: User, client_id: str) -> Posted | None:
+    if not client_id:
         return None
     original = (
         Message.objects.select_related("thread__space", "thread__author", "author")

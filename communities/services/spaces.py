@@ -96,7 +96,8 @@ class SentInvitation:
     token: str
 
 
-def invite_member(*, actor: User, space: Space, email: str, role: str = Role.MEMBER) -> SentInvitation:
+def invite_member(*, actor: User, space: Space, email: str,
+                  role: str = Role.MEMBER) -> SentInvitation:
     """Invite someone by email. The link carries a single-use token valid 14 days."""
     actor_membership = _require_manager(actor=actor, space=space)
     _check_role(role)
