@@ -9,6 +9,7 @@ A malformed value stops the process with a message naming the variable.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -99,9 +100,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     # A file, not memory, so end-to-end tests can share the test database with a server
-    # process they start.
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(DATA_DIR / "test.sqlite3")
+    # process they start; one per test run so parallel runs do not trample each other.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
+        DATA_DIR / f"test-{os.getpid()}.sqlite3"
+    )
 else:
+    # One test database per run, so two suites on one PostgreSQL do not drop each other's.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = (
+        f"test_{DATABASES['default']['NAME']}_{os.getpid()}"
+    )
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.db import connections
+from django.utils import timezone
 
 from collab.routing import websocket_application
 from communities.services.discussion import post_message, start_thread
@@ -21,6 +24,9 @@ ORIGIN = (b"origin", b"http://127.0.0.1:8000")
 async def _fresh_hub():
     yield
     await stop_hub()
+    # The hub read through the shared database thread; close its connection so the test
+    # database can be dropped.
+    await sync_to_async(connections.close_all)()
 
 
 async def ticket_for(user) -> str:
@@ -65,3 +71,254 @@ async def test_replay_then_live_without_gap(people):
         4, "message.created", "quatre")
     assert await ws.receive_nothing(timeout=0.3)
     await ws.disconnect()
+
+
+async def session_headers(user, origin: bytes = b"http://127.0.0.1:8000") -> list:
+    from django.test import Client
+
+    def login() -> str:
+        client = Client()
+        client.force_login(user)
+        return client.cookies["sessionid"].value
+
+    key = await sync_to_async(login)()
+    return [(b"cookie", f"sessionid={key}".encode()), (b"origin", origin)]
+
+
+async def test_without_after_only_new_events_arrive(people):
+    await post(people, "avant")
+    ws = await connect(people.member)
+    await ws.send_json_to({"type": "subscribe", "space": "rma"})
+    assert (await frame(ws))["head"] == 1
+    await post(people, "après")
+    assert (await frame(ws))["seq"] == 2
+    await ws.disconnect()
+
+
+async def test_resume_after_disconnect_gets_exactly_what_was_missed(people):
+    thread = (await post(people, "un")).thread
+    ws = await connect(people.other_member)
+    await ws.send_json_to({"type": "subscribe", "space": "rma", "after": 0})
+    await frame(ws)
+    last_seen = (await frame(ws))["seq"]
+    await ws.disconnect()
+    for text in ["deux", "trois"]:
+        await post(people, text, thread)
+    ws = await connect(people.other_member)
+    await ws.send_json_to({"type": "subscribe", "space": "rma", "after": last_seen})
+    assert (await frame(ws))["head"] == 3
+    assert [(await frame(ws))["seq"] for _ in range(2)] == [2, 3]
+    assert await ws.receive_nothing(timeout=0.2)
+    await ws.disconnect()
+
+
+async def test_events_published_during_replay_are_neither_lost_nor_doubled(people):
+    thread = (await post(people, "0")).thread
+    for i in range(1, 60):
+        await post(people, str(i), thread)
+    ws = await connect(people.other_member)
+    await ws.send_json_to({"type": "subscribe", "space": "rma", "after": 0})
+    writer = asyncio.ensure_future(
+        asyncio.gather(*[post(people, f"live {i}", thread) for i in range(20)])
+    )
+    head = (await frame(ws))["head"]
+    seqs = [(await frame(ws))["seq"] for _ in range(80)]
+    await writer
+    assert head >= 60
+    assert seqs == list(range(1, 81))
+    assert await ws.receive_nothing(timeout=0.3)
+    await ws.disconnect()
+
+
+async def test_a_lost_notification_is_filled_from_the_log(people, monkeypatch):
+    from realtime import publish
+
+    thread = (await post(people, "un")).thread
+    ws = await connect(people.member)
+    await ws.send_json_to({"type": "subscribe", "space": "rma"})
+    await frame(ws)
+    real = publish.publish_event
+    monkeypatch.setattr(publish, "publish_event", lambda event, stream_label: None)
+    await post(people, "perdu", thread)
+    monkeypatch.setattr(publish, "publish_event", real)
+    await post(people, "suivant", thread)
+    frames = [await frame(ws), await frame(ws)]
+    assert [(f["seq"], f["data"]["message"]["body"]) for f in frames] == [
+        (2, "perdu"), (3, "suivant")]
+    await ws.disconnect()
+
+
+async def test_with_no_notification_at_all_the_audit_delivers(people, monkeypatch, settings):
+    from realtime import publish
+
+    settings.REALTIME_AUDIT_SECONDS = 0.2
+    thread = (await post(people, "un")).thread
+    ws = await connect(people.member)
+    await ws.send_json_to({"type": "subscribe", "space": "rma"})
+    await frame(ws)
+    monkeypatch.setattr(publish, "publish_event", lambda event, stream_label: None)
+    await post(people, "sans Redis", thread)
+    assert (await frame(ws, wait=2))["data"]["message"]["body"] == "sans Redis"
+    await ws.disconnect()
+
+
+async def test_a_pruned_position_gets_resync(people):
+    from communities.models import Space
+
+    await post(people, "un")
+    await sync_to_async(Space.objects.filter(pk=people.space.pk).update)(event_floor=1)
+    ws = await connect(people.member)
+    await ws.send_json_to({"type": "subscribe", "space": "rma", "after": 0})
+    assert await frame(ws) == {"type": "resync", "space": "rma", "reason": "pruned", "head": 1}
+    await ws.disconnect()
+
+
+async def test_outsiders_are_forbidden_and_unknown_spaces_not_found(people):
+    ws = await connect(people.outsider)
+    await ws.send_json_to({"type": "subscribe", "space": "rma", "after": 0})
+    refused = await frame(ws)
+    assert (refused["type"], refused["code"]) == ("error", "forbidden")
+    assert "ne faites pas partie" in refused["message"]
+    await ws.send_json_to({"type": "subscribe", "space": "nulle-part"})
+    assert (await frame(ws))["code"] == "not_found"
+    await ws.disconnect()
+
+
+@pytest.mark.parametrize(("sent", "code"), [
+    ("{pas du json", "bad_json"),
+    ('["subscribe"]', "bad_frame"),
+    ('{"type": "danse"}', "unknown_type"),
+    ('{"type": "subscribe", "space": "rma", "after": -3}', "bad_frame"),
+    ('{"type": "subscribe", "space": "rma", "after": "12"}', "bad_frame"),
+    ('{"type": "subscribe"}', "bad_frame"),
+    ('{"type": "ping", "x": "' + "a" * 70_000 + '"}', "too_large"),
+])
+async def test_bad_frames_get_an_error_and_the_connection_stays_usable(people, sent, code):
+    ws = await connect(people.member)
+    await ws.send_to(text_data=sent)
+    error = await frame(ws)
+    assert (error["type"], error["code"]) == ("error", code)
+    assert error["message"]
+    await ws.send_json_to({"type": "ping"})
+    assert await frame(ws) == {"type": "pong"}
+    await ws.disconnect()
+
+
+async def test_the_personal_stream_carries_my_own_notices(people):
+    from communities.services.spaces import remove_member
+
+    ws = await connect(people.member)
+    await ws.send_json_to({"type": "subscribe", "space": "@me", "after": 0})
+    assert (await frame(ws))["type"] == "subscribed"
+    await sync_to_async(remove_member)(actor=people.facilitator, space=people.space,
+                                       member=people.member)
+    notice = await frame(ws)
+    assert (notice["space"], notice["kind"], notice["data"]) == (
+        "@me", "membership.ended", {"space": "rma", "reason": "removed"})
+    await ws.disconnect()
+
+
+# --- revocation -----------------------------------------------------------------------------
+async def test_a_removed_member_sees_the_removal_then_loses_the_stream(people):
+    from communities.services.spaces import remove_member
+
+    ws = await connect(people.member)
+    await ws.send_json_to({"type": "subscribe", "space": "rma"})
+    await frame(ws)
+    started = asyncio.get_running_loop().time()
+    await sync_to_async(remove_member)(actor=people.facilitator, space=people.space,
+                                       member=people.member)
+    removal = await frame(ws)
+    ended = await frame(ws)
+    assert removal["kind"] == "member.removed"
+    assert (ended["type"], ended["code"], ended["space"]) == ("error", "forbidden", "rma")
+    assert asyncio.get_running_loop().time() - started < 2
+    await post(people.__class__(**{**people.__dict__, "member": people.other_member}), "après")
+    assert await ws.receive_nothing(timeout=0.5)
+    await ws.disconnect()
+
+
+async def test_membership_lost_without_notification_ends_the_stream_within_2s(people, settings):
+    from communities.models import Membership
+
+    ws = await connect(people.member)
+    await ws.send_json_to({"type": "subscribe", "space": "rma"})
+    await frame(ws)
+    started = asyncio.get_running_loop().time()
+    # As if the removal's notification was lost: only the database knows.
+    await sync_to_async(Membership.objects.filter(user=people.member).delete)()
+    ended = await frame(ws, wait=2)
+    assert (ended["code"], ended["space"]) == ("forbidden", "rma")
+    assert asyncio.get_running_loop().time() - started < 2
+    await ws.disconnect()
+
+
+async def test_signing_out_closes_the_browser_connection_within_2s(people):
+    from django.contrib.sessions.models import Session
+
+    ws = WebsocketCommunicator(websocket_application, "/ws/",
+                               headers=await session_headers(people.member))
+    assert (await ws.connect())[0]
+    await ws.send_json_to({"type": "subscribe", "space": "rma"})
+    await frame(ws)
+    started = asyncio.get_running_loop().time()
+    await sync_to_async(Session.objects.all().delete)()
+    assert (await frame(ws, wait=2))["code"] == "unauthenticated"
+    closed = await ws.receive_output(timeout=2)
+    assert closed == {"type": "websocket.close", "code": 4001}
+    assert asyncio.get_running_loop().time() - started < 2
+
+
+async def test_deactivating_an_account_closes_its_connections_within_2s(people):
+    from communities.services.accounts import deactivate_user
+
+    ws = await connect(people.member)
+    await ws.send_json_to({"type": "subscribe", "space": "rma"})
+    await frame(ws)
+    started = asyncio.get_running_loop().time()
+    await sync_to_async(deactivate_user)(actor=people.staff, user=people.member)
+    assert (await frame(ws, wait=2))["code"] == "unauthenticated"
+    assert (await ws.receive_output(timeout=2))["type"] == "websocket.close"
+    assert asyncio.get_running_loop().time() - started < 2
+
+
+# --- who may connect ------------------------------------------------------------------------
+async def test_a_browser_session_needs_our_origin(people):
+    for origin in [b"https://evil.example", b"null"]:
+        ws = WebsocketCommunicator(websocket_application, "/ws/",
+                                   headers=await session_headers(people.member, origin))
+        assert not (await ws.connect())[0]
+    headers = [h for h in await session_headers(people.member) if h[0] != b"origin"]
+    ws = WebsocketCommunicator(websocket_application, "/ws/", headers=headers)
+    assert not (await ws.connect())[0]
+    ws = WebsocketCommunicator(websocket_application, "/ws/",
+                               headers=await session_headers(people.member))
+    assert (await ws.connect())[0]
+    await ws.disconnect()
+
+
+async def test_anonymous_browsers_are_refused(people):
+    ws = WebsocketCommunicator(websocket_application, "/ws/", headers=[ORIGIN])
+    connected, _code = await ws.connect()
+    assert not connected
+
+
+async def test_a_ticket_works_once_and_never_with_a_foreign_origin(people):
+    ticket = await ticket_for(people.member)
+    foreign = WebsocketCommunicator(websocket_application, f"/ws/?ticket={ticket}",
+                                    headers=[(b"origin", b"https://evil.example")])
+    assert not (await foreign.connect())[0]
+    first = WebsocketCommunicator(websocket_application, f"/ws/?ticket={ticket}")
+    assert (await first.connect())[0]
+    again = WebsocketCommunicator(websocket_application, f"/ws/?ticket={ticket}")
+    assert not (await again.connect())[0]
+    await first.disconnect()
+
+
+async def test_an_expired_ticket_is_refused(people):
+    from communities.models import RealtimeTicket
+
+    ticket = await ticket_for(people.member)
+    await sync_to_async(RealtimeTicket.objects.update)(expires_at=timezone.now())
+    ws = WebsocketCommunicator(websocket_application, f"/ws/?ticket={ticket}")
+    assert not (await ws.connect())[0]
