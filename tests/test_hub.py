@@ -1,0 +1,73 @@
+"""The hub's promises that the websocket tests cannot reach: a peer that stops reading."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.db import connections
+
+from communities.services.discussion import post_message, start_thread
+from realtime.hub import Hub
+from realtime.link import Link
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class StalledPeer:
+    """A websocket peer whose socket stops draining while ``gate`` is closed."""
+
+    def __init__(self) -> None:
+        self.gate = asyncio.Event()
+        self.gate.set()
+        self.received: list[dict] = []
+        self.closed_with: int | None = None
+
+    async def send_text(self, text: str) -> None:
+        await self.gate.wait()
+        self.received.append(json.loads(text))
+
+    async def close(self, code: int) -> None:
+        self.closed_with = code
+
+
+async def test_a_peer_that_cannot_keep_up_is_told_to_resync_and_loses_nothing(people):
+    hub = Hub(get_channel_layer(), audit_seconds=0.1)
+    await hub.start()
+    peer = StalledPeer()
+    link = Link(user_id=people.member.pk, send_text=peer.send_text, close=peer.close,
+                max_pending=3)
+    hub.attach(link)
+    try:
+        thread = (await sync_to_async(start_thread)(actor=people.other_member,
+                                                    space=people.space, title="T",
+                                                    body="0")).thread
+        await hub.subscribe(link, ("space", people.space.pk), "rma", after=None)
+        peer.gate.clear()
+        for i in range(10):
+            await sync_to_async(post_message)(actor=people.other_member, thread=thread,
+                                              body=str(i))
+        for _ in range(50):
+            if not link.streams:
+                break
+            await asyncio.sleep(0.05)
+        assert link.streams == {}, "the slow peer should have been unsubscribed"
+        peer.gate.set()
+        await asyncio.sleep(0.1)
+        resync = [f for f in peer.received if f["type"] == "resync"]
+        assert resync == [{"type": "resync", "space": "rma", "reason": "too_slow"}]
+        subscribed_head = peer.received[0]["head"]
+        last_seen = max((f["seq"] for f in peer.received if f["type"] == "event"),
+                        default=subscribed_head)
+
+        # Resuming from the last seq it saw gives the peer everything it missed, once.
+        await hub.subscribe(link, ("space", people.space.pk), "rma", after=last_seen)
+        await asyncio.sleep(0.1)
+        seqs = [f["seq"] for f in peer.received if f["type"] == "event"]
+        assert seqs == list(range(subscribed_head + 1, 12))
+    finally:
+        await hub.stop()
+        await sync_to_async(connections.close_all)()
