@@ -45,4 +45,8 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # Ninja raises HttpError(400) with English text for a body that is not JSON.
+    if exc.status_code == 400:
+        return _error(request, 400, "invalid_request",
+                      _("Requête invalide : le corps doit être du JSON lisible."))
     return _error(request, exc.status_code, "http_error", str(exc))

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
 from communities import selectors
@@ -68,7 +68,8 @@ class MessageOut(Schema):
     id: int
     thread: int
     author: PersonOut
-    created_at: datetime
+    # A string, as in event payloads, so both ways of receiving a message give equal objects.
+    created_at: str
     body: str
     html: str
 
@@ -78,8 +79,8 @@ class ThreadOut(Schema):
     space: str
     title: str
     author: PersonOut
-    created_at: datetime
-    last_activity_at: datetime
+    created_at: str
+    last_activity_at: str
     message_count: int
 
 
@@ -151,27 +152,28 @@ def my_spaces(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post("/spaces/{slug}/threads", response={201: ThreadPosted, 200: ThreadPosted,
                                                   403: ErrorOut, 404: ErrorOut},
              summary="Ouvrir un fil / Start a thread")
-def start_thread(request: HttpRequest, slug: str, payload: NewThread) -> tuple[int, dict[str, Any]]:
+def start_thread(request: HttpRequest, slug: str,
+                 payload: NewThread) -> Status[dict[str, Any]]:
     space: Space = selectors.visible_space(user=_user(request), slug=slug)
     posted = discussion.start_thread(actor=_user(request), space=space, title=payload.title,
                                      body=payload.body, client_id=payload.client_id)
-    return (201 if posted.created else 200), {
+    return Status(201 if posted.created else 200, {
         "thread": thread_data(posted.thread), "message": message_data(posted.message),
         "seq": posted.seq,
-    }
+    })
 
 
 @router.post("/threads/{thread_id}/messages", response={201: MessagePosted, 200: MessagePosted,
                                                          403: ErrorOut, 404: ErrorOut},
              summary="Publier un message / Post a message")
 def post_message(request: HttpRequest, thread_id: int,
-                 payload: NewMessage) -> tuple[int, dict[str, Any]]:
+                 payload: NewMessage) -> Status[dict[str, Any]]:
     thread = selectors.visible_thread(user=_user(request), thread_id=thread_id)
     posted = discussion.post_message(actor=_user(request), thread=thread, body=payload.body,
                                      client_id=payload.client_id)
-    return (201 if posted.created else 200), {
+    return Status(201 if posted.created else 200, {
         "message": message_data(posted.message), "seq": posted.seq,
-    }
+    })
 
 
 @router.get("/spaces/{slug}/events", response={200: EventPage, 404: ErrorOut},

@@ -43,3 +43,54 @@ def verify_action(action: Callable[[], Any], *, kinds: list[str]) -> tuple[Any, 
         stored = Event.objects.get(pk=event.pk)
         assert stored.payload == event.payload
     return result, events
+
+
+# --- a client's view of a space, rebuilt from events -----------------------------------------
+def fetch_state(space_slug: str) -> dict[str, Any]:
+    """What a client would load from scratch: members with roles, threads with messages."""
+    from communities.models import Membership, Thread
+    from communities.serializers import message_data
+
+    members = {m.user_id: m.role for m in Membership.objects.filter(space__slug=space_slug)}
+    threads = {
+        t.pk: {"title": t.title, "message_count": t.message_count,
+               "messages": [message_data(m) for m in t.messages.select_related("author")]}
+        for t in Thread.objects.filter(space__slug=space_slug)
+    }
+    return {"members": members, "threads": threads}
+
+
+def apply_event(state: dict[str, Any], kind: str, data: dict[str, Any]) -> None:
+    """How a client updates its view for each event kind of a space stream."""
+    if kind == "thread.created":
+        state["threads"][data["thread"]["id"]] = {
+            "title": data["thread"]["title"], "message_count": data["thread"]["message_count"],
+            "messages": [data["message"]],
+        }
+    elif kind == "message.created":
+        thread = state["threads"][data["thread"]["id"]]
+        thread["messages"].append(data["message"])
+        thread["message_count"] = data["thread"]["message_count"]
+    elif kind == "member.joined":
+        state["members"][data["member"]["id"]] = data["role"]
+    elif kind in {"member.left", "member.removed"}:
+        state["members"].pop(data["member"]["id"], None)
+    elif kind == "member.role_changed":
+        state["members"][data["member"]["id"]] = data["role"]
+    elif kind in {"invitation.sent", "space.created"}:
+        pass  # nothing a member's view of the space keeps
+    else:
+        raise AssertionError(f"the client does not know how to apply {kind}")
+
+
+def verify_space_action(space_slug: str, action: Callable[[], Any], *,
+                        kinds: list[str]) -> tuple[Any, list[Event]]:
+    """``verify_action`` plus: the state a client held before, updated with the events, equals
+    a fresh fetch afterwards."""
+    before = fetch_state(space_slug)
+    result, events = verify_action(action, kinds=kinds)
+    for event in events:
+        if event.space_id is not None:
+            apply_event(before, event.kind, event.payload)
+    assert before == fetch_state(space_slug)
+    return result, events

@@ -1,0 +1,112 @@
+"""``manage.py load_demo``: load communities/demo.py through the services.
+
+`make run` calls it on every start, so it must be idempotent: spaces (by slug), people (by
+email), memberships and threads (by space and title) that already exist are left as they are.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from communities import demo
+from communities.errors import ServiceError
+from communities.models import Membership, Role, Space, Thread, User
+from communities.services.discussion import post_message, start_thread
+from communities.services.spaces import add_member, create_space
+
+
+class Command(BaseCommand):
+    help = ("Charge les données de démonstration (DEBUG seulement). / "
+            "Loads the demo data (DEBUG only).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        # The demo password is public (the Makefile prints it): these accounts must never
+        # reach a production database.
+        if not settings.DEBUG:
+            raise CommandError(
+                "Refusé : DEBUG est désactivé. Les données de démonstration, au mot de passe "
+                "public, ne se chargent qu'en développement. / Refused: DEBUG is off. The demo "
+                "data, with its public password, is only loaded in development."
+            )
+        try:
+            # One transaction: a failure halfway leaves nothing behind, so the next run
+            # starts clean instead of skipping half-loaded threads by title.
+            with transaction.atomic():
+                created, kept = _load()
+        except ServiceError as error:
+            raise CommandError(f"{error.code}: {error}") from error
+        if created:
+            self.stdout.write(self.style.SUCCESS(f"Démonstration créée : {_summary(created)}."))
+        else:
+            self.stdout.write(self.style.SUCCESS("Démonstration déjà chargée : rien de nouveau."))
+        if kept:
+            self.stdout.write(f"Déjà présents, laissés tels quels : {_summary(kept)}.")
+
+
+def _load() -> tuple[Counter[str], Counter[str]]:
+    created: Counter[str] = Counter()
+    kept: Counter[str] = Counter()
+
+    people: dict[str, User] = {}
+    for seed in demo.PEOPLE:
+        user = User.objects.filter(email=seed.email).first()
+        if user is None:
+            # No account-creation service yet: an operator creating accounts is what this is.
+            user = User.objects.create_user(
+                seed.email, demo.DEMO_PASSWORD, display_name=seed.display_name,
+                organisation=seed.organisation, title=seed.title, region=seed.region,
+                language=seed.language, is_staff=seed.is_staff,
+            )
+            created["personnes"] += 1
+        else:
+            kept["personnes"] += 1
+        people[seed.email] = user
+
+    staff = people[demo.STAFF_EMAIL]
+    spaces: dict[str, Space] = {}
+    for space_seed in demo.SPACES:
+        space = Space.objects.filter(slug=space_seed.slug).first()
+        if space is None:
+            space = create_space(actor=staff, slug=space_seed.slug, name=space_seed.name,
+                                 description=space_seed.description, is_private=True)
+            created["espaces"] += 1
+        else:
+            kept["espaces"] += 1
+        spaces[space_seed.slug] = space
+
+    for seed in demo.PEOPLE:
+        roles = [(slug, Role.FACILITATOR) for slug in seed.facilitates]
+        roles += [(slug, Role.MEMBER) for slug in seed.member_of]
+        for slug, role in roles:
+            # add_member keeps an existing membership silently; checking first lets the
+            # summary say what really happened.
+            if Membership.objects.filter(space=spaces[slug], user=people[seed.email]).exists():
+                kept["adhésions"] += 1
+                continue
+            add_member(actor=staff, space=spaces[slug], user=people[seed.email], role=role)
+            created["adhésions"] += 1
+
+    for thread_seed in demo.THREADS:
+        space = spaces[thread_seed.space]
+        if Thread.objects.filter(space=space, title=thread_seed.title).exists():
+            kept["fils"] += 1
+            continue
+        opening, *replies = thread_seed.messages
+        thread = start_thread(actor=people[opening.author], space=space,
+                              title=thread_seed.title, body=opening.body).thread
+        for reply in replies:
+            post_message(actor=people[reply.author], thread=thread, body=reply.body)
+        created["fils"] += 1
+        created["messages"] += len(thread_seed.messages)
+
+    return created, kept
+
+
+def _summary(counts: Counter[str]) -> str:
+    kinds = ("espaces", "personnes", "adhésions", "fils", "messages")
+    return ", ".join(f"{counts[kind]} {kind}" for kind in kinds if counts[kind])
