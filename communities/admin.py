@@ -1,0 +1,69 @@
+"""Platform staff's back office. Read-mostly: changes to membership go through the product's
+pages and services so they emit events; the log itself is never edited here."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
+
+from communities.models import Event, Invitation, Membership, Space, Thread, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "display_name", "organisation", "region", "is_active", "is_staff"]
+    search_fields = ["email", "display_name", "organisation"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Profil", {"fields": ("display_name", "organisation", "title", "region", "language")}),
+        ("Accès", {"fields": ("is_active", "is_staff", "is_superuser")}),
+    )
+    add_fieldsets = ((None, {"fields": ("email", "display_name", "password1", "password2")}),)
+    readonly_fields = ["is_active"]  # deactivation goes through the service, which revokes
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    readonly_fields = ["user", "role", "joined_at"]
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Space)
+class SpaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "is_private", "event_head"]
+    readonly_fields = ["event_head", "event_floor"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "space", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["space"]
+    exclude = ["token_hash"]
+
+
+@admin.register(Thread)
+class ThreadAdmin(admin.ModelAdmin):
+    list_display = ["title", "space", "message_count", "last_activity_at"]
+    list_filter = ["space"]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["space", "owner", "seq", "kind", "created_at"]
+    list_filter = ["kind", "space"]
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
