@@ -10,7 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -60,25 +60,31 @@ def _managers_left_after(*, space: Space, without: Membership) -> int:
 
 def create_space(*, actor: User, slug: str, name: str, description: str = "",
                  is_private: bool = True) -> Space:
-    if not actor.is_staff:
+    if not (actor.is_active and actor.is_staff):
         raise Forbidden("forbidden", _("Seul le personnel de la plateforme crée des espaces."))
     slug = slugify(slug)
     name = name.strip()
     if not slug or not name:
         raise ServiceError("invalid", _("Un espace a besoin d'un identifiant et d'un nom."))
-    with transaction.atomic():
-        if Space.objects.filter(slug=slug).exists():
-            raise Conflict("slug_taken", _("L'identifiant « %(slug)s » est déjà pris.")
-                           % {"slug": slug})
-        space = Space.objects.create(slug=slug, name=name, description=description.strip(),
-                                     is_private=is_private)
-        emit(kind="space.created", actor=actor, space=space, data={"space": space_data(space)})
+    taken = Conflict("slug_taken", _("L'identifiant « %(slug)s » est déjà pris.") % {"slug": slug})
+    if Space.objects.filter(slug=slug).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            space = Space.objects.create(slug=slug, name=name, description=description.strip(),
+                                         is_private=is_private)
+            emit(kind="space.created", actor=actor, space=space,
+                 data={"space": space_data(space)})
+    except IntegrityError:  # a concurrent creation took the slug between check and insert
+        raise taken from None
     return space
 
 
 def add_member(*, actor: User | None, space: Space, user: User, role: str = Role.MEMBER,
                via: str = "admin") -> Membership:
-    """Put someone in a space (used by invitation acceptance and by staff tooling)."""
+    """Put someone in a space. Internal: its callers (invitation acceptance, staff tooling,
+    demo data) have already decided the person may join; adding an existing member changes
+    nothing and emits nothing."""
     _check_role(role)
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(
