@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from communities.models import Event, Invitation, Membership, Space, Thread, User
+from communities.services.accounts import deactivate_user
 
 
 @admin.register(User)
@@ -22,6 +24,13 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"fields": ("email", "display_name", "password1", "password2")}),)
     readonly_fields = ["is_active"]  # deactivation goes through the service, which revokes
+    actions = ["deactivate"]
+
+    @admin.action(description="Désactiver les comptes choisis (fin des sessions et des flux)")
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        assert isinstance(request.user, User)
+        for user in queryset.filter(is_active=True):
+            deactivate_user(actor=request.user, user=user)
 
 
 class MembershipInline(admin.TabularInline):

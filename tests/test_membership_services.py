@@ -163,3 +163,22 @@ def test_a_thread_and_its_replies_rebuild_the_same_state_as_a_fresh_fetch(people
         "rma", lambda: post_message(actor=people.facilitator, thread=posted.thread,
                                     body="Voir https://exemple.qc.ca"),
         kinds=["message.created"])
+
+
+def test_staff_deactivate_an_account_from_the_admin(people):
+    from django.test import Client
+
+    from communities.models import ApiToken
+
+    ApiToken.objects.create(user=people.member, key_hash="x" * 64)
+    people.staff.is_superuser = True
+    people.staff.save()
+    admin = Client()
+    admin.force_login(people.staff)
+    answer = admin.post("/admin/communities/user/", {
+        "action": "deactivate", "_selected_action": [people.member.pk]})
+    assert answer.status_code == 302
+    people.member.refresh_from_db()
+    assert not people.member.is_active
+    assert not ApiToken.objects.filter(user=people.member).exists()
+    assert Event.objects.filter(kind="account.deactivated", owner=people.member).exists()
