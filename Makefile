@@ -27,7 +27,7 @@ test: install-dev messages test-deps ## Install everything the tests need, then 
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 
 install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
@@ -39,7 +39,8 @@ test-deps: ## Debian's Chromium for the browser tests (never a downloaded browse
 	infra/install-test-deps.sh
 
 messages: ## Compile translations (French is the source language, so this only feeds English)
-	@if command -v msgfmt >/dev/null; then \
+	@if ! ls frontend/locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then :; \
+	elif command -v msgfmt >/dev/null; then \
 		$(BIN)/python manage.py compilemessages --ignore=.venv -v 0; \
 	else echo "msgfmt absent (paquet gettext) : interface en français seulement."; fi
 
