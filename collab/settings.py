@@ -20,6 +20,8 @@ from collab.env import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "var")))
+# The embedded defaults keep the SQLite file, uploads and logs here; a fresh clone has none.
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=True)
 
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "communities.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "frontend.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "collab.urls"
