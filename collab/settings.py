@@ -118,13 +118,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channel layer --------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Pub/sub channels ignore the Redis database number, so deployments (and test runs, whose ids
+# all start at 1) sharing a Redis must not share names: another's "space.1 seq 1" would be
+# taken for ours.
+CHANNEL_LAYER_PREFIX = env.str(
+    "CHANNEL_LAYER_PREFIX",
+    default=f"test{os.getpid()}" if os.environ.get("PYTEST_VERSION") else "espace",
+)
 CHANNEL_LAYERS: dict[str, dict[str, Any]]
 if REDIS_URL:
     # Pub/sub: Redis only carries notifications; the database holds the events.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_LAYER_PREFIX},
         }
     }
 else:

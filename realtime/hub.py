@@ -71,7 +71,6 @@ class Hub:
                 return
             loop = asyncio.get_running_loop()
             if self.layer is not None:
-                self.channel_name = await self.layer.new_channel(prefix="hub.")
                 self._tasks.append(loop.create_task(self._receive_loop()))
             self._tasks.append(loop.create_task(self._audit_loop()))
 
@@ -123,6 +122,11 @@ class Hub:
                 for event in page:
                     await link.send(event.frame)
                     cursor = event.seq
+            if stream.delivered < cursor:
+                # The replay read past what this hub has delivered (its notification is still
+                # in flight, or was lost): deliver up to there first, or the link would get
+                # those events a second time when the hub catches up.
+                await self._catch_up(stream, upto=cursor)
             buffered = stream.pending.pop(link, None)
             if buffered is None:  # dropped meanwhile (revoked or overflowed)
                 return
@@ -251,8 +255,22 @@ class Hub:
                 if len(page) < REPLAY_PAGE or self.streams.get(stream.key) is not stream:
                     return
 
+    async def _open_channel(self) -> str:
+        """The hub's own channel. Until the layer answers, the audit tick serves every stream
+        from the log, so a process started during a Redis outage still works."""
+        assert self.layer is not None
+        while True:
+            try:
+                return str(await self.layer.new_channel(prefix="hub."))
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("channel layer unavailable; retrying", exc_info=True)
+                await asyncio.sleep(0.5)
+
     async def _receive_loop(self) -> None:
-        assert self.layer is not None and self.channel_name is not None
+        assert self.layer is not None
+        self.channel_name = await self._open_channel()
         while True:
             try:
                 message = await self.layer.receive(self.channel_name)
@@ -280,23 +298,33 @@ class Hub:
         lost, and end the streams of people who no longer have access."""
         if not self.links:
             return
+        # Judge only what the snapshot covers: links and streams that appear while it is read
+        # were checked on connect and are judged on the next tick.
+        links = list(self.links)
+        keys = list(self.streams)
         snapshot = await store.audit_snapshot(
-            list(self.streams), {link.user_id for link in self.links},
-            {link.session_key for link in self.links if link.session_key},
+            keys, {link.user_id for link in links},
+            {link.session_key for link in links if link.session_key},
         )
-        for key, stream in list(self.streams.items()):
+        for key in keys:
+            stream = self.streams.get(key)
+            if stream is None:
+                continue
             if not stream.joined_group:
                 stream.joined_group = await self._join_group(key)
             if snapshot.heads.get(key, 0) > stream.delivered:
                 await self._catch_up(stream)
-        for link in list(self.links):
+        audited = set(keys)
+        for link in links:
+            if link not in self.links:
+                continue
             signed_out = link.session_key is not None and (
                 link.session_key not in snapshot.live_sessions
             )
             if link.user_id not in snapshot.active_users or signed_out:
                 await self._end_link(link)
                 continue
-            for key in [k for k in link.streams if k[0] == "space"]:
+            for key in [k for k in link.streams if k[0] == "space" and k in audited]:
                 if (link.user_id, key[1]) not in snapshot.memberships and (
                     link.user_id not in snapshot.staff
                 ):

@@ -94,14 +94,20 @@ class AuditSnapshot:
 @database_sync_to_async
 def audit_snapshot(streams: list[StreamKey], user_ids: set[int],
                    session_keys: set[str]) -> AuditSnapshot:
-    """Everything one audit tick needs, in four queries whatever the number of connections."""
+    """Everything one audit tick needs, in four queries whatever the number of connections.
+
+    Membership is read before the heads: a removal that commits in between is then either
+    missed by both (next tick) or visible in the heads, so the hub delivers ``member.removed``
+    before it ends the stream for it, never the other way round."""
     space_ids = [k[1] for k in streams if k[0] == "space"]
-    heads: dict[StreamKey, int] = {
-        ("space", pk): head
-        for pk, head in Space.objects.filter(pk__in=space_ids).values_list("pk", "event_head")
-    }
+    memberships = set(
+        Membership.objects.filter(user_id__in=user_ids, space_id__in=space_ids).values_list(
+            "user_id", "space_id"
+        )
+    )
     active_users: set[int] = set()
     staff: set[int] = set()
+    heads: dict[StreamKey, int] = {}
     for pk, is_active, is_staff, stream_head in User.objects.filter(
         pk__in=user_ids | {k[1] for k in streams if k[0] == "user"}
     ).values_list("pk", "is_active", "is_staff", "stream_head"):
@@ -110,14 +116,13 @@ def audit_snapshot(streams: list[StreamKey], user_ids: set[int],
             active_users.add(pk)
             if is_staff:
                 staff.add(pk)
-    memberships = set(
-        Membership.objects.filter(user_id__in=user_ids, space_id__in=space_ids).values_list(
-            "user_id", "space_id"
-        )
-    )
     live_sessions = set(
         Session.objects.filter(session_key__in=session_keys, expire_date__gt=timezone.now())
         .values_list("session_key", flat=True)
     ) if session_keys else set()
+    heads.update(
+        (("space", pk), head)
+        for pk, head in Space.objects.filter(pk__in=space_ids).values_list("pk", "event_head")
+    )
     return AuditSnapshot(heads=heads, memberships=memberships, active_users=active_users,
                          staff=staff, live_sessions=live_sessions)

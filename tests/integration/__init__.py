@@ -1,0 +1,1 @@
+"""End-to-end tests: real daphne/uvicorn processes, real websockets, real HTTP."""
