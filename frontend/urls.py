@@ -1,11 +1,26 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import path
 
 from frontend import views
 
 urlpatterns = [
-    path("connexion/", auth_views.LoginView.as_view(), name="login"),
+    path("connexion/", auth_views.LoginView.as_view(template_name="frontend/login.html",
+                                                    redirect_authenticated_user=True),
+         name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.my_spaces, name="my-spaces"),
+    path("espaces/<slug:slug>/", views.space, name="space"),
+    path("espaces/<slug:slug>/fils/<int:thread_id>/", views.thread, name="thread"),
+    path("espaces/<slug:slug>/membres/", views.members, name="members"),
+    path("espaces/<slug:slug>/membres/<int:user_id>/role/", views.change_role,
+         name="change-role"),
+    path("espaces/<slug:slug>/membres/<int:user_id>/retirer/", views.remove_member,
+         name="remove-member"),
+    path("espaces/<slug:slug>/quitter/", views.leave_space, name="leave-space"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept-invitation"),
 ]
+
+# Only with DEBUG (development and the end-to-end tests' daphne); production serves /static/
+# from the reverse proxy.
+urlpatterns += staticfiles_urlpatterns()

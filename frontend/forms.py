@@ -1,0 +1,100 @@
+"""Forms of the web pages. They only shape and check input; the services decide what is
+allowed, and their refusals come back as errors on these forms."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from communities.errors import ServiceError
+from communities.models import Role
+from communities.services.discussion import MAX_TITLE_CHARS
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
+
+class ServiceForm(forms.Form):
+    """A form that can show a service's refusal next to the field it is about."""
+
+    #: ServiceError code -> field the message belongs to (None: the whole form).
+    error_fields: Mapping[str, str] = {}
+
+    def add_service_error(self, error: ServiceError) -> None:
+        if not hasattr(self, "cleaned_data"):
+            self.full_clean()  # add_error needs a cleaned form, even one with no fields
+        field = self.error_fields.get(error.code)
+        self.add_error(field if field in self.fields else None, str(error.message))
+
+
+def _body_field(label: StrOrPromise) -> forms.CharField:
+    # No max_length here: the service owns the limit and its wording, and a browser-enforced
+    # maxlength would silently truncate a pasted text instead of explaining.
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Markdown accepté : **gras**, *italique*, listes, liens, citations."),
+        strip=False,
+        # Blank input reaches the service so people read its message, whatever the browser.
+        required=False,
+    )
+
+
+class ThreadForm(ServiceForm):
+    error_fields = {"empty_title": "title", "title_too_long": "title",
+                    "empty_body": "body", "body_too_long": "body"}
+
+    title = forms.CharField(label=_("Titre"), required=False,
+                            widget=forms.TextInput(attrs={"size": MAX_TITLE_CHARS // 4}))
+    body = _body_field(_("Premier message"))
+
+
+class ReplyForm(ServiceForm):
+    error_fields = {"empty_body": "body", "body_too_long": "body"}
+
+    body = _body_field(_("Votre réponse"))
+
+
+class InviteForm(ServiceForm):
+    error_fields = {"invalid_email": "email", "already_member": "email",
+                    "invalid_role": "role"}
+
+    email = forms.CharField(label=_("Courriel"), max_length=254,
+                            widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices, initial=Role.MEMBER)
+
+
+class RoleForm(ServiceForm):
+    error_fields = {"invalid_role": "role"}
+
+    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
+
+
+class AcceptInvitationForm(ServiceForm):
+    error_fields = {"invalid": "display_name", "weak_password": "password"}
+
+    display_name = forms.CharField(
+        label=_("Nom affiché"), max_length=120,
+        help_text=_("Le nom que les autres membres verront."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password = forms.CharField(
+        label=_("Mot de passe"), strip=False,
+        help_text=_("Au moins 8 caractères, pas uniquement des chiffres."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_confirmation = forms.CharField(
+        label=_("Confirmation du mot de passe"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        password, confirmation = data.get("password"), data.get("password_confirmation")
+        if password and confirmation and password != confirmation:
+            self.add_error("password_confirmation",
+                           _("Les deux mots de passe ne sont pas identiques."))
+        return data

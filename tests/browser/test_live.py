@@ -1,0 +1,148 @@
+"""End to end in a real browser: two people on the same thread, one posts, the other sees the
+message arrive and hears it announced, without reloading. Then axe-core checks every page.
+
+Runs a real daphne on the test database (SQLite file or PostgreSQL) and, when REDIS_URL is
+set, Redis; Debian's Chromium is driven by Playwright. Nothing leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.urls import reverse
+
+from communities.models import User
+from communities.services.discussion import start_thread
+from communities.services.spaces import invite_member
+from tests.conftest import IN_CI, People
+from tests.servers import ROOT, running_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+PASSWORD = "mot-de-passe-solide-42"
+WAIT_MS = 15_000
+SCREENSHOTS = ROOT / "var" / "screenshots"
+
+
+@pytest.fixture
+def browser_ready(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not CHROMIUM.exists():
+        if IN_CI:
+            pytest.fail("CI=true but /usr/bin/chromium is missing")
+        pytest.skip("Chromium absent : installez le paquet Debian « chromium ».")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls pytest-django
+    # makes at teardown would otherwise be refused as "async".
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def server(people: People, browser_ready: None) -> Iterator[str]:
+    # The server process only knows the production hashers, not the tests' MD5; few
+    # iterations keep it quick (the server upgrades the hash on sign-in).
+    hasher = PBKDF2PasswordHasher()
+    User.objects.update(password=hasher.encode(PASSWORD, hasher.salt(), iterations=1000))
+    with running_server(redis_url=os.environ.get("REDIS_URL") or None) as process:
+        yield process.http
+
+
+def sign_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(reverse("login"))
+    page.get_by_label("Courriel").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(re.compile(r"/$"))
+
+
+def assert_accessible(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{name} ({page.url}):\n{results.generate_report()}"
+
+
+def test_a_reply_appears_live_and_every_page_passes_axe(people: People, server: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    thread = start_thread(actor=people.facilitator, space=people.space,
+                          title="Aménagement des parcs",
+                          body="Bonjour à toutes et à tous !\n\nQuels **aménagements** "
+                               "avez-vous faits cette année ?").thread
+    token = invite_member(actor=people.facilitator, space=people.space,
+                          email="nadia@exemple.qc.ca").token
+    thread_path = reverse("thread", args=[people.space.slug, thread.pk])
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            facilitator = browser.new_context(base_url=server, locale="fr-CA").new_page()
+            member = browser.new_context(base_url=server, locale="fr-CA").new_page()
+            sign_in(facilitator, people.facilitator.email)
+            sign_in(member, people.member.email)
+            for page in (facilitator, member):
+                page.goto(thread_path)
+                expect(page.locator("[data-live-status]")).to_have_text(
+                    "Mises à jour en direct actives.", timeout=WAIT_MS)
+            facilitator.evaluate("window.__notReloaded = true")
+
+            member.get_by_label("Votre réponse").fill("Nous avons ajouté des *bancs* adaptés.")
+            member.get_by_role("button", name="Publier la réponse").click()
+            expect(member.locator(".flash")).to_contain_text("Votre message est publié.")
+
+            arrived = facilitator.locator(".message").last
+            expect(arrived).to_contain_text("Nous avons ajouté des bancs adaptés.",
+                                            timeout=WAIT_MS)
+            expect(arrived.locator("em")).to_have_text("bancs")
+            expect(arrived).to_contain_text("Marc Membre")
+            expect(facilitator.locator("[aria-live=polite][data-live-region]")).to_contain_text(
+                "Nouveau message de Marc Membre")
+            assert facilitator.evaluate("window.__notReloaded") is True
+            assert facilitator.locator(".message").count() == 2
+
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            facilitator.screenshot(path=str(SCREENSHOTS / "thread.png"), full_page=True)
+
+            # On the space page a new thread is inserted at the top of the list.
+            member.goto(reverse("space", args=["rma"]))
+            expect(member.locator("[data-live-status]")).to_have_text(
+                "Mises à jour en direct actives.", timeout=WAIT_MS)
+            facilitator.goto(reverse("space", args=["rma"]))
+            facilitator.get_by_label("Titre").fill("Déneigement des trottoirs")
+            facilitator.get_by_label("Premier message").fill("Vos pratiques ?")
+            facilitator.get_by_role("button", name="Publier le fil").click()
+            expect(member.locator(".thread-item").first).to_contain_text(
+                "Déneigement des trottoirs", timeout=WAIT_MS)
+            expect(member.locator("[data-live-region]")).to_contain_text(
+                "Nouveau fil « Déneigement des trottoirs » lancé par Florence Animatrice")
+
+            for path, name in [(reverse("my-spaces"), "mes espaces"),
+                               (reverse("space", args=["rma"]), "espace"),
+                               (thread_path, "fil"),
+                               (reverse("members", args=["rma"]), "membres")]:
+                facilitator.goto(path)
+                assert_accessible(facilitator, name)
+            facilitator.goto(reverse("space", args=["rma"]))
+            facilitator.screenshot(path=str(SCREENSHOTS / "space.png"), full_page=True)
+            facilitator.goto(reverse("members", args=["rma"]))
+            facilitator.screenshot(path=str(SCREENSHOTS / "members.png"), full_page=True)
+
+            visitor = browser.new_context(base_url=server, locale="fr-CA").new_page()
+            visitor.goto(reverse("login"))
+            assert_accessible(visitor, "connexion")
+            visitor.goto(reverse("accept-invitation", args=[token]))
+            assert_accessible(visitor, "invitation")
+            visitor.get_by_role("button", name=re.compile("Créer mon compte")).click()
+            assert_accessible(visitor, "invitation avec erreurs")
+            visitor.screenshot(path=str(SCREENSHOTS / "invitation.png"), full_page=True)
+            visitor.goto(reverse("accept-invitation", args=["lien-inconnu"]))
+            assert_accessible(visitor, "invitation non valide")
+        finally:
+            browser.close()
