@@ -19,7 +19,7 @@ run: install messages ## Run the platform on embedded defaults with demo data
 	@echo ""
 	$(BIN)/daphne -b $(HOST) -p $(PORT) collab.asgi:application
 
-test: install-dev messages test-deps ## Install everything the tests need, then run them all
+test: install-dev test-deps messages ## Install everything the tests need, then run them all
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
 	$(BIN)/python manage.py makemigrations --check --dry-run
