@@ -488,6 +488,8 @@ def run_hub(bench: Bench, n: int, server: str, redis_url: str, database_url: str
         "DEBUG": "false", "SECRET_KEY": "bench-" + "k" * 50,
         "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "WARNING",
+        # Both servers must use the same names on Redis, whoever started the bench.
+        "CHANNEL_LAYER_PREFIX": f"bench{os.getpid()}",
         "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE",
                                                 str(bench.args.conn_max_age)),
     })

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from realtime import store
 from realtime.frames import PERSONAL_STREAM, dumps, error_frame
 from realtime.hub import Hub, get_hub
-from realtime.link import Link
+from realtime.link import Link, text_message
 
 CLOSE_UNAUTHENTICATED = 4001
 
@@ -37,16 +37,14 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         session = self.scope.get("session")
         self.link = Link(
             user_id=user.pk,
-            send_text=self._send_text,
+            # Straight to the server: the hub's frames are ready-made ASGI messages.
+            send_message=self.base_send,
             close=self._close,
             max_pending=settings.REALTIME_MAX_PENDING_FRAMES,
             session_key=session.session_key if self.scope.get("auth") == "session" and session
             else None,
         )
         self.hub.attach(self.link)
-
-    async def _send_text(self, text: str) -> None:
-        await self.send(text_data=text)
 
     async def _close(self, code: int) -> None:
         await self.close(code=code)
@@ -77,7 +75,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
 
     async def _error(self, code: str, message: str, **extra: Any) -> None:
         assert self.link is not None
-        await self.link.send(error_frame(code, message, **extra))
+        await self.link.send(text_message(error_frame(code, message, **extra)))
 
     async def _stream_for(self, frame: dict[str, Any]) -> tuple[store.StreamKey, str] | None:
         label = frame.get("space")
@@ -112,11 +110,12 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         target = await self._stream_for(frame)
         if target is not None and self.link is not None:
             await self.hub.unsubscribe(self.link, target[0])
-            await self.link.send(dumps({"type": "unsubscribed", "space": target[1]}))
+            await self.link.send(text_message(dumps({"type": "unsubscribed",
+                                                     "space": target[1]})))
 
     async def on_ping(self, frame: dict[str, Any]) -> None:
         assert self.link is not None
-        await self.link.send(dumps({"type": "pong"}))
+        await self.link.send(text_message(dumps({"type": "pong"})))
 
     handlers = {"subscribe": on_subscribe, "unsubscribe": on_unsubscribe, "ping": on_ping}
 

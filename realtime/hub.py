@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from realtime import store
 from realtime.frames import dumps, error_frame, group_for
-from realtime.link import Link
+from realtime.link import AsgiMessage, Link, text_message
 from realtime.store import StreamKey
 
 logger = logging.getLogger(__name__)
@@ -43,8 +43,8 @@ class Stream:
     label: str
     delivered: int
     live: set[Link] = field(default_factory=set)
-    #: Links replaying from the log, with the live frames (seq, frame) that arrived meanwhile.
-    pending: dict[Link, list[tuple[int, str]]] = field(default_factory=dict)
+    #: Links replaying from the log, with the live frames (seq, message) that arrived meanwhile.
+    pending: dict[Link, list[tuple[int, AsgiMessage]]] = field(default_factory=dict)
     joined_group: bool = False
     catch_up: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -88,7 +88,6 @@ class Hub:
 
     # --- links -------------------------------------------------------------------------------
     def attach(self, link: Link) -> None:
-        link.start()
         self.links.add(link)
 
     async def detach(self, link: Link) -> None:
@@ -110,17 +109,18 @@ class Hub:
             if start < bounds.floor or start > bounds.head:
                 reason = "pruned" if start < bounds.floor else "ahead"
                 await self._leave(link, key)
-                await link.send(dumps({"type": "resync", "space": label, "reason": reason,
-                                       "head": bounds.head}))
+                await link.send(text_message(dumps({"type": "resync", "space": label,
+                                                    "reason": reason, "head": bounds.head})))
                 return
-            await link.send(dumps({"type": "subscribed", "space": label, "head": bounds.head}))
+            await link.send(text_message(dumps({"type": "subscribed", "space": label,
+                                                "head": bounds.head})))
             cursor = start
             while cursor < bounds.head and not link.closed:
                 page = await store.events_between(key, label, cursor, bounds.head, REPLAY_PAGE)
                 if not page:
                     break
                 for event in page:
-                    await link.send(event.frame)
+                    await link.send(text_message(event.frame))
                     cursor = event.seq
             if stream.delivered < cursor:
                 # The replay read past what this hub has delivered (its notification is still
@@ -130,9 +130,9 @@ class Hub:
             buffered = stream.pending.pop(link, None)
             if buffered is None:  # dropped meanwhile (revoked or overflowed)
                 return
-            for seq, frame in buffered:
+            for seq, message in buffered:
                 if seq > cursor:
-                    link.offer(frame)
+                    link.offer(message)
                     cursor = seq
             stream.live.add(link)
         except BaseException:
@@ -184,9 +184,10 @@ class Hub:
     # --- delivery ----------------------------------------------------------------------------
     def _dispatch(self, stream: Stream, seq: int, frame: str, revokes: int | None) -> None:
         stream.delivered = seq
+        message = text_message(frame)
         for buffer in stream.pending.values():
-            buffer.append((seq, frame))
-        too_slow = [link for link in stream.live if not link.offer(frame)]
+            buffer.append((seq, message))
+        too_slow = [link for link in stream.live if not link.offer(message)]
         for link in too_slow:
             self._resync_slow(link)
         if revokes is not None:
@@ -204,7 +205,8 @@ class Hub:
                 stream.live.discard(link)
                 stream.pending.pop(link, None)
             link.streams.pop(key, None)
-            link.offer(dumps({"type": "resync", "space": label, "reason": "too_slow"}))
+            link.offer(text_message(dumps({"type": "resync", "space": label,
+                                           "reason": "too_slow"})))
         for key, _label in labels:
             stream = self.streams.get(key)
             if stream is not None and stream.empty:
@@ -225,8 +227,8 @@ class Hub:
             stream.live.discard(link)
             stream.pending.pop(link, None)
         link.streams.pop(key, None)
-        link.offer(error_frame("forbidden", _("Vous ne faites plus partie de cet espace."),
-                               space=label))
+        link.offer(text_message(error_frame(
+            "forbidden", _("Vous ne faites plus partie de cet espace."), space=label)))
         if stream is not None and stream.empty:
             asyncio.get_running_loop().create_task(self._forget_if_empty(key))
 
@@ -331,14 +333,12 @@ class Hub:
                     self._revoke_stream(link, key)
 
     async def _end_link(self, link: Link) -> None:
-        link.offer(error_frame("unauthenticated", _("Votre session a pris fin : "
-                                                    "reconnectez-vous.")))
+        link.offer(text_message(error_frame(
+            "unauthenticated", _("Votre session a pris fin : reconnectez-vous."))))
         self.links.discard(link)
         for key in list(link.streams):
             await self._leave(link, key)
-        # Give the writer a moment to flush the explanation before closing.
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(link._drained.wait(), timeout=0.5)
+        await link.drained(within=0.5)  # let the explanation out before closing
         await link.close(4001)
 
 

@@ -1,85 +1,149 @@
-"""One websocket as the hub sees it: an ordered outgoing queue with a bound, drained by a
-single writer task so frames never interleave and a slow peer is noticed."""
+"""One websocket as the hub sees it.
+
+Fan-out cost is dominated by what happens per connection per frame, so the common case does
+as little as possible: the hub hands the same ASGI message to every link, and a link whose
+transport is keeping up sends it on the spot, without a task or a queue. Only when a send
+has to wait (the server applies backpressure) does the link start a writer task and queue
+what follows behind it, in order, up to a bound; past the bound the hub tells the peer to
+resync. Frames therefore never interleave and a slow peer never holds up the others.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 from realtime.store import StreamKey
 
-SendText = Callable[[str], Awaitable[None]]
+AsgiMessage = dict[str, Any]
+SendMessage = Callable[[AsgiMessage], Awaitable[None]]
 Close = Callable[[int], Awaitable[None]]
+
+
+def text_message(frame: str) -> AsgiMessage:
+    """The ASGI message for a text frame; built once per event and shared by every link
+    (servers only read it)."""
+    return {"type": "websocket.send", "text": frame}
+
+
+async def _finish(coroutine: Coroutine[Any, Any, Any], awaiting: Any) -> None:
+    """Drive to completion a coroutine that was started by hand and suspended on
+    ``awaiting`` (what it yielded): the same steps an asyncio task would take."""
+    try:
+        while True:
+            if isinstance(awaiting, asyncio.Future):
+                awaiting._asyncio_future_blocking = False
+                await asyncio.wait((awaiting,))
+            else:
+                await asyncio.sleep(0)
+            awaiting = coroutine.send(None)
+    except StopIteration:
+        return
+    finally:
+        coroutine.close()
 
 
 @dataclass(eq=False)
 class Link:
     user_id: int
-    send_text: SendText
+    send_message: SendMessage
     close: Close
     max_pending: int
     #: Set for browser connections; the audit closes the link once the session is gone.
     session_key: str | None = None
     #: Stream key -> the label clients know it by (space slug or "@me").
     streams: dict[StreamKey, str] = field(default_factory=dict)
-    _queue: deque[str] = field(default_factory=deque)
-    _wakeup: asyncio.Event = field(default_factory=asyncio.Event)
-    _drained: asyncio.Event = field(default_factory=asyncio.Event)
-    _writer: asyncio.Task[None] | None = None
     closed: bool = False
+    _queue: deque[AsgiMessage] = field(default_factory=deque)
+    _writer: asyncio.Task[None] | None = None
+    _busy: bool = False
+    _drained: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def start(self) -> None:
+    def __post_init__(self) -> None:
         self._drained.set()
-        self._writer = asyncio.get_running_loop().create_task(self._write_loop())
 
-    def offer(self, frame: str) -> bool:
-        """Queue a live frame without waiting. False means the peer is too far behind."""
+    def offer(self, message: AsgiMessage) -> bool:
+        """Send a live frame now if the transport takes it, else queue it. False means the
+        queue is full: the peer is too far behind."""
         if self.closed:
             return True
-        if len(self._queue) >= self.max_pending:
-            return False
-        self._queue.append(frame)
+        if self._busy or self._writer is not None:
+            if len(self._queue) >= self.max_pending:
+                return False
+            self._queue.append(message)
+            self._drained.clear()
+            return True
+        coroutine = self.send_message(message)
+        assert isinstance(coroutine, Coroutine)
+        try:
+            awaiting = coroutine.send(None)
+        except StopIteration:
+            return True
+        except Exception:
+            self._gone()
+            return True
+        # The transport made us wait: finish this send and whatever queues behind it in a
+        # task of its own.
         self._drained.clear()
-        self._wakeup.set()
+        self._writer = asyncio.get_running_loop().create_task(
+            self._write_backlog(_finish(coroutine, awaiting))
+        )
         return True
 
-    async def send(self, frame: str) -> None:
-        """Queue a frame regardless of the bound and wait until the queue has drained: replays
-        use this so reading the log never outruns the peer."""
+    async def send(self, message: AsgiMessage) -> None:
+        """Send a frame and wait until it and everything before it is written: replays and
+        replies use this, so reading the log never outruns the peer."""
         if self.closed:
             return
-        self._queue.append(frame)
-        self._drained.clear()
-        self._wakeup.set()
-        await self._drained.wait()
-
-    def discard_pending(self) -> None:
-        self._queue.clear()
-        self._drained.set()
-
-    async def _write_loop(self) -> None:
-        queue = self._queue
+        if self._busy or self._writer is not None:
+            self._queue.append(message)
+            self._drained.clear()
+            await self._drained.wait()
+            return
+        self._busy = True
         try:
-            while True:
-                if not queue:
-                    self._drained.set()
-                    self._wakeup.clear()
-                    await self._wakeup.wait()
-                    continue
-                await self.send_text(queue.popleft())
+            await self.send_message(message)
+        except Exception:
+            self._gone()
+        finally:
+            self._busy = False
+        if self._queue and self._writer is None and not self.closed:
+            self._writer = asyncio.get_running_loop().create_task(self._write_backlog(None))
+            await self._drained.wait()
+
+    async def _write_backlog(self, first: Awaitable[None] | None) -> None:
+        try:
+            if first is not None:
+                await first
+            while self._queue and not self.closed:
+                await self.send_message(self._queue.popleft())
         except asyncio.CancelledError:
             raise
         except Exception:
-            # The transport is gone; the consumer's disconnect handler detaches the link.
-            self.closed = True
+            self._gone()
+        finally:
+            self._writer = None
             self._drained.set()
 
-    async def stop(self) -> None:
+    async def drained(self, within: float) -> None:
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._drained.wait(), timeout=within)
+
+    def discard_pending(self) -> None:
+        self._queue.clear()
+
+    def _gone(self) -> None:
+        # The transport is closed; the consumer's disconnect handler detaches the link.
         self.closed = True
+        self._queue.clear()
         self._drained.set()
+
+    async def stop(self) -> None:
+        self._gone()
         if self._writer is not None:
             self._writer.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -21,7 +21,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.timeout(90)]
 def test_every_subscriber_gets_every_message(tmp_path: Path) -> None:
     # A database of the bench's own beside the test one: names starting with bench_ are
     # dropped and recreated by the bench.
-    database_url = urlsplit(os.environ["DATABASE_URL"])._replace(path="/bench_smoke").geturl()
+    name = f"/bench_smoke_{os.getpid()}"  # per run: parallel runs must not drop each other's
+    database_url = urlsplit(os.environ["DATABASE_URL"])._replace(path=name).geturl()
     out = tmp_path / "fanout.json"
     run = subprocess.run(
         [sys.executable, "-m", "bench.fanout", "--only", "hub-daphne", "--subscribers", "20",

@@ -26,9 +26,9 @@ class StalledPeer:
         self.received: list[dict] = []
         self.closed_with: int | None = None
 
-    async def send_text(self, text: str) -> None:
+    async def send_message(self, message: dict) -> None:
         await self.gate.wait()
-        self.received.append(json.loads(text))
+        self.received.append(json.loads(message["text"]))
 
     async def close(self, code: int) -> None:
         self.closed_with = code
@@ -38,7 +38,7 @@ async def test_a_peer_that_cannot_keep_up_is_told_to_resync_and_loses_nothing(pe
     hub = Hub(get_channel_layer(), audit_seconds=0.1)
     await hub.start()
     peer = StalledPeer()
-    link = Link(user_id=people.member.pk, send_text=peer.send_text, close=peer.close,
+    link = Link(user_id=people.member.pk, send_message=peer.send_message, close=peer.close,
                 max_pending=3)
     hub.attach(link)
     try:
