@@ -51,6 +51,9 @@ DEFAULT_RATES = {
     "hub-uvicorn": [1, 2, 5, 10, 20, 30, 40, 60],
 }
 P99_LIMIT_MS = 100.0
+# Compressing each ~400-byte frame once per connection costs more CPU than it saves in bytes.
+UVICORN_WS_OPTIONS = os.environ.get(
+    "BENCH_UVICORN_WS", "--ws-per-message-deflate false").split()
 GENERATORS = 2
 
 
@@ -481,7 +484,7 @@ def run_hub(bench: Bench, n: int, server: str, redis_url: str, database_url: str
         else:
             commands.append([sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port",
                              str(port), "--log-level", "warning", "--no-access-log",
-                             "--lifespan", "off", "collab.asgi:application"])
+                             "--lifespan", "off", *UVICORN_WS_OPTIONS, "collab.asgi:application"])
     env = server_env({
         "DATABASE_URL": database_url, "REDIS_URL": redis_url,
         # Production settings: DEBUG off (no query log), no HTTPS redirect on loopback.
