@@ -168,18 +168,28 @@ class Hub:
                            exc_info=True)
             return False
 
-    async def _leave(self, link: Link, key: StreamKey) -> None:
+    def _detach(self, link: Link, key: StreamKey) -> None:
         link.streams.pop(key, None)
         stream = self.streams.get(key)
-        if stream is None:
-            return
-        stream.live.discard(link)
-        stream.pending.pop(link, None)
-        if stream.empty:
+        if stream is not None:
+            stream.live.discard(link)
+            stream.pending.pop(link, None)
+
+    async def _leave(self, link: Link, key: StreamKey) -> None:
+        self._detach(link, key)
+        await self._forget_if_empty(key)
+
+    async def _forget_if_empty(self, key: StreamKey) -> None:
+        stream = self.streams.get(key)
+        if stream is not None and stream.empty:
             del self.streams[key]
             if stream.joined_group and self.layer is not None and self.channel_name:
                 with contextlib.suppress(Exception):
                     await self.layer.group_discard(group_for(key), self.channel_name)
+
+    def _forget_later(self, key: StreamKey) -> None:
+        # Called from dispatch, which must not await; the group is left on the next turn.
+        asyncio.get_running_loop().create_task(self._forget_if_empty(key))
 
     # --- delivery ----------------------------------------------------------------------------
     def _dispatch(self, stream: Stream, seq: int, frame: str, revokes: int | None) -> None:
@@ -197,40 +207,19 @@ class Hub:
     def _resync_slow(self, link: Link) -> None:
         """A peer that cannot keep up loses its queue and is told to resume from its last seq
         on every stream: the log has everything it missed, so nothing is skipped."""
-        labels = list(link.streams.items())
         link.discard_pending()
-        for key, label in labels:
-            stream = self.streams.get(key)
-            if stream is not None:
-                stream.live.discard(link)
-                stream.pending.pop(link, None)
-            link.streams.pop(key, None)
+        for key, label in list(link.streams.items()):
+            self._detach(link, key)
             link.offer(text_message(dumps({"type": "resync", "space": label,
                                            "reason": "too_slow"})))
-        for key, _label in labels:
-            stream = self.streams.get(key)
-            if stream is not None and stream.empty:
-                asyncio.get_running_loop().create_task(self._forget_if_empty(key))
-
-    async def _forget_if_empty(self, key: StreamKey) -> None:
-        stream = self.streams.get(key)
-        if stream is not None and stream.empty:
-            del self.streams[key]
-            if stream.joined_group and self.layer is not None and self.channel_name:
-                with contextlib.suppress(Exception):
-                    await self.layer.group_discard(group_for(key), self.channel_name)
+            self._forget_later(key)
 
     def _revoke_stream(self, link: Link, key: StreamKey) -> None:
         label = link.streams.get(key, "")
-        stream = self.streams.get(key)
-        if stream is not None:
-            stream.live.discard(link)
-            stream.pending.pop(link, None)
-        link.streams.pop(key, None)
+        self._detach(link, key)
         link.offer(text_message(error_frame(
             "forbidden", _("Vous ne faites plus partie de cet espace."), space=label)))
-        if stream is not None and stream.empty:
-            asyncio.get_running_loop().create_task(self._forget_if_empty(key))
+        self._forget_later(key)
 
     async def _on_published(self, message: dict[str, Any]) -> None:
         key: StreamKey = (message["stream"][0], int(message["stream"][1]))

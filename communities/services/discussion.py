@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -65,6 +67,32 @@ def _already_posted(*, actor: User, client_id: str) -> Posted | None:
                   created=False)
 
 
+def _once(*, actor: User, client_id: str, write: Callable[[], Posted]) -> Posted:
+    """Run ``write`` in a transaction unless this author already posted with this client_id;
+    a concurrent retry that loses the race on the unique constraint gets the winner's result."""
+    if (original := _already_posted(actor=actor, client_id=client_id)) is not None:
+        return original
+    try:
+        with transaction.atomic():
+            return write()
+    except IntegrityError:
+        if (original := _already_posted(actor=actor, client_id=client_id)) is not None:
+            return original
+        raise
+
+
+def _new_message(*, thread: Thread, actor: User, body: str, client_id: str,
+                 now: datetime) -> Message:
+    return Message.objects.create(thread=thread, author=actor, body=body,
+                                  html=render_markdown(body), created_at=now,
+                                  client_id=client_id)
+
+
+def _remember_seq(message: Message, seq: int) -> None:
+    Message.objects.filter(pk=message.pk).update(created_seq=seq)
+    message.created_seq = seq
+
+
 def start_thread(*, actor: User, space: Space, title: str, body: str,
                  client_id: str | None = None) -> Posted:
     """Open a thread with its first message; announces ``thread.created``."""
@@ -76,27 +104,20 @@ def start_thread(*, actor: User, space: Space, title: str, body: str,
         raise ServiceError("title_too_long", _("Le titre dépasse %(max)s caractères.")
                            % {"max": MAX_TITLE_CHARS})
     body = _clean_body(body)
-    client_id = _clean_client_id(client_id)
-    if (original := _already_posted(actor=actor, client_id=client_id)) is not None:
-        return original
-    try:
-        with transaction.atomic():
-            now = timezone.now()
-            thread = Thread.objects.create(space=space, title=title, author=actor,
-                                           created_at=now, last_activity_at=now, message_count=1)
-            message = Message.objects.create(thread=thread, author=actor, body=body,
-                                             html=render_markdown(body), created_at=now,
-                                             client_id=client_id)
-            event = emit(kind="thread.created", actor=actor, space=space,
-                         data={"thread": thread_data(thread), "message": message_data(message)})
-            Message.objects.filter(pk=message.pk).update(created_seq=event.seq)
-            message.created_seq = event.seq
-    except IntegrityError:
-        # A concurrent retry with the same client_id won the race; answer with its result.
-        if (original := _already_posted(actor=actor, client_id=client_id)) is not None:
-            return original
-        raise
-    return Posted(thread=thread, message=message, seq=event.seq, created=True)
+    client_key = _clean_client_id(client_id)
+
+    def write() -> Posted:
+        now = timezone.now()
+        thread = Thread.objects.create(space=space, title=title, author=actor,
+                                       created_at=now, last_activity_at=now, message_count=1)
+        message = _new_message(thread=thread, actor=actor, body=body, client_id=client_key,
+                               now=now)
+        event = emit(kind="thread.created", actor=actor, space=space,
+                     data={"thread": thread_data(thread), "message": message_data(message)})
+        _remember_seq(message, event.seq)
+        return Posted(thread=thread, message=message, seq=event.seq, created=True)
+
+    return _once(actor=actor, client_id=client_key, write=write)
 
 
 def post_message(*, actor: User, thread: Thread, body: str,
@@ -105,31 +126,25 @@ def post_message(*, actor: User, thread: Thread, body: str,
     space = thread.space
     require_member(user=actor, space=space)
     body = _clean_body(body)
-    client_id = _clean_client_id(client_id)
-    if (original := _already_posted(actor=actor, client_id=client_id)) is not None:
-        return original
-    try:
-        with transaction.atomic():
-            now = timezone.now()
-            message = Message.objects.create(thread=thread, author=actor, body=body,
-                                             html=render_markdown(body), created_at=now,
-                                             client_id=client_id)
-            Thread.objects.filter(pk=thread.pk).update(
-                last_activity_at=now, message_count=F("message_count") + 1
-            )
-            thread.last_activity_at = now
-            thread.message_count += 1
-            event = emit(
-                kind="message.created", actor=actor, space=space,
-                data={"message": message_data(message),
-                      "thread": {"id": thread.pk, "title": thread.title,
-                                 "message_count": thread.message_count,
-                                 "last_activity_at": now.isoformat()}},
-            )
-            Message.objects.filter(pk=message.pk).update(created_seq=event.seq)
-            message.created_seq = event.seq
-    except IntegrityError:
-        if (original := _already_posted(actor=actor, client_id=client_id)) is not None:
-            return original
-        raise
-    return Posted(thread=thread, message=message, seq=event.seq, created=True)
+    client_key = _clean_client_id(client_id)
+
+    def write() -> Posted:
+        now = timezone.now()
+        message = _new_message(thread=thread, actor=actor, body=body, client_id=client_key,
+                               now=now)
+        Thread.objects.filter(pk=thread.pk).update(
+            last_activity_at=now, message_count=F("message_count") + 1
+        )
+        thread.last_activity_at = now
+        thread.message_count += 1
+        event = emit(
+            kind="message.created", actor=actor, space=space,
+            data={"message": message_data(message),
+                  "thread": {"id": thread.pk, "title": thread.title,
+                             "message_count": thread.message_count,
+                             "last_activity_at": now.isoformat()}},
+        )
+        _remember_seq(message, event.seq)
+        return Posted(thread=thread, message=message, seq=event.seq, created=True)
+
+    return _once(actor=actor, client_id=client_key, write=write)
