@@ -22,7 +22,7 @@ run: install messages ## Run the platform on embedded defaults with demo data
 test: install-dev test-deps messages ## Install everything the tests need, then run them all
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 $(BIN)/python:
