@@ -1,4 +1,10 @@
-from communities.models.discussion import Message, Thread
+from communities.models.discussion import (
+    Message,
+    MessageRevision,
+    Reaction,
+    ReadPosition,
+    Thread,
+)
 from communities.models.events import Event
 from communities.models.people import ApiToken, Language, RealtimeTicket, User
 from communities.models.spaces import MANAGING_ROLES, Invitation, Membership, Role, Space
@@ -11,6 +17,9 @@ __all__ = [
     "Language",
     "Membership",
     "Message",
+    "MessageRevision",
+    "Reaction",
+    "ReadPosition",
     "RealtimeTicket",
     "Role",
     "Space",

@@ -18,6 +18,8 @@ class Thread(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_activity_at = models.DateTimeField(default=timezone.now)
     message_count = models.PositiveIntegerField(default=0)
+    pinned_at = models.DateTimeField(null=True, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["space", "-last_activity_at"])]
@@ -37,6 +39,13 @@ class Message(models.Model):
     client_id = models.CharField(max_length=64, blank=True, default="")
     # Seq of the event that announced this message, so a retried post can answer with it.
     created_seq = models.BigIntegerField(null=True, editable=False)
+    reply_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+")
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # A deleted message stays as a tombstone so replies and positions keep their meaning.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -51,3 +60,54 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"message #{self.pk}"
+
+
+class MessageRevision(models.Model):
+    """An earlier wording of a message, kept when it is edited; members can read them."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    html = models.TextField()
+    written_at = models.DateTimeField()
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["written_at", "id"]
+
+    def __str__(self) -> str:
+        return f"revision of #{self.message_id}"
+
+
+class Reaction(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    emoji = models.CharField(max_length=16)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "user", "emoji"],
+                                    name="one_reaction_per_person_and_emoji")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.emoji} on #{self.message_id}"
+
+
+class ReadPosition(models.Model):
+    """How far a member has read a thread: the id of the last message they have seen."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="read_positions")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="read_positions")
+    last_read_message = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "thread"], name="one_read_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.thread_id} to {self.last_read_message}"
