@@ -157,6 +157,8 @@ REALTIME_MAX_PENDING_FRAMES = env.int("REALTIME_MAX_PENDING_FRAMES", default=200
 REALTIME_MAX_FRAME_BYTES = 64 * 1024
 REALTIME_TICKET_SECONDS = 60
 EVENT_RETENTION_DAYS = env.int("EVENT_RETENTION_DAYS", default=400)
+# Messages one person may post per minute (0 turns the limit off).
+POST_RATE_LIMIT = env.int("POST_RATE_LIMIT", default=30)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "communities.User"

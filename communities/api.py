@@ -64,14 +64,30 @@ class PersonOut(Schema):
     organisation: str
 
 
+class QuoteOut(Schema):
+    id: int
+    author: str
+    excerpt: str
+    deleted: bool
+
+
+class ReactionOut(Schema):
+    emoji: str
+    users: list[int]
+
+
 class MessageOut(Schema):
     id: int
     thread: int
     author: PersonOut
-    # A string, as in event payloads, so both ways of receiving a message give equal objects.
+    # Strings, as in event payloads, so both ways of receiving a message give equal objects.
     created_at: str
     body: str
     html: str
+    reply_to: QuoteOut | None
+    edited_at: str | None
+    deleted: bool
+    reactions: list[ReactionOut]
 
 
 class ThreadOut(Schema):
@@ -82,6 +98,8 @@ class ThreadOut(Schema):
     created_at: str
     last_activity_at: str
     message_count: int
+    pinned: bool
+    locked: bool
 
 
 class NewThread(Schema):

@@ -27,12 +27,24 @@ EVENT_SCHEMAS: dict[str, frozenset[str]] = {
     "invitation.sent": frozenset({"invitation"}),
     "thread.created": frozenset({"thread", "message"}),
     "message.created": frozenset({"message", "thread"}),
+    "thread.updated": frozenset({"thread", "by"}),
+    "thread.pinned": frozenset({"thread", "by"}),
+    "thread.locked": frozenset({"thread", "by"}),
+    "message.edited": frozenset({"message"}),
+    "message.deleted": frozenset({"message", "by"}),
+    "reaction.added": frozenset({"message", "emoji", "user"}),
+    "reaction.removed": frozenset({"message", "emoji", "user"}),
     # personal stream
     "account.deactivated": frozenset({"by"}),
     "membership.ended": frozenset({"space", "reason"}),
+    "mention.created": frozenset({"space", "thread", "message", "by", "everyone"}),
+    "read.updated": frozenset({"space", "thread", "last_read_message", "unread"}),
 }
 
-SPACE_STREAM_KINDS = frozenset(EVENT_SCHEMAS) - {"account.deactivated", "membership.ended"}
+PERSONAL_STREAM_KINDS = frozenset(
+    {"account.deactivated", "membership.ended", "mention.created", "read.updated"}
+)
+SPACE_STREAM_KINDS = frozenset(EVENT_SCHEMAS) - PERSONAL_STREAM_KINDS
 
 
 def _next_seq(table: str, column: str, pk: int) -> int:

@@ -19,6 +19,8 @@ ALLOWED_TAGS = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6",
 })
 ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"], "ol": ["start"]}
+# Mentions are added after sanitising (communities/mentions.py); a span typed by an author is
+# not in the allowlist, so nobody can forge one.
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 SAFE_REL = "nofollow noopener noreferrer"
 

@@ -30,15 +30,47 @@ def thread_data(thread: Thread) -> dict[str, Any]:
         "created_at": thread.created_at.isoformat(),
         "last_activity_at": thread.last_activity_at.isoformat(),
         "message_count": thread.message_count,
+        "pinned": thread.pinned_at is not None,
+        "locked": thread.locked_at is not None,
     }
 
 
-def message_data(message: Message) -> dict[str, Any]:
+QUOTE_CHARS = 140
+
+
+def quote_of(message: Message) -> dict[str, Any]:
+    """What a reply shows of the message it answers: who, and the start of what they said."""
+    text = "" if message.deleted_at else " ".join(message.body.split())
+    return {
+        "id": message.pk,
+        "author": message.author.display_name,
+        "excerpt": text[:QUOTE_CHARS] + ("…" if len(text) > QUOTE_CHARS else ""),
+        "deleted": message.deleted_at is not None,
+    }
+
+
+def reactions_of(message: Message) -> list[dict[str, Any]]:
+    """Reactions grouped by emoji, in the order they first appeared. Uses the prefetched
+    ``reactions`` when present, so a page of messages costs one query for all of them."""
+    grouped: dict[str, list[int]] = {}
+    for reaction in sorted(message.reactions.all(), key=lambda r: (r.created_at, r.pk)):
+        grouped.setdefault(reaction.emoji, []).append(reaction.user_id)
+    return [{"emoji": emoji, "users": users} for emoji, users in grouped.items()]
+
+
+def message_data(message: Message, *, with_reactions: bool = True) -> dict[str, Any]:
+    """A message as clients see it. A deleted message keeps its place but not its words."""
+    deleted = message.deleted_at is not None
     return {
         "id": message.pk,
         "thread": message.thread_id,
         "author": person(message.author),
         "created_at": message.created_at.isoformat(),
-        "body": message.body,
-        "html": message.html,
+        "body": "" if deleted else message.body,
+        "html": "" if deleted else message.html,
+        "reply_to": quote_of(message.reply_to) if message.reply_to_id and message.reply_to
+        else None,
+        "edited_at": message.edited_at.isoformat() if message.edited_at else None,
+        "deleted": deleted,
+        "reactions": reactions_of(message) if with_reactions and not deleted else [],
     }

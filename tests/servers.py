@@ -76,6 +76,7 @@ def running_server(*, redis_url: str | None, server: str = "daphne",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "REALTIME_AUDIT_SECONDS": "0.5",
         "PYTHONUNBUFFERED": "1",
+        "POST_RATE_LIMIT": "0",
         # Same names on Redis as this test process, and none shared with other runs.
         "CHANNEL_LAYER_PREFIX": settings.CHANNEL_LAYER_PREFIX,
         **(extra_env or {}),

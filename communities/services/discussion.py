@@ -1,22 +1,25 @@
-"""Threads and messages: start a thread, post in one. Both are idempotent per client_id."""
+"""Threads and messages: start a thread, post in one (optionally replying to a message).
+Both are idempotent per client_id, rate-limited per author, and notify the people mentioned."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.errors import ServiceError
+from communities.errors import Forbidden, NotFound, ServiceError
 from communities.events import emit
 from communities.markdown import render_markdown
-from communities.models import Message, Space, Thread, User
+from communities.mentions import Mentions, find_mentions, link_mentions
+from communities.models import MANAGING_ROLES, Membership, Message, Space, Thread, User
 from communities.selectors import require_member
-from communities.serializers import message_data, thread_data
+from communities.serializers import message_data, person, thread_data
 
 MAX_BODY_CHARS = 20_000
 MAX_TITLE_CHARS = 200
@@ -81,11 +84,56 @@ def _once(*, actor: User, client_id: str, write: Callable[[], Posted]) -> Posted
         raise
 
 
-def _new_message(*, thread: Thread, actor: User, body: str, client_id: str,
-                 now: datetime) -> Message:
-    return Message.objects.create(thread=thread, author=actor, body=body,
-                                  html=render_markdown(body), created_at=now,
-                                  client_id=client_id)
+def may_moderate(membership: Membership | None, actor: User) -> bool:
+    return (actor.is_active and actor.is_staff) or (
+        membership is not None and membership.role in MANAGING_ROLES
+    )
+
+
+def _check_rate(actor: User) -> None:
+    """Refuse a post beyond POST_RATE_LIMIT messages per author per minute (0 = no limit)."""
+    limit = settings.POST_RATE_LIMIT
+    if not limit:
+        return
+    recent = Message.objects.filter(
+        author=actor, created_at__gte=timezone.now() - timedelta(minutes=1)
+    ).count()
+    if recent >= limit:
+        raise ServiceError("rate_limited",
+                           _("Vous publiez trop vite : attendez une minute avant de "
+                             "publier de nouveau (au plus %(n)s messages par minute).")
+                           % {"n": limit}, status=429)
+
+
+def _mentions(*, body: str, space: Space, membership: Membership | None,
+              actor: User) -> Mentions:
+    return find_mentions(body, space=space, everyone_allowed=may_moderate(membership, actor))
+
+
+def _new_message(*, thread: Thread, actor: User, body: str, client_id: str, now: datetime,
+                 mentions: Mentions, reply_to: Message | None = None) -> Message:
+    message = Message.objects.create(
+        thread=thread, author=actor, body=body, created_at=now, client_id=client_id,
+        html=link_mentions(render_markdown(body), mentions), reply_to=reply_to,
+    )
+    message.reply_to = reply_to
+    return message
+
+
+def notify_mentions(*, actor: User, space: Space, thread: Thread, message: Message,
+                    mentions: Mentions) -> None:
+    """One ``mention.created`` on the personal stream of each person named (or of every
+    member for @space), never to the author."""
+    recipients = set(mentions.people)
+    if mentions.everyone:
+        recipients |= set(Membership.objects.filter(space=space).values_list("user_id",
+                                                                            flat=True))
+    recipients.discard(actor.pk)
+    for owner in User.objects.filter(pk__in=recipients, is_active=True):
+        emit(kind="mention.created", actor=actor, owner=owner,
+             data={"space": space.slug, "thread": {"id": thread.pk, "title": thread.title},
+                   "message": message.pk, "by": person(actor),
+                   "everyone": owner.pk not in mentions.people})
 
 
 def _remember_seq(message: Message, seq: int) -> None:
@@ -96,7 +144,7 @@ def _remember_seq(message: Message, seq: int) -> None:
 def start_thread(*, actor: User, space: Space, title: str, body: str,
                  client_id: str | None = None) -> Posted:
     """Open a thread with its first message; announces ``thread.created``."""
-    require_member(user=actor, space=space)
+    membership = require_member(user=actor, space=space)
     title = (title or "").strip()
     if not title:
         raise ServiceError("empty_title", _("Donnez un titre au fil de discussion."))
@@ -107,44 +155,66 @@ def start_thread(*, actor: User, space: Space, title: str, body: str,
     client_key = _clean_client_id(client_id)
 
     def write() -> Posted:
+        _check_rate(actor)
         now = timezone.now()
+        mentions = _mentions(body=body, space=space, membership=membership, actor=actor)
         thread = Thread.objects.create(space=space, title=title, author=actor,
                                        created_at=now, last_activity_at=now, message_count=1)
         message = _new_message(thread=thread, actor=actor, body=body, client_id=client_key,
-                               now=now)
+                               now=now, mentions=mentions)
         event = emit(kind="thread.created", actor=actor, space=space,
-                     data={"thread": thread_data(thread), "message": message_data(message)})
+                     data={"thread": thread_data(thread),
+                           "message": message_data(message, with_reactions=False)})
         _remember_seq(message, event.seq)
+        notify_mentions(actor=actor, space=space, thread=thread, message=message,
+                        mentions=mentions)
         return Posted(thread=thread, message=message, seq=event.seq, created=True)
 
     return _once(actor=actor, client_id=client_key, write=write)
 
 
-def post_message(*, actor: User, thread: Thread, body: str,
-                 client_id: str | None = None) -> Posted:
-    """Add a message to a thread; announces ``message.created``."""
+def post_message(*, actor: User, thread: Thread, body: str, client_id: str | None = None,
+                 reply_to: int | None = None) -> Posted:
+    """Add a message to a thread, optionally as a reply to one of its messages; announces
+    ``message.created``. A locked thread accepts nothing new."""
     space = thread.space
-    require_member(user=actor, space=space)
+    membership = require_member(user=actor, space=space)
     body = _clean_body(body)
     client_key = _clean_client_id(client_id)
+    answered = None
+    if reply_to is not None:
+        answered = (Message.objects.select_related("author")
+                    .filter(pk=reply_to, thread=thread).first())
+        if answered is None:
+            raise NotFound("reply_to_unknown",
+                           _("Le message auquel vous répondez n'existe pas dans ce fil."))
 
     def write() -> Posted:
+        _check_rate(actor)
         now = timezone.now()
-        message = _new_message(thread=thread, actor=actor, body=body, client_id=client_key,
-                               now=now)
-        Thread.objects.filter(pk=thread.pk).update(
+        # Bumping the thread first takes its row lock, so a concurrent lock_thread either
+        # commits before (and this post is refused) or waits for this post.
+        bumped = Thread.objects.filter(pk=thread.pk, locked_at__isnull=True).update(
             last_activity_at=now, message_count=F("message_count") + 1
         )
+        if not bumped:
+            raise Forbidden("thread_locked", _("Ce fil est verrouillé : il n'accepte plus de "
+                                               "nouveaux messages."))
+        mentions = _mentions(body=body, space=space, membership=membership, actor=actor)
+        message = _new_message(thread=thread, actor=actor, body=body, client_id=client_key,
+                               now=now, mentions=mentions, reply_to=answered)
         thread.last_activity_at = now
         thread.message_count += 1
         event = emit(
             kind="message.created", actor=actor, space=space,
-            data={"message": message_data(message),
+            data={"message": message_data(message, with_reactions=False),
                   "thread": {"id": thread.pk, "title": thread.title,
                              "message_count": thread.message_count,
                              "last_activity_at": now.isoformat()}},
         )
         _remember_seq(message, event.seq)
+        notify_mentions(actor=actor, space=space, thread=thread, message=message,
+                        mentions=mentions)
         return Posted(thread=thread, message=message, seq=event.seq, created=True)
 
     return _once(actor=actor, client_id=client_key, write=write)
