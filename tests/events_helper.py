@@ -54,10 +54,23 @@ def fetch_state(space_slug: str) -> dict[str, Any]:
     members = {m.user_id: m.role for m in Membership.objects.filter(space__slug=space_slug)}
     threads = {
         t.pk: {"title": t.title, "message_count": t.message_count,
-               "messages": [message_data(m) for m in t.messages.select_related("author")]}
+               "pinned": t.pinned_at is not None, "locked": t.locked_at is not None,
+               "messages": [message_data(m) for m in t.messages.select_related(
+                   "author", "reply_to__author").prefetch_related("reactions")]}
         for t in Thread.objects.filter(space__slug=space_slug)
     }
     return {"members": members, "threads": threads}
+
+
+def _quote(message: dict[str, Any]) -> dict[str, Any]:
+    text = " ".join(message["body"].split())
+    return {"id": message["id"], "author": message["author"]["display_name"],
+            "excerpt": text[:140] + ("…" if len(text) > 140 else ""),
+            "deleted": message["deleted"]}
+
+
+def _message_in(state: dict[str, Any], thread_id: int, message_id: int) -> dict[str, Any]:
+    return next(m for m in state["threads"][thread_id]["messages"] if m["id"] == message_id)
 
 
 def apply_event(state: dict[str, Any], kind: str, data: dict[str, Any]) -> None:
@@ -65,8 +78,31 @@ def apply_event(state: dict[str, Any], kind: str, data: dict[str, Any]) -> None:
     if kind == "thread.created":
         state["threads"][data["thread"]["id"]] = {
             "title": data["thread"]["title"], "message_count": data["thread"]["message_count"],
+            "pinned": data["thread"]["pinned"], "locked": data["thread"]["locked"],
             "messages": [data["message"]],
         }
+    elif kind in {"thread.updated", "thread.pinned", "thread.locked"}:
+        thread = state["threads"][data["thread"]["id"]]
+        thread.update({key: data["thread"][key] for key in ("title", "pinned", "locked")})
+    elif kind in {"message.edited", "message.deleted"}:
+        messages = state["threads"][data["message"]["thread"]]["messages"]
+        messages[:] = [data["message"] if m["id"] == data["message"]["id"] else m
+                       for m in messages]
+        for other in messages:  # replies quote what they answer
+            if other["reply_to"] and other["reply_to"]["id"] == data["message"]["id"]:
+                other["reply_to"] = _quote(data["message"])
+    elif kind in {"reaction.added", "reaction.removed"}:
+        reactions = _message_in(state, data["thread"], data["message"])["reactions"]
+        group = next((r for r in reactions if r["emoji"] == data["emoji"]), None)
+        if kind == "reaction.added":
+            if group is None:
+                reactions.append({"emoji": data["emoji"], "users": [data["user"]["id"]]})
+            else:
+                group["users"].append(data["user"]["id"])
+        elif group is not None:
+            group["users"].remove(data["user"]["id"])
+            if not group["users"]:
+                reactions.remove(group)
     elif kind == "message.created":
         thread = state["threads"][data["thread"]["id"]]
         thread["messages"].append(data["message"])

@@ -35,7 +35,7 @@ class Posted:
     created: bool
 
 
-def _clean_body(body: str) -> str:
+def clean_body(body: str) -> str:
     body = (body or "").strip()
     if not body:
         raise ServiceError("empty_body", _("Le message est vide."))
@@ -151,7 +151,7 @@ def start_thread(*, actor: User, space: Space, title: str, body: str,
     if len(title) > MAX_TITLE_CHARS:
         raise ServiceError("title_too_long", _("Le titre dépasse %(max)s caractères.")
                            % {"max": MAX_TITLE_CHARS})
-    body = _clean_body(body)
+    body = clean_body(body)
     client_key = _clean_client_id(client_id)
 
     def write() -> Posted:
@@ -179,7 +179,7 @@ def post_message(*, actor: User, thread: Thread, body: str, client_id: str | Non
     ``message.created``. A locked thread accepts nothing new."""
     space = thread.space
     membership = require_member(user=actor, space=space)
-    body = _clean_body(body)
+    body = clean_body(body)
     client_key = _clean_client_id(client_id)
     answered = None
     if reply_to is not None:

@@ -1,0 +1,120 @@
+"""Changing what was said: rename, pin and lock threads; edit and delete messages."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities.errors import Forbidden, ServiceError
+from communities.events import emit
+from communities.markdown import render_markdown
+from communities.mentions import find_mentions, link_mentions
+from communities.models import Message, MessageRevision, Thread, User
+from communities.selectors import require_member
+from communities.serializers import message_data, person, thread_data
+from communities.services.discussion import MAX_TITLE_CHARS, clean_body, may_moderate
+
+
+def _require_moderator(*, actor: User, thread: Thread) -> None:
+    membership = require_member(user=actor, space=thread.space)
+    if not may_moderate(membership, actor):
+        raise Forbidden("forbidden", _("Seules les personnes qui animent l'espace peuvent "
+                                       "faire cela."))
+
+
+def rename_thread(*, actor: User, thread: Thread, title: str) -> Thread:
+    """The author of a thread or a facilitator gives it a new title."""
+    membership = require_member(user=actor, space=thread.space)
+    if thread.author_id != actor.pk and not may_moderate(membership, actor):
+        raise Forbidden("forbidden", _("Seuls l'auteur du fil et l'animation peuvent le "
+                                       "renommer."))
+    title = (title or "").strip()
+    if not title or len(title) > MAX_TITLE_CHARS:
+        raise ServiceError("invalid_title", _("Le titre doit compter de 1 à %(max)s "
+                                              "caractères.") % {"max": MAX_TITLE_CHARS})
+    with transaction.atomic():
+        thread.title = title
+        Thread.objects.filter(pk=thread.pk).update(title=title)
+        emit(kind="thread.updated", actor=actor, space=thread.space,
+             data={"thread": thread_data(thread), "by": person(actor)})
+    return thread
+
+
+def pin_thread(*, actor: User, thread: Thread, pinned: bool) -> Thread:
+    """Pinned threads are listed first in the space."""
+    _require_moderator(actor=actor, thread=thread)
+    with transaction.atomic():
+        thread.pinned_at = timezone.now() if pinned else None
+        Thread.objects.filter(pk=thread.pk).update(pinned_at=thread.pinned_at)
+        emit(kind="thread.pinned", actor=actor, space=thread.space,
+             data={"thread": thread_data(thread), "by": person(actor)})
+    return thread
+
+
+def lock_thread(*, actor: User, thread: Thread, locked: bool) -> Thread:
+    """A locked thread stays readable but accepts no new message."""
+    _require_moderator(actor=actor, thread=thread)
+    with transaction.atomic():
+        thread.locked_at = timezone.now() if locked else None
+        Thread.objects.filter(pk=thread.pk).update(locked_at=thread.locked_at)
+        emit(kind="thread.locked", actor=actor, space=thread.space,
+             data={"thread": thread_data(thread), "by": person(actor)})
+    return thread
+
+
+def _editable(message_id: int) -> Message:
+    # Locked so an edit and a deletion of the same message cannot interleave.
+    return (Message.objects.select_for_update(of=("self",))
+            .select_related("author", "thread__space", "reply_to__author")
+            .get(pk=message_id))
+
+
+def edit_message(*, actor: User, message: Message, body: str) -> Message:
+    """Only the author edits; the previous wording is kept and members can read it."""
+    membership = require_member(user=actor, space=message.thread.space)
+    body = clean_body(body)
+    with transaction.atomic():
+        current = _editable(message.pk)
+        if current.author_id != actor.pk:
+            raise Forbidden("forbidden", _("Vous ne pouvez modifier que vos propres messages."))
+        if current.deleted_at is not None:
+            raise ServiceError("deleted", _("Ce message a été supprimé."))
+        if current.body == body:
+            return current
+        now = timezone.now()
+        MessageRevision.objects.create(message=current, body=current.body, html=current.html,
+                                       written_at=current.edited_at or current.created_at,
+                                       replaced_at=now)
+        mentions = find_mentions(body, space=current.thread.space,
+                                 everyone_allowed=may_moderate(membership, actor))
+        current.body = body
+        current.html = link_mentions(render_markdown(body), mentions)
+        current.edited_at = now
+        current.save(update_fields=["body", "html", "edited_at"])
+        emit(kind="message.edited", actor=actor, space=current.thread.space,
+             data={"message": message_data(current)})
+    return current
+
+
+def delete_message(*, actor: User, message: Message) -> Message:
+    """The author or a facilitator deletes a message; it stays as a tombstone ("message
+    supprimé") so replies and reading positions keep their meaning. Its edit history goes."""
+    membership = require_member(user=actor, space=message.thread.space)
+    with transaction.atomic():
+        current = _editable(message.pk)
+        if current.author_id != actor.pk and not may_moderate(membership, actor):
+            raise Forbidden("forbidden", _("Vous ne pouvez supprimer que vos propres "
+                                           "messages."))
+        if current.deleted_at is not None:
+            return current
+        current.deleted_at = timezone.now()
+        current.deleted_by = actor
+        current.body = ""
+        current.html = ""
+        current.save(update_fields=["deleted_at", "deleted_by", "body", "html"])
+        current.revisions.all().delete()
+        current.reactions.all().delete()
+        emit(kind="message.deleted", actor=actor, space=current.thread.space,
+             data={"message": message_data(current), "by": person(actor)})
+    return current
