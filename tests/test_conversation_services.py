@@ -32,7 +32,7 @@ def first_message(thread) -> Message:
 
 
 def test_a_reply_quotes_the_message_it_answers(people, thread):
-    posted, events = verify_space_action(
+    _posted, events = verify_space_action(
         "rma", lambda: post_message(actor=people.other_member, thread=thread, body="Oui !",
                                     reply_to=first_message(thread).pk),
         kinds=["message.created"])
@@ -121,7 +121,7 @@ def test_nobody_edits_someone_elses_message(people, thread):
 def test_a_deleted_message_becomes_a_tombstone(people, thread):
     message = first_message(thread)
     post_message(actor=people.other_member, thread=thread, body="r", reply_to=message.pk)
-    deleted, events = verify_space_action(
+    _deleted, events = verify_space_action(
         "rma", lambda: delete_message(actor=people.facilitator, message=message),
         kinds=["message.deleted"])
     payload = events[0].payload["message"]
