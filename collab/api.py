@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from communities.api import router as communities_router
+from communities.api_conversation import router as conversation_router
 from communities.errors import ServiceError
 
 api = NinjaAPI(
@@ -18,6 +19,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("/", communities_router)
+api.add_router("/", conversation_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str,

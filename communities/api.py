@@ -102,6 +102,10 @@ class ThreadOut(Schema):
     locked: bool
 
 
+class ThreadListItem(ThreadOut):
+    unread: int
+
+
 class NewThread(Schema):
     title: str
     body: str
@@ -111,6 +115,7 @@ class NewThread(Schema):
 class NewMessage(Schema):
     body: str
     client_id: str | None = None
+    reply_to: int | None = None
 
 
 class ThreadPosted(Schema):
@@ -167,6 +172,15 @@ def my_spaces(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
+# Beside the POST on the same path: ninja routes one path to one router.
+@router.get("/spaces/{slug}/threads", response={200: list[ThreadListItem], 404: ErrorOut},
+            summary="Fils d'un espace, non lus compris / Threads with unread counts")
+def list_threads(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    space = selectors.visible_space(user=_user(request), slug=slug)
+    return [{**thread_data(t), "unread": t.unread}  # type: ignore[attr-defined]
+            for t in selectors.threads_for_member(space=space, user=_user(request))]
+
+
 @router.post("/spaces/{slug}/threads", response={201: ThreadPosted, 200: ThreadPosted,
                                                   403: ErrorOut, 404: ErrorOut},
              summary="Ouvrir un fil / Start a thread")
@@ -188,7 +202,7 @@ def post_message(request: HttpRequest, thread_id: int,
                  payload: NewMessage) -> Status[dict[str, Any]]:
     thread = selectors.visible_thread(user=_user(request), thread_id=thread_id)
     posted = discussion.post_message(actor=_user(request), thread=thread, body=payload.body,
-                                     client_id=payload.client_id)
+                                     client_id=payload.client_id, reply_to=payload.reply_to)
     return Status(201 if posted.created else 200, {
         "message": message_data(posted.message), "seq": posted.seq,
     })
@@ -207,4 +221,56 @@ def space_events(request: HttpRequest, slug: str, after: int = 0,
         "space": space.slug, "head": space.event_head, "floor": space.event_floor,
         "events": [{"seq": e.seq, "kind": e.kind, "created_at": e.created_at,
                     "data": e.payload} for e in events],
+    }
+
+
+# --- search (issue 3) ------------------------------------------------------------------------
+class SearchThreadOut(Schema):
+    id: int
+    title: str
+    space: str
+
+
+class SearchResultOut(Schema):
+    thread: SearchThreadOut
+    message_id: int
+    #: Escaped message text, matched words in <mark>: safe to insert as HTML.
+    excerpt_html: str
+    created_at: datetime
+    author: PersonOut
+    #: The message in its thread: the thread page with #message-<id>.
+    url: str
+
+
+class SearchPageOut(Schema):
+    query: str
+    page: int
+    has_next: bool
+    results: list[SearchResultOut]
+
+
+@router.get("/search", response={200: SearchPageOut, 400: ErrorOut, 404: ErrorOut},
+            summary="Rechercher dans mes espaces / Search my spaces")
+def search_messages(request: HttpRequest, q: str = "", space: str | None = None,
+                    page: int = 1) -> dict[str, Any]:
+    """Fils (titres) et messages des espaces dont je suis membre, sans tenir compte des
+    accents ni du pluriel ; 20 résultats par page. / Thread titles and messages of my spaces,
+    accent- and plural-insensitive; 20 results a page."""
+    # Imported here so this endpoint stays self-contained at the end of the module.
+    from communities import search
+    from communities.serializers import person
+
+    user = _user(request)
+    scope = selectors.visible_space(user=user, slug=space) if space else None
+    found = search.search(user=user, q=q, space=scope, page=page)
+    return {
+        "query": found.query, "page": found.page, "has_next": found.has_next,
+        "results": [
+            {"thread": {"id": hit.thread.pk, "title": hit.thread.title,
+                        "space": hit.space.slug},
+             "message_id": hit.message.pk, "excerpt_html": str(hit.excerpt_html),
+             "created_at": hit.message.created_at, "author": person(hit.message.author),
+             "url": hit.url}
+            for hit in found.hits
+        ],
     }

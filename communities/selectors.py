@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -36,7 +37,7 @@ def visible_space(*, user: User, slug: str) -> Space:
 
 
 def visible_thread(*, user: User, thread_id: int) -> Thread:
-    thread = Thread.objects.select_related("space").filter(pk=thread_id).first()
+    thread = Thread.objects.select_related("space", "author").filter(pk=thread_id).first()
     if thread is None or (
         not (user.is_active and user.is_staff)
         and not Membership.objects.filter(user=user, space_id=thread.space_id).exists()
@@ -65,3 +66,41 @@ def events_after(*, space: Space, after: int, limit: int) -> list[Event]:
     return list(
         Event.objects.filter(space=space, seq__gt=after).order_by("seq")[:limit]
     )
+
+
+def threads_for_member(*, space: Space, user: User) -> list[Thread]:
+    """The space's threads, pinned first then by latest activity, each annotated with
+    ``unread``: messages by others after the member's reading position. One query."""
+    from django.db.models import Count, OuterRef, Q, Subquery
+    from django.db.models.functions import Coalesce
+
+    from communities.models import ReadPosition
+
+    position = ReadPosition.objects.filter(thread=OuterRef("pk"), user=user).values(
+        "last_read_message")[:1]
+    return list(
+        space.threads.select_related("author", "space")
+        .annotate(read_up_to=Coalesce(Subquery(position), 0))
+        .annotate(unread=Count("messages", filter=Q(
+            messages__pk__gt=models.F("read_up_to"), messages__deleted_at__isnull=True,
+        ) & ~Q(messages__author=user)))
+        .order_by(models.F("pinned_at").desc(nulls_last=True), "-last_activity_at")
+    )
+
+
+def messages_page(*, thread: Thread, after_id: int = 0, limit: int = 50) -> list:
+    """A page of a thread, oldest first, with authors, quoted messages and reactions loaded:
+    three queries whatever the length of the thread."""
+    return list(
+        thread.messages.filter(pk__gt=after_id)
+        .select_related("author", "reply_to__author")
+        .prefetch_related("reactions")
+        .order_by("pk")[:limit]
+    )
+
+
+def read_position(*, thread: Thread, user: User) -> int:
+    from communities.models import ReadPosition
+
+    return (ReadPosition.objects.filter(thread=thread, user=user)
+            .values_list("last_read_message", flat=True).first()) or 0

@@ -1,0 +1,116 @@
+"""The conversation through the JSON API, and what it costs in queries."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from communities.models import Message
+from communities.services.discussion import post_message, start_thread
+from communities.services.reading import mark_read
+from tests.test_api import token_for
+
+
+def client_for(user) -> Client:
+    return Client(headers={"authorization": f"Bearer {token_for(Client(), user.email)}"})
+
+
+def send(client: Client, method: str, url: str, payload: object | None = None):
+    return getattr(client, method)(url, json.dumps(payload) if payload is not None else None,
+                                   content_type="application/json")
+
+
+@pytest.fixture
+def thread(people):
+    return start_thread(actor=people.member, space=people.space, title="Parcs",
+                        body="Premier").thread
+
+
+def test_threads_list_pinned_first_with_my_unread_counts(people, thread):
+    quiet = start_thread(actor=people.other_member, space=people.space, title="Calme",
+                         body="x").thread
+    for body in ["a", "b", "c"]:
+        post_message(actor=people.other_member, thread=thread, body=body)
+    facilitator = client_for(people.facilitator)
+    assert send(facilitator, "patch", f"/api/v1/threads/{quiet.pk}",
+                {"pinned": True}).status_code == 200
+    member = client_for(people.member)
+    mark_read(actor=people.member, thread=thread,
+              up_to=thread.messages.order_by("pk")[1].pk)
+    listed = member.get("/api/v1/spaces/rma/threads").json()
+    assert [(t["title"], t["pinned"], t["unread"]) for t in listed] == [
+        ("Calme", True, 1), ("Parcs", False, 2)]
+
+
+def test_reading_a_thread_page_by_page(people, thread):
+    for i in range(5):
+        post_message(actor=people.other_member, thread=thread, body=str(i))
+    member = client_for(people.member)
+    first = member.get(f"/api/v1/threads/{thread.pk}?limit=4").json()
+    assert first["has_more"] and len(first["messages"]) == 4
+    rest = member.get(f"/api/v1/threads/{thread.pk}?after={first['messages'][-1]['id']}"
+                      "&limit=4").json()
+    assert not rest["has_more"] and [m["body"] for m in rest["messages"]] == ["3", "4"]
+
+
+def test_reply_edit_react_delete_through_the_api(people, thread):
+    member, other = client_for(people.member), client_for(people.other_member)
+    first = thread.messages.get()
+    reply = send(other, "post", f"/api/v1/threads/{thread.pk}/messages",
+                 {"body": "Réponse", "reply_to": first.pk}).json()["message"]
+    assert reply["reply_to"]["id"] == first.pk
+    edited = send(member, "patch", f"/api/v1/messages/{first.pk}", {"body": "Premier !"})
+    assert edited.status_code == 200 and edited.json()["edited_at"]
+    refused = send(member, "patch", f"/api/v1/messages/{reply['id']}", {"body": "non"})
+    assert refused.status_code == 403 and refused.json()["message"]
+    reacted = send(other, "post", f"/api/v1/messages/{first.pk}/reactions", {"emoji": "🎉"})
+    assert reacted.json() == {"added": True,
+                              "reactions": [{"emoji": "🎉", "users": [people.other_member.pk]}]}
+    deleted = member.delete(f"/api/v1/messages/{first.pk}")
+    assert deleted.json()["deleted"] is True and deleted.json()["body"] == ""
+
+
+def test_posting_in_a_locked_thread_gets_a_french_403(people, thread):
+    send(client_for(people.facilitator), "patch", f"/api/v1/threads/{thread.pk}",
+         {"locked": True})
+    answer = send(client_for(people.member), "post", f"/api/v1/threads/{thread.pk}/messages",
+                  {"body": "encore"})
+    assert answer.status_code == 403 and answer.json()["code"] == "thread_locked"
+
+
+def test_posting_too_fast_gets_429(people, thread, settings):
+    settings.POST_RATE_LIMIT = 1
+    member = client_for(people.member)
+    answer = send(member, "post", f"/api/v1/threads/{thread.pk}/messages", {"body": "vite"})
+    assert answer.status_code == 429 and "trop vite" in answer.json()["message"]
+
+
+def test_outsiders_cannot_touch_messages(people, thread):
+    outsider = client_for(people.outsider)
+    message = thread.messages.get()
+    assert send(outsider, "post", f"/api/v1/messages/{message.pk}/reactions",
+                {"emoji": "👍"}).status_code == 404
+    assert outsider.delete(f"/api/v1/messages/{message.pk}").status_code == 404
+
+
+def test_mark_read_through_the_api(people, thread):
+    message = thread.messages.get()
+    answer = send(client_for(people.other_member), "post",
+                  f"/api/v1/threads/{thread.pk}/read", {"up_to": message.pk})
+    assert answer.json() == {"last_read_message": message.pk}
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_opening_a_thread_costs_the_same_queries_whatever_its_length(
+        people, thread, size, django_assert_num_queries):
+    Message.objects.bulk_create([
+        Message(thread=thread, author=people.other_member, body=f"m{i}", html=f"<p>m{i}</p>")
+        for i in range(size)
+    ])
+    member = client_for(people.member)
+    # token lookup, thread + membership, messages, reactions, read position
+    with django_assert_num_queries(6):
+        answer = member.get(f"/api/v1/threads/{thread.pk}?limit=50")
+    assert len(answer.json()["messages"]) == min(size + 1, 50)
