@@ -4,6 +4,7 @@ hand the connection to the process's hub. Protocol: docs/realtime-protocol.md.""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -17,6 +18,7 @@ from realtime.hub import Hub, get_hub
 from realtime.link import Link, text_message
 
 CLOSE_UNAUTHENTICATED = 4001
+TYPING_INTERVAL = 2.0
 
 
 class RealtimeConsumer(AsyncWebsocketConsumer):
@@ -25,6 +27,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
 
     hub: Hub
     link: Link | None = None
+    last_typing: dict[int, float]
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -32,6 +35,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.language = user.language
+        self.last_typing = {}
         await self.accept()
         self.hub = await get_hub()
         session = self.scope.get("session")
@@ -41,6 +45,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             send_message=self.base_send,
             close=self._close,
             max_pending=settings.REALTIME_MAX_PENDING_FRAMES,
+            display_name=user.display_name,
             session_key=session.session_key if self.scope.get("auth") == "session" and session
             else None,
         )
@@ -113,10 +118,31 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             await self.link.send(text_message(dumps({"type": "unsubscribed",
                                                      "space": target[1]})))
 
+    async def on_typing(self, frame: dict[str, Any]) -> None:
+        """"X est en train d'écrire…": relayed to the space's other subscribers, at most once
+        per TYPING_INTERVAL per thread, never stored."""
+        assert self.link is not None
+        label, thread = frame.get("space"), frame.get("thread")
+        key = next((k for k, name in self.link.streams.items() if name == label), None)
+        if key is None or key[0] != "space":
+            return await self._error("bad_frame", _("Abonnez-vous d'abord à cet espace."))
+        if not isinstance(thread, int) or isinstance(thread, bool):
+            return await self._error("bad_frame", _("« thread » doit être un identifiant."))
+        now = time.monotonic()
+        if now - self.last_typing.get(thread, 0.0) < TYPING_INTERVAL:
+            return None
+        self.last_typing[thread] = now
+        await self.hub.ephemeral(self.link, key, dumps({
+            "type": "typing", "space": label, "thread": thread,
+            "user": {"id": self.link.user_id, "display_name": self.link.display_name},
+        }))
+        return None
+
     async def on_ping(self, frame: dict[str, Any]) -> None:
         assert self.link is not None
         await self.link.send(text_message(dumps({"type": "pong"})))
 
-    handlers = {"subscribe": on_subscribe, "unsubscribe": on_unsubscribe, "ping": on_ping}
+    handlers = {"subscribe": on_subscribe, "unsubscribe": on_unsubscribe, "ping": on_ping,
+                "typing": on_typing}
 
 

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from realtime import store
 from realtime.frames import dumps, error_frame, group_for
 from realtime.link import AsgiMessage, Link, text_message
+from realtime.presence import HEARTBEAT_SECONDS, Presence
 from realtime.store import StreamKey
 
 logger = logging.getLogger(__name__)
@@ -63,6 +64,8 @@ class Hub:
         self._tasks: list[asyncio.Task[None]] = []
         self._started = asyncio.Lock()
         self._stream_locks: dict[StreamKey, asyncio.Lock] = {}
+        self.presence = Presence()
+        self._background: set[asyncio.Task[None]] = set()
 
     # --- lifecycle ---------------------------------------------------------------------------
     async def start(self) -> None:
@@ -135,6 +138,10 @@ class Hub:
                     link.offer(message)
                     cursor = seq
             stream.live.add(link)
+            if key[0] == "space" and not self._presence_changed(stream):
+                # Nobody new came online (another tab of someone already here): the newcomer
+                # still needs the list once.
+                link.offer(text_message(self.presence.frame(key, label)))
         except BaseException:
             await self._leave(link, key)
             raise
@@ -172,8 +179,11 @@ class Hub:
         link.streams.pop(key, None)
         stream = self.streams.get(key)
         if stream is not None:
+            was_live = link in stream.live
             stream.live.discard(link)
             stream.pending.pop(link, None)
+            if was_live and key[0] == "space":
+                self._presence_changed(stream)
 
     async def _leave(self, link: Link, key: StreamKey) -> None:
         self._detach(link, key)
@@ -183,6 +193,7 @@ class Hub:
         stream = self.streams.get(key)
         if stream is not None and stream.empty:
             del self.streams[key]
+            self.presence.forget(key)
             if stream.joined_group and self.layer is not None and self.channel_name:
                 with contextlib.suppress(Exception):
                     await self.layer.group_discard(group_for(key), self.channel_name)
@@ -265,19 +276,99 @@ class Hub:
         while True:
             try:
                 message = await self.layer.receive(self.channel_name)
-                if message.get("type") == "hub.event":
+                kind = message.get("type")
+                if kind == "hub.event":
                     await self._on_published(message)
+                elif kind == "hub.ephemeral":
+                    self._deliver_ephemeral(message)
+                elif kind == "hub.presence" and message.get("hub") != self.channel_name:
+                    self._on_presence(message)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 logger.warning("hub receive failed; retrying", exc_info=True)
                 await asyncio.sleep(0.5)
 
+    # --- ephemeral frames: typing and presence, never in the log ------------------------------
+    async def ephemeral(self, link: Link, key: StreamKey, frame: str) -> None:
+        """Show a frame to the other people subscribed to a space on every process."""
+        message = {"type": "hub.ephemeral", "stream": list(key), "frame": frame,
+                   "from_user": link.user_id}
+        if not await self._publish(key, message):
+            self._deliver_ephemeral(message)
+
+    def _deliver_ephemeral(self, message: dict[str, Any]) -> None:
+        stream = self.streams.get((message["stream"][0], int(message["stream"][1])))
+        if stream is None:
+            return
+        outgoing = text_message(message["frame"])
+        for link in stream.live:
+            if link.user_id != message["from_user"]:
+                link.offer(outgoing)  # a full queue just misses a hint, not an event
+
+    async def _publish(self, key: StreamKey, message: dict[str, Any]) -> bool:
+        if self.layer is None or self.channel_name is None:
+            return False
+        try:
+            await self.layer.group_send(group_for(key), message)
+            return True
+        except Exception:
+            logger.debug("ephemeral publish failed", exc_info=True)
+            return False
+
+    def _presence_changed(self, stream: Stream) -> bool:
+        """Announce this hub's people in the space if they changed; True when every live
+        link was just shown the new list."""
+        people = {(link.user_id, link.display_name) for link in stream.live}
+        if not self.presence.set_local(stream.key, people):
+            return False
+        self._spawn(self._announce(stream.key))
+        return self._show_presence(stream)
+
+    async def _announce(self, key: StreamKey) -> None:
+        if self.channel_name is not None:
+            await self._publish(key, self.presence.beacon(key, self.channel_name))
+
+    def _on_presence(self, message: dict[str, Any]) -> None:
+        key: StreamKey = (message["stream"][0], int(message["stream"][1]))
+        stream = self.streams.get(key)
+        if stream is None:
+            return
+        self.presence.set_remote(key, message["hub"], [tuple(p) for p in message["people"]])
+        self._show_presence(stream)
+
+    def _show_presence(self, stream: Stream) -> bool:
+        frame = self.presence.frame_if_changed(stream.key, stream.label)
+        if frame is None:
+            return False
+        outgoing = text_message(frame)
+        for link in stream.live:
+            link.offer(outgoing)
+        return True
+
+    def _spawn(self, coroutine: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _heartbeat(self) -> None:
+        """Re-announce who is here (so new and restarted hubs learn it) and drop the people
+        of hubs that stopped announcing."""
+        for key, stream in list(self.streams.items()):
+            if key[0] == "space":
+                await self._announce(key)
+                self._show_presence(stream)
+
     # --- audit -------------------------------------------------------------------------------
     async def _audit_loop(self) -> None:
+        next_heartbeat = 0.0
+        loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(self.audit_seconds)
             try:
+                if loop.time() >= next_heartbeat:
+                    next_heartbeat = loop.time() + HEARTBEAT_SECONDS
+                    await self._heartbeat()
                 await self.audit()
             except asyncio.CancelledError:
                 raise

@@ -55,6 +55,8 @@ class Link:
     max_pending: int
     #: Set for browser connections; the audit closes the link once the session is gone.
     session_key: str | None = None
+    #: How the person appears in the online list of the spaces they are in.
+    display_name: str = ""
     #: Stream key -> the label clients know it by (space slug or "@me").
     streams: dict[StreamKey, str] = field(default_factory=dict)
     closed: bool = False

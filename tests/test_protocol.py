@@ -29,6 +29,19 @@ async def _fresh_hub():
     await sync_to_async(connections.close_all)()
 
 
+async def no_event(communicator, wait: float) -> bool:
+    """True when nothing but presence or typing hints arrives within ``wait`` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while (left := deadline - loop.time()) > 0:
+        if await communicator.receive_nothing(timeout=left):
+            return True
+        received = json.loads(await communicator.receive_from())
+        if received.get("type") not in EPHEMERAL:
+            return False
+    return True
+
+
 async def ticket_for(user) -> str:
     from communities.services.accounts import issue_realtime_ticket
 
@@ -45,8 +58,15 @@ async def connect(user, *, headers=None) -> WebsocketCommunicator:
     return communicator
 
 
-async def frame(communicator, wait: float = 3.0) -> dict:
-    return json.loads(await communicator.receive_from(timeout=wait))
+EPHEMERAL = frozenset({"presence", "typing"})
+
+
+async def frame(communicator, wait: float = 3.0, *, hints: bool = False) -> dict:
+    """The next frame; presence and typing hints are skipped unless ``hints``."""
+    while True:
+        received = json.loads(await communicator.receive_from(timeout=wait))
+        if hints or received.get("type") not in EPHEMERAL:
+            return received
 
 
 async def post(people, body: str, thread=None):
@@ -69,7 +89,7 @@ async def test_replay_then_live_without_gap(people):
     live = await frame(ws)
     assert (live["seq"], live["kind"], live["data"]["message"]["body"]) == (
         4, "message.created", "quatre")
-    assert await ws.receive_nothing(timeout=0.3)
+    assert await no_event(ws, 0.3)
     await ws.disconnect()
 
 
@@ -108,7 +128,7 @@ async def test_resume_after_disconnect_gets_exactly_what_was_missed(people):
     await ws.send_json_to({"type": "subscribe", "space": "rma", "after": last_seen})
     assert (await frame(ws))["head"] == 3
     assert [(await frame(ws))["seq"] for _ in range(2)] == [2, 3]
-    assert await ws.receive_nothing(timeout=0.2)
+    assert await no_event(ws, 0.2)
     await ws.disconnect()
 
 
@@ -126,7 +146,7 @@ async def test_events_published_during_replay_are_neither_lost_nor_doubled(peopl
     await writer
     assert head >= 60
     assert seqs == list(range(1, 81))
-    assert await ws.receive_nothing(timeout=0.3)
+    assert await no_event(ws, 0.3)
     await ws.disconnect()
 
 
@@ -234,7 +254,7 @@ async def test_a_removed_member_sees_the_removal_then_loses_the_stream(people):
     assert (ended["type"], ended["code"], ended["space"]) == ("error", "forbidden", "rma")
     assert asyncio.get_running_loop().time() - started < 2
     await post(people.__class__(**{**people.__dict__, "member": people.other_member}), "après")
-    assert await ws.receive_nothing(timeout=0.5)
+    assert await no_event(ws, 0.5)
     await ws.disconnect()
 
 
@@ -322,3 +342,57 @@ async def test_an_expired_ticket_is_refused(people):
     await sync_to_async(RealtimeTicket.objects.update)(expires_at=timezone.now())
     ws = WebsocketCommunicator(websocket_application, f"/ws/?ticket={ticket}")
     assert not (await ws.connect())[0]
+
+
+# --- presence and typing: live hints, never in the log ------------------------------------
+async def next_hint(ws, kind: str, wait: float = 3.0) -> dict:
+    while True:
+        received = await frame(ws, wait, hints=True)
+        if received["type"] == kind:
+            return received
+
+
+async def test_who_is_online_appears_and_disappears(people):
+    marc = await connect(people.member)
+    await marc.send_json_to({"type": "subscribe", "space": "rma"})
+    shown = await next_hint(marc, "presence")
+    assert [p["display_name"] for p in shown["online"]] == ["Marc Membre"]
+    noemie = await connect(people.other_member)
+    await noemie.send_json_to({"type": "subscribe", "space": "rma"})
+    shown = await next_hint(marc, "presence")
+    assert [p["display_name"] for p in shown["online"]] == ["Marc Membre", "Noémie Membre"]
+    await noemie.disconnect()
+    shown = await next_hint(marc, "presence", wait=2)
+    assert [p["display_name"] for p in shown["online"]] == ["Marc Membre"]
+    await marc.disconnect()
+
+
+async def test_typing_reaches_the_others_once_per_interval_and_is_not_logged(people):
+    from communities.models import Event
+
+    thread = (await post(people, "un")).thread
+    marc, noemie = await connect(people.member), await connect(people.other_member)
+    for ws in (marc, noemie):
+        await ws.send_json_to({"type": "subscribe", "space": "rma"})
+        await frame(ws)
+    await noemie.send_json_to({"type": "typing", "space": "rma", "thread": thread.pk})
+    await noemie.send_json_to({"type": "typing", "space": "rma", "thread": thread.pk})
+    typing = await next_hint(marc, "typing")
+    assert typing == {"type": "typing", "space": "rma", "thread": thread.pk,
+                      "user": {"id": people.other_member.pk, "display_name": "Noémie Membre"}}
+    hints = []
+    while not await marc.receive_nothing(timeout=0.5):
+        hints.append(json.loads(await marc.receive_from()))
+    assert [h for h in hints if h["type"] == "typing"] == []  # the repeat was throttled
+    while not await noemie.receive_nothing(timeout=0.2):
+        assert json.loads(await noemie.receive_from())["type"] != "typing"
+    assert await sync_to_async(Event.objects.count)() == 1
+    await marc.disconnect()
+    await noemie.disconnect()
+
+
+async def test_typing_needs_a_subscription(people):
+    ws = await connect(people.member)
+    await ws.send_json_to({"type": "typing", "space": "rma", "thread": 1})
+    assert (await frame(ws))["code"] == "bad_frame"
+    await ws.disconnect()
