@@ -8,10 +8,15 @@ The index lives in the database, outside the models (migration 0003_search):
 * SQLite: FTS5 external-content tables (``unicode61 remove_diacritics 2``) kept in step by
   triggers; excerpts come from ``snippet()``.
 
-Query words are matched as prefixes on both, which covers what the stemmer does not ("dejeuner"
-is stemmed ``dejeun`` but "déjeuners" ``dejeuner``) and stands in for the stemmer SQLite lacks
-("causerie*" matches "causeries"). A final plural "s" is dropped first so "rencontres" finds
-"rencontre". All words must match (AND).
+Query words are matched as prefixes (on PostgreSQL, words of 5 letters or more, after
+stemming), which covers what the stemmer does not ("dejeuner" is stemmed ``dejeun`` but
+"déjeuners" ``dejeuner``) and stands in for the stemmer SQLite lacks ("causerie*" matches
+"causeries"). A final plural "s" is dropped first so "rencontres" finds "rencontre". All words
+must match (AND); punctuation is ignored, so nothing typed reaches the query languages as syntax.
+
+Ranking: the 1,000 most recent matching messages (and thread titles) are ranked by relevance
+(``ts_rank`` / ``bm25``, a title match counting double); bounding the candidates keeps a common
+word as cheap as a rare one (bench/search.py), at the price of at most 50 pages.
 
 A result is a message: one whose body matches, or the first message of a thread whose title
 matches. Deleted messages are never found. Only spaces the person belongs to are searched;
@@ -46,15 +51,18 @@ MIN_PREFIX_CHARS = 5
 EXCERPT_WORDS = 30
 #: A title match weighs twice a body match.
 TITLE_WEIGHT = 2
+#: Only the most recent matches are ranked (so at most MAX_CANDIDATES / PAGE_SIZE pages): a
+#: common word costs the same as a rare one.
+MAX_CANDIDATES = 1000
 
 # Articles, prepositions and pronouns that carry no meaning on their own. PostgreSQL's French
 # configuration drops them anyway; SQLite's prefix queries would otherwise turn "de" into
 # "every word that starts with de".
-STOP_WORDS = frozenset("""
-a à au aux avec c ce ces cet cette d dans de des du elle elles en et il ils j je l la le les
-leur leurs lui m ma mes mon n ne nos notre nous on ou où par pas pour qu que qui s sa se ses
-son sur t ta tes ton tu un une vos votre vous y
-""".split())
+STOP_WORDS = frozenset({"a", "à", "au", "aux", "avec", "c", "ce", "ces", "cet", "cette", "d",
+    "dans", "de", "des", "du", "elle", "elles", "en", "et", "il", "ils", "j", "je", "l", "la",
+    "le", "les", "leur", "leurs", "lui", "m", "ma", "mes", "mon", "n", "ne", "nos", "notre",
+    "nous", "on", "ou", "où", "par", "pas", "pour", "qu", "que", "qui", "s", "sa", "se", "ses",
+    "son", "sur", "t", "ta", "tes", "ton", "tu", "un", "une", "vos", "votre", "vous", "y"})
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -159,17 +167,17 @@ def search(*, user: User, q: str | None, space: Space | None = None,
     return SearchPage(query=parsed.text, page=page, has_next=has_next, hits=hits)
 
 
-def _scope(user: User, space: Space | None) -> tuple[str, list[Any]]:
+def _scope(user: User, space: Space | None) -> tuple[str, dict[str, Any]]:
     """SQL condition on ``t.space_id`` limiting a query to what ``user`` may read."""
     clauses: list[str] = []
-    params: list[Any] = []
+    params: dict[str, Any] = {}
     if not user.is_staff:
-        clauses.append(f"t.space_id IN (SELECT space_id FROM {Membership._meta.db_table} "
-                       "WHERE user_id = %s)")
-        params.append(user.pk)
+        clauses.append(f"t.space_id IN (SELECT space_id FROM {Membership._meta.db_table} "  # noqa: S608
+                       "WHERE user_id = %(user)s)")
+        params["user"] = user.pk
     if space is not None:
-        clauses.append("t.space_id = %s")
-        params.append(space.pk)
+        clauses.append("t.space_id = %(space)s")
+        params["space"] = space.pk
     return "".join(f" AND {clause}" for clause in clauses), params
 
 
@@ -177,60 +185,76 @@ MESSAGE_TABLE = Message._meta.db_table
 THREAD_TABLE = Thread._meta.db_table
 
 
-def _postgres_ids(*, user: User, terms: Sequence[str], space: Space | None,
-                  page: int) -> list[int]:
-    scope, scope_params = _scope(user, space)
-    sql = f"""
-        WITH q AS (SELECT to_tsquery('fr_unaccent', %s) AS query),
-        hits AS (
-            SELECT m.id AS message_id, ts_rank(m.search_vector, q.query) AS rank
-            FROM {MESSAGE_TABLE} m JOIN {THREAD_TABLE} t ON t.id = m.thread_id, q
-            WHERE m.search_vector @@ q.query AND m.deleted_at IS NULL{scope}
-            UNION ALL
-            SELECT (SELECT min(m1.id) FROM {MESSAGE_TABLE} m1
-                    WHERE m1.thread_id = t.id AND m1.deleted_at IS NULL),
-                   {TITLE_WEIGHT} * ts_rank(t.search_vector, q.query)
-            FROM {THREAD_TABLE} t, q
-            WHERE t.search_vector @@ q.query{scope}
-        )
-        SELECT message_id FROM hits WHERE message_id IS NOT NULL
-        GROUP BY message_id ORDER BY sum(rank) DESC, message_id DESC
-        LIMIT %s OFFSET %s
-    """  # noqa: S608 - table names come from the models, values are parameters
-    params = [_tsquery(terms), *scope_params, *scope_params, PAGE_SIZE + 1,
-              (page - 1) * PAGE_SIZE]
+def _run_ids(sql: str, params: dict[str, Any], page: int) -> list[int]:
+    params = {**params, "limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
+
+
+# Both queries take the MAX_CANDIDATES most recent matching messages (and thread titles) and
+# rank those: ranking every match of a common word means reading every matching row, while
+# walking the primary key backwards stops early. The tsquery is written inline (not in a CTE)
+# so the planner sees a constant and estimates how many rows match.
+def _postgres_ids(*, user: User, terms: Sequence[str], space: Space | None,
+                  page: int) -> list[int]:
+    scope, params = _scope(user, space)
+    query = "to_tsquery('fr_unaccent', %(query)s)"
+    sql = f"""
+        WITH body AS (
+            SELECT m.id AS message_id, m.search_vector AS vector
+            FROM {MESSAGE_TABLE} m JOIN {THREAD_TABLE} t ON t.id = m.thread_id
+            WHERE m.search_vector @@ {query} AND m.deleted_at IS NULL{scope}
+            ORDER BY m.id DESC LIMIT {MAX_CANDIDATES}
+        ), titles AS (
+            SELECT first_message.id AS message_id, t.search_vector AS vector
+            FROM {THREAD_TABLE} t CROSS JOIN LATERAL (
+                SELECT m1.id FROM {MESSAGE_TABLE} m1
+                WHERE m1.thread_id = t.id AND m1.deleted_at IS NULL
+                ORDER BY m1.created_at, m1.id LIMIT 1
+            ) first_message
+            WHERE t.search_vector @@ {query}{scope}
+            ORDER BY t.id DESC LIMIT {MAX_CANDIDATES}
+        ), hits AS (
+            SELECT message_id, ts_rank(vector, {query}) AS rank FROM body
+            UNION ALL
+            SELECT message_id, {TITLE_WEIGHT} * ts_rank(vector, {query}) FROM titles
+        )
+        SELECT message_id FROM hits
+        GROUP BY message_id ORDER BY sum(rank) DESC, message_id DESC
+        LIMIT %(limit)s OFFSET %(offset)s
+    """  # noqa: S608 - table names come from the models, values are parameters
+    return _run_ids(sql, {**params, "query": _tsquery(terms)}, page)
 
 
 def _sqlite_ids(*, user: User, terms: Sequence[str], space: Space | None,
                 page: int) -> list[int]:
-    scope, scope_params = _scope(user, space)
-    match = _fts5_query(terms)
+    scope, params = _scope(user, space)
     # bm25() is lower for better matches, hence the minus sign.
     sql = f"""
-        WITH hits AS (
-            SELECT rowid AS message_id, -bm25(communities_message_fts) AS rank
-            FROM communities_message_fts WHERE communities_message_fts MATCH %s
-            UNION ALL
-            SELECT (SELECT min(m1.id) FROM {MESSAGE_TABLE} m1
-                    WHERE m1.thread_id = communities_thread_fts.rowid
-                    AND m1.deleted_at IS NULL),
-                   -{TITLE_WEIGHT} * bm25(communities_thread_fts)
-            FROM communities_thread_fts WHERE communities_thread_fts MATCH %s
+        WITH body AS (
+            SELECT m.id AS message_id, -bm25(communities_message_fts) AS rank
+            FROM communities_message_fts
+            JOIN {MESSAGE_TABLE} m ON m.id = communities_message_fts.rowid
+            JOIN {THREAD_TABLE} t ON t.id = m.thread_id
+            WHERE communities_message_fts MATCH %(match)s AND m.deleted_at IS NULL{scope}
+            ORDER BY m.id DESC LIMIT {MAX_CANDIDATES}
+        ), titles AS (
+            SELECT (SELECT m1.id FROM {MESSAGE_TABLE} m1
+                    WHERE m1.thread_id = t.id AND m1.deleted_at IS NULL
+                    ORDER BY m1.created_at, m1.id LIMIT 1) AS message_id,
+                   -{TITLE_WEIGHT} * bm25(communities_thread_fts) AS rank
+            FROM communities_thread_fts
+            JOIN {THREAD_TABLE} t ON t.id = communities_thread_fts.rowid
+            WHERE communities_thread_fts MATCH %(match)s{scope}
+            ORDER BY t.id DESC LIMIT {MAX_CANDIDATES}
         )
-        SELECT h.message_id FROM hits h
-        JOIN {MESSAGE_TABLE} m ON m.id = h.message_id
-        JOIN {THREAD_TABLE} t ON t.id = m.thread_id
-        WHERE m.deleted_at IS NULL{scope}
-        GROUP BY h.message_id ORDER BY sum(h.rank) DESC, h.message_id DESC
-        LIMIT %s OFFSET %s
+        SELECT message_id FROM (SELECT * FROM body UNION ALL SELECT * FROM titles)
+        WHERE message_id IS NOT NULL
+        GROUP BY message_id ORDER BY sum(rank) DESC, message_id DESC
+        LIMIT %(limit)s OFFSET %(offset)s
     """  # noqa: S608 - table names come from the models, values are parameters
-    params = [match, match, *scope_params, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+    return _run_ids(sql, {**params, "match": _fts5_query(terms)}, page)
 
 
 # --- excerpts --------------------------------------------------------------------------------
@@ -261,6 +285,7 @@ def _hits(ids: list[int], terms: Sequence[str], vendor: str) -> list[Hit]:
         return []
     start, stop = _markers()
     messages = Message.objects.filter(pk__in=ids).select_related("thread__space", "author")
+    by_id: dict[int, Message] = {}
     excerpts: dict[int, SafeString] = {}
     if vendor == "postgresql":
         options = (f"StartSel={start}, StopSel={stop}, MaxWords={EXCERPT_WORDS}, MinWords=12, "
@@ -270,30 +295,30 @@ def _hits(ids: list[int], terms: Sequence[str], vendor: str) -> list[Hit]:
         # escaped text plus the markers.
         escaped_body = (f"replace(replace(replace({MESSAGE_TABLE}.body, '&', '&amp;'), "
                         "'<', '&lt;'), '>', '&gt;')")
-        messages = messages.annotate(headline=RawSQL(
+        annotated = messages.annotate(headline=RawSQL(  # noqa: S611 - values are parameters
             f"ts_headline('fr_unaccent', {escaped_body}, to_tsquery('fr_unaccent', %s), %s)",
             [_tsquery(terms), options],
         ))
-        by_id = {message.pk: message for message in messages}
-        for message in by_id.values():
-            excerpts[message.pk] = _to_html(message.headline, start, stop)  # type: ignore[attr-defined]
+        for message in annotated:
+            by_id[message.pk] = message
+            excerpts[message.pk] = _to_html(message.headline, start, stop)
     else:
-        by_id = {message.pk: message for message in messages}
+        by_id.update((message.pk, message) for message in messages)
         placeholders = ", ".join(["%s"] * len(ids))
-        sql = (f"SELECT rowid, snippet(communities_message_fts, 0, %s, %s, ' … ', "
+        sql = (f"SELECT rowid, snippet(communities_message_fts, 0, %s, %s, ' … ', "  # noqa: S608
                f"{EXCERPT_WORDS}) FROM communities_message_fts "
-               f"WHERE communities_message_fts MATCH %s AND rowid IN ({placeholders})")  # noqa: S608
+               f"WHERE communities_message_fts MATCH %s AND rowid IN ({placeholders})")
         with connection.cursor() as cursor:
             cursor.execute(sql, [start, stop, _fts5_query(terms), *ids])
             for message_id, snippet in cursor.fetchall():
                 excerpts[message_id] = _to_html(html.escape(snippet, quote=False), start, stop)
     hits = []
     for message_id in ids:
-        message = by_id.get(message_id)
-        if message is None:  # deleted between the two queries
+        hit = by_id.get(message_id)
+        if hit is None:  # deleted between the two queries
             continue
-        excerpt = excerpts.get(message_id) or _plain_excerpt(message.body)
-        hits.append(Hit(message=message, thread=message.thread, space=message.thread.space,
+        excerpt = excerpts.get(message_id) or _plain_excerpt(hit.body)
+        hits.append(Hit(message=hit, thread=hit.thread, space=hit.thread.space,
                         excerpt_html=excerpt))
     return hits
 
@@ -306,13 +331,14 @@ SQLITE_INDEXES = (
 
 
 def _sqlite_triggers(table: str, column: str, fts: str) -> dict[str, str]:
+    # Names come from SQLITE_INDEXES, never from input.
     return {
-        f"{fts}_ai": f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
+        f"{fts}_ai": f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "  # noqa: S608
                      f"INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column}); END",
-        f"{fts}_ad": f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
+        f"{fts}_ad": f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "  # noqa: S608
                      f"INSERT INTO {fts}({fts}, rowid, {column}) "
                      f"VALUES ('delete', old.id, old.{column}); END",
-        f"{fts}_au": f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF {column} ON "
+        f"{fts}_au": f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF {column} ON "  # noqa: S608
                      f"{table} BEGIN INSERT INTO {fts}({fts}, rowid, {column}) "
                      f"VALUES ('delete', old.id, old.{column}); "
                      f"INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column}); END",
@@ -339,4 +365,4 @@ def repair_sqlite_index(using: str = "default", **_kwargs: Any) -> None:
             for statement in missing:
                 cursor.execute(statement)
             if missing:
-                cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+                cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")  # noqa: S608

@@ -18,6 +18,7 @@ urlpatterns = [
     path("espaces/<slug:slug>/membres/<int:user_id>/retirer/", views.remove_member,
          name="remove-member"),
     path("espaces/<slug:slug>/quitter/", views.leave_space, name="leave-space"),
+    path("recherche/", views.search, name="search"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept-invitation"),
 ]
 

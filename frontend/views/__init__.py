@@ -3,6 +3,7 @@ shown on the form with what the person typed, a success redirects (Post/Redirect
 
 from frontend.views.invitations import accept_invitation
 from frontend.views.members import change_role, leave_space, members, remove_member
+from frontend.views.search import search
 from frontend.views.spaces import my_spaces, space, thread
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "members",
     "my_spaces",
     "remove_member",
+    "search",
     "space",
     "thread",
 ]

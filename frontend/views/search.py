@@ -1,0 +1,41 @@
+"""The search page: thread titles and messages of the spaces I belong to."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from communities import search as search_index
+from communities.errors import ServiceError
+from communities.models import Space, User
+from communities.selectors import spaces_of
+from frontend.queries import space_or_404
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def search(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    q = request.GET.get("q")
+    slug = request.GET.get("space") or ""
+    scope: Space | None = space_or_404(user, slug) if slug else None
+    try:
+        page = int(request.GET.get("page") or 1)
+    except ValueError:
+        page = 1
+    found = None
+    error = None
+    status = 200
+    if q is not None:  # the form was sent, even empty
+        try:
+            found = search_index.search(user=user, q=q, space=scope, page=page)
+        except ServiceError as refusal:
+            error = refusal.message
+            status = 400
+    return render(request, "frontend/search.html", {
+        "q": q or "", "scope": scope, "found": found, "error": error,
+        "memberships": spaces_of(user),
+    }, status=status)

@@ -1,0 +1,286 @@
+"""Search over threads and messages: French accents and plurals, membership, deleted messages,
+safe highlighted excerpts, the API and the page. Runs on SQLite (FTS5) and, with DATABASE_URL,
+on PostgreSQL (tsvector + fr_unaccent)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from communities.errors import ServiceError
+from communities.models import Membership, Message, Role, Space, Thread, User
+from communities.search import MAX_QUERY_CHARS, PAGE_SIZE, parse_query, search
+from communities.services.discussion import post_message, start_thread
+from communities.services.spaces import leave_space
+from tests.conftest import People, make_user
+
+
+def found_ids(user: User, q: str, **kwargs: object) -> list[int]:
+    return [hit.message.pk for hit in search(user=user, q=q, **kwargs).hits]  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def talk(people: People) -> dict[str, Message]:
+    """A few messages in the people's space, worded the way members write."""
+    lunch = start_thread(actor=people.facilitator, space=people.space,
+                         title="Programme de l'automne",
+                         body="Nos déjeuners-causeries reprennent en octobre.")
+    access = post_message(actor=people.member, thread=lunch.thread,
+                          body="Merci ! Une séance sur l'accessibilité des parcs serait utile.")
+    one = post_message(actor=people.other_member, thread=lunch.thread,
+                       body="Compte rendu de la rencontre de mars à Laval.")
+    many = post_message(actor=people.member, thread=lunch.thread,
+                        body="Les rencontres régionales ont attiré 40 personnes.")
+    titled = start_thread(actor=people.member, space=people.space,
+                          title="Stationnement hivernal", body="Qui a une politique écrite ?")
+    return {"lunch": lunch.message, "access": access.message, "one": one.message,
+            "many": many.message, "titled": titled.message}
+
+
+# --- French: accents, hyphenated compounds, plurals --------------------------------------------
+def test_unaccented_singular_words_find_an_accented_plural_compound(people: People,
+                                                                   talk) -> None:
+    assert found_ids(people.member, "dejeuner causerie") == [talk["lunch"].pk]
+    assert found_ids(people.member, "Déjeuners-causeries") == [talk["lunch"].pk]
+
+
+def test_missing_accents_do_not_matter(people: People, talk) -> None:
+    assert found_ids(people.member, "accessibilite") == [talk["access"].pk]
+    assert found_ids(people.member, "ACCESSIBILITÉ") == [talk["access"].pk]
+
+
+def test_plural_and_singular_find_each_other(people: People, talk) -> None:
+    expected = {talk["one"].pk, talk["many"].pk}
+    assert set(found_ids(people.member, "rencontres")) == expected
+    assert set(found_ids(people.member, "rencontre")) == expected
+
+
+def test_every_word_must_match(people: People, talk) -> None:
+    assert found_ids(people.member, "rencontre mars") == [talk["one"].pk]
+    assert found_ids(people.member, "rencontre hippopotame") == []
+
+
+def test_a_thread_title_finds_the_thread_first_message(people: People, talk) -> None:
+    [hit] = search(user=people.member, q="stationnement hivernal").hits
+    assert hit.message.pk == talk["titled"].pk
+    assert hit.thread.title == "Stationnement hivernal"
+
+
+def test_punctuation_is_ignored_and_the_query_is_capped() -> None:
+    assert parse_query("« Déjeuner-causerie ?! »").terms == ("déjeuner", "causerie")
+    assert parse_query("Les rencontres de l'été").terms == ("rencontre", "été")
+    assert len(parse_query("mot " * 200).text) <= MAX_QUERY_CHARS
+
+
+@pytest.mark.parametrize("q", ["", "   ", "?!… « »", None])
+def test_an_empty_query_is_refused_in_french(q: str | None) -> None:
+    with pytest.raises(ServiceError) as refusal:
+        parse_query(q)
+    assert refusal.value.code == "empty_query"
+    assert str(refusal.value) == "Saisissez au moins un mot à rechercher."
+
+
+def test_only_little_words_find_nothing_without_error(people: People, talk) -> None:
+    assert found_ids(people.member, "de la") == []
+
+
+# --- who sees what -----------------------------------------------------------------------------
+def test_never_a_result_from_a_space_i_am_not_in(people: People, talk) -> None:
+    elsewhere = Space.objects.create(slug="voirie", name="Voirie")
+    Membership.objects.create(space=elsewhere, user=people.outsider, role=Role.FACILITATOR)
+    theirs = start_thread(actor=people.outsider, space=elsewhere, title="Trottoirs",
+                          body="L'accessibilité des trottoirs l'hiver.").message
+    assert found_ids(people.outsider, "accessibilite") == [theirs.pk]
+    assert found_ids(people.member, "accessibilite") == [talk["access"].pk]
+    # Naming a space does not widen the search.
+    assert found_ids(people.outsider, "accessibilite", space=people.space) == []
+
+
+def test_a_former_member_finds_nothing_from_the_space(people: People, talk) -> None:
+    assert found_ids(people.other_member, "accessibilite") == [talk["access"].pk]
+    leave_space(actor=people.other_member, space=people.space)
+    assert found_ids(people.other_member, "accessibilite") == []
+
+
+def test_platform_staff_search_every_space(people: People, talk) -> None:
+    elsewhere = Space.objects.create(slug="voirie", name="Voirie")
+    Membership.objects.create(space=elsewhere, user=people.outsider, role=Role.FACILITATOR)
+    theirs = start_thread(actor=people.outsider, space=elsewhere, title="Trottoirs",
+                          body="L'accessibilité des trottoirs l'hiver.").message
+    assert set(found_ids(people.staff, "accessibilite")) == {talk["access"].pk, theirs.pk}
+    assert found_ids(people.staff, "accessibilite", space=elsewhere) == [theirs.pk]
+    people.staff.is_active = False
+    assert found_ids(people.staff, "accessibilite") == []
+
+
+def test_a_deleted_message_is_not_found(people: People, talk) -> None:
+    Message.objects.filter(pk=talk["access"].pk).update(deleted_at=timezone.now(),
+                                                        deleted_by=people.member)
+    assert found_ids(people.member, "accessibilite") == []
+
+
+def test_a_title_match_skips_a_deleted_first_message(people: People, talk) -> None:
+    Message.objects.filter(pk=talk["titled"].pk).update(deleted_at=timezone.now())
+    assert found_ids(people.member, "stationnement") == []
+    reply = post_message(actor=people.other_member, thread=talk["titled"].thread,
+                         body="Nous en avons une.").message
+    assert found_ids(people.member, "stationnement") == [reply.pk]
+
+
+def test_an_edit_and_a_rename_are_searched_at_once(people: People, talk) -> None:
+    Message.objects.filter(pk=talk["access"].pk).update(body="Une séance sur le déneigement.")
+    Thread.objects.filter(pk=talk["titled"].thread.pk).update(title="Déneigement des trottoirs")
+    assert found_ids(people.member, "accessibilite") == []
+    assert set(found_ids(people.member, "deneigement")) == {talk["access"].pk,
+                                                            talk["titled"].pk}
+    assert found_ids(people.member, "stationnement") == []
+
+
+# --- excerpts ----------------------------------------------------------------------------------
+def test_the_excerpt_marks_the_matched_words(people: People, talk) -> None:
+    [hit] = search(user=people.member, q="accessibilite").hits
+    assert "<mark>accessibilité</mark>" in hit.excerpt_html
+    [hit] = search(user=people.member, q="dejeuner causerie").hits
+    assert "<mark>causeries</mark>" in hit.excerpt_html
+
+
+def test_the_excerpt_shows_html_as_text(people: People, talk) -> None:
+    body = ("<script>alert('accessibilité')</script> <b onclick=\"x()\">accessibilité</b> "
+            "& <img src=x onerror=alert(1)>")
+    message = post_message(actor=people.member, thread=talk["lunch"].thread, body=body).message
+    [hit] = [h for h in search(user=people.member, q="accessibilite").hits
+             if h.message.pk == message.pk]
+    excerpt = str(hit.excerpt_html)
+    # ts_headline may start a fragment just after "&lt;"; what is shown is text either way.
+    assert "script&gt;" in excerpt and "&lt;/script&gt;" in excerpt
+    assert "&lt;img" in excerpt and "&amp;" in excerpt
+    # The only tags are the highlights.
+    assert excerpt.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+    assert "<mark>accessibilité</mark>" in excerpt
+
+
+def test_a_query_cannot_inject_markup(people: People, talk) -> None:
+    page = search(user=people.member, q="<mark>accessibilite</mark> <script>")
+    assert page.query == "mark accessibilite mark script"
+
+
+# --- the SQLite index survives a table rebuild -------------------------------------------------
+def test_sqlite_triggers_are_restored_after_a_table_rebuild(people: People, talk) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    from communities.search import repair_sqlite_index
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER communities_message_fts_ai")
+    missed = post_message(actor=people.member, thread=talk["lunch"].thread,
+                          body="Patinoire extérieure").message
+    assert found_ids(people.member, "patinoire") == []
+    repair_sqlite_index(using="default")
+    assert found_ids(people.member, "patinoire") == [missed.pk]
+    later = post_message(actor=people.member, thread=talk["lunch"].thread,
+                         body="Deuxième patinoire").message
+    assert set(found_ids(people.member, "patinoire")) == {missed.pk, later.pk}
+
+
+# --- API ---------------------------------------------------------------------------------------
+@pytest.fixture
+def api(people: People) -> Client:
+    token = Client().post("/api/v1/auth/token", {"email": people.member.email,
+                                                 "password": "mot-de-passe-solide-42"},
+                          content_type="application/json").json()["token"]
+    return Client(headers={"authorization": f"Bearer {token}"})
+
+
+def test_api_search_is_paginated(api: Client, people: People, talk) -> None:
+    thread = talk["lunch"].thread
+    posted = [post_message(actor=people.member, thread=thread,
+                           body=f"Patinoires réfrigérées, budget {n}").message.pk
+              for n in range(PAGE_SIZE + 5)]
+    first = api.get("/api/v1/search", {"q": "patinoire refrigeree"})
+    assert first.status_code == 200
+    body = first.json()
+    assert (body["query"], body["page"], body["has_next"]) == ("patinoire refrigeree", 1, True)
+    assert len(body["results"]) == PAGE_SIZE
+    result = body["results"][0]
+    assert set(result) == {"thread", "message_id", "excerpt_html", "created_at", "author",
+                           "url"}
+    assert result["thread"] == {"id": thread.pk, "title": thread.title, "space": "rma"}
+    assert result["author"] == {"id": people.member.pk, "display_name": "Marc Membre",
+                                "organisation": "Ville de Laval"}
+    assert result["url"] == f"/espaces/rma/fils/{thread.pk}/#message-{result['message_id']}"
+    assert "<mark>" in result["excerpt_html"]
+    second = api.get("/api/v1/search", {"q": "patinoire refrigeree", "page": "2"}).json()
+    assert (second["page"], second["has_next"], len(second["results"])) == (2, False, 5)
+    seen = [r["message_id"] for r in body["results"] + second["results"]]
+    assert sorted(seen) == sorted(posted)
+
+
+def test_api_empty_query_is_a_french_400(api: Client) -> None:
+    cases: list[dict[str, str]] = [{"q": ""}, {}, {"q": "!!!"}]
+    for params in cases:
+        answer = api.get("/api/v1/search", params)
+        assert answer.status_code == 400
+        assert answer.json() == {"code": "empty_query",
+                                 "message": "Saisissez au moins un mot à rechercher."}
+    answer = api.get("/api/v1/search", {"q": "parc", "page": "0"})
+    assert answer.status_code == 400 and answer.json()["code"] == "invalid_page"
+
+
+def test_api_space_filter_and_unknown_space(api: Client, people: People, talk) -> None:
+    answer = api.get("/api/v1/search", {"q": "accessibilite", "space": "rma"})
+    assert [r["message_id"] for r in answer.json()["results"]] == [talk["access"].pk]
+    Space.objects.create(slug="voirie", name="Voirie")
+    for slug in ("voirie", "inexistant"):
+        answer = api.get("/api/v1/search", {"q": "accessibilite", "space": slug})
+        assert answer.status_code == 404
+        assert answer.json()["code"] == "not_found"
+
+
+def test_api_search_needs_a_token() -> None:
+    assert Client().get("/api/v1/search", {"q": "parc"}).status_code == 401
+
+
+# --- the page ----------------------------------------------------------------------------------
+def test_search_page_lists_results_linked_in_context(people: People, talk) -> None:
+    client = Client()
+    client.force_login(people.member)
+    response = client.get(reverse("search"), {"q": "accessibilite"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    url = reverse("thread", args=["rma", talk["lunch"].thread.pk])
+    assert f'href="{url}#message-{talk["access"].pk}"' in html
+    assert "<mark>accessibilité</mark>" in html
+    assert "Programme de l&#x27;automne" in html
+    assert 'role="search"' in html and 'for="search-q"' in html and 'for="site-search-q"' in html
+    # The anchor the result links to exists on the thread page.
+    thread_page = client.get(url).content.decode()
+    assert f'id="message-{talk["access"].pk}"' in thread_page
+
+
+def test_search_page_without_query_shows_the_form(people: People) -> None:
+    client = Client()
+    client.force_login(people.member)
+    response = client.get(reverse("search"))
+    assert response.status_code == 200 and 'name="q"' in response.content.decode()
+
+
+def test_search_page_empty_query_and_no_result(people: People, talk) -> None:
+    client = Client()
+    client.force_login(people.member)
+    empty = client.get(reverse("search"), {"q": " ? "})
+    assert empty.status_code == 400
+    assert "Saisissez au moins un mot à rechercher." in empty.content.decode()
+    none = client.get(reverse("search"), {"q": "hippopotame"})
+    assert none.status_code == 200 and "Aucun résultat" in none.content.decode()
+
+
+def test_search_page_is_private(people: People, talk) -> None:
+    assert Client().get(reverse("search"), {"q": "parc"}).status_code == 302
+    client = Client()
+    client.force_login(make_user("zoe@exemple.qc.ca", "Zoé Ailleurs"))
+    response = client.get(reverse("search"), {"q": "accessibilite"})
+    assert response.status_code == 200 and "Aucun résultat" in response.content.decode()
+    assert client.get(reverse("search"), {"q": "parc", "space": "rma"}).status_code == 404
