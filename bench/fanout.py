@@ -269,10 +269,15 @@ class Step:
     server_us_per_delivery: float
     generator_cores: float
     generator_max_process_cores: float
+    #: CPU of the subscriber processes alone (not the parent, which posts) per received frame.
+    generator_us_per_frame: float
     post_failures: int
     poster_lag_s: float
     post_p99_ms: float
     other_frames: int
+    #: Frames that came after a higher message id on their connection (not a failure: the
+    #: hub's posters run concurrently, so ids need not reach the server in order).
+    out_of_order: int
     drain_s: float
     passed: bool
     why: str
@@ -339,11 +344,13 @@ class Bench:
         counts: list[int] = []
         sums: list[int] = []
         other = 0
+        out_of_order = 0
         notes: list[str] = []
         for snap in snapshots:
             counts.extend(snap["counts"])
             sums.extend(snap["sums"])
             other += snap["other_frames"]
+            out_of_order += snap["out_of_order"]
             notes.extend(snap["other_samples"][:2])
             if snap["closed_early"]:
                 notes.append(f"{snap['closed_early']} subscriber connections closed")
@@ -391,9 +398,12 @@ class Bench:
             server_us_per_delivery=server_cpu / received * 1e6 if received else float("nan"),
             generator_cores=sum(generator_cpu.values()) / (ended - began),
             generator_max_process_cores=max(generator_cpu.values()) / (ended - began),
+            generator_us_per_frame=(sum(generator_cpu[p] for p in self.generator.pids)
+                                    / received * 1e6 if received else float("nan")),
             post_failures=posted.failures, poster_lag_s=lag,
             post_p99_ms=percentile(posted.post_seconds, 0.99) * 1000,
-            other_frames=other, drain_s=ended - began - window, passed=not why,
+            other_frames=other, out_of_order=out_of_order, drain_s=ended - began - window,
+            passed=not why,
             why=", ".join(why), notes=notes + posted.failure_samples,
         )
 
@@ -491,6 +501,7 @@ def run_hub(bench: Bench, n: int, server: str, redis_url: str, database_url: str
         "DEBUG": "false", "SECRET_KEY": "bench-" + "k" * 50,
         "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "WARNING",
+        "POST_RATE_LIMIT": "0",  # one poster sends far more than a person would
         # Both servers must use the same names on Redis, whoever started the bench.
         "CHANNEL_LAYER_PREFIX": f"bench{os.getpid()}",
         "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE",
