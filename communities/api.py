@@ -56,6 +56,7 @@ class SpaceOut(Schema):
     description: str
     role: str | None
     head: int
+    unread: int
 
 
 class PersonOut(Schema):
@@ -165,9 +166,10 @@ def create_ticket(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/spaces", response=list[SpaceOut], summary="Mes espaces / My spaces")
 def my_spaces(request: HttpRequest) -> list[dict[str, Any]]:
+    unread = selectors.unread_per_space(_user(request))
     return [
         {"slug": m.space.slug, "name": m.space.name, "description": m.space.description,
-         "role": m.role, "head": m.space.event_head}
+         "role": m.role, "head": m.space.event_head, "unread": unread.get(m.space_id, 0)}
         for m in selectors.spaces_of(_user(request))
     ]
 

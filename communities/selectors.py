@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -68,24 +70,67 @@ def events_after(*, space: Space, after: int, limit: int) -> list[Event]:
     )
 
 
-def threads_for_member(*, space: Space, user: User) -> list[Thread]:
-    """The space's threads, pinned first then by latest activity, each annotated with
-    ``unread``: messages by others after the member's reading position. One query."""
-    from django.db.models import Count, OuterRef, Q, Subquery
+def _unread_filter(user: User, prefix: str = "") -> models.Q:
+    """Messages that count as unread for ``user``: by someone else, not deleted, after the
+    member's reading position in their thread and posted after they joined the space (a
+    newcomer does not start with years of "unread" history)."""
+    from django.db.models import Q
+
+    return Q(**{
+        f"{prefix}pk__gt": models.F("read_up_to"),
+        f"{prefix}deleted_at__isnull": True,
+        f"{prefix}created_at__gt": models.F("joined_at"),
+    }) & ~Q(**{f"{prefix}author": user})
+
+
+def _position_of(user: User, thread_ref: str) -> models.Func:
+    from django.db.models import OuterRef, Subquery
     from django.db.models.functions import Coalesce
 
     from communities.models import ReadPosition
 
-    position = ReadPosition.objects.filter(thread=OuterRef("pk"), user=user).values(
+    position = ReadPosition.objects.filter(thread=OuterRef(thread_ref), user=user).values(
         "last_read_message")[:1]
+    return Coalesce(Subquery(position), 0)
+
+
+def _joined_at(user: User, space_ref: str) -> models.Func:
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    joined = Membership.objects.filter(space=OuterRef(space_ref), user=user).values(
+        "joined_at")[:1]
+    # Staff reading a space they are not in: everything counts.
+    return Coalesce(Subquery(joined), models.Value(datetime.min.replace(tzinfo=UTC)))
+
+
+def threads_for_member(*, space: Space, user: User) -> list[Thread]:
+    """The space's threads, pinned first then by latest activity, each annotated with
+    ``unread``. One query."""
+    from django.db.models import Count
+
     return list(
         space.threads.select_related("author", "space")
-        .annotate(read_up_to=Coalesce(Subquery(position), 0))
-        .annotate(unread=Count("messages", filter=Q(
-            messages__pk__gt=models.F("read_up_to"), messages__deleted_at__isnull=True,
-        ) & ~Q(messages__author=user)))
+        .annotate(read_up_to=_position_of(user, "pk"), joined_at=_joined_at(user, "space"))
+        .annotate(unread=Count("messages", filter=_unread_filter(user, "messages__")))
         .order_by(models.F("pinned_at").desc(nulls_last=True), "-last_activity_at")
     )
+
+
+def unread_per_space(user: User) -> dict[int, int]:
+    """Unread messages in each of the user's spaces. One query."""
+    from django.db.models import Count
+
+    from communities.models import Message
+
+    rows = (
+        Message.objects.filter(thread__space__memberships__user=user)
+        .annotate(read_up_to=_position_of(user, "thread"),
+                  joined_at=_joined_at(user, "thread__space"))
+        .filter(_unread_filter(user))
+        .values("thread__space").annotate(n=Count("pk")).values_list("thread__space", "n")
+    )
+    return dict(rows)
 
 
 def messages_page(*, thread: Thread, after_id: int = 0, limit: int = 50) -> list:

@@ -48,7 +48,7 @@ def test_no_token_gets_a_french_401(people):
 def test_my_spaces_list_role_and_head(api, people):
     assert api.get("/api/v1/spaces").json() == [{
         "slug": "rma", "name": "Réseau Municipalités accessibles",
-        "description": people.space.description, "role": "member", "head": 0,
+        "description": people.space.description, "role": "member", "head": 0, "unread": 0,
     }]
 
 

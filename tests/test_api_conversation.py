@@ -114,3 +114,16 @@ def test_opening_a_thread_costs_the_same_queries_whatever_its_length(
     with django_assert_num_queries(6):
         answer = member.get(f"/api/v1/threads/{thread.pk}?limit=50")
     assert len(answer.json()["messages"]) == min(size + 1, 50)
+
+
+def test_my_spaces_show_unread_and_a_newcomer_starts_with_none(people, thread):
+    from communities.services.spaces import add_member
+
+    post_message(actor=people.other_member, thread=thread, body="avant")
+    add_member(actor=people.facilitator, space=people.space, user=people.outsider)
+    post_message(actor=people.other_member, thread=thread, body="après")
+    unread = {who: client_for(who).get("/api/v1/spaces").json()[0]["unread"]
+              for who in (people.member, people.outsider)}
+    assert unread == {people.member: 2, people.outsider: 1}
+    mark_read(actor=people.member, thread=thread, up_to=thread.messages.order_by("pk").last().pk)
+    assert client_for(people.member).get("/api/v1/spaces").json()[0]["unread"] == 0
