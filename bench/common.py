@@ -21,6 +21,20 @@ def body_for(message_id: int) -> str:
     return text.encode()[:BODY_BYTES].decode(errors="ignore")
 
 
+def realistic_body_for(message_id: int) -> str:
+    """A message as members write them (issue 3's re-run): a few sentences with Markdown
+    emphasis, a list and a link, 500-900 bytes; the event then carries its HTML too."""
+    import random
+
+    from bench.search import message_body
+
+    rng = random.Random(message_id)
+    sentences = " ".join(message_body(rng) for _ in range(2))
+    items = "\n".join(f"- {message_body(rng)[:60]}" for _ in range(3))
+    return (f"BENCH#{message_id}# **Suivi** : {sentences}\n\n{items}\n\n"
+            f"Voir https://espacemuni.org/ressources/{message_id % 97}")
+
+
 def cpu_seconds(pid: int) -> float:
     """utime + stime of a process (all its threads) from /proc; 0 once it is gone."""
     try:

@@ -38,7 +38,14 @@ from pathlib import Path
 from typing import Any
 
 from bench import subscribers
-from bench.common import body_for, cpu_seconds, free_port, percentile, wait_for_port
+from bench.common import (
+    body_for,
+    cpu_seconds,
+    free_port,
+    percentile,
+    realistic_body_for,
+    wait_for_port,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -167,7 +174,8 @@ def _schedule(ids: list[int], rate: float, send: Callable[[int], None]) -> None:
         send(message_id)
 
 
-def http_poster(bases: list[str], token: str, thread_id: int, workers: int = 16) -> Poster:
+def http_poster(bases: list[str], token: str, thread_id: int, workers: int = 16,
+                body: Callable[[int], str] = body_for) -> Poster:
     """Posts through the real API, alternating between the server processes the way a load
     balancer would. A pool of keep-alive sessions keeps a slow answer from delaying the
     next post: the schedule is open-loop."""
@@ -186,7 +194,7 @@ def http_poster(bases: list[str], token: str, thread_id: int, workers: int = 16)
             if session is None:
                 session = local.session = requests.Session()
             url = f"{bases[message_id % len(bases)]}/api/v1/threads/{thread_id}/messages"
-            payload = {"body": body_for(message_id), "client_id": f"bench-{message_id}"}
+            payload = {"body": body(message_id), "client_id": f"bench-{message_id}"}
             began = time.monotonic()
             result.sent[message_id] = began
             try:
@@ -520,7 +528,8 @@ def run_hub(bench: Bench, n: int, server: str, redis_url: str, database_url: str
         link = bench.connect(n, make, settle=2.5)
         print(f"  {link['connected']}/{n} connected in {link['seconds']:.1f} s", flush=True)
         poster = http_poster([f"http://127.0.0.1:{p}" for p in ports], population.poster_token,
-                             population.thread_id)
+                             population.thread_id,
+                             body=realistic_body_for if bench.args.realistic else body_for)
         with profiling(servers.pids, label) if profile else contextlib.nullcontext() as prof:
             steps = bench.ramp(label, poster, servers.pids, n, latency_bound=True)
         bench.generator.ask("disconnect")
@@ -644,6 +653,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="DATABASE_CONN_MAX_AGE of the hub servers (unless set in the env)")
     parser.add_argument("--profile", action="store_true",
                         help="sample the hub servers with py-spy into var/bench/")
+    parser.add_argument("--realistic", action="store_true",
+                        help="hub scenarios post realistic Markdown bodies (500-900 bytes)")
     parser.add_argument("--json-out", type=Path, help="default bench/results/fanout-<ts>.json")
     return parser.parse_args(argv)
 
