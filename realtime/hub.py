@@ -78,11 +78,13 @@ class Hub:
             self._tasks.append(loop.create_task(self._audit_loop()))
 
     async def stop(self) -> None:
-        for task in self._tasks:
+        tasks = [*self._tasks, *self._background]
+        for task in tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        if tasks:
+            # Bounded: channels_redis unsubscribes on cancellation and that can wait on a
+            # dead connection; a hub that is going away must not hang its process on it.
+            await asyncio.wait(tasks, timeout=2)
         self._tasks.clear()
         for link in list(self.links):
             await link.stop()
