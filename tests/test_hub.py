@@ -72,3 +72,33 @@ async def test_a_peer_that_cannot_keep_up_is_told_to_resync_and_loses_nothing(pe
     finally:
         await hub.stop()
         await sync_to_async(connections.close_all)()
+
+
+@pytest.mark.redis
+async def test_events_reach_the_hub_through_redis_not_only_by_polling(people, settings):
+    """The writer publishes with a plain Redis PUBLISH; with the audit tick far away, only a
+    message the layer decodes can bring the event within a second."""
+    if "Redis" not in settings.CHANNEL_LAYERS["default"]["BACKEND"]:
+        pytest.skip("needs the Redis channel layer (REDIS_URL)")
+    hub = Hub(get_channel_layer(), audit_seconds=60)
+    await hub.start()
+    peer = StalledPeer()
+    link = Link(user_id=people.member.pk, send_message=peer.send_message, close=peer.close,
+                max_pending=100)
+    hub.attach(link)
+    try:
+        for _ in range(50):  # the hub opens its channel in the background
+            if hub.channel_name:
+                break
+            await asyncio.sleep(0.02)
+        await hub.subscribe(link, ("space", people.space.pk), "rma", after=None)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        await sync_to_async(start_thread)(actor=people.other_member, space=people.space,
+                                          title="Par Redis", body="vite")
+        while not any(f["type"] == "event" for f in peer.received):
+            assert loop.time() - started < 1.0, "the event came only by polling, or not at all"
+            await asyncio.sleep(0.01)
+    finally:
+        await hub.stop()
+        await sync_to_async(connections.close_all)()
