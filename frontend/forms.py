@@ -7,11 +7,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communities.errors import ServiceError
 from communities.models import Role
-from communities.services.discussion import MAX_TITLE_CHARS
+from communities.services.discussion import MAX_BODY_CHARS, MAX_TITLE_CHARS
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -30,13 +32,23 @@ class ServiceForm(forms.Form):
         self.add_error(field if field in self.fields else None, str(error.message))
 
 
+def _body_help_now() -> str:
+    return gettext("Markdown accepté : **gras**, *italique*, listes, liens, citations. "
+                   "Mentionnez quelqu'un avec @. Au plus %(max)s caractères.") % {
+        "max": f"{MAX_BODY_CHARS:,}".replace(",", "\xa0")}
+
+
+# Lazy so the limit is announced in the language of each request, not of the import.
+_body_help = lazy(_body_help_now, str)
+
+
 def _body_field(label: StrOrPromise) -> forms.CharField:
     # No max_length here: the service owns the limit and its wording, and a browser-enforced
     # maxlength would silently truncate a pasted text instead of explaining.
     return forms.CharField(
         label=label,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Markdown accepté : **gras**, *italique*, listes, liens, citations."),
+        help_text=_body_help(),
         strip=False,
         # Blank input reaches the service so people read its message, whatever the browser.
         required=False,
@@ -56,6 +68,21 @@ class ReplyForm(ServiceForm):
     error_fields = {"empty_body": "body", "body_too_long": "body"}
 
     body = _body_field(_("Votre réponse"))
+    # Set by the "Répondre" link of a message (?reply_to=) or by live.js.
+    reply_to = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class EditForm(ServiceForm):
+    error_fields = {"empty_body": "body", "body_too_long": "body"}
+
+    body = _body_field(_("Nouveau texte du message"))
+
+
+class RenameForm(ServiceForm):
+    error_fields = {"invalid_title": "title"}
+
+    title = forms.CharField(label=_("Nouveau titre"), required=False,
+                            widget=forms.TextInput(attrs={"size": MAX_TITLE_CHARS // 4}))
 
 
 class InviteForm(ServiceForm):

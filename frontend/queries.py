@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from communities.errors import NotFound
-from communities.models import Invitation, Membership, Space, Thread, User
+from communities.models import (
+    Invitation,
+    Membership,
+    Message,
+    MessageRevision,
+    Reaction,
+    Space,
+    Thread,
+    User,
+)
 from communities.selectors import membership_of, visible_space, visible_thread
 
 
@@ -46,3 +60,105 @@ def pending_invitations(space: Space) -> list[Invitation]:
         .select_related("invited_by")
         .order_by("-created_at")
     )
+
+
+# --- the conversation ------------------------------------------------------------------------
+
+#: Stands for a message id in URLs and templates that live.js fills in.
+PLACEHOLDER_ID = 999_999_999
+
+
+@dataclass
+class ReactionChip:
+    emoji: str
+    people: list[tuple[int, str]]
+    mine: bool
+
+    @property
+    def count(self) -> int:
+        return len(self.people)
+
+    @property
+    def label(self) -> str:
+        # Who reacted is part of the name screen readers hear, not only a hover title.
+        return gettext("{emoji} {n} — {names}").format(
+            emoji=self.emoji, n=self.count, names=", ".join(name for _pk, name in self.people))
+
+    @property
+    def people_json(self) -> str:
+        return json.dumps(self.people, ensure_ascii=False)
+
+
+@dataclass
+class MessageRow:
+    """A message with what the page needs to show it to one person."""
+
+    message: Message
+    reactions: list[ReactionChip] = field(default_factory=list)
+    can_edit: bool = False
+    can_delete: bool = False
+    first_unread: bool = False
+
+
+def message_or_404(user: User, slug: str, message_id: int) -> Message:
+    message = (Message.objects.select_related("author", "thread__space", "thread__author",
+                                              "reply_to__author")
+               .filter(pk=message_id).first())
+    if message is None:
+        raise Http404
+    thread_or_404(user, slug, message.thread_id)
+    return message
+
+
+def _chips(message: Message, user: User) -> list[ReactionChip]:
+    # In the order each emoji first appeared, as the API's reactions_of gives them.
+    chips: dict[str, ReactionChip] = {}
+    for reaction in sorted(message.reactions.all(), key=lambda r: (r.created_at, r.pk)):
+        chip = chips.setdefault(reaction.emoji, ReactionChip(reaction.emoji, [], False))
+        chip.people.append((reaction.user_id, reaction.user.display_name))
+        chip.mine = chip.mine or reaction.user_id == user.pk
+    return list(chips.values())
+
+
+def thread_rows(*, thread: Thread, user: User, moderator: bool,
+                read_up_to: int) -> list[MessageRow]:
+    """Every message of the thread, oldest first, in three queries whatever its length:
+    messages with authors and quoted messages, then reactions with who made them."""
+    messages = (
+        thread.messages.select_related("author", "reply_to__author")
+        .prefetch_related(Prefetch("reactions",
+                                   queryset=Reaction.objects.select_related("user")))
+        .order_by("pk")
+    )
+    rows = []
+    unread_seen = False
+    for message in messages:
+        mine = message.author_id == user.pk
+        alive = message.deleted_at is None
+        unread = (alive and not mine and message.pk > read_up_to and not unread_seen)
+        unread_seen = unread_seen or unread
+        rows.append(MessageRow(
+            message=message, reactions=_chips(message, user) if alive else [],
+            can_edit=alive and mine, can_delete=alive and (mine or moderator),
+            first_unread=unread,
+        ))
+    return rows
+
+
+def template_row(thread: Thread) -> MessageRow:
+    """An empty message for the <template> live.js clones: every action present, the script
+    removes those the person may not use."""
+    author = User(pk=0, display_name="")
+    message = Message(pk=PLACEHOLDER_ID, thread=thread, author=author, body="", html="",
+                      created_at=timezone.now())
+    return MessageRow(message=message, can_edit=True, can_delete=True)
+
+
+def mention_candidates(space: Space) -> list[dict[str, object]]:
+    return [{"id": user_id, "name": name} for user_id, name in
+            Membership.objects.filter(space=space, user__is_active=True)
+            .order_by("user__display_name").values_list("user_id", "user__display_name")]
+
+
+def revisions_of(message: Message) -> list[MessageRevision]:
+    return list(message.revisions.order_by("written_at", "pk"))

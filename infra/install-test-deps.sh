@@ -9,6 +9,8 @@ need=()
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v msgfmt >/dev/null || need+=(gettext)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+# Emoji reactions render as boxes in screenshots without it (tests do not depend on it).
+fc-list 2>/dev/null | grep -qi "noto color emoji" || need+=(fonts-noto-color-emoji)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

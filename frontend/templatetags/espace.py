@@ -10,6 +10,10 @@ from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import Message
+from communities.serializers import quote_of
 
 register = template.Library()
 
@@ -57,3 +61,26 @@ def demote_headings(html: str) -> SafeString:
     return mark_safe(  # noqa: S308 - input is the bleach-sanitised message HTML
         _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + 2)}>", html)
     )
+
+
+# Spoken and shown as a tooltip: a bare emoji is read out differently by each screen reader.
+EMOJI_NAMES = {
+    "👍": _("d'accord"),
+    "❤️": _("j'aime"),
+    "😄": _("sourire"),
+    "🎉": _("bravo"),
+    "🙏": _("merci"),
+    "👀": _("je regarde"),
+    "💡": _("bonne idée"),
+}
+
+
+@register.filter
+def emoji_name(emoji: str) -> str:
+    return str(EMOJI_NAMES.get(emoji, emoji))
+
+
+@register.filter
+def excerpt(message: Message) -> str:
+    """The start of a quoted message, as replies show it (same as the API's quote)."""
+    return str(quote_of(message)["excerpt"])

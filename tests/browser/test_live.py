@@ -7,66 +7,24 @@ set, Redis; Debian's Chromium is driven by Playwright. Nothing leaves 127.0.0.1.
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.urls import reverse
 
-from communities.models import User
 from communities.services.discussion import start_thread
 from communities.services.spaces import invite_member
-from tests.conftest import IN_CI, People
-from tests.servers import ROOT, running_server
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SCREENSHOTS,
+    WAIT_MS,
+    assert_accessible,
+    sign_in,
+)
+from tests.conftest import People
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
-PASSWORD = "mot-de-passe-solide-42"
-WAIT_MS = 15_000
-SCREENSHOTS = ROOT / "var" / "screenshots"
-
-
-@pytest.fixture
-def browser_ready(monkeypatch: pytest.MonkeyPatch) -> None:
-    if not CHROMIUM.exists():
-        if IN_CI:
-            pytest.fail("CI=true but /usr/bin/chromium is missing")
-        pytest.skip("Chromium absent : installez le paquet Debian « chromium ».")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls pytest-django
-    # makes at teardown would otherwise be refused as "async".
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def server(people: People, browser_ready: None) -> Iterator[str]:
-    # The server process only knows the production hashers, not the tests' MD5; few
-    # iterations keep it quick (the server upgrades the hash on sign-in).
-    hasher = PBKDF2PasswordHasher()
-    User.objects.update(password=hasher.encode(PASSWORD, hasher.salt(), iterations=1000))
-    with running_server(redis_url=os.environ.get("REDIS_URL") or None) as process:
-        yield process.http
-
-
-def sign_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(reverse("login"))
-    page.get_by_label("Courriel").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(re.compile(r"/$"))
-
-
-def assert_accessible(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{name} ({page.url}):\n{results.generate_report()}"
 
 
 def test_a_reply_appears_live_and_every_page_passes_axe(people: People, server: str) -> None:

@@ -23,8 +23,13 @@
 
   var space = config.space;
   var threadId = config.thread ? Number(config.thread) : null;
-  var storageKey = "espace-collaboratif:last-seq:" + space;
-  var lastSeq = Number(config.after) || 0;
+  var me = config.me || { id: null, name: "", after: 0 };
+  var PERSONAL = "@me";
+  var PLACEHOLDER = "999999999";
+  // Last seq applied per stream: the space's, and the person's own (read positions, mentions).
+  var seqs = {};
+  seqs[space] = Number(config.after) || 0;
+  if (me.id !== null) seqs[PERSONAL] = Number(me.after) || 0;
   var socket = null;
   var attempt = 0;
   var retryTimer = null;
@@ -83,9 +88,10 @@
 
   // Mirrored to sessionStorage so the position is visible to other scripts of the tab (and
   // to tests); resuming always uses the in-memory value, which matches what this page shows.
-  function remember(seq) {
-    lastSeq = seq;
-    try { sessionStorage.setItem(storageKey, String(seq)); } catch (e) { /* private mode */ }
+  function remember(stream, seq) {
+    seqs[stream] = seq;
+    var key = "espace-collaboratif:last-seq:" + (stream === PERSONAL ? "@me" : stream);
+    try { sessionStorage.setItem(key, String(seq)); } catch (e) { /* private mode */ }
   }
 
   function setStatus(text, problem) {
@@ -104,39 +110,12 @@
     }
   }
 
-  // --- rendering ---------------------------------------------------------------------------
-  function appendMessage(message) {
-    if (!messageList || document.getElementById("message-" + message.id)) return false;
-    var item = el("li", "card message is-new");
-    item.id = "message-" + message.id;
-    var article = el("article");
-    article.setAttribute("aria-labelledby", item.id + "-author");
-    var head = el("header", "message-head");
-    var name = message.author.display_name || "";
-    var avatar = el("span", "avatar", name.charAt(0).toUpperCase());
-    avatar.setAttribute("aria-hidden", "true");
-    var who = el("p", "message-author");
-    var strong = el("strong", "", name);
-    strong.id = item.id + "-author";
-    who.appendChild(strong);
-    if (message.author.organisation) {
-      who.appendChild(document.createTextNode(" "));
-      who.appendChild(el("span", "muted", "· " + message.author.organisation));
-    }
-    var when = el("p", "message-time");
-    when.appendChild(timeNode(message.created_at));
-    head.appendChild(avatar);
-    head.appendChild(who);
-    head.appendChild(when);
-    var body = el("div", "message-body");
-    // Sanitised by the server with an allowlist (communities.markdown) when it was written.
-    body.innerHTML = message.html;
-    demoteHeadings(body);
-    article.appendChild(head);
-    article.appendChild(body);
-    item.appendChild(article);
-    messageList.appendChild(item);
-    return true;
+  // --- messages of a thread ----------------------------------------------------------------
+  var template = document.getElementById("message-template");
+  var threadPage = document.querySelector("[data-thread-page]");
+
+  function slot(root, name) {
+    return root.querySelector('[data-slot="' + name + '"]');
   }
 
   // As the server does for rendered pages: message headings sit below the page's (h1 → h3).
@@ -149,8 +128,211 @@
     });
   }
 
-  function threadUrl(id) {
-    return String(config.thread_url || "").replace("999999999", String(id));
+  function setBody(item, html) {
+    var body = slot(item, "body");
+    // Sanitised by the server with an allowlist (communities.markdown) when it was written;
+    // the page's Content-Security-Policy also forbids inline scripts and handlers.
+    body.innerHTML = html;
+    demoteHeadings(body);
+  }
+
+  function tombstone() {
+    var text = el("p", "tombstone", strings.tombstone);
+    return text;
+  }
+
+  // Same rule as the server's quote (communities.serializers.quote_of).
+  function excerptOf(text) {
+    var flat = String(text || "").split(/\s+/).join(" ").trim();
+    return flat.length > 140 ? flat.slice(0, 140) + "…" : flat;
+  }
+
+  function withId(root, id) {
+    [root].concat(Array.prototype.slice.call(root.querySelectorAll("*"))).forEach(function (node) {
+      ["id", "href", "action", "aria-labelledby", "aria-describedby", "data-reply", "data-message-id"].forEach(function (name) {
+        var value = node.getAttribute(name);
+        if (value && value.indexOf(PLACEHOLDER) !== -1) node.setAttribute(name, value.split(PLACEHOLDER).join(String(id)));
+      });
+    });
+  }
+
+  function buildMessage(message) {
+    var item = template.content.querySelector("li").cloneNode(true);
+    withId(item, message.id);
+    item.classList.add("is-new");
+    item.setAttribute("data-author-id", String(message.author.id));
+    var name = message.author.display_name || "";
+    slot(item, "avatar").textContent = name.charAt(0).toUpperCase();
+    slot(item, "author").textContent = name;
+    slot(item, "organisation").textContent = message.author.organisation ? " · " + message.author.organisation : "";
+    var time = slot(item, "time");
+    time.textContent = "";
+    time.appendChild(timeNode(message.created_at));
+    var quote = slot(item, "quote");
+    if (message.reply_to) {
+      quote.setAttribute("data-quote-of", String(message.reply_to.id));
+      slot(quote, "quote-link").setAttribute("href", "#message-" + message.reply_to.id);
+      slot(quote, "quote-author").textContent = message.reply_to.author;
+      var excerpt = slot(quote, "quote-excerpt");
+      if (message.reply_to.deleted) excerpt.appendChild(el("em", "", strings.tombstone));
+      else excerpt.textContent = message.reply_to.excerpt;
+      quote.hidden = false;
+    } else {
+      quote.remove();
+    }
+    setBody(item, message.html);
+    var mine = message.author.id === me.id;
+    if (!mine) slot(item, "edit").remove();
+    if (!mine && !config.moderator) slot(item, "delete").remove();
+    return item;
+  }
+
+  function appendMessage(message) {
+    if (!messageList || !template || document.getElementById("message-" + message.id)) return false;
+    messageList.appendChild(buildMessage(message));
+    return true;
+  }
+
+  function quotesOf(id) {
+    return document.querySelectorAll('[data-quote-of="' + id + '"] [data-slot="quote-excerpt"]');
+  }
+
+  function applyEdit(message) {
+    var item = document.getElementById("message-" + message.id);
+    if (!item || message.deleted) return;
+    setBody(item, message.html);
+    var edited = slot(item, "edited");
+    if (edited) edited.hidden = !message.edited_at;
+    quotesOf(message.id).forEach(function (node) { node.textContent = excerptOf(message.body); });
+  }
+
+  function applyDelete(message) {
+    var item = document.getElementById("message-" + message.id);
+    quotesOf(message.id).forEach(function (node) {
+      node.textContent = "";
+      node.appendChild(el("em", "", strings.tombstone));
+    });
+    if (!item) return;
+    item.classList.add("is-deleted");
+    var body = slot(item, "body");
+    body.textContent = "";
+    body.appendChild(tombstone());
+    ["edited", "foot"].forEach(function (name) {
+      var node = slot(item, name);
+      // Keep focus somewhere sensible if it was on a control that disappears.
+      if (node && node.contains(document.activeElement)) body.setAttribute("tabindex", "-1");
+      if (node) node.hidden = true;
+    });
+    var reactions = slot(item, "reactions");
+    if (reactions) reactions.textContent = "";
+  }
+
+  // --- reactions ---------------------------------------------------------------------------
+  function labelChip(button, emoji, people) {
+    var names = people.map(function (p) { return p[1]; }).join(", ");
+    var label = fill(strings.reaction_label, { emoji: emoji, n: people.length, names: names });
+    button.setAttribute("aria-label", label);
+    button.setAttribute("title", label);
+    button.setAttribute("aria-pressed", people.some(function (p) { return p[0] === me.id; }) ? "true" : "false");
+    button.setAttribute("data-people", JSON.stringify(people));
+    button.querySelector(".reaction-count").textContent = String(people.length);
+  }
+
+  function newChip(emoji) {
+    var item = el("li");
+    var button = el("button", "reaction");
+    button.type = "submit";
+    button.name = "emoji";
+    button.value = emoji;
+    var icon = el("span", "", emoji);
+    icon.setAttribute("aria-hidden", "true");
+    var count = el("span", "reaction-count");
+    count.setAttribute("aria-hidden", "true");
+    button.appendChild(icon);
+    button.appendChild(document.createTextNode(" "));
+    button.appendChild(count);
+    item.appendChild(button);
+    return item;
+  }
+
+  function applyReaction(data, added) {
+    var item = document.getElementById("message-" + data.message);
+    var list = item && slot(item, "reactions");
+    if (!list) return;
+    var button = Array.prototype.find.call(list.querySelectorAll("button.reaction"),
+      function (b) { return b.value === data.emoji; });
+    var people = button ? JSON.parse(button.getAttribute("data-people") || "[]") : [];
+    people = people.filter(function (p) { return p[0] !== data.user.id; });
+    if (added) people.push([data.user.id, data.user.display_name]);
+    if (!people.length) {
+      if (button) {
+        var hadFocus = button === document.activeElement;
+        button.parentNode.remove();
+        if (hadFocus) { var summary = item.querySelector(".reaction-picker summary"); if (summary) summary.focus(); }
+      }
+      return;
+    }
+    if (!button) {
+      var chip = newChip(data.emoji);
+      list.appendChild(chip);
+      button = chip.querySelector("button");
+    }
+    labelChip(button, data.emoji, people);
+  }
+
+  // --- the thread itself -------------------------------------------------------------------
+  function setFlag(root, name, on) {
+    var flag = root.querySelector('[data-flag="' + name + '"]');
+    if (flag) flag.hidden = !on;
+  }
+
+  function composerIsEmpty() {
+    var field = document.querySelector("[data-composer-form] textarea");
+    return !field || field.value.trim() === "";
+  }
+
+  function applyThread(thread) {
+    if (threadId === thread.id && threadPage) {
+      var title = document.querySelector("[data-thread-title]");
+      if (title) title.textContent = thread.title;
+      var crumb = document.querySelector('.breadcrumbs [aria-current="page"]');
+      if (crumb) crumb.textContent = thread.title;
+      setFlag(threadPage, "pinned", thread.pinned);
+      setFlag(threadPage, "locked", thread.locked);
+      threadPage.classList.toggle("is-locked", thread.locked);
+      var notice = document.querySelector("[data-locked-notice]");
+      if (notice) notice.hidden = !thread.locked;
+      var composer = document.querySelector("[data-composer]");
+      // A text being typed stays visible: the server will explain why it cannot be posted.
+      if (composer && (!thread.locked || composerIsEmpty())) composer.hidden = thread.locked;
+    }
+    var item = threadList && document.getElementById("thread-" + thread.id);
+    if (!item) return;
+    var link = item.querySelector("[data-thread-link]");
+    if (link) link.textContent = thread.title;
+    setFlag(item, "pinned", thread.pinned);
+    setFlag(item, "locked", thread.locked);
+    item.classList.toggle("is-pinned", thread.pinned);
+    item.setAttribute("data-pinned", thread.pinned ? "1" : "0");
+    sortThreads();
+  }
+
+  // --- the space's thread list -------------------------------------------------------------
+  function threadUrl(id, slug) {
+    var url = slug ? String(config.any_thread_url || "").replace("__space__", slug) : String(config.thread_url || "");
+    return url.replace(PLACEHOLDER, String(id));
+  }
+
+  function unreadText(n) {
+    return fill(strings[plural.select(n) === "one" ? "unread_one" : "unread_many"], { n: n });
+  }
+
+  function setUnread(item, n) {
+    var badge = item && item.querySelector("[data-unread]");
+    if (!badge) return;
+    badge.setAttribute("data-unread", String(n));
+    badge.textContent = unreadText(n);
+    badge.hidden = n <= 0;
   }
 
   function threadItem(thread) {
@@ -159,10 +341,18 @@
     item = el("li", "card thread-item");
     item.id = "thread-" + thread.id;
     item.setAttribute("data-thread-id", String(thread.id));
+    item.setAttribute("data-pinned", thread.pinned ? "1" : "0");
+    var top = el("div", "thread-item-head");
     var heading = el("h3");
     var link = el("a", "", thread.title);
     link.href = threadUrl(thread.id);
+    link.setAttribute("data-thread-link", "");
     heading.appendChild(link);
+    var badge = el("span", "badge badge-unread");
+    badge.setAttribute("data-unread", "0");
+    badge.hidden = true;
+    top.appendChild(heading);
+    top.appendChild(badge);
     var meta = el("p", "meta");
     meta.appendChild(el("span", "", fill(strings.by, { name: thread.author.display_name })));
     var count = el("span");
@@ -171,12 +361,29 @@
     var activity = el("span");
     activity.setAttribute("data-activity", "");
     meta.appendChild(activity);
-    item.appendChild(heading);
+    item.appendChild(top);
     item.appendChild(meta);
     return item;
   }
 
-  function bumpThread(thread) {
+  // Pinned first, then most recently active, as the server orders them. Moving the element
+  // that has focus would blur it, so focus is put back where it was.
+  function sortThreads() {
+    if (!threadList) return;
+    var focused = document.activeElement;
+    var items = Array.prototype.filter.call(threadList.children, function (li) { return li.hasAttribute("data-thread-id"); });
+    items.sort(function (a, b) {
+      var pinned = Number(b.getAttribute("data-pinned")) - Number(a.getAttribute("data-pinned"));
+      if (pinned) return pinned;
+      return Date.parse(b.getAttribute("data-activity-at") || 0) - Date.parse(a.getAttribute("data-activity-at") || 0);
+    });
+    items.forEach(function (li, index) {
+      if (threadList.children[index] !== li) threadList.insertBefore(li, threadList.children[index] || null);
+    });
+    if (focused && focused !== document.activeElement && document.contains(focused)) focused.focus({ preventScroll: true });
+  }
+
+  function bumpThread(thread, fromOther) {
     if (!threadList) return;
     var item = threadItem(thread);
     var count = item.querySelector("[data-count]");
@@ -185,50 +392,225 @@
     if (activity && thread.last_activity_at) {
       activity.textContent = "";
       fillNodes(activity, strings.last_activity, { date: timeNode(thread.last_activity_at) });
+      item.setAttribute("data-activity-at", thread.last_activity_at);
     }
+    if (fromOther) setUnread(item, Number(item.querySelector("[data-unread]").getAttribute("data-unread")) + 1);
     var empty = threadList.querySelector("[data-empty]");
     if (empty) empty.remove();
     item.classList.add("is-new");
-    // Most recently active first, as the server orders them.
-    threadList.insertBefore(item, threadList.firstChild);
+    if (!item.parentNode) threadList.insertBefore(item, threadList.firstChild);
+    sortThreads();
+  }
+
+  // --- who is online, who is typing --------------------------------------------------------
+  var onlineList = document.querySelector("[data-online]");
+  var onlineEmpty = document.querySelector("[data-online-empty]");
+
+  function showOnline(people) {
+    if (!onlineList) return;
+    onlineList.textContent = "";
+    people.forEach(function (person) {
+      var item = el("li", "online-person");
+      var dot = el("span", "online-dot");
+      dot.setAttribute("aria-hidden", "true");
+      item.appendChild(dot);
+      item.appendChild(document.createTextNode(person.display_name));
+      if (person.id === me.id) item.appendChild(el("span", "muted", " (" + strings.you + ")"));
+      onlineList.appendChild(item);
+    });
+    if (onlineEmpty) {
+      var others = people.filter(function (p) { return p.id !== me.id; }).length;
+      onlineEmpty.textContent = others ? "" : strings.nobody_online;
+      onlineEmpty.hidden = others > 0;
+    }
+  }
+
+  var typingNode = document.querySelector("[data-typing]");
+  var typers = {};
+
+  function showTypers() {
+    if (!typingNode) return;
+    var names = Object.keys(typers).map(function (id) { return typers[id].name; });
+    typingNode.hidden = names.length === 0;
+    if (names.length === 1) typingNode.textContent = fill(strings.typing_one, { name: names[0] });
+    else if (names.length === 2) typingNode.textContent = fill(strings.typing_two, { first: names[0], second: names[1] });
+    else typingNode.textContent = names.length ? strings.typing_many : "";
+  }
+
+  function stopTyping(id) {
+    if (!typers[id]) return;
+    clearTimeout(typers[id].timer);
+    delete typers[id];
+    showTypers();
+  }
+
+  function onTyping(frame) {
+    if (threadId === null || frame.thread !== threadId || !frame.user || frame.user.id === me.id) return;
+    var id = frame.user.id;
+    if (typers[id]) clearTimeout(typers[id].timer);
+    // The sender repeats at most every 2 s while typing: 5 s of silence means they stopped.
+    typers[id] = { name: frame.user.display_name, timer: setTimeout(function () { stopTyping(id); }, 5000) };
+    showTypers();
+  }
+
+  var lastTypingSent = 0;
+  document.addEventListener("espace:typing", function () {
+    var now = Date.now();
+    if (threadId === null || now - lastTypingSent < 2000) return;
+    lastTypingSent = now;
+    send({ type: "typing", space: space, thread: threadId });
+  });
+
+  // --- small actions sent with fetch; their effect comes back as events --------------------
+  function csrfToken() {
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function post(url, fields) {
+    var body = new URLSearchParams(fields);
+    return fetch(url, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch", "X-CSRFToken": csrfToken() }
+    }).then(function (response) {
+      if (response.ok) return;
+      return response.json().then(function (data) { setStatus(data.message, true); },
+        function () { setStatus(strings.action_failed, true); });
+    }, function () { setStatus(strings.action_failed, true); });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest && event.target.closest("[data-react-form]");
+    // Without a live connection the page reloads the classic way and shows the result.
+    if (!form || !socket || socket.readyState !== WebSocket.OPEN || !event.submitter) return;
+    event.preventDefault();
+    post(form.action, { emoji: event.submitter.value });
+    var picker = form.querySelector("details[open]");
+    if (picker) {
+      picker.open = false;
+      if (form.contains(document.activeElement) || document.activeElement === document.body) picker.querySelector("summary").focus();
+    }
+  });
+
+  // Messages that arrive while the page is in view are read; tell the server (and so the
+  // person's other devices) shortly after, once for a burst.
+  var unreadUpTo = 0;
+  var readTimer = null;
+
+  function markRead(id) {
+    if (!config.read_url) return;
+    unreadUpTo = Math.max(unreadUpTo, id);
+    if (document.visibilityState !== "visible") return;
+    clearTimeout(readTimer);
+    readTimer = setTimeout(function () {
+      if (unreadUpTo) post(config.read_url, { up_to: String(unreadUpTo) });
+      unreadUpTo = 0;
+    }, 800);
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && unreadUpTo) markRead(unreadUpTo);
+  });
+
+  // --- notices -----------------------------------------------------------------------------
+  var notices = document.querySelector("[data-notices]");
+
+  function notify(text, href) {
+    announce(text);
+    if (!notices) return;
+    var item = el("p", "notice mention-notice");
+    item.appendChild(document.createTextNode(text + " "));
+    if (href) {
+      var link = el("a", "", strings.see_message);
+      link.href = href;
+      item.appendChild(link);
+    }
+    notices.insertBefore(item, notices.firstChild);
+    while (notices.children.length > 3) notices.removeChild(notices.lastElementChild);
   }
 
   function roleName(role) {
     return strings["role_" + role] || role;
   }
 
+  function onSpacePage() { return threadId === null; }
+
   var handlers = {
     "message.created": function (data) {
-      var name = data.message.author.display_name;
-      if (threadId !== null) {
-        if (data.message.thread === threadId && appendMessage(data.message)) {
-          announce(fill(strings.new_message, { name: name }));
+      var message = data.message;
+      var name = message.author.display_name;
+      var fromOther = message.author.id !== me.id;
+      if (!onSpacePage()) {
+        if (message.thread !== threadId) return;
+        stopTyping(message.author.id);
+        if (appendMessage(message)) {
+          if (fromOther) announce(fill(strings.new_message, { name: name }));
+          markRead(message.id);
         }
         return;
       }
-      bumpThread(data.thread);
-      announce(fill(strings.new_message_in, { name: name, title: data.thread.title }));
+      bumpThread(data.thread, fromOther);
+      if (fromOther) announce(fill(strings.new_message_in, { name: name, title: data.thread.title }));
     },
+    "message.edited": function (data) { applyEdit(data.message); },
+    "message.deleted": function (data) { applyDelete(data.message); },
+    "reaction.added": function (data) { applyReaction(data, true); },
+    "reaction.removed": function (data) { applyReaction(data, false); },
     "thread.created": function (data) {
-      if (threadId !== null) return;
-      bumpThread(data.thread);
-      announce(fill(strings.new_thread, {
-        title: data.thread.title, name: data.thread.author.display_name
-      }));
+      if (!onSpacePage()) return;
+      var fromOther = data.thread.author.id !== me.id;
+      bumpThread(data.thread, fromOther);
+      if (fromOther) {
+        announce(fill(strings.new_thread, { title: data.thread.title, name: data.thread.author.display_name }));
+      }
+    },
+    "thread.updated": function (data) {
+      applyThread(data.thread);
+      if (data.thread.id === threadId) announce(fill(strings.thread_renamed, { title: data.thread.title }));
+    },
+    "thread.pinned": function (data) {
+      applyThread(data.thread);
+      if (onSpacePage()) announce(fill(strings[data.thread.pinned ? "thread_pinned" : "thread_unpinned"], { title: data.thread.title }));
+    },
+    "thread.locked": function (data) {
+      applyThread(data.thread);
+      if (onSpacePage() || data.thread.id === threadId) {
+        announce(fill(strings[data.thread.locked ? "thread_locked" : "thread_unlocked"], { title: data.thread.title }));
+      }
     },
     "member.joined": function (data) {
-      if (threadId === null) announce(fill(strings.member_joined, { name: data.member.display_name }));
+      if (onSpacePage()) announce(fill(strings.member_joined, { name: data.member.display_name }));
     },
     "member.left": function (data) {
-      if (threadId === null) announce(fill(strings.member_left, { name: data.member.display_name }));
+      if (onSpacePage()) announce(fill(strings.member_left, { name: data.member.display_name }));
     },
     "member.removed": function (data) {
-      if (threadId === null) announce(fill(strings.member_removed, { name: data.member.display_name }));
+      if (onSpacePage()) announce(fill(strings.member_removed, { name: data.member.display_name }));
     },
     "member.role_changed": function (data) {
-      if (threadId === null) {
+      if (onSpacePage()) {
         announce(fill(strings.role_changed, { name: data.member.display_name, role: roleName(data.role) }));
       }
+    },
+    // Nothing on these pages shows spaces or pending invitations; listed so that every kind
+    // of communities/events.py has a deliberate answer here.
+    "space.created": function () {},
+    "invitation.sent": function () {}
+  };
+
+  var personalHandlers = {
+    // The server also ends the stream (error frame or close); this says why at once.
+    "membership.ended": function (data) {
+      if (data.space === space) stop(strings.access_ended);
+    },
+    "account.deactivated": function () { stop(strings.access_ended); },
+    "read.updated": function (data) {
+      if (data.space === space) setUnread(document.getElementById("thread-" + data.thread), data.unread);
+    },
+    "mention.created": function (data) {
+      var key = data.everyone ? "mentioned_all" : "mentioned";
+      notify(fill(strings[key], { name: data.by.display_name, title: data.thread.title }),
+        threadUrl(data.thread.id, data.space) + "#message-" + data.message);
     }
   };
 
@@ -254,26 +636,38 @@
     if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
   }
 
-  function subscribe() {
-    send({ type: "subscribe", space: space, after: lastSeq });
+  function subscribe(stream) {
+    send({ type: "subscribe", space: stream, after: seqs[stream] });
+  }
+
+  function onEvent(frame) {
+    var stream = frame.space;
+    if (!Object.prototype.hasOwnProperty.call(seqs, stream) || frame.seq <= seqs[stream]) return;
+    var table = stream === PERSONAL ? personalHandlers : handlers;
+    try {
+      if (table[frame.kind]) table[frame.kind](frame.data || {});
+    } finally {
+      remember(stream, frame.seq);
+    }
   }
 
   function onFrame(frame) {
     switch (frame.type) {
       case "subscribed":
-        attempt = 0;
-        setStatus(strings.connected);
+        if (frame.space === space) { attempt = 0; setStatus(strings.connected); }
         break;
       case "event":
-        if (frame.space !== space || frame.seq <= lastSeq) return;
-        try {
-          if (handlers[frame.kind]) handlers[frame.kind](frame.data || {});
-        } finally {
-          remember(frame.seq);
-        }
+        onEvent(frame);
+        break;
+      case "presence":
+        if (frame.space === space) showOnline(frame.online || []);
+        break;
+      case "typing":
+        if (frame.space === space) onTyping(frame);
         break;
       case "resync":
-        if (frame.reason === "too_slow") subscribe();  // the log still holds what we missed
+        if (frame.reason === "too_slow") subscribe(frame.space);  // the log still holds what we missed
+        else if (frame.space === PERSONAL) { remember(PERSONAL, frame.head || 0); subscribe(PERSONAL); }
         else offerReload();
         break;
       case "error":
@@ -303,7 +697,7 @@
     var current = new WebSocket(scheme + "//" + window.location.host + "/ws/");
     socket = current;
     current.addEventListener("open", function () {
-      subscribe();
+      Object.keys(seqs).forEach(subscribe);
       clearInterval(pingTimer);
       // Keeps idle proxies from closing a quiet connection.
       pingTimer = setInterval(function () { send({ type: "ping" }); }, 25000);
@@ -338,11 +732,11 @@
     clearTimeout(retryTimer);
   });
   window.addEventListener("pageshow", function (event) {
-    // Restored from the back/forward cache: the page and lastSeq are as they were left, so
-    // resuming from lastSeq brings exactly what was missed meanwhile.
+    // Restored from the back/forward cache: the page and the seqs are as they were left, so
+    // resuming from them brings exactly what was missed meanwhile.
     if (event.persisted && !socket && !stopped) { attempt = 0; connect(); }
   });
 
-  remember(lastSeq);
+  Object.keys(seqs).forEach(function (stream) { remember(stream, seqs[stream]); });
   connect();
 })();

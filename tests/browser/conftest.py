@@ -1,0 +1,89 @@
+"""What every browser test needs: Debian's Chromium, a real server on the test database, and
+people signed in. Nothing leaves 127.0.0.1 and no browser is ever downloaded."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.db import connections
+from django.urls import reverse
+
+from communities.models import User
+from tests.conftest import IN_CI, People
+from tests.servers import ROOT, running_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+PASSWORD = "mot-de-passe-solide-42"
+WAIT_MS = 15_000
+SCREENSHOTS = ROOT / "var" / "screenshots"
+LIVE = "Mises à jour en direct actives."
+
+
+@pytest.fixture
+def browser_ready(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not CHROMIUM.exists():
+        if IN_CI:
+            pytest.fail("CI=true but /usr/bin/chromium is missing")
+        pytest.skip("Chromium absent : installez le paquet Debian « chromium ».")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls pytest-django
+    # makes at teardown would otherwise be refused as "async".
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def server(people: People, browser_ready: None) -> Iterator[str]:
+    # The server process only knows the production hashers, not the tests' MD5; few
+    # iterations keep it quick (the server upgrades the hash on sign-in).
+    hasher = PBKDF2PasswordHasher()
+    User.objects.update(password=hasher.encode(PASSWORD, hasher.salt(), iterations=1000))
+    with running_server(redis_url=os.environ.get("REDIS_URL") or None) as process:
+        yield process.http
+
+
+@pytest.fixture
+def browser(server: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+            # Inside Playwright's loop the ORM opens a connection of its own (asgiref sees
+            # another context); left open it would stop the test database being dropped.
+            connections.close_all()
+
+
+def new_page(browser, server: str, **options):  # type: ignore[no-untyped-def]
+    return browser.new_context(base_url=server, locale="fr-CA", **options).new_page()
+
+
+def sign_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(reverse("login"))
+    page.get_by_label("Courriel").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(re.compile(r"/$"))
+
+
+def open_live(page, path: str) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    page.goto(path)
+    expect(page.locator("[data-live-status]")).to_have_text(LIVE, timeout=WAIT_MS)
+
+
+def assert_accessible(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{name} ({page.url}):\n{results.generate_report()}"

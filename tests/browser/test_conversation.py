@@ -1,0 +1,212 @@
+"""Two people converse live in Chromium: replies, mentions, reactions, edits and deletions
+reach the other person without a reload; typing shows; read positions follow the person
+across devices; the composer and the thread list work from the keyboard alone; axe-core
+finds nothing to fix on a busy thread or on the space page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from communities.models import Thread
+from communities.services.discussion import post_message, start_thread
+from tests.browser.conftest import (
+    SCREENSHOTS,
+    WAIT_MS,
+    assert_accessible,
+    new_page,
+    open_live,
+    sign_in,
+)
+from tests.conftest import People
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def thread(people: People) -> Thread:
+    posted = start_thread(actor=people.facilitator, space=people.space,
+                          title="Aménagement des parcs",
+                          body="Bonjour à toutes et à tous !\n\nQuels **aménagements** avez-vous "
+                               "faits cette année ?")
+    post_message(actor=people.member, thread=posted.thread,
+                 body="Des bancs avec accoudoirs et des *sentiers* élargis.")
+    return posted.thread
+
+
+def message(page, text: str):  # type: ignore[no-untyped-def]
+    return page.locator(".message", has_text=text)
+
+
+def test_two_people_converse_live(people: People, server: str, browser, thread: Thread) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    path = reverse("thread", args=["rma", thread.pk])
+    marc = new_page(browser, server)
+    noemie = new_page(browser, server)
+    sign_in(marc, people.member.email)
+    sign_in(noemie, people.other_member.email)
+    open_live(marc, path)
+    open_live(noemie, path)
+    marc.evaluate("window.__notReloaded = true")
+
+    # Noémie answers Marc's message, mentioning him through the suggestions.
+    message(noemie, "accoudoirs").get_by_role("link", name="Répondre").click()
+    expect(noemie.locator("[data-replying]")).to_contain_text("Marc Membre")
+    composer = noemie.get_by_role("textbox", name="Votre réponse")
+    expect(composer).to_be_focused()
+    composer.press_sequentially("Merci @mar")
+    expect(noemie.get_by_role("option", name="Marc Membre")).to_be_visible()
+    composer.press("Enter")
+    composer.press_sequentially("! Les *sentiers* de quelle largeur ?")
+    expect(composer).to_have_value("Merci @**Marc Membre** ! Les *sentiers* de quelle largeur ?")
+    noemie.get_by_role("button", name="Publier la réponse").click()
+    expect(noemie.locator(".flash")).to_contain_text("Votre message est publié.")
+
+    reply = message(marc, "de quelle largeur")
+    expect(reply).to_be_visible(timeout=WAIT_MS)
+    expect(reply.locator(".reply-quote")).to_contain_text("Marc Membre")
+    expect(reply.locator(".mention")).to_have_text("@Marc Membre")
+    expect(marc.locator("[data-live-region]")).to_contain_text(
+        "Noémie Membre vous a mentionné·e dans « Aménagement des parcs »")
+    expect(marc.locator("[data-notices]")).to_contain_text("vous a mentionné")
+
+    # Marc reacts; Noémie sees who.
+    reply.locator("summary").click()
+    reply.get_by_role("button", name="Réagir : d'accord").click()
+    mine = reply.locator("button.reaction")
+    expect(mine).to_have_attribute("aria-pressed", "true", timeout=WAIT_MS)
+    theirs = message(noemie, "de quelle largeur").locator("button.reaction")
+    expect(theirs).to_have_attribute("aria-label", "👍 1 — Marc Membre", timeout=WAIT_MS)
+    expect(theirs).to_have_attribute("aria-pressed", "false")
+    message(noemie, "Bonjour à toutes").locator("summary").click()
+    message(noemie, "Bonjour à toutes").get_by_role("button", name="Réagir : bravo").click()
+    expect(message(marc, "Bonjour à toutes").locator("button.reaction")).to_contain_text(
+        "1", timeout=WAIT_MS)
+
+    # Noémie posts a duplicate, edits her reply, deletes the duplicate.
+    noemie.get_by_role("textbox", name="Votre réponse").fill("Doublon, désolée")
+    noemie.get_by_role("button", name="Publier la réponse").click()
+    expect(message(marc, "Doublon")).to_be_visible(timeout=WAIT_MS)
+    message(noemie, "de quelle largeur").get_by_role("link", name="Modifier").click()
+    noemie.get_by_label("Nouveau texte du message").fill(
+        "Merci @**Marc Membre** ! Les *sentiers* font quelle largeur, au juste ?")
+    noemie.get_by_role("button", name="Enregistrer la modification").click()
+    edited = message(marc, "au juste")
+    expect(edited).to_be_visible(timeout=WAIT_MS)
+    expect(edited.get_by_role("link", name=re.compile("modifié"))).to_be_visible()
+    expect(edited.locator("button.reaction")).to_have_attribute("aria-pressed", "true")
+    message(noemie, "Doublon").get_by_role("link", name="Supprimer").click()
+    noemie.get_by_role("button", name="Supprimer le message").click()
+    expect(marc.locator(".message.is-deleted .tombstone")).to_have_text("message supprimé",
+                                                                        timeout=WAIT_MS)
+    expect(message(marc, "Doublon")).to_have_count(0)
+
+    # Typing shows to the other person and goes away on its own.
+    noemie.get_by_role("textbox", name="Votre réponse").press_sequentially("Je vérifie")
+    typing = marc.locator("[data-typing]")
+    expect(typing).to_have_text("Noémie Membre est en train d'écrire…", timeout=WAIT_MS)
+    assert marc.evaluate("window.__notReloaded") is True
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    marc.screenshot(path=str(SCREENSHOTS / "conversation-thread.png"), full_page=True)
+    expect(typing).to_be_hidden(timeout=WAIT_MS)
+
+    assert_accessible(marc, "fil avec réponses, réactions et message supprimé")
+    edited_id = edited.get_attribute("data-message-id")
+    assert edited_id and edited_id.isdigit() and edited_id != "999999999"
+    edited.get_by_role("link", name=re.compile("modifié")).click()
+    expect(marc.get_by_role("heading", level=1)).to_have_text("Historique du message")
+    expect(marc.locator(".revision-old")).to_contain_text("de quelle largeur")
+    noemie.goto(reverse("message-history", args=["rma", edited_id]))
+    expect(noemie.locator(".revision")).to_have_count(2)
+    assert_accessible(noemie, "historique")
+    noemie.screenshot(path=str(SCREENSHOTS / "conversation-history.png"), full_page=True)
+    open_live(marc, reverse("space", args=["rma"]))
+    assert_accessible(marc, "espace")
+
+
+def test_unread_badges_follow_the_person_across_devices(people: People, server: str,
+                                                        browser, thread: Thread) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    post_message(actor=people.other_member, thread=thread, body="Une nouvelle réponse")
+    start_thread(actor=people.other_member, space=people.space, title="Déneigement",
+                 body="Vos pratiques ?")
+    laptop = new_page(browser, server)
+    phone = new_page(browser, server)
+    sign_in(laptop, people.member.email)
+    sign_in(phone, people.member.email)
+    open_live(laptop, reverse("space", args=["rma"]))
+    item = laptop.locator(f"#thread-{thread.pk}")
+    expect(item.locator("[data-unread]")).to_have_text("2 non lus")
+    expect(laptop.locator("[data-online]")).to_contain_text("Marc Membre")
+
+    # Someone else posts: the badge grows, and the thread moves to the top.
+    post_message(actor=people.facilitator, thread=thread, body="Et une autre")
+    expect(item.locator("[data-unread]")).to_have_text("3 non lus", timeout=WAIT_MS)
+    expect(laptop.locator(".thread-item").first).to_have_id(f"thread-{thread.pk}")
+
+    # Pinned and locked threads say so in words, not only in colour.
+    from communities.services.moderation import lock_thread, pin_thread
+
+    pin_thread(actor=people.facilitator, thread=thread, pinned=True)
+    expect(item.locator("[data-flag=pinned]")).to_be_visible(timeout=WAIT_MS)
+    other = laptop.locator(".thread-item", has_text="Déneigement")
+    lock_thread(actor=people.facilitator, thread=Thread.objects.get(title="Déneigement"),
+                locked=True)
+    expect(other.locator("[data-flag=locked]")).to_be_visible(timeout=WAIT_MS)
+    expect(other.locator("[data-flag=locked]")).to_have_text("🔒 Verrouillé")
+    expect(laptop.locator(".thread-item").first).to_have_id(f"thread-{thread.pk}")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    laptop.screenshot(path=str(SCREENSHOTS / "conversation-space-unread.png"), full_page=True)
+    assert_accessible(laptop, "espace avec non-lus, épinglé et verrouillé")
+
+    # Reading it on the phone clears it on the laptop.
+    phone.goto(reverse("thread", args=["rma", thread.pk]))
+    expect(item.locator("[data-unread]")).to_be_hidden(timeout=WAIT_MS)
+    expect(laptop.locator("[data-online]")).to_contain_text("Marc Membre")
+
+
+def test_keyboard_only(people: People, server: str, browser, thread: Thread) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    page = new_page(browser, server)
+    sign_in(page, people.other_member.email)
+    open_live(page, reverse("space", args=["rma"]))
+
+    def tab_to(predicate: str, limit: int = 60) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            script = f"(() => {{ const el = document.activeElement; return {predicate}; }})()"
+            if page.evaluate(script):
+                return
+        raise AssertionError(f"Tab never reached {predicate}")
+
+    tab_to("el.matches('[data-thread-link]') && el.textContent.includes('Aménagement')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/fils/{thread.pk}/$"))
+    expect(page.locator("[data-live-status]")).to_have_text("Mises à jour en direct actives.",
+                                                            timeout=WAIT_MS)
+    tab_to("el.matches('textarea[name=body]')")
+    page.keyboard.type("Bravo @flo")
+    options = page.get_by_role("listbox")
+    expect(options).to_be_visible()
+    composer = page.get_by_role("textbox", name="Votre réponse")
+    expect(composer).to_have_attribute("aria-activedescendant", re.compile("mention-list"))
+    page.keyboard.press("Escape")
+    expect(options).to_be_hidden()
+    page.keyboard.type("r")
+    expect(page.get_by_role("option", name="Florence Animatrice")).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#composer").screenshot(path=str(SCREENSHOTS / "conversation-mention.png"))
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    page.keyboard.type("pour ce fil !")
+    expect(composer).to_have_value("Bravo @**Florence Animatrice** pour ce fil !")
+    tab_to("el.matches('button[type=submit]') && el.textContent.includes('Publier la réponse')")
+    page.keyboard.press("Enter")
+    expect(page.locator(".flash")).to_contain_text("Votre message est publié.")
+    expect(page.locator(".message").last).to_contain_text("Bravo @Florence Animatrice")
