@@ -120,9 +120,56 @@ def _chips(message: Message, user: User) -> list[ReactionChip]:
     return list(chips.values())
 
 
-def thread_rows(*, thread: Thread, user: User, moderator: bool,
-                read_up_to: int) -> list[MessageRow]:
-    """Every message of the thread, oldest first, in three queries whatever its length:
+PAGE_SIZE = 50
+#: Messages shown above the first unread one, so it is read in context.
+UNREAD_CONTEXT = 3
+
+
+@dataclass
+class Window:
+    """Which messages of a thread a page shows, and whether there are more either side."""
+
+    rows: list[MessageRow]
+    has_older: bool
+    has_newer: bool
+
+
+def _window_ids(thread: Thread, user: User, read_up_to: int, before: int | None,
+                after: int | None) -> list[int]:
+    ids = thread.messages.values_list("pk", flat=True)
+    if before is not None:
+        return sorted(ids.filter(pk__lt=before).order_by("-pk")[:PAGE_SIZE])
+    if after is not None:
+        return list(ids.filter(pk__gt=after).order_by("pk")[:PAGE_SIZE])
+    first_unread = (ids.filter(pk__gt=read_up_to, deleted_at__isnull=True)
+                    .exclude(author=user).order_by("pk").first())
+    last_page = sorted(ids.order_by("-pk")[:PAGE_SIZE])
+    if first_unread is None or (last_page and first_unread >= last_page[0]):
+        return last_page
+    # The first unread message is older than the last page: start just above it instead.
+    context = sorted(ids.filter(pk__lt=first_unread).order_by("-pk")[:UNREAD_CONTEXT])
+    return context + list(ids.filter(pk__gte=first_unread).order_by("pk")[
+        :PAGE_SIZE - len(context)])
+
+
+def thread_window(*, thread: Thread, user: User, moderator: bool, read_up_to: int,
+                  before: int | None = None, after: int | None = None) -> Window:
+    """One page of a thread, oldest first: by default the last page, or the page that starts
+    at the first unread message; ``before``/``after`` page through the rest. A constant
+    number of queries whatever the thread's length."""
+    ids = _window_ids(thread, user, read_up_to, before, after)
+    if not ids:
+        return Window(rows=[], has_older=False, has_newer=False)
+    rows = thread_rows(thread=thread, user=user, moderator=moderator, read_up_to=read_up_to,
+                       ids=ids)
+    others = thread.messages
+    return Window(rows=rows, has_older=others.filter(pk__lt=ids[0]).exists(),
+                  has_newer=others.filter(pk__gt=ids[-1]).exists())
+
+
+def thread_rows(*, thread: Thread, user: User, moderator: bool, read_up_to: int,
+                ids: list[int] | None = None) -> list[MessageRow]:
+    """Messages of the thread (all, or those in ``ids``), oldest first, in three queries:
     messages with authors and quoted messages, then reactions with who made them."""
     messages = (
         thread.messages.select_related("author", "reply_to__author")
@@ -130,6 +177,8 @@ def thread_rows(*, thread: Thread, user: User, moderator: bool,
                                    queryset=Reaction.objects.select_related("user")))
         .order_by("pk")
     )
+    if ids is not None:
+        messages = messages.filter(pk__in=ids)
     rows = []
     unread_seen = False
     for message in messages:

@@ -14,6 +14,8 @@ from communities.models import Event, Message, MessageRevision, ReadPosition, Th
 from communities.services.discussion import post_message, start_thread
 from communities.services.moderation import lock_thread
 from communities.services.reactions import EMOJI, toggle_reaction
+from communities.services.reading import mark_read
+from frontend.queries import PLACEHOLDER_ID
 from tests.conftest import People
 
 
@@ -322,3 +324,58 @@ def test_thread_page_in_english(people: People, thread: Thread) -> None:
     html = client.get(reverse("thread", args=["rma", thread.pk])).content.decode()
     assert "Reply" in html and "Edit" in html and "Add a reaction" in html
     assert "Répondre" not in html and "Modifier" not in html
+
+
+# --- long threads are shown a page at a time ----------------------------------------------
+QUERIES_FOR_A_THREAD_PAGE = 18  # the point is that it is the same for 10 and 1,000
+
+
+def _long_thread(people, count: int):
+    thread = start_thread(actor=people.other_member, space=people.space, title="Long",
+                          body="0").thread
+    Message.objects.bulk_create([
+        Message(thread=thread, author=people.other_member, body=f"n{i}", html=f"<p>n{i}</p>")
+        for i in range(1, count)
+    ])
+    return thread, list(thread.messages.order_by("pk").values_list("pk", flat=True))
+
+
+def _shown(answer) -> list[int]:
+    return [int(i) for i in re.findall(r'id="message-(\d+)"', answer.content.decode())
+            if int(i) != PLACEHOLDER_ID]  # the <template> live.js clones
+
+
+def test_a_long_thread_opens_on_its_last_page_with_a_link_to_older_messages(people):
+    thread, ids = _long_thread(people, 120)
+    client = Client()
+    client.force_login(people.facilitator)
+    mark_read(actor=people.facilitator, thread=thread, up_to=ids[-1])
+    answer = client.get(reverse("thread", args=["rma", thread.pk]))
+    assert _shown(answer) == ids[-50:]
+    assert f"?avant={ids[-50]}" in answer.content.decode()
+    older = client.get(reverse("thread", args=["rma", thread.pk]) + f"?avant={ids[-50]}")
+    assert _shown(older) == ids[-100:-50]
+
+
+def test_a_long_thread_opens_at_the_first_unread_message(people):
+    thread, ids = _long_thread(people, 120)
+    mark_read(actor=people.member, thread=thread, up_to=ids[39])
+    client = Client()
+    client.force_login(people.member)
+    answer = client.get(reverse("thread", args=["rma", thread.pk]))
+    shown = _shown(answer)
+    assert shown[0] == ids[37] and ids[40] in shown and len(shown) == 50
+    page = answer.content.decode()
+    assert "data-not-at-end" in page and f"?apres={shown[-1]}" in page
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_the_thread_page_costs_the_same_queries_whatever_its_length(
+        people, size, django_assert_num_queries):
+    thread, ids = _long_thread(people, size)
+    mark_read(actor=people.member, thread=thread, up_to=ids[-1])
+    client = Client()
+    client.force_login(people.member)
+    client.get(reverse("thread", args=["rma", thread.pk]))  # warm the session
+    with django_assert_num_queries(QUERIES_FOR_A_THREAD_PAGE):
+        client.get(reverse("thread", args=["rma", thread.pk]))

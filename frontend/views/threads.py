@@ -19,7 +19,7 @@ from communities.services.moderation import lock_thread, pin_thread, rename_thre
 from communities.services.reactions import EMOJI
 from communities.services.reading import mark_read
 from frontend.forms import RenameForm, ReplyForm
-from frontend.queries import mention_candidates, template_row, thread_or_404, thread_rows
+from frontend.queries import mention_candidates, template_row, thread_or_404, thread_window
 from frontend.views.live import live_context
 from frontend.views.refusals import refused, wants_json
 
@@ -55,7 +55,10 @@ def thread(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
             messages.success(request, _("Votre message est publié."))
             return redirect(thread_url(current, posted.message.pk))
     read_up_to = read_position(thread=current, user=me)
-    rows = thread_rows(thread=current, user=me, moderator=moderator, read_up_to=read_up_to)
+    window = thread_window(thread=current, user=me, moderator=moderator,
+                           read_up_to=read_up_to, before=_message_param(request, "avant"),
+                           after=_message_param(request, "apres"))
+    rows = window.rows
     if rows and not posting:
         # Without JavaScript, seeing the page is reading it.
         mark_read(actor=me, thread=current, up_to=rows[-1].message.pk)
@@ -67,7 +70,14 @@ def thread(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
         "first_unread": next((r.message.pk for r in rows if r.first_unread), None),
         "replying_to": replying_to, "emoji": EMOJI, "template_row": template_row(current),
         "mention_members": mention_candidates(current.space),
+        "has_older": window.has_older, "has_newer": window.has_newer,
+        "last_shown": rows[-1].message.pk if rows else 0,
     }, status=400 if posting else 200)
+
+
+def _message_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
 
 
 @login_required

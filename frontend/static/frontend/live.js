@@ -189,6 +189,9 @@
 
   function appendMessage(message) {
     if (!messageList || !template || document.getElementById("message-" + message.id)) return false;
+    // A page that stops before the end of the thread must not grow a gap: the newer
+    // messages are behind the "Messages suivants" link.
+    if (messageList.hasAttribute("data-not-at-end")) return false;
     messageList.appendChild(buildMessage(message));
     return true;
   }
