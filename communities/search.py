@@ -126,7 +126,8 @@ class Hit:
     @property
     def url(self) -> str:
         path = reverse("thread", kwargs={"slug": self.space.slug, "thread_id": self.thread.pk})
-        return f"{path}#message-{self.message.pk}"
+        # ?message= makes the thread page open on the page that holds the message.
+        return f"{path}?message={self.message.pk}#message-{self.message.pk}"
 
     @property
     def created_at(self) -> datetime:

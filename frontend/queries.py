@@ -135,29 +135,33 @@ class Window:
 
 
 def _window_ids(thread: Thread, user: User, read_up_to: int, before: int | None,
-                after: int | None) -> list[int]:
+                after: int | None, around: int | None) -> list[int]:
     ids = thread.messages.values_list("pk", flat=True)
     if before is not None:
         return sorted(ids.filter(pk__lt=before).order_by("-pk")[:PAGE_SIZE])
     if after is not None:
         return list(ids.filter(pk__gt=after).order_by("pk")[:PAGE_SIZE])
-    first_unread = (ids.filter(pk__gt=read_up_to, deleted_at__isnull=True)
-                    .exclude(author=user).order_by("pk").first())
+    target = around if around is not None else (
+        ids.filter(pk__gt=read_up_to, deleted_at__isnull=True).exclude(author=user)
+        .order_by("pk").first())
     last_page = sorted(ids.order_by("-pk")[:PAGE_SIZE])
-    if first_unread is None or (last_page and first_unread >= last_page[0]):
+    if target is None or (last_page and target >= last_page[0]):
         return last_page
-    # The first unread message is older than the last page: start just above it instead.
-    context = sorted(ids.filter(pk__lt=first_unread).order_by("-pk")[:UNREAD_CONTEXT])
-    return context + list(ids.filter(pk__gte=first_unread).order_by("pk")[
+    # The message to show (asked for, or the first unread) is older than the last page:
+    # start just above it instead.
+    context = sorted(ids.filter(pk__lt=target).order_by("-pk")[:UNREAD_CONTEXT])
+    return context + list(ids.filter(pk__gte=target).order_by("pk")[
         :PAGE_SIZE - len(context)])
 
 
 def thread_window(*, thread: Thread, user: User, moderator: bool, read_up_to: int,
-                  before: int | None = None, after: int | None = None) -> Window:
+                  before: int | None = None, after: int | None = None,
+                  around: int | None = None) -> Window:
     """One page of a thread, oldest first: by default the last page, or the page that starts
-    at the first unread message; ``before``/``after`` page through the rest. A constant
-    number of queries whatever the thread's length."""
-    ids = _window_ids(thread, user, read_up_to, before, after)
+    at the first unread message (or at ``around``, a message a link points to);
+    ``before``/``after`` page through the rest. A constant number of queries whatever the
+    thread's length."""
+    ids = _window_ids(thread, user, read_up_to, before, after, around)
     if not ids:
         return Window(rows=[], has_older=False, has_newer=False)
     rows = thread_rows(thread=thread, user=user, moderator=moderator, read_up_to=read_up_to,

@@ -379,3 +379,12 @@ def test_the_thread_page_costs_the_same_queries_whatever_its_length(
     client.get(reverse("thread", args=["rma", thread.pk]))  # warm the session
     with django_assert_num_queries(QUERIES_FOR_A_THREAD_PAGE):
         client.get(reverse("thread", args=["rma", thread.pk]))
+
+
+def test_a_link_to_an_old_message_opens_the_page_that_holds_it(people):
+    thread, ids = _long_thread(people, 120)
+    client = Client()
+    client.force_login(people.member)
+    mark_read(actor=people.member, thread=thread, up_to=ids[-1])
+    answer = client.get(reverse("thread", args=["rma", thread.pk]) + f"?message={ids[10]}")
+    assert ids[10] in _shown(answer) and _shown(answer)[0] == ids[7]

@@ -210,7 +210,8 @@ def test_api_search_is_paginated(api: Client, people: People, talk) -> None:
     assert result["thread"] == {"id": thread.pk, "title": thread.title, "space": "rma"}
     assert result["author"] == {"id": people.member.pk, "display_name": "Marc Membre",
                                 "organisation": "Ville de Laval"}
-    assert result["url"] == f"/espaces/rma/fils/{thread.pk}/#message-{result['message_id']}"
+    assert result["url"] == (f"/espaces/rma/fils/{thread.pk}/?message={result['message_id']}"
+                             f"#message-{result['message_id']}")
     assert "<mark>" in result["excerpt_html"]
     second = api.get("/api/v1/search", {"q": "patinoire refrigeree", "page": "2"}).json()
     assert (second["page"], second["has_next"], len(second["results"])) == (2, False, 5)
@@ -251,7 +252,7 @@ def test_search_page_lists_results_linked_in_context(people: People, talk) -> No
     html = response.content.decode()
     assert response.status_code == 200
     url = reverse("thread", args=["rma", talk["lunch"].thread.pk])
-    assert f'href="{url}#message-{talk["access"].pk}"' in html
+    assert f'href="{url}?message={talk["access"].pk}#message-{talk["access"].pk}"' in html
     assert "<mark>accessibilité</mark>" in html
     assert "Programme de l&#x27;automne" in html
     assert 'role="search"' in html and 'for="search-q"' in html and 'for="site-search-q"' in html

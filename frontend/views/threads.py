@@ -26,7 +26,8 @@ from frontend.views.refusals import refused, wants_json
 
 def thread_url(thread: Thread, message_id: int | None = None) -> str:
     url = reverse("thread", kwargs={"slug": thread.space.slug, "thread_id": thread.pk})
-    return f"{url}#message-{message_id}" if message_id else url
+    # ?message= opens the page that holds it, which may not be the last one.
+    return f"{url}?message={message_id}#message-{message_id}" if message_id else url
 
 
 def _reply_to_param(request: HttpRequest) -> int | None:
@@ -57,7 +58,8 @@ def thread(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
     read_up_to = read_position(thread=current, user=me)
     window = thread_window(thread=current, user=me, moderator=moderator,
                            read_up_to=read_up_to, before=_message_param(request, "avant"),
-                           after=_message_param(request, "apres"))
+                           after=_message_param(request, "apres"),
+                           around=_message_param(request, "message"))
     rows = window.rows
     if rows and not posting:
         # Without JavaScript, seeing the page is reading it.
