@@ -185,3 +185,13 @@ def test_posting_too_fast_is_refused_with_429(people, thread, settings):
         post_message(actor=people.member, thread=thread, body="trop")
     assert refusal.value.status == 429 and "trop vite" in str(refusal.value)
     post_message(actor=people.other_member, thread=thread, body="moi, ça va")
+
+
+def test_a_change_that_changes_nothing_tells_nobody(people, thread):
+    verify_action(lambda: rename_thread(actor=people.member, thread=thread, title="Parcs"),
+                  kinds=[])
+    pin_thread(actor=people.facilitator, thread=thread, pinned=True)
+    verify_action(lambda: pin_thread(actor=people.facilitator, thread=thread, pinned=True),
+                  kinds=[])
+    verify_action(lambda: lock_thread(actor=people.facilitator, thread=thread, locked=False),
+                  kinds=[])

@@ -33,32 +33,35 @@ def rename_thread(*, actor: User, thread: Thread, title: str) -> Thread:
     if not title or len(title) > MAX_TITLE_CHARS:
         raise ServiceError("invalid_title", _("Le titre doit compter de 1 à %(max)s "
                                               "caractères.") % {"max": MAX_TITLE_CHARS})
-    with transaction.atomic():
-        thread.title = title
-        Thread.objects.filter(pk=thread.pk).update(title=title)
-        emit(kind="thread.updated", actor=actor, space=thread.space,
-             data={"thread": thread_data(thread), "by": person(actor)})
-    return thread
+    if title == thread.title:
+        return thread
+    return _change_thread(actor=actor, thread=thread, kind="thread.updated", title=title)
 
 
 def pin_thread(*, actor: User, thread: Thread, pinned: bool) -> Thread:
     """Pinned threads are listed first in the space."""
     _require_moderator(actor=actor, thread=thread)
-    with transaction.atomic():
-        thread.pinned_at = timezone.now() if pinned else None
-        Thread.objects.filter(pk=thread.pk).update(pinned_at=thread.pinned_at)
-        emit(kind="thread.pinned", actor=actor, space=thread.space,
-             data={"thread": thread_data(thread), "by": person(actor)})
-    return thread
+    if pinned == (thread.pinned_at is not None):
+        return thread
+    return _change_thread(actor=actor, thread=thread, kind="thread.pinned",
+                          pinned_at=timezone.now() if pinned else None)
 
 
 def lock_thread(*, actor: User, thread: Thread, locked: bool) -> Thread:
     """A locked thread stays readable but accepts no new message."""
     _require_moderator(actor=actor, thread=thread)
+    if locked == (thread.locked_at is not None):
+        return thread
+    return _change_thread(actor=actor, thread=thread, kind="thread.locked",
+                          locked_at=timezone.now() if locked else None)
+
+
+def _change_thread(*, actor: User, thread: Thread, kind: str, **fields: object) -> Thread:
     with transaction.atomic():
-        thread.locked_at = timezone.now() if locked else None
-        Thread.objects.filter(pk=thread.pk).update(locked_at=thread.locked_at)
-        emit(kind="thread.locked", actor=actor, space=thread.space,
+        for name, value in fields.items():
+            setattr(thread, name, value)
+        Thread.objects.filter(pk=thread.pk).update(**fields)
+        emit(kind=kind, actor=actor, space=thread.space,
              data={"thread": thread_data(thread), "by": person(actor)})
     return thread
 
