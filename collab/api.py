@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from communities.api import router as communities_router
 from communities.api_conversation import router as conversation_router
 from communities.errors import ServiceError
+from docs_store.api import router as documents_router
 
 api = NinjaAPI(
     title="Espace collaboratif API",
@@ -20,6 +21,7 @@ api = NinjaAPI(
 )
 api.add_router("/", communities_router)
 api.add_router("/", conversation_router)
+api.add_router("/", documents_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str,

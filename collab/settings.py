@@ -209,6 +209,16 @@ if S3_BUCKET:
         },
     }
 
+# --- Documents ------------------------------------------------------------------------------
+# Caps on what a ZIP (and an Office or OpenDocument file, which are ZIPs) declares inside it,
+# so an archive bomb is refused before anyone opens it.
+DOCS_ZIP_MAX_ENTRIES = env.int("DOCS_ZIP_MAX_ENTRIES", default=10_000)
+DOCS_ZIP_MAX_UNCOMPRESSED_BYTES = env.int("DOCS_ZIP_MAX_UNCOMPRESSED_BYTES",
+                                          default=2 * 1024 * 1024 * 1024)
+DOCS_TRASH_DAYS = 30
+# Presigned download URLs on S3 live this long (at most 300 s).
+DOCS_DOWNLOAD_URL_SECONDS = 300
+
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Espace collaboratif <ne-pas-repondre@localhost>"

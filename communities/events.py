@@ -34,6 +34,13 @@ EVENT_SCHEMAS: dict[str, frozenset[str]] = {
     "message.deleted": frozenset({"message", "by"}),
     "reaction.added": frozenset({"message", "emoji", "user"}),
     "reaction.removed": frozenset({"message", "emoji", "user"}),
+    "folder.created": frozenset({"folder", "by"}),
+    "document.created": frozenset({"document"}),
+    "document.version_added": frozenset({"document", "version"}),
+    "document.renamed": frozenset({"document", "previous_title", "by"}),
+    "document.moved": frozenset({"document", "from_folder", "by"}),
+    "document.deleted": frozenset({"document", "by"}),
+    "document.restored": frozenset({"document", "by"}),
     # personal stream
     "account.deactivated": frozenset({"by"}),
     "membership.ended": frozenset({"space", "reason"}),

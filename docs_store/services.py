@@ -1,0 +1,274 @@
+"""The only writers of documents: folders, uploads, versions, rename, move, trash. Each checks
+permission and input, then writes and emits in one transaction; an upload is stored before that
+transaction and taken away again if anything fails."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import IO
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities.errors import Conflict, Forbidden, NotFound, ServiceError
+from communities.events import emit
+from communities.models import Space, User
+from communities.selectors import require_member
+from communities.serializers import person
+from communities.services.discussion import may_moderate
+from docs_store.models import (
+    Document,
+    DocumentVersion,
+    Folder,
+    SpaceDocumentSettings,
+    UploadsBy,
+)
+from docs_store.names import MAX_NAME_CHARS, clean_display_name, clean_text
+from docs_store.serializers import document_data, folder_data, version_data
+from docs_store.sniffing import sniff
+from docs_store.storing import CHUNK_BYTES, discard, store, too_large
+
+MAX_DESCRIPTION_CHARS = 5000
+
+
+def settings_for(space: Space) -> SpaceDocumentSettings:
+    found = SpaceDocumentSettings.objects.filter(space=space).first()
+    return found or SpaceDocumentSettings(space=space)
+
+
+def may_upload(*, user: User, space: Space) -> bool:
+    try:
+        membership = require_member(user=user, space=space)
+    except Forbidden:
+        return False
+    if may_moderate(membership, user):
+        return True
+    return settings_for(space).uploads_by == UploadsBy.MEMBERS
+
+
+def _require_uploader(*, actor: User, space: Space) -> None:
+    require_member(user=actor, space=space)
+    if not may_upload(user=actor, space=space):
+        raise Forbidden("forbidden", _("Dans cet espace, seule l'animation peut déposer des "
+                                       "documents."))
+
+
+def _require_editor(*, actor: User, document: Document) -> None:
+    """The uploader of a document (while still allowed to upload) or a facilitator."""
+    membership = require_member(user=actor, space=document.space)
+    if may_moderate(membership, actor):
+        return
+    if document.uploader_id != actor.pk or not may_upload(user=actor, space=document.space):
+        raise Forbidden("forbidden", _("Seules la personne qui a déposé ce document et "
+                                       "l'animation peuvent le modifier."))
+
+
+def _clean_title(title: str) -> str:
+    title = clean_text(title)
+    if not title or len(title) > MAX_NAME_CHARS:
+        raise ServiceError("invalid_title", _("Le titre doit compter de 1 à %(max)s "
+                                              "caractères.") % {"max": MAX_NAME_CHARS})
+    return title
+
+
+def _folder_in(space: Space, folder: Folder | None) -> Folder | None:
+    if folder is not None and folder.space_id != space.pk:
+        raise NotFound("not_found", _("Ce dossier n'existe pas dans cet espace."))
+    return folder
+
+
+# --- folders ---------------------------------------------------------------------------------
+def create_folder(*, actor: User, space: Space, name: str, parent: Folder | None = None) -> Folder:
+    _require_uploader(actor=actor, space=space)
+    _folder_in(space, parent)
+    name = _clean_title(name)
+    try:
+        with transaction.atomic():
+            folder = Folder.objects.create(space=space, parent=parent, name=name,
+                                           created_by=actor)
+            emit(kind="folder.created", actor=actor, space=space,
+                 data={"folder": folder_data(folder), "by": person(actor)})
+    except IntegrityError as exc:
+        raise Conflict("folder_exists", _("Un dossier porte déjà ce nom ici.")) from exc
+    return folder
+
+
+# --- uploads ---------------------------------------------------------------------------------
+def _quota_full() -> ServiceError:
+    return ServiceError("quota_exceeded", _("L'espace de stockage de cet espace est plein : "
+                                            "videz la corbeille ou demandez plus d'espace."),
+                        status=413)
+
+
+def _size_limit(*, space: Space, declared: int | None) -> tuple[int, ServiceError]:
+    """How many bytes this upload may have, and the refusal to give past that; refuses at once
+    when the size is known in advance."""
+    rules = settings_for(space)
+    used = (DocumentVersion.objects.filter(document__space=space)
+            .aggregate(total=Sum("size"))["total"]) or 0
+    room = max(int(rules.quota_bytes) - used, 0)
+    limit, refusal = ((int(rules.max_upload_bytes), too_large(rules.max_upload_bytes))
+                      if rules.max_upload_bytes <= room else (room, _quota_full()))
+    if declared is not None and declared > limit:
+        raise refusal
+    return limit, refusal
+
+
+def _seekable(file: IO[bytes], limit: int,
+              refusal: ServiceError) -> tuple[IO[bytes], bool]:
+    """Sniffing a ZIP reads its end: a stream that cannot seek is first spooled to disk."""
+    try:
+        if file.seekable():
+            return file, False
+    except (AttributeError, ValueError):
+        pass
+    spool = tempfile.TemporaryFile()  # noqa: SIM115  # closed by the caller
+    copied = 0
+    while chunk := file.read(CHUNK_BYTES):
+        copied += len(chunk)
+        if copied > limit:
+            spool.close()
+            raise refusal
+        spool.write(chunk)
+    spool.seek(0)
+    return spool, True
+
+
+def _declared_size(file: IO[bytes]) -> int | None:
+    size = getattr(file, "size", None)
+    if isinstance(size, int):
+        return size
+    try:
+        if file.seekable():
+            end = file.seek(0, os.SEEK_END)
+            file.seek(0)
+            return end
+    except (AttributeError, OSError, ValueError):
+        pass
+    return None
+
+
+def _new_version(*, actor: User, document: Document, file: IO[bytes],
+                 file_name: str) -> tuple[DocumentVersion, str]:
+    """Sniff, check sizes and store; returns an unsaved version and its storage key."""
+    space = document.space
+    limit, refusal = _size_limit(space=space, declared=_declared_size(file))
+    name = clean_display_name(file_name)
+    source, spooled = _seekable(file, limit, refusal)
+    try:
+        content_type = sniff(file=source, name=name)
+        stored = store(source=source, space_id=space.pk, content_type=content_type, limit=limit,
+                       refusal=refusal)
+    finally:
+        if spooled:
+            source.close()
+    version = DocumentVersion(
+        document=document, storage_key=stored.key, original_name=name, size=stored.size,
+        content_type=content_type, sha256=stored.sha256, uploaded_by=actor,
+        created_at=timezone.now(),
+    )
+    return version, stored.key
+
+
+def upload_document(*, actor: User, space: Space, file: IO[bytes], file_name: str,
+                    title: str = "", description: str = "",
+                    folder: Folder | None = None) -> Document:
+    """A new document with its first version. The file object is read in chunks, never whole."""
+    _require_uploader(actor=actor, space=space)
+    _folder_in(space, folder)
+    description = (description or "").strip()
+    if len(description) > MAX_DESCRIPTION_CHARS:
+        raise ServiceError("invalid_description", _("La description est trop longue."))
+    title = _clean_title(title or os.path.splitext(clean_display_name(file_name))[0])
+    document = Document(space=space, folder=folder, title=title, description=description,
+                        uploader=actor)
+    version, key = _new_version(actor=actor, document=document, file=file, file_name=file_name)
+    try:
+        with transaction.atomic():
+            document.save()
+            version.document = document
+            version.number = 1
+            version.save()
+            document.current_version = version
+            document.save(update_fields=["current_version"])
+            emit(kind="document.created", actor=actor, space=space,
+                 data={"document": document_data(document)})
+    except BaseException:
+        discard(key)
+        raise
+    return document
+
+
+def add_version(*, actor: User, document: Document, file: IO[bytes],
+                file_name: str) -> DocumentVersion:
+    _require_editor(actor=actor, document=document)
+    if document.deleted_at is not None:
+        raise ServiceError("deleted", _("Ce document est dans la corbeille."))
+    version, key = _new_version(actor=actor, document=document, file=file, file_name=file_name)
+    try:
+        with transaction.atomic():
+            # Locked so two new versions of one document get distinct numbers.
+            current = Document.objects.select_for_update().get(pk=document.pk)
+            last = current.versions.order_by("-number").values_list("number", flat=True).first()
+            version.number = (last or 0) + 1
+            version.save()
+            document.current_version = version
+            document.save(update_fields=["current_version"])
+            emit(kind="document.version_added", actor=actor, space=document.space,
+                 data={"document": document_data(document), "version": version_data(version)})
+    except BaseException:
+        discard(key)
+        raise
+    return version
+
+
+# --- changes ---------------------------------------------------------------------------------
+def _change(*, actor: User, document: Document, kind: str, extra: dict[str, object],
+            **fields: object) -> Document:
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(document, name, value)
+        Document.objects.filter(pk=document.pk).update(**fields)
+        emit(kind=kind, actor=actor, space=document.space,
+             data={"document": document_data(document), "by": person(actor), **extra})
+    return document
+
+
+def rename_document(*, actor: User, document: Document, title: str) -> Document:
+    _require_editor(actor=actor, document=document)
+    title = _clean_title(title)
+    if title == document.title:
+        return document
+    return _change(actor=actor, document=document, kind="document.renamed",
+                   extra={"previous_title": document.title}, title=title)
+
+
+def move_document(*, actor: User, document: Document, folder: Folder | None) -> Document:
+    _require_editor(actor=actor, document=document)
+    _folder_in(document.space, folder)
+    if (folder.pk if folder else None) == document.folder_id:
+        return document
+    return _change(actor=actor, document=document, kind="document.moved",
+                   extra={"from_folder": document.folder_id}, folder=folder)
+
+
+def delete_document(*, actor: User, document: Document) -> Document:
+    """To the trash: hidden from lists, restorable for DOCS_TRASH_DAYS."""
+    _require_editor(actor=actor, document=document)
+    if document.deleted_at is not None:
+        return document
+    return _change(actor=actor, document=document, kind="document.deleted", extra={},
+                   deleted_at=timezone.now())
+
+
+def restore_document(*, actor: User, document: Document) -> Document:
+    _require_editor(actor=actor, document=document)
+    if document.deleted_at is None:
+        return document
+    return _change(actor=actor, document=document, kind="document.restored", extra={},
+                   deleted_at=None)
+
+

@@ -1,0 +1,149 @@
+"""The documents API: who may list, download, upload and delete, and the shape of refusals."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from communities.services.spaces import remove_member
+from docs_store.models import Document, SpaceDocumentSettings, UploadsBy
+from docs_store.services import upload_document
+from tests.docs_store.samples import HTML, PDF
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    if user is None:
+        return Client()
+    answer = Client().post("/api/v1/auth/token",
+                           {"email": user.email, "password": "mot-de-passe-solide-42"},
+                           content_type="application/json")
+    assert answer.status_code == 200, answer.content
+    return Client(headers={"authorization": f"Bearer {answer.json()['token']}"})
+
+
+def _who(people, role):
+    if role == "removed":
+        remove_member(actor=people.facilitator, space=people.space, member=people.other_member)
+        return people.other_member
+    return {"facilitator": people.facilitator, "member": people.member,
+            "outsider": people.outsider, "anonymous": None}[role]
+
+
+def _document(people) -> Document:
+    return upload_document(actor=people.facilitator, space=people.space,
+                           file=io.BytesIO(PDF), file_name="guide.pdf")
+
+
+def _upload(client: Client, slug: str, data: bytes = PDF, name: str = "plan.pdf"):
+    return client.post(f"/api/v1/spaces/{slug}/documents",
+                       {"file": SimpleUploadedFile(name, data, "application/pdf"),
+                        "title": "Plan d'action", "description": "2026"})
+
+
+ROLES = ["facilitator", "member", "removed", "outsider", "anonymous"]
+#: role -> expected status for (list, download, upload with facilitators-only, delete)
+EXPECTED = {
+    "facilitator": (200, 200, 201, 200),
+    "member": (200, 200, 403, 403),
+    "removed": (404, 404, 404, 404),
+    "outsider": (404, 404, 404, 404),
+    "anonymous": (401, 401, 401, 401),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(fs_backend, people, role):
+    document = _document(people)
+    client = client_for(_who(people, role))
+    slug = people.space.slug
+    listed = client.get(f"/api/v1/spaces/{slug}/documents")
+    downloaded = client.get(f"/api/v1/documents/{document.pk}/download")
+    uploaded = _upload(client, slug)
+    deleted = client.delete(f"/api/v1/documents/{document.pk}")
+    got = (listed.status_code, downloaded.status_code, uploaded.status_code,
+           deleted.status_code)
+    assert got == EXPECTED[role]
+    for answer in (listed, downloaded, uploaded, deleted):
+        if answer.status_code >= 400:
+            body = answer.json()
+            assert set(body) >= {"code", "message"}
+            assert "guide" not in body["message"]  # no name leaks to non-members
+    if role in {"removed", "outsider"}:
+        # The same answer as for a document that never existed.
+        unknown = client.get("/api/v1/documents/999999/download")
+        assert unknown.json() == downloaded.json()
+
+
+def test_members_upload_when_the_space_allows_it(fs_backend, people):
+    SpaceDocumentSettings.objects.create(space=people.space, uploads_by=UploadsBy.MEMBERS)
+    member = client_for(people.member)
+    answer = _upload(member, people.space.slug)
+    assert answer.status_code == 201, answer.content
+    created = answer.json()
+    assert created["version"]["sha256"] == hashlib.sha256(PDF).hexdigest()
+    assert "storage_key" not in str(created)
+    assert member.delete(f"/api/v1/documents/{created['id']}").status_code == 200
+    other = _document(people)
+    refused = member.delete(f"/api/v1/documents/{other.pk}")
+    assert refused.status_code == 403
+    assert "animation" in refused.json()["message"]
+
+
+def test_api_round_trip_on_both_backends(backend, people):
+    client = client_for(people.facilitator)
+    answer = _upload(client, people.space.slug)
+    assert answer.status_code == 201, answer.content
+    document_id = answer.json()["id"]
+    listing = client.get(f"/api/v1/spaces/{people.space.slug}/documents").json()
+    assert [d["id"] for d in listing["documents"]] == [document_id]
+    assert listing["can_upload"] is True
+    download = client_for(people.member).get(f"/api/v1/documents/{document_id}/download")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    if backend.kind == "fs":
+        assert download.status_code == 200
+        body = b"".join(download.streaming_content)  # type: ignore[attr-defined]
+        assert body == PDF
+        assert download["Content-Disposition"].startswith("inline")
+    else:
+        assert download.status_code == 302
+        assert "X-Amz-Expires=300" in download["Location"]
+
+
+def test_refusal_is_french_json_and_leaves_nothing(backend, people):
+    answer = _upload(client_for(people.facilitator), people.space.slug, HTML, "photo.png")
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "markup_refused"
+    assert "ne sont pas acceptés" in answer.json()["message"]
+    assert backend.keys() == []
+
+
+def test_rename_move_trash_and_restore(fs_backend, people):
+    client = client_for(people.facilitator)
+    slug = people.space.slug
+    folder = client.post(f"/api/v1/spaces/{slug}/folders", {"name": "Guides"},
+                         content_type="application/json")
+    assert folder.status_code == 201
+    again = client.post(f"/api/v1/spaces/{slug}/folders", {"name": "Guides"},
+                        content_type="application/json")
+    assert again.status_code == 409
+    document = _document(people)
+    changed = client.patch(f"/api/v1/documents/{document.pk}",
+                           {"title": "Guide 2026", "folder": folder.json()["id"]},
+                           content_type="application/json")
+    assert changed.status_code == 200
+    assert changed.json()["title"] == "Guide 2026"
+    assert changed.json()["folder"] == folder.json()["id"]
+    client.delete(f"/api/v1/documents/{document.pk}")
+    root = client.get(f"/api/v1/spaces/{slug}/documents?folder={folder.json()['id']}").json()
+    assert root["documents"] == []
+    trash = client.get(f"/api/v1/spaces/{slug}/documents?trash=true").json()
+    assert [d["id"] for d in trash["documents"]] == [document.pk]
+    assert client.get(f"/api/v1/documents/{document.pk}/download").status_code == 404
+    restored = client.post(f"/api/v1/documents/{document.pk}/restore")
+    assert restored.json()["deleted"] is False
