@@ -122,8 +122,12 @@ class Hub:
             cursor = start
             while cursor < bounds.head and not link.closed:
                 page = await store.events_between(key, label, cursor, bounds.head, REPLAY_PAGE)
-                if not page:
-                    break
+                if not page or page[0].seq != cursor + 1:
+                    # Pruned while we read: a partial history would be a silent gap.
+                    await self._leave(link, key)
+                    await link.send(text_message(dumps({"type": "resync", "space": label,
+                                                        "reason": "pruned"})))
+                    return
                 for event in page:
                     await link.send(text_message(event.frame))
                     cursor = event.seq

@@ -396,3 +396,18 @@ async def test_typing_needs_a_subscription(people):
     await ws.send_json_to({"type": "typing", "space": "rma", "thread": 1})
     assert (await frame(ws))["code"] == "bad_frame"
     await ws.disconnect()
+
+
+async def test_a_history_pruned_during_the_replay_gives_resync_not_a_gap(people):
+    from communities.models import Event
+
+    thread = (await post(people, "un")).thread
+    for text in ["deux", "trois"]:
+        await post(people, text, thread)
+    # As if a prune ran between reading the floor and reading the events.
+    await sync_to_async(Event.objects.filter(seq__lte=2).delete)()
+    ws = await connect(people.member)
+    await ws.send_json_to({"type": "subscribe", "space": "rma", "after": 0})
+    assert (await frame(ws))["type"] == "subscribed"
+    assert await frame(ws) == {"type": "resync", "space": "rma", "reason": "pruned"}
+    await ws.disconnect()
