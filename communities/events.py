@@ -35,12 +35,21 @@ EVENT_SCHEMAS: dict[str, frozenset[str]] = {
     "reaction.added": frozenset({"message", "emoji", "user"}),
     "reaction.removed": frozenset({"message", "emoji", "user"}),
     "folder.created": frozenset({"folder", "by"}),
+    "folder.renamed": frozenset({"folder", "previous_name", "by"}),
+    "folder.moved": frozenset({"folder", "from_parent", "by"}),
+    "folder.deleted": frozenset({"folder", "by"}),
     "document.created": frozenset({"document"}),
     "document.version_added": frozenset({"document", "version"}),
     "document.renamed": frozenset({"document", "previous_title", "by"}),
     "document.moved": frozenset({"document", "from_folder", "by"}),
     "document.deleted": frozenset({"document", "by"}),
     "document.restored": frozenset({"document", "by"}),
+    # Gone for good from the trash (emptied by a space admin, or purged after DOCS_TRASH_DAYS
+    # by manage.py purge_document_trash, when ``by`` is None).
+    "document.purged": frozenset({"document", "by"}),
+    # An old version made current again: its own kind (not document.version_added) because
+    # no version is added; ``document`` carries the restored version as its current one.
+    "document.version_restored": frozenset({"document", "version", "previous_version", "by"}),
     # personal stream
     "account.deactivated": frozenset({"by"}),
     "membership.ended": frozenset({"space", "reason"}),

@@ -67,6 +67,12 @@ class NewFolder(Schema):
     parent: int | None = None
 
 
+class FolderChange(Schema):
+    name: str | None = None
+    #: Moves the folder; 0 means the space's root.
+    parent: int | None = None
+
+
 class DocumentChange(Schema):
     title: str | None = None
     #: Moves the document; 0 means the space's root.
@@ -98,6 +104,32 @@ def create_folder(request: HttpRequest, slug: str, payload: NewFolder) -> Status
     return Status(201, folder_data(folder))
 
 
+@router.patch("/folders/{folder_id}",
+              response={200: FolderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                        409: ErrorOut},
+              summary="Renommer ou déplacer un dossier / Rename or move a folder")
+def change_folder(request: HttpRequest, folder_id: int, payload: FolderChange) -> dict[str, Any]:
+    user = _user(request)
+    folder = selectors.folder_by_id(user=user, folder_id=folder_id)
+    if payload.name is not None:
+        services.rename_folder(actor=user, folder=folder, name=payload.name)
+    if payload.parent is not None:
+        target = selectors.visible_folder(user=user, space=folder.space,
+                                          folder_id=payload.parent or None)
+        services.move_folder(actor=user, folder=folder, parent=target)
+    return folder_data(folder)
+
+
+@router.delete("/folders/{folder_id}",
+               response={204: None, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+               summary="Supprimer un dossier vide / Delete an empty folder")
+def delete_folder(request: HttpRequest, folder_id: int) -> Status[None]:
+    user = _user(request)
+    folder = selectors.folder_by_id(user=user, folder_id=folder_id)
+    services.delete_folder(actor=user, folder=folder)
+    return Status(204, None)
+
+
 @router.post("/spaces/{slug}/documents",
              response={201: DocumentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                        413: ErrorOut},
@@ -125,6 +157,16 @@ def new_version(request: HttpRequest, document_id: int,
     services.add_version(actor=user, document=document, file=file,  # type: ignore[arg-type]
                          file_name=file.name or "")
     return Status(201, document_data(document))
+
+
+@router.post("/documents/{document_id}/versions/{number}/restore",
+             response={200: DocumentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+             summary="Rétablir une ancienne version / Restore an old version")
+def restore_version(request: HttpRequest, document_id: int, number: int) -> dict[str, Any]:
+    user = _user(request)
+    document = selectors.visible_document(user=user, document_id=document_id)
+    return document_data(services.restore_version(actor=user, document=document,
+                                                  number=number))
 
 
 @router.get("/documents/{document_id}/download", response={404: ErrorOut},
@@ -156,6 +198,19 @@ def delete(request: HttpRequest, document_id: int) -> dict[str, Any]:
     user = _user(request)
     document = selectors.visible_document(user=user, document_id=document_id)
     return document_data(services.delete_document(actor=user, document=document))
+
+
+class TrashEmptied(Schema):
+    purged: int
+
+
+@router.post("/spaces/{slug}/trash/empty",
+             response={200: TrashEmptied, 403: ErrorOut, 404: ErrorOut},
+             summary="Vider la corbeille / Empty the trash")
+def empty_trash(request: HttpRequest, slug: str) -> dict[str, Any]:
+    user = _user(request)
+    space = space_selectors.visible_space(user=user, slug=slug)
+    return {"purged": services.empty_trash(actor=user, space=space)}
 
 
 @router.post("/documents/{document_id}/restore", response={200: DocumentOut, 403: ErrorOut,

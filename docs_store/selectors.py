@@ -32,6 +32,13 @@ def visible_folder(*, user: User, space: Space, folder_id: int | None) -> Folder
     return folder
 
 
+def folder_by_id(*, user: User, folder_id: int) -> Folder:
+    folder = Folder.objects.select_related("space").filter(pk=folder_id).first()
+    if folder is None or not _can_read(user, folder.space_id):
+        raise NotFound("not_found", _("Ce dossier n'existe pas ou ne vous est pas accessible."))
+    return folder
+
+
 def folder_contents(*, space: Space, folder: Folder | None,
                     trash: bool = False) -> tuple[list[Folder], list[Document]]:
     documents: QuerySet[Document] = (

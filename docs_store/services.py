@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import IO
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -15,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from communities.errors import Conflict, Forbidden, NotFound, ServiceError
 from communities.events import emit
-from communities.models import Space, User
+from communities.models import Membership, Role, Space, User
 from communities.selectors import require_member
 from communities.serializers import person
 from communities.services.discussion import may_moderate
@@ -96,11 +99,107 @@ def create_folder(*, actor: User, space: Space, name: str, parent: Folder | None
     return folder
 
 
+def _require_folder_editor(*, actor: User, folder: Folder) -> None:
+    """The creator of a folder (while still allowed to upload) or a facilitator."""
+    membership = require_member(user=actor, space=folder.space)
+    if may_moderate(membership, actor):
+        return
+    if folder.created_by_id != actor.pk or not may_upload(user=actor, space=folder.space):
+        raise Forbidden("forbidden", _("Seules la personne qui a créé ce dossier et "
+                                       "l'animation peuvent le modifier."))
+
+
+def _folder_exists() -> Conflict:
+    return Conflict("folder_exists", _("Un dossier porte déjà ce nom ici."))
+
+
+def rename_folder(*, actor: User, folder: Folder, name: str) -> Folder:
+    _require_folder_editor(actor=actor, folder=folder)
+    name = _clean_title(name)
+    if name == folder.name:
+        return folder
+    previous = folder.name
+    try:
+        with transaction.atomic():
+            Folder.objects.filter(pk=folder.pk).update(name=name)
+            folder.name = name
+            emit(kind="folder.renamed", actor=actor, space=folder.space,
+                 data={"folder": folder_data(folder), "previous_name": previous,
+                       "by": person(actor)})
+    except IntegrityError as exc:
+        folder.name = previous
+        raise _folder_exists() from exc
+    return folder
+
+
+def move_folder(*, actor: User, folder: Folder, parent: Folder | None) -> Folder:
+    """Into another folder of the same space, or to the root; never into itself or below."""
+    _require_folder_editor(actor=actor, folder=folder)
+    _folder_in(folder.space, parent)
+    if (parent.pk if parent else None) == folder.parent_id:
+        return folder
+    previous = folder.parent_id
+    try:
+        with transaction.atomic():
+            # Every folder of the space locked: two crossed moves cannot make a cycle together.
+            parents = dict(Folder.objects.select_for_update().filter(space=folder.space)
+                           .values_list("pk", "parent_id"))
+            step = parent.pk if parent else None
+            while step is not None:
+                if step == folder.pk:
+                    raise ServiceError("folder_cycle", _(
+                        "Un dossier ne peut pas être déplacé dans lui-même ni dans l'un de ses "
+                        "sous-dossiers."))
+                step = parents.get(step)
+            Folder.objects.filter(pk=folder.pk).update(parent=parent)
+            folder.parent = parent
+            emit(kind="folder.moved", actor=actor, space=folder.space,
+                 data={"folder": folder_data(folder), "from_parent": previous,
+                       "by": person(actor)})
+    except IntegrityError as exc:
+        folder.parent_id = previous
+        raise _folder_exists() from exc
+    return folder
+
+
+def delete_folder(*, actor: User, folder: Folder) -> None:
+    """Only an empty folder: no sub-folder and no document, not even one in the trash (which
+    would otherwise lose its place). Deleted for good; an empty folder holds nothing to keep."""
+    _require_folder_editor(actor=actor, folder=folder)
+    with transaction.atomic():
+        locked = Folder.objects.select_for_update().filter(pk=folder.pk).first()
+        if locked is None:
+            return
+        if Folder.objects.filter(parent=folder).exists():
+            raise Conflict("folder_not_empty", _(
+                "Ce dossier contient des sous-dossiers : videz-le avant de le supprimer."))
+        if Document.objects.filter(folder=folder).exists():
+            raise Conflict("folder_not_empty", _(
+                "Ce dossier contient des documents (dans la corbeille peut-être) : "
+                "videz-le avant de le supprimer."))
+        data = folder_data(folder)
+        locked.delete()
+        emit(kind="folder.deleted", actor=actor, space=folder.space,
+             data={"folder": data, "by": person(actor)})
+
+
 # --- uploads ---------------------------------------------------------------------------------
 def _quota_full() -> ServiceError:
     return ServiceError("quota_exceeded", _("L'espace de stockage de cet espace est plein : "
                                             "videz la corbeille ou demandez plus d'espace."),
                         status=413)
+
+
+def _reserve(*, space: Space, size: int) -> None:
+    """The definitive quota check, inside the transaction that records the version. The space's
+    settings row is locked first, so two uploads that both passed the early check in
+    _size_limit queue here: the second sees the first one's bytes and is refused."""
+    SpaceDocumentSettings.objects.get_or_create(space=space)
+    rules = SpaceDocumentSettings.objects.select_for_update().get(space=space)
+    used = (DocumentVersion.objects.filter(document__space=space)
+            .aggregate(total=Sum("size"))["total"]) or 0
+    if used + size > rules.quota_bytes:
+        raise _quota_full()
 
 
 def _size_limit(*, space: Space, declared: int | None) -> tuple[int, ServiceError]:
@@ -188,6 +287,7 @@ def upload_document(*, actor: User, space: Space, file: IO[bytes], file_name: st
     version, key = _new_version(actor=actor, document=document, file=file, file_name=file_name)
     try:
         with transaction.atomic():
+            _reserve(space=space, size=version.size)
             document.save()
             version.document = document
             version.number = 1
@@ -210,6 +310,7 @@ def add_version(*, actor: User, document: Document, file: IO[bytes],
     version, key = _new_version(actor=actor, document=document, file=file, file_name=file_name)
     try:
         with transaction.atomic():
+            _reserve(space=document.space, size=version.size)
             # Locked so two new versions of one document get distinct numbers.
             current = Document.objects.select_for_update().get(pk=document.pk)
             last = current.versions.order_by("-number").values_list("number", flat=True).first()
@@ -264,11 +365,106 @@ def delete_document(*, actor: User, document: Document) -> Document:
                    deleted_at=timezone.now())
 
 
+def is_space_admin(*, user: User, space: Space) -> bool:
+    """Staff, or the space's admin role (facilitators are not: emptying the trash is final)."""
+    if not user.is_active:
+        return False
+    return user.is_staff or Membership.objects.filter(user=user, space=space,
+                                                      role=Role.ADMIN).exists()
+
+
+def _trash_cutoff() -> datetime:
+    return timezone.now() - timedelta(days=settings.DOCS_TRASH_DAYS)
+
+
 def restore_document(*, actor: User, document: Document) -> Document:
-    _require_editor(actor=actor, document=document)
+    """From the trash, within DOCS_TRASH_DAYS: by its editors or a space admin."""
+    if not is_space_admin(user=actor, space=document.space):
+        _require_editor(actor=actor, document=document)
     if document.deleted_at is None:
         return document
+    if document.deleted_at < _trash_cutoff():
+        raise ServiceError("trash_expired", _(
+            "Ce document est dans la corbeille depuis plus de %(days)s jours : il ne peut plus "
+            "être restauré.") % {"days": settings.DOCS_TRASH_DAYS})
     return _change(actor=actor, document=document, kind="document.restored", extra={},
                    deleted_at=None)
 
 
+def restore_version(*, actor: User, document: Document, number: int) -> Document:
+    """Make an old version current again. Nothing is copied and no version is added: the
+    document points at the old version, and the history keeps every version as it was."""
+    _require_editor(actor=actor, document=document)
+    if document.deleted_at is not None:
+        raise ServiceError("deleted", _("Ce document est dans la corbeille."))
+    version = document.versions.filter(number=number).first()
+    if version is None:
+        raise NotFound("not_found", _("Cette version n'existe pas."))
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        if locked.current_version_id == version.pk:
+            document.current_version = version
+            return document
+        previous = locked.current_version
+        Document.objects.filter(pk=document.pk).update(current_version=version)
+        document.current_version = version
+        emit(kind="document.version_restored", actor=actor, space=document.space,
+             data={"document": document_data(document), "version": version_data(version),
+                   "previous_version": previous.number if previous else None,
+                   "by": person(actor)})
+    return document
+
+
+# --- purging the trash -----------------------------------------------------------------------
+def _purge_one(*, document_id: int, actor: User | None, before: datetime | None) -> bool:
+    """Delete one trashed document, its versions and, after commit, their stored objects.
+
+    The row is claimed with SELECT ... FOR UPDATE SKIP LOCKED and the trash condition checked
+    again on the locked row, so two overlapping runs never both delete it (the second skips
+    it, or finds it gone or restored). Objects are deleted only once the row deletion has
+    committed: a crash in between leaves an orphan object (logged), never a document whose
+    file is missing. Deleting an object already gone is a no-op on both backends."""
+    with transaction.atomic():
+        claimed = Document.objects.select_for_update(skip_locked=True).filter(
+            pk=document_id, deleted_at__isnull=False)
+        if before is not None:
+            claimed = claimed.filter(deleted_at__lt=before)
+        document = claimed.select_related("space").first()
+        if document is None:
+            return False
+        keys = list(document.versions.values_list("storage_key", flat=True))
+        data = document_data(document)
+        space = document.space
+        document.delete()
+        emit(kind="document.purged", actor=actor, space=space,
+             data={"document": data, "by": person(actor) if actor else None})
+        transaction.on_commit(lambda: _discard_all(keys))
+    return True
+
+
+def _discard_all(keys: list[str]) -> None:
+    for key in keys:
+        discard(key)
+
+
+def _purge(ids: Iterable[int], *, actor: User | None, before: datetime | None) -> int:
+    return sum(_purge_one(document_id=pk, actor=actor, before=before) for pk in ids)
+
+
+def empty_trash(*, actor: User, space: Space) -> int:
+    """Delete for good every document in the space's trash; space admins only."""
+    if not actor.is_staff:
+        require_member(user=actor, space=space)
+    if not is_space_admin(user=actor, space=space):
+        raise Forbidden("forbidden", _("Seule l'administration de l'espace peut vider la "
+                                       "corbeille."))
+    ids = list(Document.objects.filter(space=space, deleted_at__isnull=False)
+               .values_list("pk", flat=True))
+    return _purge(ids, actor=actor, before=None)
+
+
+def purge_expired_trash(*, now: datetime | None = None) -> int:
+    """Documents in the trash for more than DOCS_TRASH_DAYS, in every space."""
+    before = (now or timezone.now()) - timedelta(days=settings.DOCS_TRASH_DAYS)
+    ids = list(Document.objects.filter(deleted_at__lt=before).values_list("pk", flat=True))
+    return _purge(ids, actor=None, before=before)

@@ -14,6 +14,7 @@ from typing import Any
 import boto3
 import pytest
 
+from collab.settings import s3_transfer_config
 from tests.servers import free_port, wait_for_port
 
 REGION = "ca-central-1"
@@ -53,13 +54,25 @@ class Backend:
 @pytest.fixture(params=["fs", "s3"])
 def backend(request: pytest.FixtureRequest, settings: Any, tmp_path: Path) -> Backend:
     if request.param == "fs":
-        root = tmp_path / "media"
-        root.mkdir()
-        settings.STORAGES = {**settings.STORAGES, "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root)}}}
-        return Backend(kind="fs", root=root)
-    endpoint = request.getfixturevalue("moto_endpoint")
+        return _use_fs(settings, tmp_path)
+    return _use_s3(settings, request.getfixturevalue("moto_endpoint"))
+
+
+@pytest.fixture
+def s3_backend(settings: Any, moto_endpoint: str) -> Backend:
+    return _use_s3(settings, moto_endpoint)
+
+
+def _use_fs(settings: Any, tmp_path: Path) -> Backend:
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(root)}}}
+    return Backend(kind="fs", root=root)
+
+
+def _use_s3(settings: Any, endpoint: str) -> Backend:
     name = f"docs-{uuid.uuid4().hex[:12]}"
     s3 = boto3.resource("s3", endpoint_url=endpoint, region_name=REGION, **CREDENTIALS)
     bucket = s3.create_bucket(Bucket=name,
@@ -73,15 +86,11 @@ def backend(request: pytest.FixtureRequest, settings: Any, tmp_path: Path) -> Ba
             "secret_key": CREDENTIALS["aws_secret_access_key"],
             "default_acl": None, "querystring_auth": True, "querystring_expire": 300,
             "file_overwrite": False,
+            "transfer_config": s3_transfer_config(),
         }}}
     return Backend(kind="s3", bucket=bucket)
 
 
 @pytest.fixture
 def fs_backend(settings: Any, tmp_path: Path) -> Backend:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(root)}}}
-    return Backend(kind="fs", root=root)
+    return _use_fs(settings, tmp_path)

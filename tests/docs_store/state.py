@@ -19,8 +19,12 @@ def fetch_documents(space_slug: str) -> dict[str, Any]:
 
 
 def apply_document_event(state: dict[str, Any], kind: str, data: dict[str, Any]) -> None:
-    if kind == "folder.created":
+    if kind == "folder.deleted":
+        del state["folders"][data["folder"]["id"]]
+    elif kind.startswith("folder."):
         state["folders"][data["folder"]["id"]] = data["folder"]
+    elif kind == "document.purged":
+        del state["documents"][data["document"]["id"]]
     elif kind.startswith("document."):
         # Every document event carries the whole document as it now is.
         state["documents"][data["document"]["id"]] = data["document"]

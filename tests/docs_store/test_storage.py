@@ -181,3 +181,27 @@ def test_quota_is_enforced(backend, people):
                         file_name="b.pdf")
     assert refused.value.code == "quota_exceeded"
     assert len(backend.keys()) == 1
+
+
+class ExplodingLate(Exploding):
+    """Fails after 12 MB, in the second part of a multipart upload to S3."""
+
+    def read(self, n: int | None = -1) -> bytes:
+        if self.sent > 12 * 1024 * 1024:
+            raise OSError("connexion perdue")
+        size = 64 * 1024 if n is None or n < 0 else n
+        chunk = (PDF + b"\0" * size)[:size] if self.sent == 0 else b"\0" * size
+        self.sent += len(chunk)
+        return chunk
+
+
+def test_failure_mid_multipart_upload_leaves_nothing(backend, people):
+    with pytest.raises(OSError, match="connexion perdue"):
+        upload_document(actor=people.facilitator, space=people.space, file=ExplodingLate(),
+                        file_name="rapport.pdf")
+    assert backend.keys() == []
+    if backend.kind == "s3":
+        pending = backend.bucket.meta.client.list_multipart_uploads(Bucket=backend.bucket.name)
+        assert pending.get("Uploads", []) == []
+    assert not Document.objects.exists()
+    assert not DocumentVersion.objects.exists()
