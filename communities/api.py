@@ -218,6 +218,11 @@ def space_events(request: HttpRequest, slug: str, after: int = 0,
         raise ServiceError("invalid", _("« after » doit être positif et « limit » entre 1 et "
                                         "1000."))
     space = selectors.visible_space(user=_user(request), slug=slug)
+    if after < space.event_floor:
+        # As the websocket's resync: a partial history must not look like a complete one.
+        raise ServiceError("pruned", _("Les événements après %(after)s ne sont plus conservés : "
+                                       "rechargez l'espace puis reprenez à partir de %(head)s.")
+                           % {"after": after, "head": space.event_head}, status=410)
     events = selectors.events_after(space=space, after=after, limit=limit)
     return {
         "space": space.slug, "head": space.event_head, "floor": space.event_floor,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -82,12 +83,13 @@ def read_thread(request: HttpRequest, thread_id: int, after: int = 0,
 def change_thread(request: HttpRequest, thread_id: int, change: ThreadChange) -> dict[str, Any]:
     thread = selectors.visible_thread(user=_user(request), thread_id=thread_id)
     actor = _user(request)
-    if change.title is not None:
-        moderation.rename_thread(actor=actor, thread=thread, title=change.title)
-    if change.pinned is not None:
-        moderation.pin_thread(actor=actor, thread=thread, pinned=change.pinned)
-    if change.locked is not None:
-        moderation.lock_thread(actor=actor, thread=thread, locked=change.locked)
+    with transaction.atomic():  # several changes in one request apply together or not at all
+        if change.title is not None:
+            moderation.rename_thread(actor=actor, thread=thread, title=change.title)
+        if change.pinned is not None:
+            moderation.pin_thread(actor=actor, thread=thread, pinned=change.pinned)
+        if change.locked is not None:
+            moderation.lock_thread(actor=actor, thread=thread, locked=change.locked)
     return thread_data(thread)
 
 

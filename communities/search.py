@@ -151,7 +151,11 @@ def search(*, user: User, q: str | None, space: Space | None = None,
     if page < 1:
         raise ServiceError("invalid_page", _("Le numéro de page doit être 1 ou plus."))
     parsed = parse_query(q)
-    if not parsed.terms or not user.is_authenticated or not user.is_active:
+    # Past the last page there is nothing to rank, and a huge number would overflow the
+    # database's integer on the way to OFFSET.
+    beyond_candidates = page > MAX_CANDIDATES // PAGE_SIZE + 1
+    if (not parsed.terms or not user.is_authenticated or not user.is_active
+            or beyond_candidates):
         return SearchPage(query=parsed.text, page=page, has_next=False, hits=[])
     vendor = connection.vendor
     if vendor == "postgresql":

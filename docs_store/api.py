@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from ninja import File, Form, Router, Schema, Status
@@ -111,12 +112,13 @@ def create_folder(request: HttpRequest, slug: str, payload: NewFolder) -> Status
 def change_folder(request: HttpRequest, folder_id: int, payload: FolderChange) -> dict[str, Any]:
     user = _user(request)
     folder = selectors.folder_by_id(user=user, folder_id=folder_id)
-    if payload.name is not None:
-        services.rename_folder(actor=user, folder=folder, name=payload.name)
-    if payload.parent is not None:
-        target = selectors.visible_folder(user=user, space=folder.space,
-                                          folder_id=payload.parent or None)
-        services.move_folder(actor=user, folder=folder, parent=target)
+    with transaction.atomic():  # rename and move apply together or not at all
+        if payload.name is not None:
+            services.rename_folder(actor=user, folder=folder, name=payload.name)
+        if payload.parent is not None:
+            target = selectors.visible_folder(user=user, space=folder.space,
+                                              folder_id=payload.parent or None)
+            services.move_folder(actor=user, folder=folder, parent=target)
     return folder_data(folder)
 
 
@@ -182,12 +184,13 @@ def download(request: HttpRequest, document_id: int,
 def change(request: HttpRequest, document_id: int, payload: DocumentChange) -> dict[str, Any]:
     user = _user(request)
     document = selectors.visible_document(user=user, document_id=document_id)
-    if payload.title is not None:
-        services.rename_document(actor=user, document=document, title=payload.title)
-    if payload.folder is not None:
-        target = selectors.visible_folder(user=user, space=document.space,
-                                          folder_id=payload.folder or None)
-        services.move_document(actor=user, document=document, folder=target)
+    with transaction.atomic():  # rename and move apply together or not at all
+        if payload.title is not None:
+            services.rename_document(actor=user, document=document, title=payload.title)
+        if payload.folder is not None:
+            target = selectors.visible_folder(user=user, space=document.space,
+                                              folder_id=payload.folder or None)
+            services.move_document(actor=user, document=document, folder=target)
     return document_data(document)
 
 

@@ -27,7 +27,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
 
     hub: Hub
     link: Link | None = None
-    last_typing: dict[int, float]
+    last_typing: float
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -35,7 +35,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.language = user.language
-        self.last_typing = {}
+        self.last_typing = 0.0
         await self.accept()
         self.hub = await get_hub()
         session = self.scope.get("session")
@@ -129,9 +129,10 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         if not isinstance(thread, int) or isinstance(thread, bool):
             return await self._error("bad_frame", _("« thread » doit être un identifiant."))
         now = time.monotonic()
-        if now - self.last_typing.get(thread, 0.0) < TYPING_INTERVAL:
+        # Per connection, not per thread: a client choosing new thread ids must not flood.
+        if now - self.last_typing < TYPING_INTERVAL:
             return None
-        self.last_typing[thread] = now
+        self.last_typing = now
         await self.hub.ephemeral(self.link, key, dumps({
             "type": "typing", "space": label, "thread": thread,
             "user": {"id": self.link.user_id, "display_name": self.link.display_name},

@@ -120,7 +120,7 @@ class Hub:
             await link.send(text_message(dumps({"type": "subscribed", "space": label,
                                                 "head": bounds.head})))
             cursor = start
-            while cursor < bounds.head and not link.closed:
+            while cursor < bounds.head and not link.closed and link in stream.pending:
                 page = await store.events_between(key, label, cursor, bounds.head, REPLAY_PAGE)
                 if not page or page[0].seq != cursor + 1:
                     # Pruned while we read: a partial history would be a silent gap.
@@ -129,6 +129,8 @@ class Hub:
                                                         "reason": "pruned"})))
                     return
                 for event in page:
+                    if link.closed or link not in stream.pending:
+                        return  # resynced or revoked meanwhile: the rest is not theirs
                     await link.send(text_message(event.frame))
                     cursor = event.seq
             if stream.delivered < cursor:
@@ -141,7 +143,9 @@ class Hub:
                 return
             for seq, message in buffered:
                 if seq > cursor:
-                    link.offer(message)
+                    if not link.offer(message):
+                        self._resync_slow(link)
+                        return
                     cursor = seq
             stream.live.add(link)
             if key[0] == "space" and not self._presence_changed(stream):

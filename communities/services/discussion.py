@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.errors import Forbidden, NotFound, ServiceError
+from communities.errors import Conflict, Forbidden, NotFound, ServiceError
 from communities.events import emit
 from communities.markdown import render_markdown
 from communities.mentions import Mentions, find_mentions, link_mentions
@@ -56,30 +56,42 @@ def _clean_client_id(client_id: str | None) -> str:
     return client_id
 
 
-def _already_posted(*, actor: User, client_id: str) -> Posted | None:
+def _already_posted(*, actor: User, client_id: str, same_place: Callable[[Message], bool],
+                   ) -> Posted | None:
+    """The author's earlier post with this client_id, if it is a retry of this very post.
+    The same client_id used for another thread or space is refused rather than answered:
+    the new text would be lost and the old message could belong to a space the author
+    has since left."""
     if not client_id:
         return None
     original = (
-        Message.objects.select_related("thread__space", "thread__author", "author")
+        Message.objects.select_related("thread__space", "thread__author", "author",
+                                       "reply_to__author")
         .filter(author=actor, client_id=client_id)
         .first()
     )
     if original is None:
         return None
+    if not same_place(original):
+        raise Conflict("client_id_reused", _("Ce client_id a déjà servi pour un autre message : "
+                                             "choisissez-en un nouveau pour chaque message."))
     return Posted(thread=original.thread, message=original, seq=original.created_seq or 0,
                   created=False)
 
 
-def _once(*, actor: User, client_id: str, write: Callable[[], Posted]) -> Posted:
+def _once(*, actor: User, client_id: str, write: Callable[[], Posted],
+          same_place: Callable[[Message], bool]) -> Posted:
     """Run ``write`` in a transaction unless this author already posted with this client_id;
     a concurrent retry that loses the race on the unique constraint gets the winner's result."""
-    if (original := _already_posted(actor=actor, client_id=client_id)) is not None:
+    if (original := _already_posted(actor=actor, client_id=client_id,
+                                    same_place=same_place)) is not None:
         return original
     try:
         with transaction.atomic():
             return write()
     except IntegrityError:
-        if (original := _already_posted(actor=actor, client_id=client_id)) is not None:
+        if (original := _already_posted(actor=actor, client_id=client_id,
+                                        same_place=same_place)) is not None:
             return original
         raise
 
@@ -170,7 +182,10 @@ def start_thread(*, actor: User, space: Space, title: str, body: str,
                         mentions=mentions)
         return Posted(thread=thread, message=message, seq=event.seq, created=True)
 
-    return _once(actor=actor, client_id=client_key, write=write)
+    return _once(actor=actor, client_id=client_key, write=write,
+                 same_place=lambda original: original.thread.space_id == space.pk
+                 and original.pk == original.thread.messages.order_by("pk")
+                 .values_list("pk", flat=True).first())
 
 
 def post_message(*, actor: User, thread: Thread, body: str, client_id: str | None = None,
@@ -204,7 +219,10 @@ def post_message(*, actor: User, thread: Thread, body: str, client_id: str | Non
         message = _new_message(thread=thread, actor=actor, body=body, client_id=client_key,
                                now=now, mentions=mentions, reply_to=answered)
         thread.last_activity_at = now
-        thread.message_count += 1
+        # Read back under the row lock the update holds: concurrent posts each report the
+        # count their own post made, not a stale one.
+        thread.message_count = Thread.objects.values_list("message_count", flat=True).get(
+            pk=thread.pk)
         event = emit(
             kind="message.created", actor=actor, space=space,
             data={"message": message_data(message, with_reactions=False),
@@ -217,4 +235,5 @@ def post_message(*, actor: User, thread: Thread, body: str, client_id: str | Non
                         mentions=mentions)
         return Posted(thread=thread, message=message, seq=event.seq, created=True)
 
-    return _once(actor=actor, client_id=client_key, write=write)
+    return _once(actor=actor, client_id=client_key, write=write,
+                 same_place=lambda original: original.thread_id == thread.pk)

@@ -198,6 +198,12 @@ def _create_invited_account(invitation: Invitation, display_name: str, password:
     return User.objects.create_user(invitation.email, password, display_name=display_name)
 
 
+def _expire_invitations(*, space: Space, email: str) -> None:
+    """Someone who leaves or is removed cannot come back through a link sent earlier."""
+    Invitation.objects.filter(space=space, email=email, accepted_at__isnull=True,
+                              expires_at__gt=timezone.now()).update(expires_at=timezone.now())
+
+
 def leave_space(*, actor: User, space: Space) -> None:
     with transaction.atomic():
         membership = membership_of(user=actor, space=space)
@@ -210,6 +216,7 @@ def leave_space(*, actor: User, space: Space) -> None:
                                              "espace : confiez ce rôle à quelqu'un avant de "
                                              "partir."))
         membership.delete()
+        _expire_invitations(space=space, email=actor.email)
         emit(kind="member.left", actor=actor, space=space, data={"member": person(actor)})
         emit(kind="membership.ended", actor=actor, owner=actor,
              data={"space": space.slug, "reason": "left"})
@@ -227,6 +234,7 @@ def remove_member(*, actor: User, space: Space, member: User) -> None:
             raise Forbidden("forbidden", _("Seule l'administration de l'espace peut retirer "
                                            "une personne administratrice."))
         membership.delete()
+        _expire_invitations(space=space, email=member.email)
         emit(kind="member.removed", actor=actor, space=space,
              data={"member": person(member), "by": person(actor)})
         emit(kind="membership.ended", actor=actor, owner=member,

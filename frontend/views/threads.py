@@ -32,7 +32,7 @@ def thread_url(thread: Thread, message_id: int | None = None) -> str:
 
 def _reply_to_param(request: HttpRequest) -> int | None:
     value = request.GET.get("reply_to", "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 @login_required
@@ -79,7 +79,7 @@ def thread(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
 
 def _message_param(request: HttpRequest, name: str) -> int | None:
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 @login_required
@@ -143,7 +143,7 @@ def read(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
     current = thread_or_404(me, slug, thread_id)
     up_to = request.POST.get("up_to", "")
-    if up_to.isdigit():
+    if up_to.isascii() and up_to.isdigit():
         mark_read(actor=me, thread=current, up_to=int(up_to))
     if wants_json(request):
         return HttpResponse(status=204)
