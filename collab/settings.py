@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "communities",
     "docs_store",
+    "emails",
     "realtime",
     "frontend",
 ]
@@ -278,6 +279,13 @@ if SMTP_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Domain of our Message-IDs and of the one-click unsubscribe address
+# (unsubscribe+<token>@EMAIL_DOMAIN); by default the domain of DEFAULT_FROM_EMAIL.
+EMAIL_DOMAIN = env.str(
+    "EMAIL_DOMAIN", default=DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost"
+)
+# Join-back links in digests and notifications work once, for this many days.
+JOIN_LINK_DAYS = 7
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
