@@ -14,14 +14,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from email.utils import formatdate, make_msgid
+from email.header import Header
+from email.utils import format_datetime, make_msgid
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from communities.models import Language
 
@@ -108,7 +109,7 @@ def compose(
         text, html = _render(template, {**context, "language": language})
     headers = {
         "Message-ID": message_id or new_message_id(),
-        "Date": formatdate(localtime=False),
+        "Date": format_datetime(timezone.now()),
         "Content-Language": language,
     }
     if unsubscribe is not None:
@@ -117,7 +118,7 @@ def compose(
         headers["Auto-Submitted"] = "auto-generated"
         headers["X-Auto-Response-Suppress"] = "All"
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),  # a newline in a subject would be refused
+        subject=_encoded_subject(subject),
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
@@ -129,6 +130,16 @@ def compose(
     for attachment in attachments:
         message.attach(attachment.filename, attachment.content, attachment.mimetype)
     return message
+
+
+def _encoded_subject(subject: str) -> str:
+    """The subject on one line (a newline would be refused), as RFC 2047 encoded words short
+    enough to fold between them. Left to Django, a long non-ASCII subject becomes one word
+    that folds right after "Subject:", which parsers read back with a leading space."""
+    flat = " ".join(subject.split())
+    if flat.isascii():
+        return flat
+    return Header(flat, "utf-8", header_name="Subject").encode(linesep=" ")
 
 
 def deliver(messages: Iterable[EmailMessage]) -> int:

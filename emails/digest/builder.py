@@ -54,7 +54,8 @@ def _digest_of(recipient: Recipient, sections: Sequence[Section], batch: Batch) 
         events = batch.window(recipient, space)
         contents = []
         for section in sections:
-            items = section.items(recipient=recipient, space=space, events=events)
+            mine = [e for e in events if e.kind in section.kinds]
+            items = section.items(recipient=recipient, space=space, events=mine)
             if items:
                 contents.append(SectionContent(key=section.key, heading=section.heading,
                                                items=items))
