@@ -89,7 +89,7 @@ def test_a_crash_mid_batch_is_finished_by_the_next_run_without_repeats(
     ids = _many_members(people, 10)
     week_of_activity(people)
     period = periods.period_key("weekly", timezone.now())
-    sent_before_crash = []
+    sent_before_crash: list[str] = []
 
     def dies_after_four(message: Any, opened: Any) -> None:
         if len(sent_before_crash) == 4:

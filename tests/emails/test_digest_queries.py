@@ -4,6 +4,8 @@ which is what keeps a re-run after a crash from sending it again)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -20,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def _members(people: People, count: int, start: int) -> list[User]:
     second = Space.objects.get_or_create(slug="vs", defaults={"name": "Voisins solidaires"})[0]
-    joined = timezone.now() - timezone.timedelta(days=30)
+    joined = timezone.now() - timedelta(days=30)
     users = []
     for n in range(start, start + count):
         user = make_user(f"membre{n}@exemple.qc.ca", f"Membre {n}")
@@ -34,8 +36,8 @@ def _recipients(users: list[User]) -> list[Recipient]:
     now = timezone.now()
     spaces = list(Space.objects.all())
     return [Recipient(user=u, frequency="weekly", spaces=spaces,
-                      joined={s.pk: now - timezone.timedelta(days=30) for s in spaces},
-                      since=now - timezone.timedelta(days=7), until=now) for u in users]
+                      joined={s.pk: now - timedelta(days=30) for s in spaces},
+                      since=now - timedelta(days=7), until=now) for u in users]
 
 
 def _queries(action: object) -> int:
