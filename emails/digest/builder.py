@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -63,7 +64,8 @@ def _digest_of(recipient: Recipient, sections: Sequence[Section], batch: Batch) 
             blocks.append(SpaceDigest(
                 space=space, sections=contents,
                 unsubscribe_url=unsubscribe.links_for(user=recipient.user, space=space).url))
-    return Digest(recipient=recipient, spaces=blocks)
+    return Digest(recipient=recipient, spaces=blocks,
+                  extra={"days": settings.JOIN_LINK_DAYS})
 
 
 def _issue_links(digests: Sequence[Digest]) -> None:
