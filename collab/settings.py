@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "docs_store",
     "realtime",
     "frontend",
+    "replies",
 ]
 
 MIDDLEWARE = [
@@ -261,6 +262,10 @@ if SMTP_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Reply by email: the domain of the reply+<token>@ addresses (its MX or LMTP route must reach
+# `manage.py receive_email` or `manage.py lmtp_server`), and how long such an address works.
+REPLY_DOMAIN = env.str("REPLY_DOMAIN", default="localhost").strip().lower()
+REPLY_ADDRESS_DAYS = env.int("REPLY_ADDRESS_DAYS", default=90)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
