@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from communities.models import Thread, User
+from communities.models import Message, Thread, User
 from communities.secrets import hash_secret
 from replies.models import ReplyAddress
 
@@ -36,18 +36,21 @@ def _address(token: str) -> str:
     return f"{local}@{settings.REPLY_DOMAIN}"
 
 
-def _row(*, user_id: int, thread_id: int, token: str) -> ReplyAddress:
+def _row(*, user_id: int, thread_id: int, token: str,
+         reply_to_id: int | None = None) -> ReplyAddress:
     now = timezone.now()
     return ReplyAddress(token_hash=hash_secret(token), user_id=user_id, thread_id=thread_id,
-                        created_at=now,
+                        reply_to_id=reply_to_id, created_at=now,
                         expires_at=now + timedelta(days=settings.REPLY_ADDRESS_DAYS))
 
 
-def reply_address(*, user: User, thread: Thread) -> str:
+def reply_address(*, user: User, thread: Thread, message: Message | None = None) -> str:
     """A fresh Reply-To address for one email to ``user`` about ``thread``: mail sent to it by
-    that member is posted in the thread as them (see ``replies.inbound``). One query."""
+    that member is posted in the thread as them (see ``replies.inbound``), as a reply to
+    ``message`` when the email was about one. One query."""
     token = new_token()
-    _row(user_id=user.pk, thread_id=thread.pk, token=token).save(force_insert=True)
+    _row(user_id=user.pk, thread_id=thread.pk, token=token,
+         reply_to_id=message.pk if message is not None else None).save(force_insert=True)
     return _address(token)
 
 

@@ -18,6 +18,9 @@ class ReplyAddress(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="+")
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
+    # The message the email was about (a mention, a reply): mail to this address answers it.
+    reply_to = models.ForeignKey("communities.Message", on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
@@ -31,7 +34,9 @@ class ReplyAddress(models.Model):
 
 class Outcome(models.TextChoices):
     POSTED = "posted"
+    #: Not posted, and the member was told by email.
     BOUNCED = "bounced"
+    #: Not posted, nobody told (automatic mail, nobody we may write to): a log line only.
     DROPPED = "dropped"
 
 
@@ -53,6 +58,9 @@ class InboundMail(models.Model):
     reason = models.CharField(max_length=40, blank=True)
     reply_address = models.ForeignKey(ReplyAddress, on_delete=models.SET_NULL, null=True,
                                       blank=True, related_name="+")
+    # The member the mail was handled for (posted as, or told about it); counts their bounces.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True,
+                             blank=True, related_name="+")
     message = models.ForeignKey("communities.Message", on_delete=models.SET_NULL, null=True,
                                 blank=True, related_name="+")
 
@@ -61,7 +69,8 @@ class InboundMail(models.Model):
             models.UniqueConstraint(fields=["message_key", "recipient"],
                                     name="one_inbound_mail_per_message_and_address")
         ]
-        indexes = [models.Index(fields=["received_at"])]
+        indexes = [models.Index(fields=["received_at"]),
+                   models.Index(fields=["user", "outcome", "received_at"])]
 
     def __str__(self) -> str:
         return f"inbound mail #{self.pk} ({self.outcome})"
