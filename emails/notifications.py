@@ -233,7 +233,8 @@ def _render(notes: Sequence[Notification], messages: dict[int, Message],
                 headline=headline % {"name": name, "thread": thread.title},
                 excerpt=excerpt(messages[note.message_id].body),
                 link=joinlinks.landing_url(raw),
-                reply_address=replying.address_for(user=user, thread=thread)))
+                reply_address=replying.address_for(user=user, thread=thread,
+                                                  message=messages[note.message_id])))
         preferences, raw_preferences = joinlinks.new_link(
             user=user, target=reverse("emails:preferences"), space=None)
         links.append(preferences)

@@ -10,16 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from communities.models import Space, User
 from emails import preferences
-from emails.outgoing import Unsubscribe, absolute, mail_domain
+from emails.outgoing import Unsubscribe, absolute
 
 _SALT = "emails.unsubscribe"
 _TOKEN = re.compile(r"^(\d{1,18})-(\d{1,18})-([0-9a-f]{32})$")
-#: Local part of the mailto address: ``unsubscribe+<token>@<EMAIL_DOMAIN>``.
+#: Local part of the mailto address: ``unsubscribe+<token>@<REPLY_DOMAIN>``.
 MAILTO_PREFIX = "unsubscribe+"
 
 
@@ -27,6 +28,11 @@ MAILTO_PREFIX = "unsubscribe+"
 class Scope:
     user: User
     space: Space | None  # None = every email from every space
+
+
+def _inbound_domain() -> str:
+    # The domain the MTA routes to the inbound mail commands of the replies app.
+    return str(settings.REPLY_DOMAIN)
 
 
 def _signature(user_id: int, space_id: int) -> str:
@@ -41,7 +47,7 @@ def token_for(*, user: User, space: Space | None = None) -> str:
 def links_for(*, user: User, space: Space | None = None) -> Unsubscribe:
     token = token_for(user=user, space=space)
     return Unsubscribe(url=absolute(reverse("emails:unsubscribe", args=[token])),
-                       mailto=f"{MAILTO_PREFIX}{token}@{mail_domain()}")
+                       mailto=f"{MAILTO_PREFIX}{token}@{_inbound_domain()}")
 
 
 def scope_of(token: str) -> Scope | None:
@@ -82,7 +88,7 @@ def from_token(token: str) -> Scope | None:
 def token_in_address(address: str) -> str | None:
     """The token in ``unsubscribe+<token>@<our domain>``, or None for any other address."""
     local, _at, domain = (address or "").strip().strip("<>").rpartition("@")
-    if domain.lower() != mail_domain().lower() or not local.lower().startswith(MAILTO_PREFIX):
+    if domain.lower() != _inbound_domain().lower() or not local.lower().startswith(MAILTO_PREFIX):
         return None
     return local[len(MAILTO_PREFIX):]
 

@@ -1,7 +1,8 @@
 """Build the digests of a batch of members and render them as messages.
 
 The cost in queries is fixed per batch: one for the space events of every window, what each
-section's ``prepare`` reads (one or two), one insert for every join-back link of every digest.
+section's ``prepare`` reads (one or two), one insert for every join-back link of every digest
+and one for every reply-by-email address.
 Nothing is read per member, which ``tests/emails/test_digest_queries.py`` pins at two batch
 sizes."""
 
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from communities.models import Event
-from emails import joinlinks, unsubscribe
+from emails import joinlinks, replying, unsubscribe
 from emails.digest.content import Digest, Recipient, SectionContent, SpaceDigest
 from emails.digest.sections import Batch, Section, default_sections
 from emails.models import DigestFrequency, JoinLink
@@ -45,8 +46,24 @@ def build(recipients: Sequence[Recipient],
     for recipient in recipients:
         with in_language(language_of(recipient.user)):
             digests.append(_digest_of(recipient, sections, batch))
-    _issue_links([d for d in digests if not d.is_empty])
+    with_news = [d for d in digests if not d.is_empty]
+    _issue_links(with_news)
+    _reply_addresses(with_news)
     return digests
+
+
+def _reply_addresses(digests: Sequence[Digest]) -> None:
+    """A reply-by-email address per (member, thread) of the batch, in one insert."""
+    pairs = {(digest.recipient.user.pk, item.thread_id): digest.recipient.user
+             for digest in digests for item in digest.items() if item.thread_id}
+    if not pairs:
+        return
+    addresses = replying.addresses_for((user, thread_id) for (_uid, thread_id), user
+                                       in pairs.items())
+    for digest in digests:
+        for item in digest.items():
+            if item.thread_id:
+                item.reply_address = addresses[(digest.recipient.user.pk, item.thread_id)]
 
 
 def _digest_of(recipient: Recipient, sections: Sequence[Section], batch: Batch) -> Digest:

@@ -187,3 +187,23 @@ def test_the_next_digest_starts_where_the_previous_one_ended(people: People,
 
     assert result.empty == [people.member.pk]
     assert len(smtp_server.received) == 1
+
+
+def test_each_thread_in_the_digest_can_be_answered_by_email(people: People,
+                                                            smtp_server: Mailbox) -> None:
+    from replies.addresses import find_reply_address, token_from_local_part
+
+    activity = week_of_activity(people)
+    send_weekly([people.member.pk])
+
+    text = text_of(smtp_server.wait_for(1)[0])
+    addresses = re.findall(r"Répondre par courriel : (reply\+[a-z0-9]+)@localhost", text)
+    assert len(addresses) == 4  # the mention, the new thread, the two active threads
+    threads = set()
+    for local in addresses:
+        token = token_from_local_part(local, prefix="reply+")
+        assert token is not None
+        found = find_reply_address(token)
+        assert found is not None and found.user == people.member
+        threads.add(found.thread_id)
+    assert threads == {activity.parks.pk, activity.budget.pk}

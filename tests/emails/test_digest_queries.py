@@ -54,8 +54,9 @@ def test_building_a_batch_costs_the_same_queries_for_3_or_30_members(people: Peo
     small_count = _queries(lambda: builder.build(few))
     large_count = _queries(lambda: builder.build(many))
 
-    # the space events of every window, the mentions, one insert of every join-back link
-    assert small_count == large_count == 3
+    # the space events of every window, the mentions, one insert of every join-back link,
+    # one of every reply-by-email address
+    assert small_count == large_count == 4
 
 
 def test_sending_a_batch_adds_one_update_per_message_and_nothing_else(people: People) -> None:
@@ -73,5 +74,5 @@ def test_sending_a_batch_adds_one_update_per_message_and_nothing_else(people: Pe
 
     assert large_count - small_count == 30 - 3
     # preferences (2), memberships, previous digests, claim insert, takeover, claimed rows,
-    # people, then the build (3): 11
-    assert small_count - 3 == 11
+    # people, then the build (4): 12
+    assert small_count - 3 == 12

@@ -151,3 +151,21 @@ def test_written_in_the_members_language(people: People, smtp_server: Mailbox) -
     [message] = smtp_server.wait_for(1)
     assert message["Subject"] == "Florence Animatrice mentioned you in “Parcs inclusifs”"
     assert message["Content-Language"] == "en"
+
+
+def test_a_notice_can_be_answered_by_replying_to_it(people: People,
+                                                    smtp_server: Mailbox) -> None:
+    from replies.addresses import find_reply_address, token_from_local_part
+
+    _mention_marc(people)
+    _run()
+
+    [message] = smtp_server.wait_for(1)
+    local, _at, domain = message["Reply-To"].partition("@")
+    token = token_from_local_part(local, prefix="reply+")
+    assert domain == "localhost" and token is not None
+    address = find_reply_address(token)
+    assert address is not None
+    assert address.user == people.member
+    assert address.thread.title == "Parcs inclusifs"
+    assert f"Répondre par courriel : {message['Reply-To']}" in text_of(message)
