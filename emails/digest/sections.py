@@ -32,11 +32,12 @@ def thread_target(space: Space, thread_id: int, message_id: int | None = None) -
 
 
 def document_target(space: Space, document_id: int) -> str:
-    # The documents pages are being built apart; until they exist the link opens the file.
+    # The documents pages are being built apart; until they exist the link opens the file
+    # (the API's download needs a bearer token, so it cannot serve a signed-in browser).
     try:
         return reverse("document", kwargs={"slug": space.slug, "document_id": document_id})
     except NoReverseMatch:
-        return f"/api/v1/documents/{document_id}/download"
+        return reverse("emails:document", args=[document_id])
 
 
 def names(people: Sequence[str]) -> str:

@@ -8,6 +8,7 @@ import re
 from email.utils import parsedate_to_datetime
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from communities.models import Language, User
@@ -16,7 +17,14 @@ from docs_store.services import upload_document
 from emails.models import DigestDelivery, EmailPreferences, SpaceEmailPreferences
 from emails.preferences import set_preferences
 from tests.conftest import People
-from tests.emails.helpers import html_of, join_links, send_weekly, text_of, week_of_activity
+from tests.emails.helpers import (
+    html_of,
+    join_links,
+    path_of,
+    send_weekly,
+    text_of,
+    week_of_activity,
+)
 from tests.smtp import Mailbox
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +124,17 @@ def test_new_documents_and_versions_are_listed(people: People, smtp_server: Mail
     assert "-- Nouveaux documents et versions --" in text
     assert "Guide des parcs accessibles" in text
     assert "ajouté par Florence Animatrice" in text
+    # Its link opens the file for Marc once he is signed in by it.
+    link = text.split("Guide des parcs accessibles", 1)[1].split("\n")[2].strip()
+    client = Client()
+    page = client.get(path_of(link))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert token is not None
+    landed = client.post(path_of(link), {"csrfmiddlewaretoken": token[1]})
+    download = client.get(landed["Location"])
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF  # type: ignore[attr-defined]
+    assert Client().get(landed["Location"]).status_code == 302  # not signed in: log in first
 
 
 def test_nothing_new_means_no_email(people: People, smtp_server: Mailbox) -> None:
