@@ -69,14 +69,16 @@ def _reply_addresses(digests: Sequence[Digest]) -> None:
 def _digest_of(recipient: Recipient, sections: Sequence[Section], batch: Batch) -> Digest:
     blocks = []
     for space in recipient.spaces:
-        events = batch.window(recipient, space)
         contents = []
         for section in sections:
-            mine = [e for e in events if e.kind in section.kinds]
-            items = section.items(recipient=recipient, space=space, events=mine)
+            events = batch.window(recipient, space, section.kinds)
+            items = section.items(recipient=recipient, space=space, events=events)
             if items:
+                # Newest first, and only the first few: the space link leads to the rest.
+                shown = items if section.ranked else items[::-1]
                 contents.append(SectionContent(key=section.key, heading=section.heading,
-                                               items=items))
+                                               items=shown[:section.limit],
+                                               more=max(0, len(items) - section.limit)))
         if contents:
             blocks.append(SpaceDigest(
                 space=space, sections=contents,

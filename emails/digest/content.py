@@ -55,6 +55,8 @@ class SectionContent:
     key: str
     heading: str | Promise
     items: list[Item]
+    #: Items left out to keep the email readable (the space link shows them all).
+    more: int = 0
 
 
 @dataclass
