@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "channels",
     "communities",
     "docs_store",
+    "meetings",
     "realtime",
     "frontend",
 ]
