@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "communities",
     "docs_store",
+    "meetings",
     "realtime",
     "frontend",
 ]
