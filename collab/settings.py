@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "communities",
     "docs_store",
     "meetings",
+    "reports",
     "realtime",
     "frontend",
 ]

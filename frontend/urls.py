@@ -1,6 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
-from django.urls import path
+from django.urls import include, path
 
 from frontend import views
 
@@ -36,6 +36,8 @@ urlpatterns = [
     path("espaces/<slug:slug>/quitter/", views.leave_space, name="leave-space"),
     path("recherche/", views.search, name="search"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept-invitation"),
+    path("", include("reports.urls")),
+    path("", include("meetings.poll_urls")),
 ]
 
 # Only with DEBUG (development and the end-to-end tests' daphne); production serves /static/
