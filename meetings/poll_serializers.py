@@ -4,14 +4,17 @@ display names, never email addresses."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC
 from typing import Any
 
 from meetings.models.polls import DatePoll, PollAnswer, PollSlot, PollVote
 
 
 def slot_data(slot: PollSlot) -> dict[str, Any]:
-    return {"id": slot.pk, "starts_at": slot.starts_at.isoformat(),
-            "ends_at": slot.ends_at.isoformat()}
+    # Always in UTC, whatever zone the instant was built in: the same slot must serialise
+    # the same way in an event and in a fresh fetch.
+    return {"id": slot.pk, "starts_at": slot.starts_at.astimezone(UTC).isoformat(),
+            "ends_at": slot.ends_at.astimezone(UTC).isoformat()}
 
 
 def poll_data(poll: DatePoll, slots: Iterable[PollSlot]) -> dict[str, Any]:
@@ -19,7 +22,7 @@ def poll_data(poll: DatePoll, slots: Iterable[PollSlot]) -> dict[str, Any]:
         "id": poll.pk,
         "space": poll.space.slug,
         "title": poll.title,
-        "mode": poll.mode,
+        "mode": str(poll.mode),
         "slots": [slot_data(slot) for slot in slots],
         "closed": poll.closed_at is not None,
         "chosen_slot": poll.chosen_slot_id,
