@@ -130,7 +130,10 @@ def active_members(space_ids: list[int], period: Period) -> Pairs:
     uploaded = DocumentVersion.objects.filter(during("created_at"),
                                               document__space_id__in=space_ids).values_list(
         "document__space_id", "uploaded_by_id")
-    union = posted.union(reacted, uploaded, *meeting_participation_pairs(space_ids, period))
+    # Models with a default ordering would put ORDER BY inside the UNION, which SQLite refuses.
+    parts = [part.order_by() for part in (reacted, uploaded,
+                                           *meeting_participation_pairs(space_ids, period))]
+    union = posted.order_by().union(*parts)
     return _pairs(union)
 
 
