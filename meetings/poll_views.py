@@ -147,7 +147,7 @@ def poll_detail(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
         "space": space, "poll": poll, "results": results, "grid": grid, "form": form,
         "answers": PollAnswer.choices, "can_manage": can_manage,
         "has_answered": bool(results.mine),
-        "not_answered": services.not_answered(poll) if can_manage else [],
+        "not_answered": services.not_answered(poll, besides=me) if can_manage else [],
         "poll_live": live, "poll_strings": _poll_strings(),
         "meeting_link": meeting_url(space.slug, poll.meeting_id) if poll.meeting_id else "",
     }, status=status)

@@ -156,12 +156,13 @@ def pick_slot(*, actor: User, poll: DatePoll, slot_id: int) -> Meeting:
     return meeting
 
 
-def not_answered(poll: DatePoll) -> list[User]:
-    """Active members of the space who have not answered yet."""
+def not_answered(poll: DatePoll, *, besides: User) -> list[User]:
+    """Active members of the space who have not answered yet, other than ``besides`` (the
+    facilitator who would remind them)."""
     answered = PollVote.objects.filter(slot__poll=poll).values("user_id")
     return list(User.objects.filter(
         memberships__space_id=poll.space_id, is_active=True,
-    ).exclude(pk__in=answered).order_by("display_name", "pk"))
+    ).exclude(pk__in=answered).exclude(pk=besides.pk).order_by("display_name", "pk"))
 
 
 def remind_non_respondents(*, actor: User, poll: DatePoll) -> list[User]:
@@ -173,7 +174,7 @@ def remind_non_respondents(*, actor: User, poll: DatePoll) -> list[User]:
         current = _locked(poll)
         if current.is_closed:
             raise _closed_error()
-        recipients = [user for user in not_answered(current) if user.pk != actor.pk]
+        recipients = not_answered(current, besides=actor)
         if not recipients:
             raise ServiceError("everyone_answered", _("Tous les membres ont déjà répondu : "
                                                       "personne à relancer."))
