@@ -1,7 +1,7 @@
 """Dates and times of meetings as a reader expects them: "jeudi 5 juin 2025, 13 h 30" in
-French (Office québécois de la langue française: 24-hour clock, "h" between spaces, no ":00"
-for full hours, "1er" for the first day of the month) and "Thursday, June 5, 2025, 1:30 PM"
-in English. One place, so pages, emails and calendars agree."""
+French (Office québécois de la langue française: 24-hour clock, "h" between non-breaking
+spaces, no ":00" for full hours, "1er" for the first day of the month) and "Thursday, June 5,
+2025, 1:30 PM" in English. One place, so pages, emails and calendars agree."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ def format_time(value: datetime, *, language: str | None = None) -> str:
         hour = moment.hour % 12 or 12
         return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
     if moment.minute == 0:
-        return f"{moment.hour} h"
-    return f"{moment.hour} h {moment.minute:02d}"
+        return f"{moment.hour}\xa0h"
+    return f"{moment.hour}\xa0h\xa0{moment.minute:02d}"
 
 
 def format_day(value: datetime, *, language: str | None = None) -> str:

@@ -94,22 +94,24 @@ def _message(*, kind: MailKind, meeting: Meeting, user: User,
 
 
 def send_meeting_mail(*, kind: MailKind, meeting_id: int, user_ids: Sequence[int],
-                      changes: Sequence[str] = ()) -> int:
+                      changes: Sequence[str] = ()) -> set[int]:
     """Send ``kind`` about the meeting to those of ``user_ids`` who are still active members
-    of its space, over one SMTP connection. Returns how many messages left. A failure for one
-    recipient is logged and does not stop the others."""
+    of its space, over one SMTP connection. Returns the ids of the people whose message the
+    mail server accepted. A failure for one recipient is logged and does not stop the
+    others."""
     meeting = (Meeting.objects.select_related("space", "created_by")
                .prefetch_related("documents").get(pk=meeting_id))
     still_members = Membership.objects.filter(space=meeting.space, user_id__in=list(user_ids),
                                               user__is_active=True).values("user_id")
     recipients = list(User.objects.filter(pk__in=still_members).order_by("pk"))
-    sent = 0
+    sent: set[int] = set()
     with get_connection() as connection:
         for user in recipients:
             message = _message(kind=kind, meeting=meeting, user=user, changes=changes)
             message.connection = connection
             try:
-                sent += message.send()
+                if message.send():
+                    sent.add(user.pk)
             except Exception:
                 # One bad address or a dropped connection must not cost the others their
                 # invitation; logged with the meeting so it can be resent.
