@@ -20,7 +20,6 @@ from frontend.queries import may_manage, space_or_404
 from frontend.views.refusals import refused
 from meetings.models.polls import DatePoll, PollAnswer
 from meetings.poll_forms import SLOT_ROWS, PollForm, read_answers, slot_formset, vote_field_name
-from meetings.poll_links import PLACEHOLDER_ID, meeting_url
 from meetings.poll_selectors import poll_or_404, poll_results, polls_of
 from meetings.services import polls as services
 from meetings.services.polls import MAX_SLOTS
@@ -31,6 +30,14 @@ def _organiser_space_or_404(user: User, slug: str) -> Space:
     if not may_manage(user, space)[1]:
         raise Http404
     return space
+
+
+#: Stands for the meeting id in the URL the page's script completes when the poll closes.
+PLACEHOLDER_ID = 999_999_999
+
+
+def meeting_url(space_slug: str, meeting_id: int) -> str:
+    return reverse("meeting", args=[space_slug, meeting_id])
 
 
 def poll_url(poll: DatePoll) -> str:
@@ -87,6 +94,7 @@ def _render_create(request: HttpRequest, space: Space, form: PollForm, slots: An
     return render(request, "meetings/polls/create.html", {
         "space": space, "form": form, "slots": slots,
         "can_add": slots.total_form_count() < MAX_SLOTS, "max_slots": MAX_SLOTS,
+        "can_manage": True,
     }, status=status)
 
 
@@ -197,5 +205,5 @@ def poll_pick(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
             return redirect(meeting_url(space.slug, meeting.pk))
     return render(request, "meetings/polls/pick.html", {
         "space": space, "poll": poll, "results": results, "form": form,
-        "selected": selected, "invitees": len(results.respondents),
+        "selected": selected, "invitees": len(results.respondents), "can_manage": True,
     }, status=status)

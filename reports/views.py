@@ -57,7 +57,8 @@ def _respond(request: HttpRequest, *, spaces: list[Space], space: Space | None,
     form = PeriodForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return render(request, "reports/report.html",
-                      {"form": form, "space": space, "report": None}, status=400)
+                      {"form": form, "space": space, "report": None, "can_manage": True},
+                      status=400)
     report = activity_report(spaces=spaces, period=form.period())
     if as_csv:
         name = f"rapport-activites-{space.slug if space else 'tous-les-espaces'}-" \
@@ -70,6 +71,7 @@ def _respond(request: HttpRequest, *, spaces: list[Space], space: Space | None,
         "form": form, "space": space, "report": report, "charts": _charts(report),
         "rows": [(s, report.by_space[s.pk]) for s in spaces],
         "query": request.GET.urlencode(),
+        "can_manage": True,  # only the people who run the space (or staff) get here
     }
     return render(request, "reports/report.html", context)
 

@@ -4,6 +4,7 @@ database), by a background task, over real SMTP, to those who still have not ans
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -41,7 +42,7 @@ def test_the_reminder_reaches_only_those_who_have_not_answered(
     assert "Rencontre du réseau" in message["Subject"]
     text = message.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
     assert f"/espaces/rma/sondages/{poll.pk}/" in text
-    assert "h 30" in text  # slots written the Quebec way, in Toronto time
+    assert "13\xa0h\xa030" in text  # slots written the Quebec way, in Toronto time
     assert "Vous ne recevrez pas d'autre rappel" in text
 
 
@@ -107,3 +108,21 @@ def test_two_facilitators_clicking_at_once_send_one_reminder(people: People, pol
     assert sorted(outcomes) == ["already_reminded", "sent"]
     from django_tasks_db.models import DBTaskResult
     assert DBTaskResult.objects.count() == 1
+
+
+def test_picking_a_slot_invites_everyone_who_answered_and_no_one_else(
+        people: People, poll: DatePoll, smtp_server: Mailbox,
+        django_capture_on_commit_callbacks: Any) -> None:
+    from meetings.services.polls import pick_slot
+
+    first, second, third = slot_ids(poll)
+    # A "no" still gets the invitation: they answered, and may want the calendar entry.
+    vote(actor=people.member, poll=poll, answers={first: "no", second: "no", third: "no"})
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = pick_slot(actor=people.facilitator, poll=poll, slot_id=second)
+    [message] = smtp_server.wait_for(1)
+    assert [r.rcpt_tos for r in smtp_server.received] == [["marc@exemple.qc.ca"]]
+    assert "Rencontre du réseau" in message["Subject"]
+    calendars = [part for part in message.walk() if part.get_content_type() == "text/calendar"]
+    assert calendars and "METHOD:REQUEST" in calendars[0].get_content()
+    assert str(meeting.uid) in calendars[0].get_content()
