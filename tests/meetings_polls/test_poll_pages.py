@@ -131,7 +131,8 @@ def test_a_vote_on_a_closed_poll_is_refused_with_a_clear_message(people: People,
         f"slot-{first}": "yes", f"slot-{second}": "yes", f"slot-{third}": "yes"})
     html = response.content.decode()
     assert response.status_code == 409
-    assert "Ce sondage est fermé" in html
+    assert "une date a été retenue et les réponses ne peuvent plus être modifiées" in html
+    assert 'role="alert"' in html
     assert not PollVote.objects.filter(user=people.other_member).exists()
 
 
@@ -190,3 +191,28 @@ def test_the_list_shows_open_polls(people: People, poll: DatePoll) -> None:
     html = client_for(people.member).get(reverse("polls", args=["rma"])).content.decode()
     assert "Rencontre du réseau" in html
     assert reverse("poll", args=["rma", poll.pk]) in html
+
+
+def test_the_poll_page_speaks_english_to_english_readers(people: People, poll: DatePoll) -> None:
+    User.objects.filter(pk=people.member.pk).update(language="en")
+    html = client_for(people.member).get(reverse("poll", args=["rma", poll.pk])).content.decode()
+    assert "Save my answers" in html
+    assert "If needed" in html
+    assert "PM" in html  # 1:30 PM, the English way
+
+
+def test_the_results_cost_two_queries_whatever_the_number_of_voters(
+        people: People, poll: DatePoll, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    from communities.models import Membership, Role
+    from meetings.poll_selectors import poll_results
+    from tests.conftest import make_user
+
+    with django_assert_num_queries(2):
+        poll_results(poll, viewer=people.member)
+    for n in range(20):
+        voter = make_user(f"votant{n}@exemple.qc.ca", f"Votant {n}")
+        Membership.objects.create(space=people.space, user=voter, role=Role.MEMBER)
+        vote(actor=voter, poll=poll, answers=dict.fromkeys(slot_ids(poll), "yes"))
+    with django_assert_num_queries(2):
+        results = poll_results(poll, viewer=people.member)
+    assert len(results.respondents) == 20 and results.slots[0].yes == 20

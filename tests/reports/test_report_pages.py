@@ -153,3 +153,13 @@ def test_the_default_period_is_the_current_fiscal_year(world: World) -> None:
     response = client_for(world.people["F"]).get(reverse("space-report", args=["rma"]))
     assert response.status_code == 200
     assert current_fiscal_year().label in response.content.decode()
+
+
+def test_the_report_speaks_english_but_the_csv_stays_french(world: World) -> None:
+    User.objects.filter(pk=world.people["F"].pk).update(language="en")
+    client = client_for(world.people["F"])
+    html = client.get(reverse("space-report", args=["rma"]), YEAR).content.decode()
+    assert "Activity report of" in html and "Fiscal year 2025-2026" in html
+    assert "Members at the end of the period" in html
+    csv_text = client.get(reverse("space-report-csv", args=["rma"]), YEAR).content.decode()
+    assert "Membres à la fin de la période" in csv_text
