@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 FISCAL_YEAR_FIRST_MONTH = 4
@@ -46,8 +46,8 @@ class Period:
         year = self.fiscal_year
         if year is not None:
             return _("Exercice {first}-{second}").format(first=year, second=year + 1)
-        return _("Du {first} au {last}").format(first=self.first_day.isoformat(),
-                                               last=self.last_day.isoformat())
+        return _("Du {first} au {last}").format(first=day_label(self.first_day),
+                                               last=day_label(self.last_day))
 
     @property
     def slug(self) -> str:
@@ -65,6 +65,14 @@ class Period:
             months.append(current)
             current = (current + timedelta(days=32)).replace(day=1)
         return months
+
+
+def day_label(day: date) -> str:
+    """ "1er mai 2025" (the first of the month is "1er" in French), "May 1, 2025"."""
+    if (translation.get_language() or "fr").startswith("en"):
+        return formats.date_format(day, "F j, Y")
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {formats.date_format(day, 'F Y')}"
 
 
 def fiscal_year(first_year: int) -> Period:

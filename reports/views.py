@@ -19,6 +19,7 @@ from reports.chart import BarChart, bar_chart
 from reports.export import report_csv
 from reports.figures import Report, activity_report
 from reports.forms import PeriodForm
+from reports.periods import day_label
 
 
 def _is_staff(user: User) -> bool:
@@ -72,6 +73,8 @@ def _respond(request: HttpRequest, *, spaces: list[Space], space: Space | None,
         "rows": [(s, report.by_space[s.pk]) for s in spaces],
         "query": request.GET.urlencode(),
         "can_manage": True,  # only the people who run the space (or staff) get here
+        "first_day": day_label(report.period.first_day),
+        "last_day": day_label(report.period.last_day),
     }
     return render(request, "reports/report.html", context)
 

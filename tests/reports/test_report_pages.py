@@ -123,7 +123,7 @@ def test_a_custom_period_is_shown_and_exported(world: World) -> None:
     client = client_for(world.people["F"])
     period = {"du": "2025-05-01", "au": "2025-05-31"}
     html = client.get(reverse("space-report", args=["rma"]), period).content.decode()
-    assert "Du 2025-05-01 au 2025-05-31" in html
+    assert "Du 1er mai 2025 au 31 mai 2025" in html
     assert "du=2025-05-01&amp;au=2025-05-31" in html  # the CSV link keeps the period
     response = client.get(reverse("space-report-csv", args=["rma"]), period)
     assert "2025-05-01_2025-05-31" in response["Content-Disposition"]
