@@ -109,7 +109,7 @@ def test_a_moved_meeting_is_reminded_for_its_new_time(people: People) -> None:
 
 def test_a_move_between_claim_and_send_sends_nothing_for_the_stale_time(
         people: People, monkeypatch: pytest.MonkeyPatch) -> None:
-    meeting = due_meeting(people)
+    due_meeting(people)
     real_claim = reminders._claim
 
     def claim_then_moved(m: Meeting):  # type: ignore[no-untyped-def]

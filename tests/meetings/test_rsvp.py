@@ -153,3 +153,23 @@ def test_two_concurrent_yes_for_the_last_seat_give_one_seat(uses_postgres: None,
         thread.join(timeout=30)
     assert sorted(outcomes) == ["seat", "waiting"]
     assert rsvp_counts(meeting) == {"yes": 1, "maybe": 0, "no": 0, "waiting": 1}
+
+
+# Membership, the meeting under lock, the answer, seats taken, the write, the counts for the
+# event, the event (stream head + row): the same however many answers there are.
+ANSWER_QUERIES = 9
+
+
+def test_an_answer_costs_the_same_queries_with_many_answers(people: People) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    meeting = schedule(people)
+    with CaptureQueriesContext(connection) as first:
+        answer_meeting(actor=people.member, meeting=meeting, answer=Answer.YES)
+    for n in range(30):
+        user = make_user(f"p{n}@exemple.qc.ca", f"Personne {n}")
+        Membership.objects.create(space=people.space, user=user, role=Role.MEMBER)
+        answer_meeting(actor=user, meeting=meeting, answer=Answer.MAYBE)
+    with CaptureQueriesContext(connection) as later:
+        answer_meeting(actor=people.other_member, meeting=meeting, answer=Answer.YES)
+    assert len(first) == len(later) == ANSWER_QUERIES, (len(first), len(later))
