@@ -17,7 +17,16 @@ from enum import StrEnum
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vRecur,
+    vText,
+)
 
 from communities.models import User
 from meetings.models import Meeting, MeetingMode
@@ -93,6 +102,33 @@ def meeting_event(meeting: Meeting, *, attendee: User | None = None,
     return event
 
 
+def toronto_vtimezone() -> Timezone:
+    """America/Toronto as RRULEs (the rules in force since 2007: second Sunday of March,
+    first Sunday of November, at 02:00), the form Outlook, Google and Apple publish.
+
+    icalendar's ``add_missing_timezones`` lists every transition as RDATEs instead; readers
+    built on dateutil (vobject among them) then read 10:00 on the spring-change Sunday as
+    EST, an hour off, and Outlook is known to ignore RDATE in VTIMEZONE. A test compares
+    this definition with zoneinfo hour by hour, so a change of the rules fails CI."""
+    zone = Timezone()
+    zone.add("tzid", MEETING_TIME_ZONE.key)
+    daylight = TimezoneDaylight()
+    daylight.add("tzname", "EDT")
+    daylight.add("tzoffsetfrom", timedelta(hours=-5))
+    daylight.add("tzoffsetto", timedelta(hours=-4))
+    daylight.add("dtstart", datetime(2007, 3, 11, 2, 0))
+    daylight.add("rrule", vRecur(freq="YEARLY", bymonth=3, byday="2SU"))
+    standard = TimezoneStandard()
+    standard.add("tzname", "EST")
+    standard.add("tzoffsetfrom", timedelta(hours=-4))
+    standard.add("tzoffsetto", timedelta(hours=-5))
+    standard.add("dtstart", datetime(2007, 11, 4, 2, 0))
+    standard.add("rrule", vRecur(freq="YEARLY", bymonth=11, byday="1SU"))
+    zone.add_component(daylight)
+    zone.add_component(standard)
+    return zone
+
+
 def _calendar(*, method: ItipMethod | None, name: str | None = None) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -109,8 +145,8 @@ def _calendar(*, method: ItipMethod | None, name: str | None = None) -> Calendar
 def meeting_calendar(meeting: Meeting, *, method: ItipMethod = ItipMethod.PUBLISH,
                      attendee: User | None = None) -> Calendar:
     calendar = _calendar(method=method)
+    calendar.add_component(toronto_vtimezone())
     calendar.add_component(meeting_event(meeting, attendee=attendee))
-    calendar.add_missing_timezones()
     return calendar
 
 
@@ -120,8 +156,8 @@ def feed_calendar(meetings: Iterable[Meeting], *, name: str) -> Calendar:
     calendar = _calendar(method=None, name=name)
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
+    calendar.add_component(toronto_vtimezone())
     stamp = timezone.now()
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting, stamp=stamp))
-    calendar.add_missing_timezones()
     return calendar

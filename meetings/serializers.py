@@ -3,6 +3,7 @@ live.js. No email addresses (see communities.serializers)."""
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from communities.serializers import person
@@ -16,8 +17,9 @@ def meeting_data(meeting: Meeting) -> dict[str, Any]:
         "title": meeting.title,
         "agenda": meeting.agenda,
         "agenda_html": meeting.agenda_html,
-        "starts_at": meeting.starts_at.isoformat(),
-        "ends_at": meeting.ends_at.isoformat(),
+        # Always UTC, whatever zone the caller's datetime was in: clients compare strings.
+        "starts_at": meeting.starts_at.astimezone(UTC).isoformat(),
+        "ends_at": meeting.ends_at.astimezone(UTC).isoformat(),
         "mode": meeting.mode,
         "address": meeting.address,
         "video_url": meeting.video_url,

@@ -4,7 +4,7 @@ change makes impossible or ambiguous instead of guessing."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ def local(value: datetime) -> datetime:
 
 
 def instant_from_local(day: date, clock: time) -> datetime:
-    """The instant a wall-clock time in America/Toronto names.
+    """The instant (in UTC) a wall-clock time in America/Toronto names.
 
     On the spring change (02:00 → 03:00) the times in between do not exist; on the autumn
     change (02:00 → 01:00) the times between 01:00 and 02:00 happen twice. Both are refused
@@ -31,7 +31,9 @@ def instant_from_local(day: date, clock: time) -> datetime:
     second = naive.replace(tzinfo=MEETING_TIME_ZONE, fold=1)
     if first.utcoffset() != second.utcoffset():
         # Round-tripping through UTC tells a gap (the time does not exist) from a repeat.
-        exists = first.astimezone(MEETING_TIME_ZONE).replace(tzinfo=None) == naive
+        # (via UTC: astimezone to the datetime's own zone returns it unchanged).
+        exists = first.astimezone(UTC).astimezone(MEETING_TIME_ZONE).replace(
+            tzinfo=None) == naive
         if not exists:
             raise ServiceError("nonexistent_time", _(
                 "L'heure %(time)s n'existe pas le %(day)s à cause du passage à l'heure "
@@ -41,4 +43,6 @@ def instant_from_local(day: date, clock: time) -> datetime:
             "L'heure %(time)s revient deux fois le %(day)s à cause du retour à l'heure "
             "normale : choisissez une autre heure.") % {
                 "time": clock.strftime("%H:%M"), "day": day.isoformat()})
-    return first
+    # In UTC: Python subtracts two datetimes of the same zone by wall clock, which would make
+    # a meeting across the spring change an hour longer than it is.
+    return first.astimezone(UTC)

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
             name='Meeting',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='titre')),
+                ('title', models.CharField(max_length=200, verbose_name='titre de la rencontre')),
                 ('agenda', models.TextField(blank=True, verbose_name='ordre du jour')),
                 ('agenda_html', models.TextField(blank=True, editable=False)),
                 ('starts_at', models.DateTimeField(verbose_name='début')),

@@ -24,7 +24,7 @@ class Meeting(models.Model):
     clients can remove it from calendars."""
 
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="meetings")
-    title = models.CharField(_("titre"), max_length=200)
+    title = models.CharField(_("titre de la rencontre"), max_length=200)
     # Markdown as typed, and the sanitised HTML rendered from it at write time (like messages).
     agenda = models.TextField(_("ordre du jour"), blank=True)
     agenda_html = models.TextField(blank=True, editable=False)

@@ -56,7 +56,8 @@ def record_attendance(*, actor: User, meeting: Meeting, attendees: Mapping[int, 
         raise ServiceError("invalid_minutes", _("Le compte rendu dépasse %(max)d caractères.")
                            % {"max": AGENDA_MAX})
     with transaction.atomic():
-        current = Meeting.objects.select_for_update().select_related("space").get(pk=meeting.pk)
+        current = (Meeting.objects.select_for_update(of=("self",)).select_related("space")
+                   .get(pk=meeting.pk))
         if current.cancelled_at is not None:
             raise ServiceError("meeting_cancelled", _("Cette rencontre a été annulée : il n'y a "
                                                       "pas de présences à noter."), status=409)

@@ -25,7 +25,8 @@ def answer_meeting(*, actor: User, meeting: Meeting, answer: str) -> Rsvp:
     with transaction.atomic():
         # The meeting's row lock serialises every answer to this meeting, so two people
         # cannot both take the last seat.
-        locked = Meeting.objects.select_for_update().select_related("space").get(pk=meeting.pk)
+        locked = (Meeting.objects.select_for_update(of=("self",)).select_related("space")
+                  .get(pk=meeting.pk))
         if locked.cancelled_at is not None:
             raise ServiceError("meeting_cancelled", _("Cette rencontre est annulée : il n'est "
                                                       "plus possible d'y répondre."), status=409)

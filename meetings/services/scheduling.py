@@ -89,7 +89,7 @@ def schedule_meeting(
 
 
 def _locked(meeting: Meeting) -> Meeting:
-    locked = (Meeting.objects.select_for_update().select_related("space", "created_by")
+    locked = (Meeting.objects.select_for_update(of=("self",)).select_related("space", "created_by")
               .get(pk=meeting.pk))
     if locked.cancelled_at is not None:
         raise ServiceError("meeting_cancelled", _("Cette rencontre est annulée : elle ne peut "
