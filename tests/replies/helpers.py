@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import make_msgid
 from pathlib import Path
 
@@ -38,7 +39,8 @@ def reply_mail(*, sender: str, recipient: str, body: str, message_id: str | None
             message.add_alternative(html, subtype="html")
         else:
             message.set_content(html, subtype="html")
-    return message.as_bytes()
+    # As on the wire: CRLF line endings.
+    return message.as_bytes(policy=SMTP)
 
 
 def discussion(*, author: User, space: Space) -> Thread:
