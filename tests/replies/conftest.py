@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pytest
 
 from communities.models import Thread
-from tests.conftest import People
 from replies.lmtp import serve
+from tests.conftest import People
 from tests.replies.helpers import discussion
 from tests.servers import free_port
 
