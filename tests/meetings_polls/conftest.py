@@ -3,16 +3,25 @@ America/Toronto."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from meetings.models import MeetingMode
 from meetings.models.polls import DatePoll
 from meetings.services.polls import open_poll
 from meetings.timezones import instant_from_local
 from tests.conftest import People
+
+
+@pytest.fixture(autouse=True)
+def _in_french() -> Iterator[None]:
+    # A page rendered for an English reader leaves English active in this thread; messages
+    # are asserted in French, the source language.
+    with translation.override("fr-ca"):
+        yield
 
 
 def local_slot(day: date, start: str, end: str) -> tuple[datetime, datetime]:
