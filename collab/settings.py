@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "communities",
     "docs_store",
+    "meetings",
+    "reports",
     "emails",
     "realtime",
     "frontend",

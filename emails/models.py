@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.models import Space
 
@@ -122,7 +123,7 @@ class DigestDelivery(models.Model):
 
 class NotificationReason(models.TextChoices):
     MENTION = "mention", _("mention")
-    REPLY = "reply", _("réponse")
+    REPLY = "reply", pgettext_lazy("notification kind", "réponse")
 
 
 class NotificationState(models.TextChoices):
