@@ -62,12 +62,13 @@ def _safe_target(target: str) -> str:
     return target
 
 
-def new_link(*, user: User, target: str, space: Space | None) -> tuple[JoinLink, str]:
+def new_link(*, user: User, target: str, space: Space | None,
+             action: str = "") -> tuple[JoinLink, str]:
     """An unsaved link and its raw token (for batches that bulk-create them)."""
     raw, digest = new_secret()
     now = timezone.now()
     link = JoinLink(user=user, token_hash=digest, target=_safe_target(target), space=space,
-                    created_at=now, expires_at=now + validity())
+                    created_at=now, expires_at=now + validity(), action=action)
     return link, raw
 
 

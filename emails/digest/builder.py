@@ -106,7 +106,7 @@ def _issue_links(digests: Sequence[Digest]) -> None:
                     pending.append((link, raw, item, "link"))
                     for action in item.actions:
                         link, raw = joinlinks.new_link(user=user, target=action.target,
-                                                       space=block.space)
+                                                       space=block.space, action=action.effect)
                         pending.append((link, raw, action, "link"))
     JoinLink.objects.bulk_create([link for link, _raw, _owner, _attr in pending])
     for _link, raw, owner, attribute in pending:

@@ -33,6 +33,8 @@ class Action:
 
     label: str
     target: str
+    #: What using the link does for the member (emails/actions.py), e.g. "rsvp:yes:42".
+    effect: str = ""
     link: str = ""
 
 
