@@ -46,12 +46,15 @@ class _ReplyMessage(EmailMessage):
         return pattern.replace(r"Le\s(.+?)a \u00e9crit", r"Le\s(?:.+?)a \u00e9crit")
 
 
+# Control characters have no place in a message (and PostgreSQL refuses NUL in text).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _QUOTED_LINE = re.compile(r"^[ \t]*>.*$\n?", re.MULTILINE)
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 def _prepare(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SPACES)
+    text = _CONTROL.sub("", text)
     return _WRAPPED_HEADER.sub(lambda m: m["head"] + " " + m["tail"].replace("\n", " "), text)
 
 
