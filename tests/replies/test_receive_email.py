@@ -13,8 +13,8 @@ import pytest
 from communities.models import Message
 from replies.addresses import reply_address
 from replies.models import InboundMail
-from tests.replies.helpers import reply_mail, sample
 from tests import servers
+from tests.replies.helpers import reply_mail, sample
 from tests.servers import ROOT, free_port
 from tests.smtp import Mailbox
 
