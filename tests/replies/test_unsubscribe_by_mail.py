@@ -21,6 +21,7 @@ def test_mail_to_the_unsubscribe_address_unsubscribes_whoever_sends_it(people, l
     raw = (b"From: un-filtre@ailleurs.example\r\nTo: " + mailto.encode()
            + b"\r\nSubject: unsubscribe\r\nMessage-ID: <u1@ailleurs.example>\r\n\r\n\r\n")
     with smtplib.LMTP(lmtp_listener.host, lmtp_listener.port, timeout=20) as client:
+        client.ehlo_or_helo_if_needed()
         client.mail("un-filtre@ailleurs.example")
         assert client.rcpt(mailto)[0] == 250
         assert client.data(raw) == (250, b"2.0.0 unsubscribed")
@@ -31,6 +32,7 @@ def test_mail_to_the_unsubscribe_address_unsubscribes_whoever_sends_it(people, l
 def test_a_forged_unsubscribe_address_changes_nothing(people, lmtp_listener):
     forged = "unsubscribe+" + f"{people.member.pk}-0-" + "0" * 32 + "@localhost"
     with smtplib.LMTP(lmtp_listener.host, lmtp_listener.port, timeout=20) as client:
+        client.ehlo_or_helo_if_needed()
         client.mail("x@ailleurs.example")
         client.rcpt(forged)
         assert client.data(b"Subject: x\r\n\r\nx\r\n") == (250, b"2.0.0 dropped")
