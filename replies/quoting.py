@@ -26,11 +26,15 @@ _WRAPPED_HEADER = re.compile(
     r"(?:a écrit ?:|wrote:))[ \t]*$",
     re.MULTILINE,
 )
-# "Sent from my phone" lines the library does not know in French, kept only when they end
-# the message.
-_SENT_FROM = re.compile(
-    r"(?:\n\s*(?:Envoyé de mon|Envoyé à partir de|Envoyé depuis|Sent from my|Sent from|"
-    r"Obtenir Outlook pour|Télécharger Outlook pour|Get Outlook for)\b[^\n]*)+\s*\Z",
+# Outlook's French separator; the library knows only "-----Original Message-----".
+_ORIGINAL_MESSAGE = re.compile(r"^[ \t]*-{3,} ?(?:Message d'origine|Message original) ?-{3,}"
+                               r"[ \t]*$", re.MULTILINE | re.IGNORECASE)
+# "Sent from my phone" lines the library does not know in French, and the rule lines Outlook
+# puts above the quote, removed only where they end the message.
+_TRAILER = re.compile(
+    r"(?:\n\s*(?:(?:Envoyé de mon|Envoyé à partir de|Envoyé depuis|Sent from my|Sent from|"
+    r"Obtenir Outlook pour|Télécharger Outlook pour|Get Outlook for)\b[^\n]*|[_-]{8,}))+"
+    r"\s*\Z",
     re.IGNORECASE,
 )
 
@@ -43,7 +47,11 @@ class _ReplyMessage(EmailMessage):
 
     def _get_language_regex(self, language: str, regex_key: str) -> str:
         pattern = super()._get_language_regex(language=language, regex_key=regex_key)
-        return pattern.replace(r"Le\s(.+?)a \u00e9crit", r"Le\s(?:.+?)a \u00e9crit")
+        pattern = pattern.replace(r"Le\s(.+?)a \u00e9crit", r"Le\s(?:.+?)a \u00e9crit")
+        if language == "fr" and regex_key == "from_header":
+            # Outlook for Mac writes "De : / Date : / À : / Objet :".
+            pattern = pattern.replace("(?:De |", "(?:De |Date |", 1)
+        return pattern
 
 
 # Control characters have no place in a message (and PostgreSQL refuses NUL in text).
@@ -62,10 +70,12 @@ def reply_text(text: str) -> str:
     """The new text of a reply, without what it quotes and without the signature ("" when
     nothing is left)."""
     prepared = _prepare(text)
+    if separator := _ORIGINAL_MESSAGE.search(prepared):
+        prepared = prepared[:separator.start()]
     # keep_hyphen_lists: a "- point" list is Markdown a member may write, not a signature.
     parsed = _ReplyMessage(text=prepared, languages=list(LANGUAGES),
                           keep_hyphen_lists=True).read()
     latest = parsed.replies[0].body if parsed.replies else prepared
     latest = _QUOTED_LINE.sub("", latest)
-    latest = _SENT_FROM.sub("", "\n" + latest)
+    latest = _TRAILER.sub("", "\n" + latest)
     return _BLANK_RUNS.sub("\n\n", latest).strip()

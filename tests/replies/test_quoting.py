@@ -91,3 +91,25 @@ def test_format_flowed_paragraphs_are_joined_back():
     # delsp=yes: the space before a soft break is not part of the text.
     assert read_incoming(raw).text.startswith("Une longue phrase qui continue ici.\n"
                                               "Nouvelle ligne.")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Outlook (Windows), French, older versions.
+    ("Je valide.\n\n-----Message d'origine-----\nDe : Espace <n@e.ca>\nEnvoyé : 5 juin 2025 "
+     "13:30\nÀ : Marc\nObjet : Test\n\nBonjour\n", "Je valide."),
+    ("Approved.\n\n-----Original Message-----\nFrom: Espace <n@e.ca>\nSent: June 5, 2025 "
+     "1:30 PM\nTo: Marc\nSubject: Test\n\nHello\n", "Approved."),
+    # Outlook for Mac, French: "Date :" between "De :" and "À :".
+    ("Entendu.\n\nDe : Espace collaboratif <n@e.ca>\nDate : jeudi, 5 juin 2025 à 13:30\n"
+     "À : Marc Membre <marc@e.ca>\nObjet : Nouveau message\n\nBonjour\n", "Entendu."),
+    # Yahoo Mail, French, indented header.
+    ("D'accord avec toi.\n\n    Le jeudi 5 juin 2025, 13 h 30 min 12 s UTC−4, Florence "
+     "Animatrice <n@e.ca> a écrit :\n\n Bonjour\n", "D'accord avec toi."),
+    # Outlook for iOS, French.
+    ("Oui\n\nObtenir Outlook pour iOS\n________________________________\nDe : Espace <n@e.ca>"
+     "\nEnvoyé : jeudi, juin 5, 2025 1:30 PM\nÀ : Marc\nObjet : Test\n\nBonjour\n", "Oui"),
+    # A closing word that is part of the message stays.
+    ("Salut,\nJe serai là.\nMerci\n", "Salut,\nJe serai là.\nMerci"),
+])
+def test_other_clients_headers_and_trailers(text, expected):
+    assert reply_text(text) == expected
