@@ -299,3 +299,20 @@ def test_a_deactivated_account_is_never_posted_for_nor_written_to(people, thread
 def test_mail_for_another_domain_is_ignored(people, smtp_server):
     assert _deliver(b"From: a@b.c\r\n\r\nx", "reply+abc@ailleurs.example").reason == "not_ours"
     assert not InboundMail.objects.exists()
+
+
+@pytest.mark.parametrize("earlier_replies", [0, 20])
+def test_posting_a_reply_by_email_costs_a_fixed_number_of_queries(
+        people, thread, smtp_server, django_assert_num_queries, earlier_replies):
+    for n in range(earlier_replies):
+        post_message(actor=people.other_member, thread=thread, body=f"Réponse {n}")
+    address = reply_address(user=people.member, thread=thread)
+    raw = reply_mail(sender="marc@exemple.qc.ca", recipient=address, body="Compté")
+    with django_assert_num_queries(QUERIES_PER_REPLY):
+        assert _deliver(raw, address).outcome == "posted"
+
+
+# Transaction and claim (savepoints + insert), the address with its member and thread in one
+# query, post_message's own (membership, earlier client_id, the 11 of posting), the address's
+# last use and the claim's outcome: 18 (PostgreSQL and SQLite), whatever the thread holds.
+QUERIES_PER_REPLY = 18
