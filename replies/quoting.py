@@ -66,10 +66,32 @@ def _prepare(text: str) -> str:
     return _WRAPPED_HEADER.sub(lambda m: m["head"] + " " + m["tail"].replace("\n", " "), text)
 
 
+# Some of the library's patterns take time quadratic in a line's length (90,000 characters
+# of "Le Le Le …" on one line took 80 s), so it only ever sees lines of at most RFC 5322's 998
+# characters (longer ones are set aside and put back: no quote header is that long) and the
+# first 100,000 characters, five times what a message may hold (the new text comes first).
+MAX_PARSED_CHARS = 100_000
+MAX_LINE_CHARS = 998
+_LONG_LINE = re.compile(rf"^[^\n]{{{MAX_LINE_CHARS + 1},}}$", re.MULTILINE)
+_SHELF = re.compile("\ue000(\\d+)\ue001")
+
+
+def _shelve_long_lines(text: str) -> tuple[str, list[str]]:
+    shelved: list[str] = []
+
+    def shelve(match: re.Match[str]) -> str:
+        shelved.append(match[0])
+        return f"\ue000{len(shelved) - 1}\ue001"
+
+    return _LONG_LINE.sub(shelve, text), shelved
+
+
 def reply_text(text: str) -> str:
     """The new text of a reply, without what it quotes and without the signature ("" when
     nothing is left)."""
-    prepared = _prepare(text)
+    # The private-use characters that mark shelved lines cannot come from the mail itself.
+    prepared = _prepare(text[:MAX_PARSED_CHARS]).replace("\ue000", "").replace("\ue001", "")
+    prepared, shelved = _shelve_long_lines(prepared)
     if separator := _ORIGINAL_MESSAGE.search(prepared):
         prepared = prepared[:separator.start()]
     # keep_hyphen_lists: a "- point" list is Markdown a member may write, not a signature.
@@ -78,4 +100,5 @@ def reply_text(text: str) -> str:
     latest = parsed.replies[0].body if parsed.replies else prepared
     latest = _QUOTED_LINE.sub("", latest)
     latest = _TRAILER.sub("", "\n" + latest)
+    latest = _SHELF.sub(lambda match: shelved[int(match[1])], latest)
     return _BLANK_RUNS.sub("\n\n", latest).strip()

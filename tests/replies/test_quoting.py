@@ -113,3 +113,20 @@ def test_format_flowed_paragraphs_are_joined_back():
 ])
 def test_other_clients_headers_and_trailers(text, expected):
     assert reply_text(text) == expected
+
+
+def test_a_line_longer_than_rfc_5322_allows_is_kept_whole():
+    # Long lines are set aside while the quote patterns run (some are quadratic in a line's
+    # length: 90,000 characters of "Le Le Le …" took 80 s) and put back afterwards.
+    long_line = "Le " * 2_000 + "fin."
+    text = f"Début\n{long_line}\nSuite\n\nOn Thu, Jun 5, 2025 at 1:30 PM F <n@e.ca> wrote:\n> x\n"
+    assert reply_text(text) == f"Début\n{long_line}\nSuite"
+
+
+def test_only_the_start_of_a_huge_html_body_is_read():
+    html = "<p>Ma réponse</p>" + "<div><p>remplissage</p></div>" * 100_000
+    raw = reply_mail(sender="marc@exemple.qc.ca", recipient="reply+x@localhost", body="",
+                     html=html)
+    text = read_incoming(raw).text
+    assert text.startswith("Ma réponse")
+    assert len(text) < len(html) / 5  # the whole body would give about 1.3 million characters
