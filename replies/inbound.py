@@ -124,6 +124,10 @@ def _post(mail: mime.ReceivedMail, address: ReplyAddress, claim: InboundMail) ->
                        returned_text=body)
     claim.message = posted.message
     ReplyAddress.objects.filter(pk=address.pk).update(last_used_at=timezone.now())
+    if posted.created and mail.attachments and _may_tell(address.user):
+        # Files are not posted from mail; the member must not believe they were.
+        send_not_posted(Refusal(reason="attachments_not_posted", tell=address.user,
+                                thread=address.thread), mail)
     return "posted" if posted.created else "duplicate"
 
 
