@@ -328,5 +328,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"daphne": {"level": "WARNING"}},
+    # aiosmtpd (the LMTP listener) logs every command with its addresses at INFO: kept out of
+    # the logs (Law 25), warnings and errors still shown.
+    "loggers": {"daphne": {"level": "WARNING"}, "mail.log": {"level": "WARNING"}},
 }
