@@ -81,8 +81,10 @@ def _automatic(message: Message, from_address: str, envelope_sender: str | None)
         return True
     if message.get_content_type() == "multipart/report":
         return True
-    # The null reverse-path "<>" is what delivery reports are sent with.
-    if envelope_sender is not None and envelope_sender.strip() in {"", "<>"}:
+    # The null reverse-path "<>" is what delivery reports are sent with (Postfix's pipe
+    # writes it as MAILER-DAEMON in ${sender}).
+    if envelope_sender is not None and (envelope_sender.strip() in {"", "<>"}
+                                        or envelope_sender.strip().lower() == "mailer-daemon"):
         return True
     return bool(_AUTOMATIC_SENDERS.match(from_address))
 

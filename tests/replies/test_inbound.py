@@ -207,10 +207,13 @@ def test_out_of_office_replies_are_never_posted_nor_answered(people, thread, smt
     assert not Message.objects.filter(author=people.member).exists()
 
 
-def test_a_delivery_report_with_the_null_sender_is_dropped(people, thread, smtp_server):
+@pytest.mark.parametrize("null_sender", ["", "<>", "MAILER-DAEMON"])
+def test_a_delivery_report_with_the_null_sender_is_dropped(people, thread, smtp_server,
+                                                           null_sender):
     address = reply_address(user=people.member, thread=thread)
     raw = reply_mail(sender="marc@exemple.qc.ca", recipient=address, body="Undeliverable")
-    assert _deliver(raw, address, sender="").reason == "automatic"
+    assert _deliver(raw, address, sender=null_sender).reason == "automatic"
+    assert smtp_server.received == []
 
 
 def test_the_same_message_id_delivered_twice_posts_once(people, thread, smtp_server):
