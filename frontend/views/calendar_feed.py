@@ -42,9 +42,11 @@ def feed_page(request: HttpRequest) -> HttpResponse:
     feed = CalendarFeed.objects.filter(user=me).first()
     response = render(request, "frontend/meetings/feed.html",
                       {"feed": feed, "new_url": new_url})
-    # The page may show the secret URL once: never cached, never sent as a Referer.
+    # The page may show the secret URL once: never cached. "same-origin" rather than
+    # "no-referrer": with no referrer Chromium posts the page's forms with "Origin: null",
+    # which the CSRF check rightly refuses.
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
