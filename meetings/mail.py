@@ -122,10 +122,12 @@ def send_meeting_mail(*, kind: MailKind, meeting_id: int, user_ids: Sequence[int
 
 def send_after_commit(*, kind: MailKind, meeting: Meeting, user_ids: Sequence[int],
                       changes: Sequence[str] = ()) -> None:
-    """Register the send for after the transaction commits (never for a rolled-back change).
-    ``robust``: a mail server failure is logged, not raised into the request that already
-    committed."""
+    """Queue the send (meetings.tasks) once the transaction commits, never for a rolled-back
+    change. ``robust``: a failure to queue is logged, not raised into a request whose change
+    is already committed."""
     if not user_ids:
         return
-    transaction.on_commit(partial(send_meeting_mail, kind=kind, meeting_id=meeting.pk,
-                                  user_ids=list(user_ids), changes=list(changes)), robust=True)
+    from meetings.tasks import deliver_meeting_mail  # late: the task module imports this one
+
+    transaction.on_commit(partial(deliver_meeting_mail.enqueue, str(kind), meeting.pk,
+                                  list(user_ids), list(changes)), robust=True)
