@@ -61,6 +61,21 @@ def _subject(kind: MailKind, meeting: Meeting) -> str:
     return _("Une place s'est libérée : %(title)s (%(space)s)") % values
 
 
+def _change_labels(changes: Sequence[str]) -> list[str]:
+    """What an update email says changed, in the reader's words and language."""
+    labels = {
+        "title": _("le titre"), "agenda": _("l'ordre du jour"),
+        "starts_at": _("l'horaire"), "ends_at": _("l'horaire"), "mode": _("la formule"),
+        "address": _("l'adresse"), "video_url": _("le lien de visioconférence"),
+    }
+    said: list[str] = []
+    for change in changes:
+        label = labels.get(change)
+        if label and label not in said:
+            said.append(label)
+    return said
+
+
 def meeting_url(meeting: Meeting) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("meeting", args=[meeting.space.slug,
                                                                      meeting.pk])
@@ -73,7 +88,7 @@ def _message(*, kind: MailKind, meeting: Meeting, user: User,
             "kind": str(kind), "meeting": meeting, "recipient": user, "url": meeting_url(meeting),
             "when": format_span(meeting.starts_at, meeting.ends_at,
                                 language=translation.get_language()),
-            "changes": list(changes),
+            "changes": _change_labels(changes),
             "space_meetings_url": settings.SITE_URL.rstrip("/") + reverse(
                 "meetings", args=[meeting.space.slug]),
         }
