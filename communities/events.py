@@ -58,6 +58,13 @@ EVENT_SCHEMAS: dict[str, frozenset[str]] = {
     # a seat from the waiting list (someone else said no, or the capacity went up).
     "rsvp.changed": frozenset({"meeting", "member", "answer", "waiting", "promoted", "counts"}),
     "attendance.recorded": frozenset({"meeting", "attendance", "by"}),
+    # Date polls (meetings/services/polls.py). poll.voted carries the voter's answers and the
+    # counts of every slot after them, so results update live without a refetch; poll.closed
+    # names the slot retained and the meeting scheduled from it.
+    "poll.opened": frozenset({"poll", "by"}),
+    "poll.voted": frozenset({"poll", "voter", "answers", "first_answer", "tally",
+                             "respondents"}),
+    "poll.closed": frozenset({"poll", "slot", "meeting", "by"}),
     # personal stream
     "account.deactivated": frozenset({"by"}),
     "membership.ended": frozenset({"space", "reason"}),

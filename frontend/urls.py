@@ -1,6 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
-from django.urls import path
+from django.urls import include, path
 
 from frontend import views
 from frontend.views import calendar_feed as calendar_feed_views
@@ -55,6 +55,10 @@ urlpatterns = [
     path("agenda/<str:token>.ics", calendar_feed_views.feed, name="calendar-feed"),
     path("recherche/", views.search, name="search"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept-invitation"),
+    path("", include("reports.urls")),
+    path("", include("meetings.poll_urls")),
+    # Pages reached from emails: join-back links, preferences, unsubscribe (emails/urls.py).
+    path("courriel/", include("emails.urls")),
 ]
 
 # Only with DEBUG (development and the end-to-end tests' daphne); production serves /static/
