@@ -79,7 +79,7 @@ def poll_create(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=me, space=space, title=form.cleaned_data["title"],
                 agenda=form.cleaned_data["agenda"], mode=form.cleaned_data["mode"],
                 address=form.cleaned_data["address"], video_url=form.cleaned_data["video_url"],
-                slots=proposed)
+                slots=proposed, notify_members=form.cleaned_data["notify_members"])
         except ServiceError as error:
             form.add_service_error(error)
         else:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from communities.errors import Conflict, ServiceError
 from communities.events import emit
-from communities.models import Space, User
+from communities.models import Membership, Space, User
 from communities.serializers import person
 from meetings import poll_mail
 from meetings.models import Meeting
@@ -58,8 +58,10 @@ def _check_slots(slots: Sequence[tuple[datetime, datetime]]) -> list[tuple[datet
 
 
 def open_poll(*, actor: User, space: Space, title: str, slots: Sequence[tuple[datetime, datetime]],
-              mode: str, agenda: str = "", address: str = "", video_url: str = "") -> DatePoll:
-    """Propose slots (aware datetimes) for a meeting described once, here."""
+              mode: str, agenda: str = "", address: str = "", video_url: str = "",
+              notify_members: bool = True) -> DatePoll:
+    """Propose slots (aware datetimes) for a meeting described once, here. Members are told by
+    email unless ``notify_members`` is off (a poll for a small committee announced in person)."""
     require_organiser(actor=actor, space=space)
     title = validation.clean_title(title)
     agenda = validation.clean_agenda(agenda)
@@ -72,6 +74,11 @@ def open_poll(*, actor: User, space: Space, title: str, slots: Sequence[tuple[da
             [PollSlot(poll=poll, starts_at=start, ends_at=end) for start, end in times])
         emit(kind="poll.opened", actor=actor, space=space,
              data={"poll": poll_data(poll, created), "by": person(actor)})
+        if notify_members:
+            poll_mail.send_after_commit(
+                kind=poll_mail.PollMail.OPENED, poll=poll,
+                user_ids=list(Membership.objects.filter(space=space, user__is_active=True)
+                              .exclude(user=actor).values_list("user_id", flat=True)))
     return poll
 
 
@@ -183,6 +190,7 @@ def remind_non_respondents(*, actor: User, poll: DatePoll) -> list[User]:
         if not claimed:
             raise Conflict("already_reminded", _("Le rappel a déjà été envoyé pour ce "
                                                  "sondage : un seul rappel est permis."))
-        poll_mail.send_reminders_after_commit(poll=current, user_ids=[u.pk for u in recipients])
+        poll_mail.send_after_commit(kind=poll_mail.PollMail.REMINDER, poll=current,
+                                    user_ids=[u.pk for u in recipients])
     return recipients
 
