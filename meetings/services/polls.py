@@ -17,10 +17,10 @@ from communities.errors import Conflict, ServiceError
 from communities.events import emit
 from communities.models import Membership, Space, User
 from communities.serializers import person
-from meetings import poll_mail
 from meetings.models import Meeting
 from meetings.models.polls import DatePoll, PollAnswer, PollSlot, PollVote
-from meetings.poll_serializers import poll_data, slot_data, tally_data
+from meetings.polls import mail as poll_mail
+from meetings.polls.serializers import poll_data, slot_data, tally_data
 from meetings.services import validation
 from meetings.services.permissions import require_member, require_organiser
 from meetings.services.scheduling import schedule_meeting

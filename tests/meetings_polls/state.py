@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from meetings.models.polls import DatePoll, PollVote
-from meetings.poll_serializers import poll_data, tally_data
+from meetings.polls.serializers import poll_data, tally_data
 
 
 def fetch_poll(poll_id: int) -> dict[str, Any]:

@@ -204,7 +204,7 @@ def test_the_poll_page_speaks_english_to_english_readers(people: People, poll: D
 def test_the_results_cost_two_queries_whatever_the_number_of_voters(
         people: People, poll: DatePoll, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
     from communities.models import Membership, Role
-    from meetings.poll_selectors import poll_results
+    from meetings.polls.selectors import poll_results
     from tests.conftest import make_user
 
     with django_assert_num_queries(2):

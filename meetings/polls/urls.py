@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import poll_views as views
+from meetings.polls import views
 
 urlpatterns = [
     path("espaces/<slug:slug>/sondages/", views.poll_list, name="polls"),

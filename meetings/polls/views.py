@@ -19,8 +19,8 @@ from frontend.forms import ServiceForm
 from frontend.queries import may_manage, space_or_404
 from frontend.views.refusals import refused
 from meetings.models.polls import DatePoll, PollAnswer
-from meetings.poll_forms import SLOT_ROWS, PollForm, read_answers, slot_formset, vote_field_name
-from meetings.poll_selectors import poll_or_404, poll_results, polls_of
+from meetings.polls.forms import SLOT_ROWS, PollForm, read_answers, slot_formset, vote_field_name
+from meetings.polls.selectors import poll_or_404, poll_results, polls_of
 from meetings.services import polls as services
 from meetings.services.polls import MAX_SLOTS
 
