@@ -10,4 +10,6 @@ urlpatterns = [
          name="poll-remind"),
     path("espaces/<slug:slug>/sondages/<int:poll_id>/choisir/", views.poll_pick,
          name="poll-pick"),
+    path("espaces/<slug:slug>/sondages/<int:poll_id>/fermer/", views.poll_close,
+         name="poll-close"),
 ]

@@ -163,6 +163,22 @@ def pick_slot(*, actor: User, poll: DatePoll, slot_id: int) -> Meeting:
     return meeting
 
 
+def close_without_date(*, actor: User, poll: DatePoll) -> DatePoll:
+    """Close the poll without scheduling anything (no slot suits, or the meeting is off):
+    answers stop, nobody is invited, and ``poll.closed`` carries no slot and no meeting."""
+    require_organiser(actor=actor, space=poll.space)
+    with transaction.atomic():
+        current = _locked(poll)
+        if current.is_closed:
+            raise _closed_error()
+        current.closed_at = timezone.now()
+        current.save(update_fields=["closed_at"])
+        emit(kind="poll.closed", actor=actor, space=current.space, data={
+            "poll": poll_data(current, current.slots.all()), "slot": None, "meeting": None,
+            "by": person(actor)})
+    return current
+
+
 def not_answered(poll: DatePoll, *, besides: User) -> list[User]:
     """Active members of the space who have not answered yet, other than ``besides`` (the
     facilitator who would remind them)."""

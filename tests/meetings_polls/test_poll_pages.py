@@ -216,3 +216,19 @@ def test_the_results_cost_two_queries_whatever_the_number_of_voters(
     with django_assert_num_queries(2):
         results = poll_results(poll, viewer=people.member)
     assert len(results.respondents) == 20 and results.slots[0].yes == 20
+
+
+def test_closing_without_a_date_asks_first_then_says_so(people: People, poll: DatePoll) -> None:
+    client = client_for(people.facilitator)
+    page = client.get(reverse("poll-close", args=["rma", poll.pk]))
+    assert page.status_code == 200
+    assert "aucune rencontre ne sera planifiée" in page.content.decode()
+    poll.refresh_from_db()
+    assert not poll.is_closed
+    response = client.post(reverse("poll-close", args=["rma", poll.pk]))
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    assert "Le sondage est fermé sans date retenue." in html
+    assert 'data-closed-without-date>' in html
+    assert client_for(people.member).post(
+        reverse("poll-close", args=["rma", poll.pk])).status_code == 404

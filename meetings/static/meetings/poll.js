@@ -95,23 +95,31 @@
 
   function applyClosed(data) {
     var notice = document.querySelector("[data-poll-closed-notice]");
+    var withDate = document.querySelector("[data-closed-with-date]");
+    var withoutDate = document.querySelector("[data-closed-without-date]");
+    var dated = !!data.slot;
     if (notice) notice.hidden = false;
+    if (withDate) withDate.hidden = !dated;
+    if (withoutDate) withoutDate.hidden = dated;
     var vote = document.querySelector("[data-poll-vote]");
     if (vote) vote.hidden = true;
+    var manage = document.querySelector("[data-poll-manage]");
+    if (manage) manage.hidden = true;
     var state = document.querySelector("[data-poll-state]");
     if (state) state.textContent = strings.closed_badge || state.textContent;
-    var chosen = document.querySelector('[data-slot="' + Number(data.slot.id) + '"]');
-    if (chosen) chosen.classList.add("chosen");
-    if (notice && config.meeting_url && !notice.querySelector("[data-poll-meeting-link]")) {
-      var link = document.createElement("a");
-      link.href = config.meeting_url.replace("999999999", String(Number(data.meeting)));
-      link.setAttribute("data-poll-meeting-link", "");
-      link.textContent = strings.see_meeting || "";
-      var paragraph = notice.querySelector("p") || notice;
-      paragraph.appendChild(document.createTextNode(" "));
-      paragraph.appendChild(link);
+    if (dated) {
+      var chosen = document.querySelector('[data-slot="' + Number(data.slot.id) + '"]');
+      if (chosen) chosen.classList.add("chosen");
+      if (withDate && config.meeting_url && data.meeting && !withDate.querySelector("[data-poll-meeting-link]")) {
+        var link = document.createElement("a");
+        link.href = config.meeting_url.replace("999999999", String(Number(data.meeting)));
+        link.setAttribute("data-poll-meeting-link", "");
+        link.textContent = strings.see_meeting || "";
+        withDate.appendChild(document.createTextNode(" "));
+        withDate.appendChild(link);
+      }
     }
-    announce(strings.closed);
+    announce(dated ? strings.closed : strings.closed_without_date);
     stop();
   }
 
