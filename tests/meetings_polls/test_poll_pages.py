@@ -107,6 +107,8 @@ def test_a_member_answers_with_the_form_and_sees_their_answers(people: People,
     assert "Vos réponses sont enregistrées" in html
     assert f'id="slot-{second}-if_needed" value="if_needed" checked' in html
     assert f'data-tally="{first}-yes">1<' in html
+    best = html[html.index(f'<tr data-slot="{first}"'):html.index(f'<tr data-slot="{second}"')]
+    assert "data-best-badge>" in best  # shown (not hidden) on the slot most people can attend
     assert "Marc Membre" in html
 
 
