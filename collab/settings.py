@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "docs_store",
     "meetings",
     "reports",
+    "emails",
     "realtime",
     "frontend",
     "replies",
@@ -281,6 +282,13 @@ if SMTP_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Domain of our Message-IDs; by default the domain of DEFAULT_FROM_EMAIL. (The one-click
+# unsubscribe address, unsubscribe+<token>@REPLY_DOMAIN, is on the inbound domain below.)
+EMAIL_DOMAIN = env.str(
+    "EMAIL_DOMAIN", default=DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost"
+)
+# Join-back links in digests and notifications work once, for this many days.
+JOIN_LINK_DAYS = 7
 # Reply by email: the domain of the reply+<token>@ addresses (its MX or LMTP route must reach
 # `manage.py receive_email` or `manage.py lmtp_server`), and how long such an address works.
 REPLY_DOMAIN = env.str("REPLY_DOMAIN", default="localhost").strip().lower()

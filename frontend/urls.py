@@ -57,6 +57,8 @@ urlpatterns = [
     path("invitation/<str:token>/", views.accept_invitation, name="accept-invitation"),
     path("", include("reports.urls")),
     path("", include("meetings.polls.urls")),
+    # Pages reached from emails: join-back links, preferences, unsubscribe (emails/urls.py).
+    path("courriel/", include("emails.urls")),
 ]
 
 # Only with DEBUG (development and the end-to-end tests' daphne); production serves /static/
