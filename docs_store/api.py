@@ -223,3 +223,39 @@ def restore(request: HttpRequest, document_id: int) -> dict[str, Any]:
     user = _user(request)
     document = selectors.visible_document(user=user, document_id=document_id)
     return document_data(services.restore_document(actor=user, document=document))
+
+
+# --- search ----------------------------------------------------------------------------------
+class DocumentHitOut(Schema):
+    document: DocumentOut
+    #: Escaped text from the description or the document's text, matched words in <mark>:
+    #: safe to insert as HTML.
+    excerpt_html: str
+    #: The document's page.
+    url: str
+
+
+class DocumentSearchOut(Schema):
+    query: str
+    page: int
+    has_next: bool
+    results: list[DocumentHitOut]
+
+
+@router.get("/search/documents", response={200: DocumentSearchOut, 400: ErrorOut, 404: ErrorOut},
+            summary="Rechercher des documents / Search documents")
+def search_documents(request: HttpRequest, q: str = "", space: str | None = None,
+                     page: int = 1) -> dict[str, Any]:
+    """Titre, description et texte des PDF, textes et CSV des espaces dont je suis membre,
+    sans tenir compte des accents ni du pluriel ; les documents à la corbeille n'y sont pas.
+    / Title, description and the text of PDF, text and CSV files of my spaces; trashed
+    documents are never found."""
+    from docs_store.search import search_documents as search
+
+    user = _user(request)
+    scope = space_selectors.visible_space(user=user, slug=space) if space else None
+    found = search(user=user, q=q, space=scope, page=page)
+    return {"query": found.query, "page": found.page, "has_next": found.has_next,
+            "results": [{"document": document_data(hit.document),
+                         "excerpt_html": str(hit.excerpt_html), "url": hit.url}
+                        for hit in found.hits]}

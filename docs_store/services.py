@@ -33,6 +33,7 @@ from docs_store.names import MAX_NAME_CHARS, clean_display_name, clean_text
 from docs_store.serializers import document_data, folder_data, version_data
 from docs_store.sniffing import sniff
 from docs_store.storing import CHUNK_BYTES, discard, store, too_large
+from docs_store.tasks import queue_text_extraction
 
 MAX_DESCRIPTION_CHARS = 5000
 
@@ -292,6 +293,7 @@ def upload_document(*, actor: User, space: Space, file: IO[bytes], file_name: st
             version.document = document
             version.number = 1
             version.save()
+            queue_text_extraction(version)
             document.current_version = version
             document.save(update_fields=["current_version"])
             emit(kind="document.created", actor=actor, space=space,
@@ -316,6 +318,7 @@ def add_version(*, actor: User, document: Document, file: IO[bytes],
             last = current.versions.order_by("-number").values_list("number", flat=True).first()
             version.number = (last or 0) + 1
             version.save()
+            queue_text_extraction(version)
             document.current_version = version
             document.save(update_fields=["current_version"])
             emit(kind="document.version_added", actor=actor, space=document.space,
@@ -406,8 +409,13 @@ def restore_version(*, actor: User, document: Document, number: int) -> Document
             document.current_version = version
             return document
         previous = locked.current_version
-        Document.objects.filter(pk=document.pk).update(current_version=version)
+        # The text searched is the current version's: the newer text goes, the restored
+        # version's is extracted again in the background.
+        Document.objects.filter(pk=document.pk).update(current_version=version,
+                                                       content_text="", text_version=None)
         document.current_version = version
+        document.content_text, document.text_version = "", None
+        queue_text_extraction(version)
         emit(kind="document.version_restored", actor=actor, space=document.space,
              data={"document": document_data(document), "version": version_data(version),
                    "previous_version": previous.number if previous else None,
