@@ -22,6 +22,7 @@ from communities.models import Membership, Role, Space, User
 from communities.selectors import require_member
 from communities.serializers import person
 from communities.services.discussion import may_moderate
+from docs_store import antivirus
 from docs_store.models import (
     Document,
     DocumentVersion,
@@ -253,13 +254,16 @@ def _declared_size(file: IO[bytes]) -> int | None:
 
 def _new_version(*, actor: User, document: Document, file: IO[bytes],
                  file_name: str) -> tuple[DocumentVersion, str]:
-    """Sniff, check sizes and store; returns an unsaved version and its storage key."""
+    """Sniff, check sizes, scan (when an antivirus is configured) and store; returns an
+    unsaved version and its storage key. A refusal at any step stores nothing."""
     space = document.space
     limit, refusal = _size_limit(space=space, declared=_declared_size(file))
     name = clean_display_name(file_name)
     source, spooled = _seekable(file, limit, refusal)
     try:
         content_type = sniff(file=source, name=name)
+        source.seek(0)
+        antivirus.scan(source)
         stored = store(source=source, space_id=space.pk, content_type=content_type, limit=limit,
                        refusal=refusal)
     finally:

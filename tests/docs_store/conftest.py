@@ -94,3 +94,6 @@ def _use_s3(settings: Any, endpoint: str) -> Backend:
 @pytest.fixture
 def fs_backend(settings: Any, tmp_path: Path) -> Backend:
     return _use_fs(settings, tmp_path)
+
+
+from tests.clamd import antivirus, clamd  # noqa: E402, F401  (a real clamd, for the antivirus tests)
