@@ -223,6 +223,7 @@ S3_TRANSFER = {
     "use_threads": False,
 }
 S3_TRANSFER_MAX_IN_MEMORY_CHUNKS = 2
+S3_READ_MAX_MEMORY_BYTES = 8 * 1024 * 1024
 
 
 def s3_transfer_config() -> Any:
@@ -249,6 +250,9 @@ if S3_BUCKET:
             "querystring_expire": 300,
             "file_overwrite": False,
             "transfer_config": s3_transfer_config(),
+            # Reading a stored object (text extraction) copies it into a spooled file; the
+            # default, 0, never spools to disk, so a 500 MB PDF would sit in a worker's memory.
+            "max_memory_size": S3_READ_MAX_MEMORY_BYTES,
         },
     }
 

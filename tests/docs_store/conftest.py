@@ -14,7 +14,7 @@ from typing import Any
 import boto3
 import pytest
 
-from collab.settings import s3_transfer_config
+from collab.settings import S3_READ_MAX_MEMORY_BYTES, s3_transfer_config
 from tests.servers import free_port, wait_for_port
 
 REGION = "ca-central-1"
@@ -87,6 +87,7 @@ def _use_s3(settings: Any, endpoint: str) -> Backend:
             "default_acl": None, "querystring_auth": True, "querystring_expire": 300,
             "file_overwrite": False,
             "transfer_config": s3_transfer_config(),
+            "max_memory_size": S3_READ_MAX_MEMORY_BYTES,
         }}}
     return Backend(kind="s3", bucket=bucket)
 

@@ -15,7 +15,8 @@ def _literal(text: str) -> bytes:
     return bytes(out)
 
 
-def pdf_with_pages(pages: list[str]) -> bytes:
+def pdf_with_pages(pages: list[str], padding: int = 0) -> bytes:
+    """``padding`` bytes of comment after the header make the file as large as wanted."""
     count = len(pages)
     # 1 catalog, 2 pages, 3 font, then (page, content) pairs.
     kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(count))
@@ -31,6 +32,8 @@ def pdf_with_pages(pages: list[str]) -> bytes:
                        .encode())
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     body = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    if padding:
+        body += b"%" + b"x" * padding + b"\n"
     offsets = []
     for number, content in enumerate(objects, start=1):
         offsets.append(len(body))

@@ -1,10 +1,9 @@
 """Direct upload to S3 with a presigned POST, against moto's S3 server: the offer (our key, a
 bounded content-length-range, a short expiry), the browser's POST straight to the bucket, the
 finish call that checks size, type (ranged GETs) and antivirus before anything is visible, the
-refusals that leave nothing, and the purge of abandoned uploads. (moto does not enforce the
-content-length-range of a POST policy, real S3 does: the finish call checks the size anyway.)
-On the file system: a clear
-"not offered"."""
+refusals that leave nothing, and the purge of abandoned uploads. On the file system: a clear
+"not offered". (moto does not enforce a POST policy's content-length-range, real S3 does; the
+finish call checks the size anyway, and that is what is tested.)"""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import logging
+import tracemalloc
 from typing import Any
 
 import pytest
@@ -176,6 +177,20 @@ def test_text_beyond_the_character_limit_is_not_kept(fs_backend, people: People,
     assert DocumentVersion.objects.get(document=document).text_status == TextStatus.TRUNCATED
     assert found(people.member, "remplissage") == ["Texte long"]
     assert found(people.member, "licorne") == []
+
+
+def test_a_large_pdf_on_s3_is_read_from_disk_not_memory(s3_backend, people: People) -> None:
+    big = pdf_with_pages(["Le mot ornithorynque"], padding=40 * 1024 * 1024)
+    document = upload(people, big, "gros.pdf", title="Gros fichier")
+    version = DocumentVersion.objects.get(document=document)
+    tracemalloc.start()
+    try:
+        extract_version_text(version_id=version.pk)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert found(people.member, "ornithorynque") == ["Gros fichier"]
+    assert peak < 16 * 1024 * 1024, f"{peak / 2**20:.1f} MB"
 
 
 def test_a_broken_pdf_is_logged_and_stays_searchable_by_title(fs_backend, people: People,
