@@ -152,6 +152,22 @@ def test_images_and_office_files_queue_no_extraction(fs_backend, people: People)
     assert not DBTaskResult.objects.exists()
 
 
+def test_documents_from_before_search_are_queued_by_the_backfill_command(
+        fs_backend, people: People) -> None:
+    document = upload(people, pdf_with_pages(["Patrimoine bâti"]), "v1.pdf", title="Vieux")
+    DBTaskResult.objects.all().delete()  # as if uploaded before extraction existed
+    run_worker()
+    assert found(people.member, "patrimoine") == []
+    out = io.StringIO()
+    call_command("extract_document_text", stdout=out)
+    assert "1 extraction" in out.getvalue()
+    run_worker()
+    assert found(people.member, "patrimoine bati") == ["Vieux"]
+    assert DocumentVersion.objects.get(document=document).text_status == TextStatus.EXTRACTED
+    call_command("extract_document_text", stdout=out)  # nothing left to do
+    assert "0 extraction" in out.getvalue()
+
+
 # --- bounds and failures -----------------------------------------------------------------------
 def test_a_pdf_longer_than_the_page_limit_is_extracted_up_to_it(fs_backend, people: People,
                                                                settings: Any) -> None:
