@@ -10,32 +10,55 @@ least to the largest upload a space allows, or those uploads are refused (and sa
 from __future__ import annotations
 
 import logging
+import socket
+import struct
 from typing import IO
 
-from clamav_client.clamd import (
-    BufferTooLongError,
-    ClamdError,
-    ClamdNetworkSocket,
-    ClamdUnixSocket,
-)
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from communities.errors import ServiceError
 
 logger = logging.getLogger(__name__)
+CHUNK_BYTES = 64 * 1024
+MAX_REPLY_BYTES = 4096
 
 
 def configured() -> bool:
     return bool(settings.CLAMAV_SOCKET or settings.CLAMAV_TCP)
 
 
-def _client() -> ClamdNetworkSocket:
+def _connect() -> socket.socket:
     timeout = float(settings.CLAMAV_TIMEOUT_SECONDS)
     if settings.CLAMAV_SOCKET:
-        return ClamdUnixSocket(settings.CLAMAV_SOCKET, timeout=timeout)  # type: ignore[arg-type]
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(timeout)
+        sock.connect(settings.CLAMAV_SOCKET)
+        return sock
     host, port = settings.CLAMAV_TCP.rsplit(":", 1)
-    return ClamdNetworkSocket(host, int(port), timeout=timeout)
+    return socket.create_connection((host, int(port)), timeout=timeout)
+
+
+def _instream(stream: IO[bytes]) -> str:
+    """clamd's INSTREAM command: chunks prefixed by their length, a zero length to end, one
+    reply line. Written here rather than taken from a client library because clamd stops
+    reading when a stream passes its StreamMaxLength, and the libraries then report a broken
+    pipe and lose clamd's reply, which is the only thing that says why."""
+    with _connect() as sock:
+        sock.sendall(b"zINSTREAM\0")
+        try:
+            while chunk := stream.read(CHUNK_BYTES):
+                sock.sendall(struct.pack("!L", len(chunk)) + chunk)
+            sock.sendall(struct.pack("!L", 0))
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # clamd stopped reading: its reply, below, says why
+        reply = b""
+        while not reply.endswith(b"\0") and len(reply) < MAX_REPLY_BYTES:
+            part = sock.recv(MAX_REPLY_BYTES)
+            if not part:
+                break
+            reply += part
+    return reply.rstrip(b"\0").decode("utf-8", "replace").strip()
 
 
 def _unavailable() -> ServiceError:
@@ -50,22 +73,23 @@ def scan(stream: IO[bytes]) -> None:
     if not configured():
         return
     try:
-        results = _client().instream(stream)  # type: ignore[arg-type]
-    except BufferTooLongError as error:
-        logger.error("clamd refused a stream longer than its StreamMaxLength: %s", error)
-        raise ServiceError("antivirus_too_large", _(
-            "Ce fichier est trop gros pour l'antivirus : il n'a pas été déposé. Prévenez "
-            "l'équipe de la plateforme (réglage StreamMaxLength de clamd)."),
-            status=413) from error
-    except (ClamdError, OSError) as error:
+        reply = _instream(stream)
+    except OSError as error:  # refused, absent, timed out
         logger.error("clamd unreachable or failing, upload refused: %s", error)
         raise _unavailable() from error
-    status, signature = results.get("stream", ("ERROR", None))
-    if status == "FOUND":
+    # "stream: OK", "stream: <signature> FOUND", "<reason> ERROR"
+    if reply == "stream: OK":
+        return
+    if reply.startswith("stream: ") and reply.endswith(" FOUND"):
+        signature = reply[len("stream: "):-len(" FOUND")]
         logger.warning("upload refused by the antivirus: %s", signature)
         raise ServiceError("virus_found", _(
             "L'antivirus a détecté un contenu malveillant dans ce fichier (%(name)s) : il n'a "
             "pas été déposé.") % {"name": signature})
-    if status != "OK":
-        logger.error("clamd answered %s %s, upload refused", status, signature)
-        raise _unavailable()
+    if "size limit exceeded" in reply:
+        logger.error("clamd refused a stream longer than its StreamMaxLength: %s", reply)
+        raise ServiceError("antivirus_too_large", _(
+            "Ce fichier est trop gros pour l'antivirus : il n'a pas été déposé. Prévenez "
+            "l'équipe de la plateforme (réglage StreamMaxLength de clamd)."), status=413)
+    logger.error("clamd answered %r, upload refused", reply)
+    raise _unavailable()

@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,8 +58,9 @@ class Clamd:
     tcp: str
 
 
-@pytest.fixture(scope="session")
-def clamd() -> Iterator[Clamd]:
+@contextmanager
+def running_clamd(stream_max: str) -> Iterator[Clamd]:
+    """A clamd of our own; ``stream_max`` is its StreamMaxLength (clamd's syntax: 64M)."""
     if not os.access(CLAMD, os.X_OK):
         if IN_CI:
             pytest.fail("clamd is missing: infra/install-test-deps.sh installs clamav-daemon")
@@ -76,8 +78,7 @@ def clamd() -> Iterator[Clamd]:
         f"LocalSocket {sock}", f"TCPSocket {port}", "TCPAddr 127.0.0.1",
         f"DatabaseDirectory {database}", f"LogFile {log}",
         "Foreground yes", "LogVerbose no",
-        # Beyond the largest file the tests send; production sets it to the upload limit.
-        "StreamMaxLength 64M",
+        f"StreamMaxLength {stream_max}",
         "MaxThreads 4", "ReadTimeout 30", "CommandReadTimeout 30",
     ]) + "\n")
     process = subprocess.Popen([CLAMD, "--config-file", str(config)],
@@ -92,6 +93,20 @@ def clamd() -> Iterator[Clamd]:
         except subprocess.TimeoutExpired:
             process.kill()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def clamd() -> Iterator[Clamd]:
+    # Beyond the largest file the tests send; production sets it to the upload limit.
+    with running_clamd("64M") as daemon:
+        yield daemon
+
+
+@pytest.fixture(scope="session")
+def small_clamd() -> Iterator[Clamd]:
+    """One whose StreamMaxLength (1 KB) is below the files sent: a misconfigured scanner."""
+    with running_clamd("1K") as daemon:
+        yield daemon
 
 
 @pytest.fixture

@@ -97,4 +97,4 @@ def fs_backend(settings: Any, tmp_path: Path) -> Backend:
     return _use_fs(settings, tmp_path)
 
 
-from tests.clamd import antivirus, clamd  # noqa: E402, F401  (a real clamd, for the antivirus tests)
+from tests.clamd import antivirus, clamd, small_clamd  # noqa: E402, F401  (a real clamd, for the antivirus tests)

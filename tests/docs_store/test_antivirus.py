@@ -89,6 +89,16 @@ def test_an_unreachable_scanner_refuses_the_upload_and_loses_nothing(
     assert len(backend.keys()) == 1
 
 
+def test_a_file_beyond_the_scanner_stream_limit_is_refused_with_the_reason(
+        fs_backend, small_clamd, settings: Any, people: People) -> None:
+    settings.CLAMAV_SOCKET, settings.CLAMAV_TCP = small_clamd.socket, ""
+    with pytest.raises(ServiceError) as refusal:
+        upload(people, CSV * 200, "liste.csv")
+    assert refusal.value.code == "antivirus_too_large"
+    assert "StreamMaxLength" in str(refusal.value.message)
+    assert fs_backend.keys() == []
+
+
 def test_the_api_answers_a_virus_with_a_french_400(fs_backend, antivirus,
                                                    people: People) -> None:
     answer = client_for(people.facilitator).post(

@@ -245,6 +245,23 @@ def test_documents_in_the_trash_are_not_found_until_restored(fs_backend,
     assert found(people.member, "chalet") == ["Plan du chalet"]
 
 
+def test_a_search_costs_the_same_queries_for_3_or_20_hits(fs_backend, people: People) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(count: int) -> int:
+        Document.objects.all().delete()
+        for n in range(count):
+            upload(people, PNG, f"{n}.png", title=f"Fiche {n}",
+                   description=f"Parc de quartier numéro {n}")
+        with CaptureQueriesContext(connection) as captured:
+            assert len(search_documents(user=people.member, q="parc quartier").hits) == count
+        return len(captured)
+
+    few, many = queries_for(3), queries_for(20)
+    assert few == many <= 4  # ids, then the documents with their excerpts (SQLite: + snippets)
+
+
 def test_markup_in_a_description_is_shown_as_text(fs_backend, people: People) -> None:
     upload(people, PNG, "x.png", title="Affiche",
            description="<script>alert(1)</script> affiche du festival")
