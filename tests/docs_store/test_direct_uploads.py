@@ -11,6 +11,7 @@ import base64
 import hashlib
 import io
 import json
+import threading
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -233,3 +234,42 @@ def test_the_api_round_trip(s3_backend, people: People) -> None:
     assert done.json()["version"]["sha256"] == hashlib.sha256(PDF).hexdigest()
     again = api.post(f"/api/v1/direct-uploads/{body['id']}/finish")
     assert again.status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_finish_calls_at_once_make_one_document(uses_postgres, s3_backend, people: People,
+                                                    monkeypatch: Any) -> None:
+    """Both check the object, then race to claim the pending row: one records the document,
+    the other is told it is already finished, and the object is neither deleted nor doubled."""
+    from django.db import connection
+
+    made = offer(people)
+    browser_post(made, PDF)
+    both_checked = threading.Barrier(2, timeout=20)
+    check = direct_uploads._check_object
+
+    def check_and_wait(pending: PendingUpload) -> DocumentVersion:
+        version = check(pending)
+        both_checked.wait()
+        return version
+
+    monkeypatch.setattr(direct_uploads, "_check_object", check_and_wait)
+    outcomes: list[str] = []
+
+    def finish_once() -> None:
+        try:
+            finish(people, made)
+            outcomes.append("ok")
+        except ServiceError as refusal:
+            outcomes.append(refusal.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=finish_once) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["already_finished", "ok"]
+    assert Document.objects.count() == 1
+    assert s3_backend.keys() == [made.pending.storage_key]
