@@ -15,8 +15,10 @@ def _literal(text: str) -> bytes:
     return bytes(out)
 
 
-def pdf_with_pages(pages: list[str], padding: int = 0) -> bytes:
-    """``padding`` bytes of comment after the header make the file as large as wanted."""
+def pdf_with_pages(pages: list[str], padding: int = 0, flate_content: bytes = b"") -> bytes:
+    """``padding`` bytes of comment after the header make the file as large as wanted;
+    ``flate_content`` adds a last page whose content stream is that, deflated (a bomb when it
+    is large and repetitive)."""
     count = len(pages)
     # 1 catalog, 2 pages, 3 font, then (page, content) pairs.
     kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(count))
@@ -31,6 +33,17 @@ def pdf_with_pages(pages: list[str], padding: int = 0) -> bytes:
                        f"/Resources << /Font << /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>"
                        .encode())
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    if flate_content:
+        import zlib
+
+        packed = zlib.compress(flate_content, 9)
+        objects[1] = objects[1].replace(b"/Count %d" % count, b"/Count %d" % (count + 1)).replace(
+            b"] /Count", b" %d 0 R] /Count" % (4 + 2 * count))
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+                       b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>"
+                       % (5 + 2 * count))
+        objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed)
+                       + packed + b"\nendstream")
     body = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     if padding:
         body += b"%" + b"x" * padding + b"\n"

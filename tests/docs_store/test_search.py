@@ -209,6 +209,23 @@ def test_a_large_pdf_on_s3_is_read_from_disk_not_memory(s3_backend, people: Peop
     assert peak < 16 * 1024 * 1024, f"{peak / 2**20:.1f} MB"
 
 
+def test_a_decompression_bomb_in_a_pdf_fails_cleanly(fs_backend, people: People) -> None:
+    # 200 MB of spaces deflate to about 200 KB; pypdf stops inflating at 75 MB.
+    bomb = pdf_with_pages(["Première page sans danger"], flate_content=b" " * 200_000_000)
+    assert len(bomb) < 1_000_000
+    document = upload(people, bomb, "bombe.pdf", title="Bombe")
+    tracemalloc.start()
+    try:
+        run_worker()
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    status = DocumentVersion.objects.get(document=document).text_status
+    assert status in {TextStatus.FAILED, TextStatus.TRUNCATED}
+    assert found(people.member, "bombe") == ["Bombe"]
+    assert peak < 200 * 1024 * 1024, f"{peak / 2**20:.0f} MB"
+
+
 def test_a_broken_pdf_is_logged_and_stays_searchable_by_title(fs_backend, people: People,
                                                              caplog: Any) -> None:
     broken = b"%PDF-1.7\n" + b"\x00garbage that is no PDF structure\n" * 50
