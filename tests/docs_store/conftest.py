@@ -21,6 +21,16 @@ REGION = "ca-central-1"
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
 
+@pytest.fixture(autouse=True)
+def _french() -> Iterator[None]:
+    """Refusals are asserted in French: a page rendered for an English reader in an earlier
+    test leaves English active in the thread."""
+    from django.utils import translation
+
+    with translation.override("fr-ca"):
+        yield
+
+
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
     port = free_port()
