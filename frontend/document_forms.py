@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communities.errors import ServiceError
 from docs_store.models import Folder, UploadsBy
 from docs_store.names import MAX_NAME_CHARS
 from frontend.forms import ServiceForm
@@ -37,6 +38,17 @@ def folder_choices(folders: list[Folder], *, exclude: Folder | None = None,
     return choices
 
 
+class DocumentForm(ServiceForm):
+    """Remembers the status of the service's refusal, so a page refused for lack of rights
+    answers 403 (or 413 for a file too large), not a generic 400."""
+
+    refusal_status = 400
+
+    def add_service_error(self, error: ServiceError) -> None:
+        self.refusal_status = error.status
+        super().add_service_error(error)
+
+
 def offer_folders(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
     """The folders a form may choose from are the space's, known only per request."""
     field = form.fields[name]
@@ -44,7 +56,7 @@ def offer_folders(form: forms.Form, name: str, choices: list[tuple[str, str]]) -
     field.choices = choices
 
 
-class UploadForm(ServiceForm):
+class UploadForm(DocumentForm):
     error_fields = {**dict.fromkeys(FILE_ERRORS, "file"), "invalid_title": "title",
                     "invalid_description": "description"}
 
@@ -65,7 +77,7 @@ class UploadForm(ServiceForm):
         return file
 
 
-class VersionForm(ServiceForm):
+class VersionForm(DocumentForm):
     error_fields = dict.fromkeys(FILE_ERRORS, "file")
 
     file = forms.FileField(label=_("Fichier de la nouvelle version"), required=False)
@@ -77,7 +89,7 @@ class VersionForm(ServiceForm):
         return file
 
 
-class DocumentEditForm(ServiceForm):
+class DocumentEditForm(DocumentForm):
     error_fields = {"invalid_title": "title"}
 
     title = forms.CharField(label=_("Titre"), required=False,
@@ -85,7 +97,7 @@ class DocumentEditForm(ServiceForm):
     folder = forms.ChoiceField(label=_("Dossier"), required=False, choices=())
 
 
-class FolderForm(ServiceForm):
+class FolderForm(DocumentForm):
     error_fields = {"invalid_title": "name", "folder_exists": "name", "folder_cycle": "parent"}
 
     name = forms.CharField(label=_("Nom du dossier"), required=False,
@@ -93,6 +105,6 @@ class FolderForm(ServiceForm):
     parent = forms.ChoiceField(label=_("Dans le dossier"), required=False, choices=())
 
 
-class UploadRuleForm(ServiceForm):
+class UploadRuleForm(DocumentForm):
     uploads_by = forms.ChoiceField(label=_("Qui peut déposer des documents ?"),
                                    choices=UploadsBy.choices, widget=forms.RadioSelect)

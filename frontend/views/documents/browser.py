@@ -87,7 +87,8 @@ def create_folder(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("Le dossier « %(name)s » est créé.")
                              % {"name": created.name})
             return done(request, folder_url(space, parent))
-    return invalid(request, form, _browser(request, space, parent, folder_form=form, status=400))
+    return invalid(request, form, _browser(request, space, parent, folder_form=form,
+                                            status=form.refusal_status))
 
 
 def _folder_from_url(request: HttpRequest, slug: str, folder_id: int) -> tuple[Space, Folder]:
@@ -122,7 +123,7 @@ def edit_folder(request: HttpRequest, slug: str, folder_id: int) -> HttpResponse
             return done(request, folder_url(space, folder))
     page = render(request, "frontend/documents/folder_edit.html",
                   {"space": space, "folder": folder, "path": folder_path(folder), "form": form},
-                  status=400 if posting else 200)
+                  status=form.refusal_status if posting else 200)
     return invalid(request, form, page) if posting else page
 
 
@@ -215,4 +216,4 @@ def upload_rule(request: HttpRequest, slug: str) -> HttpResponse:
             return done(request, reverse("documents", args=[space.slug]))
     return render(request, "frontend/documents/settings.html", {"space": space, "form": form,
                                                                  "path": []},
-                  status=400 if posting else 200)
+                  status=form.refusal_status if posting else 200)

@@ -92,5 +92,5 @@ def invalid(request: HttpRequest, form: ServiceForm, page: HttpResponse) -> Http
     if wants_json(request):
         errors = {name: [str(e) for e in messages] for name, messages in form.errors.items()}
         first = next(iter(errors.values()), [""])[0]
-        return JsonResponse({"message": first, "errors": errors}, status=400)
+        return JsonResponse({"message": first, "errors": errors}, status=page.status_code)
     return page

@@ -70,7 +70,7 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
     page = render(request, "frontend/documents/upload.html", {
         "space": space, "form": form, "path": folder_path(folder), "folder": folder,
         "powers": powers_of(me, space),
-    }, status=400 if posting else 200)
+    }, status=form.refusal_status if posting else 200)
     return invalid(request, form, page) if posting else page
 
 
@@ -129,7 +129,7 @@ def new_version(request: HttpRequest, slug: str, document_id: int) -> HttpRespon
             messages.success(request, _("La version %(n)s est déposée.") % {"n": version.number})
             return done(request, document_url(document))
     return invalid(request, form, _document_page(request, document, version_form=form,
-                                                 status=400))
+                                                 status=form.refusal_status))
 
 
 @login_required
@@ -175,7 +175,7 @@ def edit(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
     return render(request, "frontend/documents/document_edit.html", {
         "space": space, "document": document, "path": folder_path(document.folder),
         "form": form,
-    }, status=400 if posting else 200)
+    }, status=form.refusal_status if posting else 200)
 
 
 @login_required
