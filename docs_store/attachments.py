@@ -80,12 +80,13 @@ def attachments_of(message: Message) -> list[Attachment]:
 
 
 def document_card(attachment: Attachment, space_slug: str) -> dict[str, Any]:
-    """What a message shows of one attached document. A document in the trash or purged
-    shows only that it is gone: no title, no link."""
+    """What a message shows of one attached document. A document in the trash shows only
+    that it is gone: no title, no link, just its id so a client can bring the card back if
+    it is restored; once purged, not even the id."""
     document = attachment.document
     if document is None or document.deleted_at is not None:
-        return {"id": None, "title": "", "content_type": "", "size": 0, "url": None,
-                "download_url": None, "deleted": True}
+        return {"id": attachment.document_id, "title": "", "content_type": "", "size": 0,
+                "url": None, "download_url": None, "deleted": True}
     version = document.current_version
     return {
         "id": document.pk, "title": document.title,

@@ -207,6 +207,7 @@ def template_row(thread: Thread) -> MessageRow:
     author = User(pk=0, display_name="")
     message = Message(pk=PLACEHOLDER_ID, thread=thread, author=author, body="", html="",
                       created_at=timezone.now())
+    message.attached = []  # type: ignore[attr-defined]  # live.js fills the cards in
     return MessageRow(message=message, can_edit=True, can_delete=True)
 
 

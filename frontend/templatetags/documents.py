@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils import translation
 from django.utils.html import json_script
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from communities.models import Message
+from docs_store.attachments import cards_of
 
 register = template.Library()
 
@@ -81,3 +86,11 @@ def upload_strings() -> str:
 def document_types() -> str:
     """Type names for the rows live.js adds to the folder browser."""
     return json_script({key: str(value) for key, value in TYPE_NAMES.items()}, "document-types")
+
+
+@register.filter
+def attachment_cards(message: Message) -> list[dict[str, Any]]:
+    """The document cards of a message (prefetched with the page's messages)."""
+    if message.deleted_at is not None:
+        return []
+    return cards_of(message, message.thread.space.slug)
