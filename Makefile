@@ -17,6 +17,10 @@ run: install messages ## Run the platform on embedded defaults with demo data
 	@echo "    membre1@exemple.qc.ca  membre des six espaces"
 	@echo "    membre2@exemple.qc.ca  membre de cinq espaces (pas accompagnement)"
 	@echo ""
+	@# The task worker (digests, reminders, text extraction) runs beside the server and stops
+	@# with it.
+	$(BIN)/python manage.py db_worker --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/daphne -b $(HOST) -p $(PORT) collab.asgi:application
 
 test: install-dev test-deps messages ## Install everything the tests need, then run them all

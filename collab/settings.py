@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "communities",
     "docs_store",
     "realtime",
@@ -159,6 +161,21 @@ REALTIME_TICKET_SECONDS = 60
 EVENT_RETENTION_DAYS = env.int("EVENT_RETENTION_DAYS", default=400)
 # Messages one person may post per minute (0 turns the limit off).
 POST_RATE_LIMIT = env.int("POST_RATE_LIMIT", default=30)
+
+# --- Background tasks -------------------------------------------------------------------------
+# Django's Tasks API. "database" (the default, laptop included: `make run` starts a worker)
+# queues in our own database and `manage.py db_worker` runs them; "immediate" runs each task
+# inline when it is enqueued, which suits a one-off script but blocks the request.
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND doit valoir {' ou '.join(_TASK_BACKENDS)} (reçu : {TASKS_BACKEND!r})."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "communities.User"

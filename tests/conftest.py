@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 
 from communities.models import Membership, Role, Space, User
+from tests.smtp import smtp_mailbox, smtp_server  # noqa: F401  (fixtures for every test)
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
