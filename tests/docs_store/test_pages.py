@@ -289,3 +289,13 @@ def test_facilitators_choose_who_uploads(fs_backend, people):
     assert upload_page(client_for(people.member), "rma").status_code == 302
     member_settings = client_for(people.member).get(reverse("documents-settings", args=["rma"]))
     assert member_settings.status_code == 403
+
+
+@pytest.mark.parametrize("forged", ["abc", "999999", "-1"])
+def test_a_forged_folder_is_a_404_not_the_root(fs_backend, people, forged):
+    client = client_for(people.facilitator)
+    assert client.post(reverse("folder-create", args=["rma"]),
+                       {"name": "Guides", "parent": forged}).status_code == 404
+    assert upload_page(client, "rma", folder=forged).status_code == 404
+    assert not Folder.objects.exists() and not Document.objects.exists()
+    assert fs_backend.keys() == []

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -73,8 +73,9 @@ def create_folder(request: HttpRequest, slug: str) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
     space = space_or_404(me, slug)
     parent_id = request.POST.get("parent", "")
-    parent = folder_or_404(me, space, int(parent_id) if parent_id.isascii()
-                           and parent_id.isdigit() else None)
+    if parent_id and not (parent_id.isascii() and parent_id.isdigit()):
+        raise Http404  # a forged parent is an unknown folder, never silently the root
+    parent = folder_or_404(me, space, int(parent_id) if parent_id else None)
     form = FolderForm(request.POST)
     offer_folders(form, "parent", folder_choices(list(space.folders.all())))
     if form.is_valid():

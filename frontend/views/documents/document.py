@@ -65,8 +65,10 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("« %(title)s » est déposé.") % {"title": document.title})
             return done(request, folder_url(space, folder))
     elif form.is_bound:
-        folder_id = form.data.get("folder", "")
-        folder = folder_or_404(me, space, int(folder_id) if str(folder_id).isdigit() else None)
+        folder_id = str(form.data.get("folder", ""))
+        if folder_id and not (folder_id.isascii() and folder_id.isdigit()):
+            raise Http404  # a forged folder is an unknown folder, never silently the root
+        folder = folder_or_404(me, space, int(folder_id) if folder_id else None)
     page = render(request, "frontend/documents/upload.html", {
         "space": space, "form": form, "path": folder_path(folder), "folder": folder,
         "powers": powers_of(me, space),
