@@ -250,3 +250,29 @@ def test_members_cannot_upload_while_composing_in_a_facilitators_only_space(fs_b
     SpaceDocumentSettings.objects.create(space=people.space, uploads_by="members")
     assert 'name="upload"' in client.get(reverse("thread", args=["rma", thread.pk])
                                          ).content.decode()
+
+
+# --- a new thread, from the space page -------------------------------------------------------
+def test_a_new_thread_starts_with_documents_picked_and_uploaded(fs_backend, people):
+    guide = a_document(people)
+    client = client_for(people.facilitator)
+    page = client.get(reverse("space", args=["rma"])).content.decode()
+    assert f'name="attachments" value="{guide.pk}"' in page and 'name="upload"' in page
+    answer = client.post(reverse("space", args=["rma"]), {
+        "title": "Rencontre de mars", "body": "L'ordre du jour et le guide.",
+        "attachments": [str(guide.pk)],
+        "upload": SimpleUploadedFile("ordre-du-jour.pdf", PDF, "application/pdf")})
+    assert answer.status_code == 302
+    first = Message.objects.get(thread__title="Rencontre de mars")
+    assert [a.document.title for a in Attachment.objects.filter(message=first)
+            .order_by("position")] == ["Guide des bancs", "ordre-du-jour"]
+
+
+def test_a_refused_new_thread_leaves_no_uploaded_document(fs_backend, people):
+    answer = client_for(people.facilitator).post(reverse("space", args=["rma"]), {
+        "title": "", "body": "Sans titre",
+        "upload": SimpleUploadedFile("note.pdf", PDF, "application/pdf")})
+    assert answer.status_code == 400
+    assert "Donnez un titre" in markup.unescape(answer.content.decode())
+    assert not Thread.objects.exists() and Document.objects.count() == 0
+    assert fs_backend.keys() == []

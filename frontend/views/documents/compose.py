@@ -11,7 +11,7 @@ from communities.errors import ServiceError
 from communities.models import Space, Thread, User
 from communities.services.discussion import Posted
 from docs_store.models import Document, UploadsBy
-from docs_store.posting import post_with_upload
+from docs_store.posting import post_with_upload, start_with_upload
 from docs_store.services import settings_for
 from frontend.document_forms import FILE_ERRORS
 
@@ -41,3 +41,12 @@ def post_reply(request: HttpRequest, *, actor: User, thread: Thread, body: str,
                             attachments=request.POST.getlist("attachments"),
                             upload=upload,  # type: ignore[arg-type]
                             upload_name=upload.name or "" if upload else "")
+
+
+def start_thread_with(request: HttpRequest, *, actor: User, space: Space, title: str,
+                      body: str) -> Posted:
+    upload = request.FILES.get("upload")
+    return start_with_upload(actor=actor, space=space, title=title, body=body,
+                             attachments=request.POST.getlist("attachments"),
+                             upload=upload,  # type: ignore[arg-type]
+                             upload_name=upload.name or "" if upload else "")
