@@ -299,3 +299,39 @@ def test_a_forged_folder_is_a_404_not_the_root(fs_backend, people, forged):
     assert upload_page(client, "rma", folder=forged).status_code == 404
     assert not Folder.objects.exists() and not Document.objects.exists()
     assert fs_backend.keys() == []
+
+
+def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_folder_browser_costs_the_same_queries_for_2_or_30_documents(fs_backend, people):
+    folder = create_folder(actor=people.facilitator, space=people.space, name="Guides")
+    client = client_for(people.member)
+    url = reverse("documents-folder", args=["rma", folder.pk])
+    for i in range(2):
+        a_document(people, title=f"Guide {i}", folder=folder)
+        create_folder(actor=people.facilitator, space=people.space, name=f"S{i}", parent=folder)
+    client.get(url)  # warm the session
+    few = _queries(client, url)
+    for i in range(2, 30):
+        a_document(people, title=f"Guide {i}", folder=folder)
+        create_folder(actor=people.facilitator, space=people.space, name=f"S{i}", parent=folder)
+    assert _queries(client, url) == few
+
+
+def test_the_document_page_costs_the_same_queries_for_1_or_12_versions(fs_backend, people):
+    document = a_document(people)
+    client = client_for(people.member)
+    url = reverse("document", args=["rma", document.pk])
+    client.get(url)
+    few = _queries(client, url)
+    for _ in range(11):
+        add_version(actor=people.facilitator, document=document, file=io.BytesIO(CSV),
+                    file_name="t.csv")
+    assert _queries(client, url) == few
