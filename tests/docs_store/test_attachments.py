@@ -264,8 +264,9 @@ def test_a_new_thread_starts_with_documents_picked_and_uploaded(fs_backend, peop
         "upload": SimpleUploadedFile("ordre-du-jour.pdf", PDF, "application/pdf")})
     assert answer.status_code == 302
     first = Message.objects.get(thread__title="Rencontre de mars")
-    assert [a.document.title for a in Attachment.objects.filter(message=first)
-            .order_by("position")] == ["Guide des bancs", "ordre-du-jour"]
+    assert list(Attachment.objects.filter(message=first).order_by("position")
+                .values_list("document__title", flat=True)) == ["Guide des bancs",
+                                                                "ordre-du-jour"]
 
 
 def test_a_refused_new_thread_leaves_no_uploaded_document(fs_backend, people):
