@@ -51,8 +51,12 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "communities",
     "docs_store",
+    "meetings",
+    "reports",
+    "emails",
     "realtime",
     "frontend",
+    "replies",
 ]
 
 MIDDLEWARE = [
@@ -278,6 +282,25 @@ if SMTP_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Domain of our Message-IDs; by default the domain of DEFAULT_FROM_EMAIL. (The one-click
+# unsubscribe address, unsubscribe+<token>@REPLY_DOMAIN, is on the inbound domain below.)
+EMAIL_DOMAIN = env.str(
+    "EMAIL_DOMAIN", default=DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost"
+)
+# Join-back links in digests and notifications work once, for this many days.
+JOIN_LINK_DAYS = 7
+# Reply by email: the domain of the reply+<token>@ addresses (its MX or LMTP route must reach
+# `manage.py receive_email` or `manage.py lmtp_server`), and how long such an address works.
+REPLY_DOMAIN = env.str("REPLY_DOMAIN", default="localhost").strip().lower()
+REPLY_ADDRESS_DAYS = env.int("REPLY_ADDRESS_DAYS", default=90)
+# authserv-ids of our own MTA's Authentication-Results headers (RFC 8601); a dmarc=fail or
+# spf=fail in one of them refuses the reply. Empty: no such header is trusted.
+REPLY_TRUSTED_AUTHSERV_IDS: list[str] = env.list("REPLY_TRUSTED_AUTHSERV_IDS", default=[])
+# Inbound mail larger than this is not read past it (attachments are never posted).
+REPLY_MAX_MESSAGE_BYTES = env.int("REPLY_MAX_MESSAGE_BYTES", default=10 * 1024 * 1024)
+# "Not posted" answers one member may receive per hour, so a loop or a flood of forged mail
+# cannot turn us into a source of mail to them; past it the mail is dropped with a log line.
+REPLY_BOUNCES_PER_HOUR = env.int("REPLY_BOUNCES_PER_HOUR", default=10)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -52,6 +52,21 @@ EVENT_SCHEMAS: dict[str, frozenset[str]] = {
     "document.version_restored": frozenset({"document", "version", "previous_version", "by"}),
     # Who may upload (docs_store.space_rules): facilitators only, or every member.
     "document_settings.changed": frozenset({"uploads_by", "by"}),
+    # Meetings (meetings/): the whole meeting rides along so a client never needs a refetch.
+    "meeting.scheduled": frozenset({"meeting"}),
+    "meeting.updated": frozenset({"meeting", "changes", "by"}),
+    "meeting.cancelled": frozenset({"meeting", "by"}),
+    # One member's answer and the meeting's counts after it; ``promoted`` when the member got
+    # a seat from the waiting list (someone else said no, or the capacity went up).
+    "rsvp.changed": frozenset({"meeting", "member", "answer", "waiting", "promoted", "counts"}),
+    "attendance.recorded": frozenset({"meeting", "attendance", "by"}),
+    # Date polls (meetings/services/polls.py). poll.voted carries the voter's answers and the
+    # counts of every slot after them, so results update live without a refetch; poll.closed
+    # names the slot retained and the meeting scheduled from it.
+    "poll.opened": frozenset({"poll", "by"}),
+    "poll.voted": frozenset({"poll", "voter", "answers", "first_answer", "tally",
+                             "respondents"}),
+    "poll.closed": frozenset({"poll", "slot", "meeting", "by"}),
     # personal stream
     "account.deactivated": frozenset({"by"}),
     "membership.ended": frozenset({"space", "reason"}),

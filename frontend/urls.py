@@ -1,9 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
-from django.urls import path
+from django.urls import include, path
 
 from frontend import views
+from frontend.views import calendar_feed as calendar_feed_views
 from frontend.views import documents
+from frontend.views import meetings as meeting_views
 
 urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(template_name="frontend/login.html",
@@ -63,8 +65,29 @@ urlpatterns = [
          name="document-delete"),
     path("espaces/<slug:slug>/documents/<int:document_id>/restaurer/", documents.restore,
          name="document-restore"),
+    path("espaces/<slug:slug>/rencontres/", meeting_views.meetings, name="meetings"),
+    path("espaces/<slug:slug>/rencontres/planifier/", meeting_views.schedule,
+         name="meeting-schedule"),
+    path("espaces/<slug:slug>/rencontres/<int:meeting_id>/", meeting_views.meeting,
+         name="meeting"),
+    path("espaces/<slug:slug>/rencontres/<int:meeting_id>/modifier/", meeting_views.edit,
+         name="meeting-edit"),
+    path("espaces/<slug:slug>/rencontres/<int:meeting_id>/annuler/", meeting_views.cancel,
+         name="meeting-cancel"),
+    path("espaces/<slug:slug>/rencontres/<int:meeting_id>/reponse/", meeting_views.answer,
+         name="meeting-answer"),
+    path("espaces/<slug:slug>/rencontres/<int:meeting_id>/presences/",
+         meeting_views.attendance, name="meeting-attendance"),
+    path("espaces/<slug:slug>/rencontres/<int:meeting_id>/rencontre.ics",
+         meeting_views.download_ics, name="meeting-ics"),
+    path("agenda/", calendar_feed_views.feed_page, name="calendar-feed-page"),
+    path("agenda/<str:token>.ics", calendar_feed_views.feed, name="calendar-feed"),
     path("recherche/", views.search, name="search"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept-invitation"),
+    path("", include("reports.urls")),
+    path("", include("meetings.poll_urls")),
+    # Pages reached from emails: join-back links, preferences, unsubscribe (emails/urls.py).
+    path("courriel/", include("emails.urls")),
 ]
 
 # Only with DEBUG (development and the end-to-end tests' daphne); production serves /static/

@@ -8,12 +8,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -132,13 +130,17 @@ def invite_member(*, actor: User, space: Space, email: str,
 
 
 def _send_invitation_email(invitation: Invitation, raw_token: str) -> None:
+    from emails.outgoing import compose, deliver, in_language, language_of  # emails is above us
+
     url = settings.SITE_URL.rstrip("/") + reverse("accept-invitation", args=[raw_token])
     context = {"invitation": invitation, "space": invitation.space, "url": url,
                "inviter": invitation.invited_by, "days": settings.INVITATION_DAYS}
-    with translation.override("fr-ca"):
+    # Someone who already has an account is written to in their language; others in French.
+    language = language_of(User.objects.filter(email=invitation.email).first())
+    with in_language(language):
         subject = _("Invitation à rejoindre %(space)s") % {"space": invitation.space.name}
-        body = render_to_string("communities/email/invitation.txt", context)
-    send_mail(subject, body, None, [invitation.email])
+    deliver([compose(to=invitation.email, language=language, subject=subject,
+                     template="communities/email/invitation", context=context)])
 
 
 def invitation_for_token(raw_token: str) -> Invitation:

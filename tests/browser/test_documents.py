@@ -294,3 +294,6 @@ def test_every_document_page_passes_axe(people: People, server: str, browser,
     for name, url in pages.items():
         page.goto(url)
         assert_accessible(page, name)
+        if name in {"browser (folder)", "thread with a card", "trash"}:
+            page.screenshot(path=str(SCREENSHOTS / f"documents-{name.split()[0]}.png"),
+                            full_page=True)

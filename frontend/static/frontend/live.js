@@ -829,6 +829,12 @@
     }
   };
 
+  // Pages that show more than threads (meetings, ...) bring their own handlers in scripts
+  // loaded before this one: window.espaceLiveHandlers = [{ "kind": function (data) {} }, ...].
+  (window.espaceLiveHandlers || []).forEach(function (extra) {
+    Object.keys(extra).forEach(function (kind) { handlers[kind] = extra[kind]; });
+  });
+
   // --- resync: the log cannot fill the gap, so the page itself must be refreshed ------------
   function hasUnsavedText() {
     return Array.prototype.some.call(document.querySelectorAll("textarea, input[type=text]"),

@@ -1,0 +1,158 @@
+"""The one path every email of the product takes.
+
+``compose`` renders a message from a pair of templates (``<name>.txt`` always, ``<name>.html``
+when it exists) in the recipient's language and gives it what a mail client and a spam filter
+expect: a Message-ID on our domain, a Date, the right From, Reply-To when given, and on digests
+and notifications ``List-Unsubscribe`` (https and mailto) with ``List-Unsubscribe-Post:
+List-Unsubscribe=One-Click`` (RFC 8058) and ``Auto-Submitted`` (so vacation responders stay
+quiet). ``deliver`` sends through Django's configured backend: SMTP in production, the
+console on a laptop (collab/settings.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.header import Header
+from email.utils import format_datetime, make_msgid
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from communities.models import Language
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    """Where a one-click unsubscribe goes: the https URL a mail client POSTs to, and the
+    address it may write to instead."""
+
+    url: str
+    mailto: str
+
+    def header(self) -> str:
+        return f"<{self.url}>, <mailto:{self.mailto}?subject=unsubscribe>"
+
+
+@dataclass
+class Outgoing:
+    """A rendered message and what to do once it has left (e.g. mark a claim as sent)."""
+
+    message: EmailMultiAlternatives
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def language_of(user: Any) -> str:
+    """The language to write to someone in: their choice, French when unknown."""
+    language = getattr(user, "language", "") or ""
+    return language if language in Language.values else Language.FRENCH
+
+
+@contextmanager
+def in_language(language: str) -> Iterator[None]:
+    with translation.override(language):
+        yield
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def mail_domain() -> str:
+    return str(settings.EMAIL_DOMAIN)
+
+
+def new_message_id(*, key: str | None = None) -> str:
+    """A Message-ID on our domain. With a ``key`` (e.g. a digest's claim) it is the same on a
+    retry, so a message sent twice after a crash is recognised as one by mail clients."""
+    if key:
+        return f"<{key}@{mail_domain()}>"
+    return make_msgid(idstring="espace", domain=mail_domain())
+
+
+def _render(template: str, context: dict[str, Any]) -> tuple[str, str | None]:
+    text = render_to_string(f"{template}.txt", context)
+    try:
+        html = render_to_string(f"{template}.html", context)
+    except TemplateDoesNotExist:
+        html = None
+    return text, html
+
+
+def compose(
+    *,
+    to: str,
+    language: str,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    reply_to: str | None = None,
+    unsubscribe: Unsubscribe | None = None,
+    attachments: Sequence[Attachment] = (),
+    message_id: str | None = None,
+) -> EmailMultiAlternatives:
+    """Build one message in ``language``. ``subject`` is taken as given (callers translate it
+    inside ``in_language``); the templates are rendered here, in that language."""
+    with in_language(language):
+        text, html = _render(template, {**context, "language": language})
+    headers = {
+        "Message-ID": message_id or new_message_id(),
+        "Date": format_datetime(timezone.now()),
+        "Content-Language": language,
+    }
+    if unsubscribe is not None:
+        headers["List-Unsubscribe"] = unsubscribe.header()
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        headers["Auto-Submitted"] = "auto-generated"
+        headers["X-Auto-Response-Suppress"] = "All"
+    message = EmailMultiAlternatives(
+        subject=_encoded_subject(subject),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        reply_to=[reply_to] if reply_to else None,
+        headers=headers,
+    )
+    if html is not None:
+        message.attach_alternative(html, "text/html")
+    for attachment in attachments:
+        message.attach(attachment.filename, attachment.content, attachment.mimetype)
+    return message
+
+
+def _encoded_subject(subject: str) -> str:
+    """The subject on one line (a newline would be refused), as RFC 2047 encoded words short
+    enough to fold between them. Left to Django, a long non-ASCII subject becomes one word
+    that folds right after "Subject:", which parsers read back with a leading space."""
+    flat = " ".join(subject.split())
+    if flat.isascii():
+        return flat
+    return Header(flat, "utf-8", header_name="Subject").encode(linesep=" ")
+
+
+def deliver(messages: Iterable[EmailMessage]) -> int:
+    """Send messages over one connection of the configured backend; returns how many left."""
+    batch = list(messages)
+    if not batch:
+        return 0
+    with get_connection() as connection:
+        return int(connection.send_messages(batch) or 0)
+
+
+@contextmanager
+def connection() -> Iterator[Any]:
+    """One open connection for a batch whose messages are sent (and recorded) one by one."""
+    with get_connection() as opened:
+        yield opened

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class MeetingsConfig(AppConfig):
+    """Meetings of a space: scheduling, RSVP and waiting list, calendars, reminders,
+    attendance and minutes."""
+
+    name = "meetings"

@@ -1,0 +1,131 @@
+"""Every email about meetings leaves through ``send_meeting_mail``: invitations, updates,
+cancellations, reminders and seats given from the waiting list. One message per person, in
+their language (User.language), with a text and an HTML part and, for calendar messages, the
+meeting as an iTIP part (text/calendar; method=REQUEST or CANCEL) plus the same .ics as an
+attachment, so mail clients offer "add to calendar".
+
+Kept in one function so the shared outgoing-mail module (List-Unsubscribe, bounces) can take
+over in one place later.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from enum import StrEnum
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from communities.models import Membership, User
+from meetings.calendar import ItipMethod, meeting_calendar
+from meetings.formatting import format_span
+from meetings.models import Meeting
+
+logger = logging.getLogger(__name__)
+
+
+class MailKind(StrEnum):
+    INVITATION = "invitation"
+    UPDATE = "update"
+    CANCELLATION = "cancellation"
+    REMINDER = "reminder"
+    PROMOTED = "promoted"
+
+
+_METHOD = {
+    MailKind.INVITATION: ItipMethod.REQUEST,
+    MailKind.UPDATE: ItipMethod.REQUEST,
+    MailKind.PROMOTED: ItipMethod.REQUEST,
+    MailKind.REMINDER: ItipMethod.REQUEST,
+    MailKind.CANCELLATION: ItipMethod.CANCEL,
+}
+
+
+def _subject(kind: MailKind, meeting: Meeting) -> str:
+    values = {"title": meeting.title, "space": meeting.space.name}
+    if kind == MailKind.INVITATION:
+        return _("Invitation : %(title)s (%(space)s)") % values
+    if kind == MailKind.UPDATE:
+        return _("Rencontre modifiée : %(title)s (%(space)s)") % values
+    if kind == MailKind.CANCELLATION:
+        return _("Rencontre annulée : %(title)s (%(space)s)") % values
+    if kind == MailKind.REMINDER:
+        return _("Rappel : %(title)s (%(space)s)") % values
+    return _("Une place s'est libérée : %(title)s (%(space)s)") % values
+
+
+def meeting_url(meeting: Meeting) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("meeting", args=[meeting.space.slug,
+                                                                     meeting.pk])
+
+
+def _message(*, kind: MailKind, meeting: Meeting, user: User,
+             changes: Sequence[str]) -> EmailMultiAlternatives:
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        context = {
+            "kind": str(kind), "meeting": meeting, "recipient": user, "url": meeting_url(meeting),
+            "when": format_span(meeting.starts_at, meeting.ends_at,
+                                language=translation.get_language()),
+            "changes": list(changes),
+            "space_meetings_url": settings.SITE_URL.rstrip("/") + reverse(
+                "meetings", args=[meeting.space.slug]),
+        }
+        subject = _subject(kind, meeting)
+        text = render_to_string("meetings/email/meeting.txt", context)
+        html = render_to_string("meetings/email/meeting.html", context)
+    message = EmailMultiAlternatives(subject, text, None, [user.email])
+    message.attach_alternative(html, "text/html")
+    method = _METHOD[kind]
+    ics = meeting_calendar(meeting, method=method, attendee=user).to_ical().decode()
+    # The iTIP part: Outlook and Gmail look for text/calendar with a method parameter inside
+    # the alternatives; Apple Mail and others use the attached file.
+    # Django builds text/* alternatives as MIMEText(content, subtype): the subtype carries the
+    # method parameter into the Content-Type header (checked by parsing it in the tests).
+    message.attach_alternative(ics, f"text/calendar; method={method}")
+    message.attach("invitation.ics", ics, "application/ics")
+    return message
+
+
+def send_meeting_mail(*, kind: MailKind, meeting_id: int, user_ids: Sequence[int],
+                      changes: Sequence[str] = ()) -> set[int]:
+    """Send ``kind`` about the meeting to those of ``user_ids`` who are still active members
+    of its space, over one SMTP connection. Returns the ids of the people whose message the
+    mail server accepted. A failure for one recipient is logged and does not stop the
+    others."""
+    meeting = (Meeting.objects.select_related("space", "created_by")
+               .prefetch_related("documents").get(pk=meeting_id))
+    still_members = Membership.objects.filter(space=meeting.space, user_id__in=list(user_ids),
+                                              user__is_active=True).values("user_id")
+    recipients = list(User.objects.filter(pk__in=still_members).order_by("pk"))
+    sent: set[int] = set()
+    with get_connection() as connection:
+        for user in recipients:
+            message = _message(kind=kind, meeting=meeting, user=user, changes=changes)
+            message.connection = connection
+            try:
+                if message.send():
+                    sent.add(user.pk)
+            except Exception:
+                # One bad address or a dropped connection must not cost the others their
+                # invitation; logged with the meeting so it can be resent.
+                logger.exception("meeting mail %s for meeting %s to user %s failed",
+                                 kind, meeting.pk, user.pk)
+    return sent
+
+
+def send_after_commit(*, kind: MailKind, meeting: Meeting, user_ids: Sequence[int],
+                      changes: Sequence[str] = ()) -> None:
+    """Register the send for after the transaction commits (never for a rolled-back change).
+    ``robust``: a mail server failure is logged, not raised into the request that already
+    committed."""
+    if not user_ids:
+        return
+    transaction.on_commit(partial(send_meeting_mail, kind=kind, meeting_id=meeting.pk,
+                                  user_ids=list(user_ids), changes=list(changes)), robust=True)

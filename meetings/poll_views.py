@@ -1,0 +1,209 @@
+"""Date poll pages: the list, proposing slots, answering (a table of radio groups that works
+without JavaScript), live results, the one reminder, and picking the slot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from communities.errors import ServiceError
+from communities.models import Space, User
+from frontend.forms import ServiceForm
+from frontend.queries import may_manage, space_or_404
+from frontend.views.refusals import refused
+from meetings.models.polls import DatePoll, PollAnswer
+from meetings.poll_forms import SLOT_ROWS, PollForm, read_answers, slot_formset, vote_field_name
+from meetings.poll_selectors import poll_or_404, poll_results, polls_of
+from meetings.services import polls as services
+from meetings.services.polls import MAX_SLOTS
+
+
+def _organiser_space_or_404(user: User, slug: str) -> Space:
+    space = space_or_404(user, slug)
+    if not may_manage(user, space)[1]:
+        raise Http404
+    return space
+
+
+#: Stands for the meeting id in the URL the page's script completes when the poll closes.
+PLACEHOLDER_ID = 999_999_999
+
+
+def meeting_url(space_slug: str, meeting_id: int) -> str:
+    return reverse("meeting", args=[space_slug, meeting_id])
+
+
+def poll_url(poll: DatePoll) -> str:
+    return reverse("poll", args=[poll.space.slug, poll.pk])
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def poll_list(request: HttpRequest, slug: str) -> HttpResponse:
+    me: User = request.user  # type: ignore[assignment]
+    space = space_or_404(me, slug)
+    polls = list(polls_of(space))
+    return render(request, "meetings/polls/list.html", {
+        "space": space, "open_polls": [p for p in polls if not p.is_closed],
+        "closed_polls": [p for p in polls if p.is_closed],
+        "can_manage": may_manage(me, space)[1],
+    })
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def poll_create(request: HttpRequest, slug: str) -> HttpResponse:
+    me: User = request.user  # type: ignore[assignment]
+    space = _organiser_space_or_404(me, slug)
+    if request.method != "POST":
+        return _render_create(request, space, PollForm(), slot_formset())
+    form = PollForm(request.POST)
+    slots = slot_formset(request.POST)
+    if "more" in request.POST:
+        # Without JavaScript, "add slots" is a round trip that keeps what was typed.
+        data = request.POST.copy()
+        total = min(MAX_SLOTS, slots.total_form_count() + SLOT_ROWS)
+        data["slots-TOTAL_FORMS"] = str(total)
+        return _render_create(request, space, PollForm(data), slot_formset(data), status=200)
+    if form.is_valid() and slots.is_valid():
+        proposed = [slot for slot in (f.slot() for f in slots.forms) if slot is not None]
+        try:
+            poll = services.open_poll(
+                actor=me, space=space, title=form.cleaned_data["title"],
+                agenda=form.cleaned_data["agenda"], mode=form.cleaned_data["mode"],
+                address=form.cleaned_data["address"], video_url=form.cleaned_data["video_url"],
+                slots=proposed)
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Le sondage est ouvert : les membres peuvent "
+                                        "répondre."))
+            return redirect(poll_url(poll))
+    return _render_create(request, space, form, slots, status=400)
+
+
+def _render_create(request: HttpRequest, space: Space, form: PollForm, slots: Any, *,
+                   status: int = 200) -> HttpResponse:
+    return render(request, "meetings/polls/create.html", {
+        "space": space, "form": form, "slots": slots,
+        "can_add": slots.total_form_count() < MAX_SLOTS, "max_slots": MAX_SLOTS,
+        "can_manage": True,
+    }, status=status)
+
+
+class VoteForm(ServiceForm):
+    """Carries the service's refusal; the radio groups are drawn by the template."""
+
+
+def _live_config(space: Space, poll_id: int, user: User) -> dict[str, Any]:
+    return {"space": space.slug, "after": space.event_head, "poll": poll_id, "me": user.pk,
+            # The script swaps the placeholder for the id of the meeting the poll became.
+            "meeting_url": meeting_url(space.slug, PLACEHOLDER_ID)}
+
+
+def _poll_strings() -> dict[str, str]:
+    return {
+        "connected": _("Résultats en direct."),
+        "reconnecting": _("Connexion perdue : nouvelle tentative…"),
+        "voted": _("{name} a répondu au sondage."),
+        "closed": _("Le sondage est fermé : la date est retenue."),
+        "closed_badge": _("fermé"),
+        "see_meeting": _("Voir la rencontre"),
+        "yes": _("oui"), "if_needed": _("si nécessaire"), "no": _("non"),
+        "resync": _("Rechargez la page pour voir les derniers résultats."),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def poll_detail(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
+    me: User = request.user  # type: ignore[assignment]
+    space = space_or_404(me, slug)
+    # Read before the results, so the page's script replays anything newer from the log.
+    live = _live_config(space, poll_id, me)
+    poll = poll_or_404(space, poll_id)
+    form = VoteForm(request.POST if request.method == "POST" else None)
+    submitted: dict[int, str] = {}
+    status = 200
+    if request.method == "POST":
+        slots = list(poll.slots.all())
+        submitted = read_answers(request.POST, slots)
+        try:
+            services.vote(actor=me, poll=poll, answers=submitted)
+        except ServiceError as error:
+            form.add_service_error(error)
+            status = error.status if error.status != 404 else 400
+            poll = poll_or_404(space, poll_id)
+        else:
+            messages.success(request, _("Vos réponses sont enregistrées. Vous pouvez les "
+                                        "changer tant que le sondage est ouvert."))
+            return redirect(poll_url(poll))
+    results = poll_results(poll, viewer=me)
+    can_manage = may_manage(me, space)[1]
+    # What the person just typed wins over what is stored, so a refusal loses nothing.
+    chosen = {**results.mine, **submitted}
+    grid = [{"result": result, "name": vote_field_name(result.slot),
+             "chosen": chosen.get(result.slot.pk, "")} for result in results.slots]
+    return render(request, "meetings/polls/detail.html", {
+        "space": space, "poll": poll, "results": results, "grid": grid, "form": form,
+        "answers": PollAnswer.choices, "can_manage": can_manage,
+        "has_answered": bool(results.mine),
+        "not_answered": services.not_answered(poll, besides=me) if can_manage else [],
+        "poll_live": live, "poll_strings": _poll_strings(),
+        "meeting_link": meeting_url(space.slug, poll.meeting_id) if poll.meeting_id else "",
+    }, status=status)
+
+
+@login_required
+@require_POST
+def poll_remind(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
+    me: User = request.user  # type: ignore[assignment]
+    space = _organiser_space_or_404(me, slug)
+    poll = poll_or_404(space, poll_id)
+    try:
+        reminded = services.remind_non_respondents(actor=me, poll=poll)
+    except ServiceError as error:
+        return refused(request, error, space=space)
+    messages.success(request, _("Rappel envoyé à %(n)d personne(s) qui n'avaient pas "
+                                "répondu.") % {"n": len(reminded)})
+    return redirect(poll_url(poll))
+
+
+class PickForm(ServiceForm):
+    error_fields = {"unknown_slot": "slot"}
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def poll_pick(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
+    me: User = request.user  # type: ignore[assignment]
+    space = _organiser_space_or_404(me, slug)
+    poll = poll_or_404(space, poll_id)
+    form = PickForm(request.POST if request.method == "POST" else None)
+    results = poll_results(poll, viewer=me)
+    raw = request.POST.get("slot", "") if request.method == "POST" else ""
+    selected = int(raw) if raw.isascii() and raw.isdigit() else results.best_slot_id
+    status = 200
+    if request.method == "POST":
+        try:
+            if not raw:
+                raise ServiceError("no_slot", _("Choisissez le créneau retenu."))
+            meeting = services.pick_slot(actor=me, poll=poll, slot_id=int(selected or 0))
+        except ServiceError as error:
+            form.add_service_error(error)
+            status = error.status if error.status != 404 else 400
+        else:
+            messages.success(request, _("La rencontre est planifiée et les invitations sont "
+                                        "envoyées aux personnes qui ont répondu."))
+            return redirect(meeting_url(space.slug, meeting.pk))
+    return render(request, "meetings/polls/pick.html", {
+        "space": space, "poll": poll, "results": results, "form": form,
+        "selected": selected, "invitees": len(results.respondents), "can_manage": True,
+    }, status=status)

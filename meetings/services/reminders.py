@@ -1,0 +1,128 @@
+"""Reminder emails before a meeting, sent once per (meeting, member, start time).
+
+A worker first claims the reminders it will send by inserting ReminderDelivery rows (the
+unique constraint lets one insert win, whatever the number of workers), commits, then sends
+and marks each sent. A crash between the claim and the send loses that reminder rather than
+sending it twice; the claim is left without ``sent_at`` for the logs to show.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities.errors import ServiceError
+from communities.models import Membership, Space, User
+from meetings import mail
+from meetings.models import Answer, Meeting, ReminderDelivery, Rsvp, SpaceMeetingSettings
+from meetings.models.reminders import DEFAULT_REMINDER_HOURS
+from meetings.services.permissions import require_organiser
+
+logger = logging.getLogger(__name__)
+
+MAX_REMINDER_HOURS = 24 * 14
+
+
+@dataclass(frozen=True)
+class ReminderRun:
+    claimed: int
+    sent: int
+    skipped_stale: int
+
+
+def reminder_hours_of(space: Space) -> int:
+    row = SpaceMeetingSettings.objects.filter(space=space).first()
+    return row.reminder_hours if row else DEFAULT_REMINDER_HOURS
+
+
+def set_reminder_hours(*, actor: User, space: Space, hours: int) -> SpaceMeetingSettings:
+    """How long before its meetings a space reminds those who said oui or peut-être; 0 turns
+    reminders off."""
+    require_organiser(actor=actor, space=space)
+    if not 0 <= hours <= MAX_REMINDER_HOURS:
+        raise ServiceError("invalid_reminder", _("Le rappel se donne entre 0 (aucun rappel) et "
+                                                 "%(max)d heures avant la rencontre.")
+                           % {"max": MAX_REMINDER_HOURS})
+    row, _created = SpaceMeetingSettings.objects.update_or_create(
+        space=space, defaults={"reminder_hours": hours})
+    return row
+
+
+def _due_meetings(now: datetime) -> list[tuple[Meeting, timedelta]]:
+    """Meetings not cancelled, not started, whose space's reminder time has come. A meeting
+    scheduled inside its reminder window gets none: its invitation has just gone out."""
+    longest = SpaceMeetingSettings.objects.aggregate(m=Max("reminder_hours"))["m"] or 0
+    horizon = now + timedelta(hours=max(longest, DEFAULT_REMINDER_HOURS))
+    hours_by_space = dict(SpaceMeetingSettings.objects.values_list("space_id", "reminder_hours"))
+    due = []
+    for meeting in (Meeting.objects.select_related("space")
+                    .filter(cancelled_at__isnull=True, starts_at__gt=now,
+                            starts_at__lte=horizon)):
+        lead = timedelta(hours=hours_by_space.get(meeting.space_id, DEFAULT_REMINDER_HOURS))
+        if lead and meeting.starts_at - lead <= now and meeting.created_at < (
+                meeting.starts_at - lead):
+            due.append((meeting, lead))
+    return due
+
+
+def _claim(meeting: Meeting) -> tuple[datetime, list[int]]:
+    """Insert the claims for this meeting's current start time; return the user ids this
+    worker won. Runs with the meeting row locked (no key update) so a concurrent move or
+    cancellation either happens before (and is seen) or waits until the claims are in."""
+    with transaction.atomic():
+        current = Meeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
+        if current.cancelled_at is not None or current.starts_at <= timezone.now():
+            return current.starts_at, []
+        members = Membership.objects.filter(space_id=current.space_id,
+                                            user__is_active=True).values("user_id")
+        candidates = list(
+            Rsvp.objects.filter(meeting=current, answer__in=[Answer.YES, Answer.MAYBE],
+                                waitlisted_at__isnull=True, user_id__in=members)
+            .values_list("user_id", flat=True))
+        won = []
+        for user_id in candidates:
+            try:
+                with transaction.atomic():  # savepoint: a lost race only undoes this row
+                    ReminderDelivery.objects.create(meeting=current, user_id=user_id,
+                                                    starts_at=current.starts_at)
+            except IntegrityError:
+                continue
+            won.append(user_id)
+    return current.starts_at, won
+
+
+def send_due_reminders(*, now: datetime | None = None) -> ReminderRun:
+    """One pass: claim and send every reminder that is due. Safe to run from several
+    workers at once and as often as wanted (a cron or systemd timer every few minutes)."""
+    now = now or timezone.now()
+    claimed = sent = stale = 0
+    for meeting, _lead in _due_meetings(now):
+        starts_at, user_ids = _claim(meeting)
+        if not user_ids:
+            continue
+        claimed += len(user_ids)
+        claims = ReminderDelivery.objects.filter(meeting=meeting, starts_at=starts_at,
+                                                 user_id__in=user_ids)
+        # Moved or cancelled since the claim: the claimed time is stale, nobody is told it.
+        fresh = Meeting.objects.filter(pk=meeting.pk, starts_at=starts_at,
+                                       cancelled_at__isnull=True).exists()
+        if not fresh:
+            claims.update(error="stale: moved or cancelled before sending")
+            stale += len(user_ids)
+            continue
+        delivered = mail.send_meeting_mail(kind=mail.MailKind.REMINDER, meeting_id=meeting.pk,
+                                           user_ids=user_ids)
+        claims.filter(user_id__in=delivered).update(sent_at=timezone.now())
+        failed = set(user_ids) - delivered
+        if failed:
+            claims.filter(user_id__in=failed).update(error="not delivered (see the log)")
+            logger.warning("reminders for meeting %s not delivered to %s", meeting.pk,
+                           sorted(failed))
+        sent += len(delivered)
+    return ReminderRun(claimed=claimed, sent=sent, skipped_stale=stale)

@@ -1,0 +1,210 @@
+"""Mail received for one of our addresses becomes a message in a thread, or a clear answer.
+
+The one entry point for the MTA pipe (``manage.py receive_email``) and the LMTP listener
+(``manage.py lmtp_server``). For each recipient ``reply+<token>@REPLY_DOMAIN``:
+
+1. The (Message-ID, recipient) pair is claimed in ``InboundMail`` inside the transaction that
+   does the work, so the same message delivered twice, even at the same moment, is handled
+   once: the second delivery waits on the unique index and then finds the first's row.
+2. Mail sent by a program (auto-reply, delivery report, list) is dropped: never posted, never
+   answered (RFC 3834), so out-of-office notices stay out of threads and responders cannot
+   loop.
+3. The token names a member and a thread. The mail is posted only if its From address is that
+   member's (case-insensitive) and our MTA's trusted Authentication-Results say neither
+   dmarc=fail nor spf=fail; the text goes through ``post_message``, the web's own service,
+   with a client_id derived from the Message-ID and the thread.
+4. Anything else is answered by ``bouncing.send_not_posted`` to the member's own account
+   address: the token's member when the sender is not them (forged or forwarded mail), the
+   account whose address sent it for an unknown token, and nobody (a log line) when no member
+   is concerned. A member gets at most REPLY_BOUNCES_PER_HOUR such answers an hour.
+
+A database or SMTP failure raises out of here with nothing recorded, so the caller can ask the
+MTA to try again later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+
+from communities.errors import ServiceError
+from communities.models import Message, User
+from communities.services.discussion import post_message
+from replies import mime
+from replies.addresses import REPLY_PREFIX, find_reply_address, token_from_local_part
+from replies.bouncing import Refusal, send_not_posted
+from replies.models import InboundMail, Outcome, ReplyAddress
+from replies.quoting import reply_text
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Handled:
+    recipient: str
+    #: posted, bounced, dropped, or duplicate (already handled: nothing done).
+    outcome: str
+    reason: str = ""
+    message: Message | None = None
+
+
+def split_address(address: str) -> tuple[str, str]:
+    """(local part, domain), both lower-cased, for ``Name <local@domain>`` or ``local@domain``."""
+    address = (address or "").strip()
+    if "<" in address and address.endswith(">"):
+        address = address[address.rindex("<") + 1:-1]
+    local, _at, domain = address.rpartition("@")
+    return local.strip().lower(), domain.strip().lower()
+
+
+def is_ours(address: str) -> bool:
+    """Whether an envelope recipient is one this service handles."""
+    local, domain = split_address(address)
+    return domain == settings.REPLY_DOMAIN and local.startswith(REPLY_PREFIX)
+
+
+def _client_id(mail: mime.ReceivedMail, thread_id: int) -> str:
+    # Bound to the thread too: one message sent to two reply addresses answers both threads.
+    source = f"{mail.message_id or mail.message_key}\n{thread_id}"
+    return "email-" + hashlib.sha256(source.encode()).hexdigest()[:56]
+
+
+def _refusal_before_posting(mail: mime.ReceivedMail, address: ReplyAddress | None,
+                            ) -> Refusal | None:
+    if address is None:
+        # Nobody's token: tell the sender only if the address is one of our members' own.
+        known = None
+        if mail.from_address and not mail.authentication_failure:
+            known = User.objects.filter(email__iexact=mail.from_address,
+                                        is_active=True).first()
+        return Refusal(reason="unknown_address", tell=known, returned_text=reply_text(mail.text)
+                       if known else "")
+    member = address.user
+    if not member.is_active:
+        return Refusal(reason="inactive_account", tell=None)
+    if mail.authentication_failure:
+        return Refusal(reason="authentication_failed", tell=member, thread=address.thread)
+    if mail.from_address != member.email.lower():
+        return Refusal(reason="spoofed", tell=member, thread=address.thread)
+    if address.expires_at <= timezone.now():
+        return Refusal(reason="expired_address", tell=member, thread=address.thread,
+                       returned_text=reply_text(mail.text))
+    if mail.too_large:
+        return Refusal(reason="too_large", tell=member, thread=address.thread)
+    return None
+
+
+def _post(mail: mime.ReceivedMail, address: ReplyAddress, claim: InboundMail) -> Refusal | str:
+    """Post the reply; returns "posted", "duplicate", or why it was refused."""
+    body = reply_text(mail.text)
+    if not body:
+        return Refusal(reason="empty_reply", tell=address.user, thread=address.thread)
+    try:
+        # The service's own refusals (left the space, locked thread, rate limit, length)
+        # carry French messages; the bounce words them in both languages itself.
+        with translation.override(address.user.language):
+            posted = post_message(actor=address.user, thread=address.thread, body=body,
+                                  client_id=_client_id(mail, address.thread_id),
+                                  reply_to=address.reply_to_id)
+    except ServiceError as error:
+        return Refusal(reason=error.code, tell=address.user, thread=address.thread,
+                       returned_text=body)
+    claim.message = posted.message
+    ReplyAddress.objects.filter(pk=address.pk).update(last_used_at=timezone.now())
+    return "posted" if posted.created else "duplicate"
+
+
+def _may_tell(member: User) -> bool:
+    since = timezone.now() - timedelta(hours=1)
+    told = InboundMail.objects.filter(user=member, outcome=Outcome.BOUNCED,
+                                      received_at__gte=since).count()
+    return told < settings.REPLY_BOUNCES_PER_HOUR
+
+
+def _handle_one(mail: mime.ReceivedMail, recipient: str) -> Handled:
+    local, _domain = split_address(recipient)
+    token = token_from_local_part(local, prefix=REPLY_PREFIX)
+    with transaction.atomic():
+        claim = InboundMail(message_key=mail.message_key, recipient=local[:64],
+                            outcome=Outcome.DROPPED)
+        try:
+            with transaction.atomic():
+                claim.save(force_insert=True)
+        except IntegrityError:
+            log.info("inbound mail %s to %s already handled", mail.message_key[:12], local[:20])
+            return Handled(recipient=recipient, outcome="duplicate", reason="already_handled")
+        if mail.automatic:
+            claim.reason = "automatic"
+            claim.save(update_fields=["reason"])
+            log.info("inbound mail %s: sent by a program, dropped", mail.message_key[:12])
+            return Handled(recipient=recipient, outcome=Outcome.DROPPED, reason="automatic")
+        address = find_reply_address(token) if token else None
+        claim.reply_address = address
+        claim.user = address.user if address else None
+        result: Refusal | str | None = _refusal_before_posting(mail, address)
+        if result is None:
+            assert address is not None
+            result = _post(mail, address, claim)
+        if isinstance(result, str):
+            claim.outcome = Outcome.POSTED
+            claim.reason = "" if result == "posted" else "same_message_id"
+            claim.save()
+            return Handled(recipient=recipient, outcome=result, message=claim.message)
+        return _refuse(mail, claim, result, recipient)
+
+
+def _refuse(mail: mime.ReceivedMail, claim: InboundMail, refusal: Refusal,
+            recipient: str) -> Handled:
+    claim.reason = refusal.reason
+    if refusal.tell is not None:
+        claim.user = refusal.tell
+    if refusal.tell is None or not _may_tell(refusal.tell):
+        claim.outcome = Outcome.DROPPED
+        claim.save()
+        log.info("inbound mail %s not posted (%s)%s; nobody told", mail.message_key[:12],
+                 refusal.reason, "" if refusal.tell is None else ", bounce limit reached")
+        return Handled(recipient=recipient, outcome=Outcome.DROPPED, reason=refusal.reason)
+    claim.outcome = Outcome.BOUNCED
+    claim.save()
+    # Sent before commit: if SMTP fails the claim rolls back and the MTA retries later.
+    send_not_posted(refusal, mail)
+    log.info("inbound mail %s not posted (%s); member told", mail.message_key[:12],
+             refusal.reason)
+    return Handled(recipient=recipient, outcome=Outcome.BOUNCED, reason=refusal.reason)
+
+
+def read_incoming(raw: bytes, *, envelope_sender: str | None = None) -> mime.ReceivedMail:
+    """Parse at most REPLY_MAX_MESSAGE_BYTES of ``raw``; never raises."""
+    limit = settings.REPLY_MAX_MESSAGE_BYTES
+    too_large = len(raw) > limit
+    if too_large:
+        raw = raw[:limit]
+    try:
+        return mime.read_mail(raw, envelope_sender=envelope_sender, too_large=too_large)
+    except Exception:  # the stdlib parser is lenient, but a bug there must not lose the mail
+        log.exception("unparseable inbound mail")
+        return mime.ReceivedMail(from_address="", message_id="",
+                                 message_key=mime.message_key(message_id="", raw=raw),
+                                 subject="", text="", automatic=False,
+                                 authentication_failure="", too_large=too_large)
+
+
+def receive_mail(*, raw: bytes, recipients: Sequence[str],
+                 envelope_sender: str | None = None) -> list[Handled]:
+    """Handle one received message for each of our recipients (others are ignored)."""
+    mail = read_incoming(raw, envelope_sender=envelope_sender)
+    return [handle_for(mail, recipient) for recipient in recipients]
+
+
+def handle_for(mail: mime.ReceivedMail, recipient: str) -> Handled:
+    if not is_ours(recipient):
+        log.info("inbound mail for %s: not one of our addresses", recipient[:80])
+        return Handled(recipient=recipient, outcome=Outcome.DROPPED, reason="not_ours")
+    return _handle_one(mail, recipient)

@@ -1,0 +1,68 @@
+"""From the text of a reply to what the member wrote: quoted text, the quote header their mail
+client added ("Le jeu. 5 juin 2025 à 13 h 30, … a écrit :", "On … wrote:", Outlook's
+"De : / Envoyé :" block), signatures ("-- ", "Cordialement", "Envoyé de mon iPhone") removed.
+
+mail-parser-reply knows the French and English headers and signatures; this module only
+prepares the text for it (spaces and wrapped header lines as real clients send them) and
+removes the ``>`` lines it leaves when someone answers below the quote.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mailparser_reply.parser import EmailMessage
+
+LANGUAGES = ["fr", "en"]
+
+# Gmail in French puts a narrow no-break space before the colon of "a écrit :", Outlook a
+# no-break space in "De :"; the library's patterns expect ordinary spaces.
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u200b": "",
+                         "\ufeff": "", "\u200e": "", "\u200f": ""})
+# Mail clients wrap a long quote header ("Le … <adresse\n@exemple> a écrit :") over two or
+# three lines; the library matches one line, so such a header is joined back first.
+_WRAPPED_HEADER = re.compile(
+    r"^(?P<head>(?:Le|On) [^\n]{0,200})\n(?P<tail>(?:[^\n]{0,200}\n)?[^\n]{0,200}"
+    r"(?:a écrit ?:|wrote:))[ \t]*$",
+    re.MULTILINE,
+)
+# "Sent from my phone" lines the library does not know in French, kept only when they end
+# the message.
+_SENT_FROM = re.compile(
+    r"(?:\n\s*(?:Envoyé de mon|Envoyé à partir de|Envoyé depuis|Sent from my|Sent from|"
+    r"Obtenir Outlook pour|Télécharger Outlook pour|Get Outlook for)\b[^\n]*)+\s*\Z",
+    re.IGNORECASE,
+)
+
+
+class _ReplyMessage(EmailMessage):
+    """mail-parser-reply 1.36's French "a écrit :" pattern captures the name inside the
+    header as a group of its own, which the parser then takes for a second header and cuts
+    the text at it ("Le 5 juin, X a écrit :" above a reply left only "Le"). The name is made
+    a non-capturing group; everything else is the library's."""
+
+    def _get_language_regex(self, language: str, regex_key: str) -> str:
+        pattern = super()._get_language_regex(language=language, regex_key=regex_key)
+        return pattern.replace(r"Le\s(.+?)a \u00e9crit", r"Le\s(?:.+?)a \u00e9crit")
+
+
+_QUOTED_LINE = re.compile(r"^[ \t]*>.*$\n?", re.MULTILINE)
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def _prepare(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SPACES)
+    return _WRAPPED_HEADER.sub(lambda m: m["head"] + " " + m["tail"].replace("\n", " "), text)
+
+
+def reply_text(text: str) -> str:
+    """The new text of a reply, without what it quotes and without the signature ("" when
+    nothing is left)."""
+    prepared = _prepare(text)
+    # keep_hyphen_lists: a "- point" list is Markdown a member may write, not a signature.
+    parsed = _ReplyMessage(text=prepared, languages=list(LANGUAGES),
+                          keep_hyphen_lists=True).read()
+    latest = parsed.replies[0].body if parsed.replies else prepared
+    latest = _QUOTED_LINE.sub("", latest)
+    latest = _SENT_FROM.sub("", "\n" + latest)
+    return _BLANK_RUNS.sub("\n\n", latest).strip()

@@ -1,0 +1,78 @@
+"""Building digests costs the same number of queries for 3 members as for 30: nothing is read
+member by member. Sending adds exactly one UPDATE per message sent (the record that it left,
+which is what keeps a re-run after a crash from sending it again)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from communities.models import Membership, Space, User
+from emails.digest import builder, periods, sending
+from emails.digest.content import Recipient
+from tests.conftest import People, make_user
+from tests.emails.helpers import week_of_activity
+
+pytestmark = pytest.mark.django_db
+
+
+def _members(people: People, count: int, start: int) -> list[User]:
+    second = Space.objects.get_or_create(slug="vs", defaults={"name": "Voisins solidaires"})[0]
+    joined = timezone.now() - timedelta(days=30)
+    users = []
+    for n in range(start, start + count):
+        user = make_user(f"membre{n}@exemple.qc.ca", f"Membre {n}")
+        Membership.objects.create(space=people.space, user=user, joined_at=joined)
+        Membership.objects.create(space=second, user=user, joined_at=joined)
+        users.append(user)
+    return users
+
+
+def _recipients(users: list[User]) -> list[Recipient]:
+    now = timezone.now()
+    spaces = list(Space.objects.all())
+    return [Recipient(user=u, frequency="weekly", spaces=spaces,
+                      joined={s.pk: now - timedelta(days=30) for s in spaces},
+                      since=now - timedelta(days=7), until=now) for u in users]
+
+
+def _queries(action: object) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        action()  # type: ignore[operator]
+    return len(captured)
+
+
+def test_building_a_batch_costs_the_same_queries_for_3_or_30_members(people: People) -> None:
+    small, large = _members(people, 3, 0), _members(people, 30, 100)
+    week_of_activity(people)
+
+    few, many = _recipients(small), _recipients(large)
+    small_count = _queries(lambda: builder.build(few))
+    large_count = _queries(lambda: builder.build(many))
+
+    # the space events of every window, the mentions, one insert of every join-back link,
+    # one of every reply-by-email address
+    assert small_count == large_count == 4
+
+
+def test_sending_a_batch_adds_one_update_per_message_and_nothing_else(people: People) -> None:
+    small, large = _members(people, 3, 0), _members(people, 30, 100)
+    week_of_activity(people)
+    now = timezone.now()
+    period = periods.period_key("weekly", now)
+
+    def send(users: list[User]) -> int:
+        return _queries(lambda: sending.send_batch(frequency="weekly", period=period, now=now,
+                                                   user_ids=[u.pk for u in users],
+                                                   send=lambda message, opened: None))
+
+    small_count, large_count = send(small), send(large)
+
+    assert large_count - small_count == 30 - 3
+    # preferences (2), memberships, previous digests, claim insert, takeover, claimed rows,
+    # people, then the build (4): 12
+    assert small_count - 3 == 12

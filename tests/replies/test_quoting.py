@@ -1,0 +1,93 @@
+"""What a member wrote, without the message they quote or their signature, for each mail
+client our members use, in French and in English."""
+
+from __future__ import annotations
+
+import pytest
+
+from replies.inbound import read_incoming
+from replies.quoting import reply_text
+from tests.replies.helpers import CLIENTS, reply_mail, sample
+
+EXPECTED = {
+    "gmail_fr": "Merci Florence, je serai là jeudi avec deux collègues.",
+    "gmail_en": "Thanks Florence, I will be there on Thursday with two colleagues.",
+    "outlook_fr": "Bonjour,\n\nJe confirme ma présence à la rencontre.",
+    "outlook_en": "I agree with the proposal, let's go ahead.",
+    "apple_fr": "Parfait, merci! On se voit jeudi.",
+    "apple_en": "Perfect, see you Thursday.",
+    "thunderbird_fr": "Oui, bonne idée : je propose qu'on regarde aussi les trottoirs et les "
+                      "traverses piétonnes, en particulier près des écoles.",
+    "thunderbird_en": "Sounds good. I suggest we also look at sidewalks and pedestrian "
+                      "crossings, especially near schools.",
+}
+
+
+def test_every_client_sample_has_an_expectation():
+    assert sorted(EXPECTED) == CLIENTS
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+def test_quoted_text_and_signature_are_removed(client):
+    mail = read_incoming(sample(client, sender="marc@exemple.qc.ca",
+                                recipient="reply+x@localhost"))
+    assert reply_text(mail.text) == EXPECTED[client]
+
+
+def _html_only(client: str) -> str:
+    """The sample's HTML part alone, as clients set to HTML-only send it."""
+    from email import message_from_bytes
+    from email.policy import default
+
+    message = message_from_bytes(sample(client, sender="m@e.ca", recipient="r@e.ca"),
+                                 policy=default)
+    part = message.get_body(preferencelist=("html",))  # type: ignore[attr-defined]
+    assert part is not None
+    return part.get_content()
+
+
+@pytest.mark.parametrize(("client", "expected"), [
+    ("gmail_fr", "Merci Florence, je serai là jeudi avec deux collègues."),
+    ("gmail_en", "Thanks Florence, I will be there on Thursday with two colleagues."),
+    ("outlook_fr", "Bonjour,\nJe confirme ma présence à la rencontre."),
+])
+def test_html_only_mail_is_turned_into_text_without_the_quote(client, expected):
+    raw = reply_mail(sender="marc@exemple.qc.ca", recipient="reply+x@localhost", body="",
+                     html=_html_only(client))
+    assert reply_text(read_incoming(raw).text) == expected
+
+
+def test_html_never_brings_scripts_styles_or_markup_along():
+    html = ("<html><head><style>body{color:red}</style><script>alert(1)</script></head>"
+            "<body><p>Bonjour <b>à tous</b>&nbsp;!</p><img src='https://pisteur.exemple/x.gif'>"
+            "<script>document.cookie</script><p>Deuxième paragraphe</p></body></html>")
+    raw = reply_mail(sender="marc@exemple.qc.ca", recipient="reply+x@localhost", body="",
+                     html=html)
+    text = reply_text(read_incoming(raw).text)
+    assert text == "Bonjour à tous !\n\nDeuxième paragraphe"
+
+
+def test_an_answer_written_below_the_quote_is_kept():
+    text = ("Le 2025-06-05 à 13:30, Florence Animatrice a écrit :\n"
+            "> Bonjour\n> La rencontre aura lieu jeudi.\n\nTrès bien, merci.\n")
+    assert reply_text(text) == "Très bien, merci."
+
+
+def test_a_list_the_member_wrote_is_not_taken_for_a_signature():
+    text = ("Mes trois points :\n- trottoirs\n- traverses\n- écoles\n\n"
+            "On Thu, Jun 5, 2025 at 1:30 PM Florence <n@e.ca> wrote:\n> Bonjour\n")
+    assert reply_text(text) == "Mes trois points :\n- trottoirs\n- traverses\n- écoles"
+
+
+def test_a_reply_that_is_only_a_quote_is_empty():
+    text = "\n\nLe jeu. 5 juin 2025 à 13 h 30, Florence <n@e.ca> a écrit :\n> Bonjour\n"
+    assert reply_text(text) == ""
+
+
+def test_format_flowed_paragraphs_are_joined_back():
+    raw = (b"From: marc@exemple.qc.ca\r\nTo: reply+x@localhost\r\nMessage-ID: <f@e>\r\n"
+           b"Content-Type: text/plain; charset=utf-8; format=flowed; delsp=yes\r\n\r\n"
+           b"Une longue phrase qui conti \r\nnue ici.\r\nNouvelle ligne.\r\n")
+    # delsp=yes: the space before a soft break is not part of the text.
+    assert read_incoming(raw).text.startswith("Une longue phrase qui continue ici.\n"
+                                              "Nouvelle ligne.")
