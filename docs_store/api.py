@@ -171,6 +171,13 @@ def restore_version(request: HttpRequest, document_id: int, number: int) -> dict
                                                   number=number))
 
 
+@router.get("/documents/{document_id}", response={200: DocumentOut, 404: ErrorOut},
+            summary="Un document / One document")
+def read(request: HttpRequest, document_id: int) -> dict[str, Any]:
+    return document_data(selectors.visible_document(user=_user(request),
+                                                    document_id=document_id))
+
+
 @router.get("/documents/{document_id}/download", response={404: ErrorOut},
             summary="Télécharger / Download")
 def download(request: HttpRequest, document_id: int,

@@ -150,3 +150,23 @@ class DocumentVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.document_id} v{self.number}"
 
+
+class Attachment(models.Model):
+    """A document joined to a discussion message. The document is kept nullable so a message
+    outlives the document's purge: its card then reads "Document supprimé"."""
+
+    message = models.ForeignKey("communities.Message", on_delete=models.CASCADE,
+                                related_name="attachments")
+    document = models.ForeignKey(Document, on_delete=models.SET_NULL, null=True,
+                                 related_name="attachments")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        constraints = [
+            models.UniqueConstraint(fields=["message", "document"],
+                                    name="one_attachment_per_document_and_message"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} → {self.document_id}"
