@@ -4,6 +4,7 @@ mail cannot make us write to a stranger)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,6 +17,8 @@ from django.utils.translation import gettext as _
 from communities.models import Thread, User
 from communities.services.discussion import MAX_BODY_CHARS
 from replies.mime import ReceivedMail
+
+_MSG_ID = re.compile(r"[!-;=?-~]{1,250}")  # printable ASCII without "<", ">" and spaces
 
 #: How much of the member's own text the bounce gives back so nothing they wrote is lost.
 MAX_RETURNED_CHARS = MAX_BODY_CHARS + 2_000
@@ -112,7 +115,8 @@ def send_not_posted(refusal: Refusal, mail: ReceivedMail) -> None:
         "X-Auto-Response-Suppress": "All",
         "Content-Language": "fr-CA, en",
     }
-    if mail.message_id:
+    # Only a well-formed msg-id is echoed: the sender chose these bytes.
+    if _MSG_ID.fullmatch(mail.message_id):
         headers["In-Reply-To"] = f"<{mail.message_id}>"
         headers["References"] = f"<{mail.message_id}>"
     subjects = []

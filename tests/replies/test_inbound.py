@@ -350,3 +350,15 @@ def test_a_reply_with_files_is_posted_and_the_member_told_the_files_were_not(
     # The attached file is named; the signature logo shown inline is not a file they sent.
     assert "(plan-parc.pdf)" in text and "image001.png" not in text
     assert text.index("Déposez-les dans les documents") < text.index("Upload them")
+
+
+def test_a_message_id_that_is_not_one_is_not_echoed_in_the_answer(people, thread,
+                                                                   smtp_server):
+    address = reply_address(user=people.member, thread=thread)
+    raw = reply_mail(sender="pirate@ailleurs.example", recipient=address, body="x",
+                     message_id="<a b>\tBcc: victime@ailleurs.example")
+    assert _deliver(raw, address).outcome == "bounced"
+    [bounce] = smtp_server.wait_for(1)
+    assert " " not in str(bounce["In-Reply-To"] or "")
+    assert "victime" not in str(bounce["In-Reply-To"] or "") and bounce["Bcc"] is None
+    assert smtp_server.received[0].rcpt_tos == ["marc@exemple.qc.ca"]
