@@ -34,6 +34,8 @@ class Refusal:
     thread: Thread | None = None
     #: The text they wrote, given back in the bounce (only when it came from them).
     returned_text: str = ""
+    #: For attachments_not_posted: each file left out, with why.
+    files: tuple[str, ...] = ()
 
 
 def _explanation(refusal: Refusal, mail: ReceivedMail) -> str:
@@ -69,12 +71,10 @@ def _explanation(refusal: Refusal, mail: ReceivedMail) -> str:
         "body_too_long": _("Votre réponse dépasse %(max)s caractères. Raccourcissez-la ou "
                            "publiez-la en plusieurs messages.")
         % {"max": f"{MAX_BODY_CHARS:,}".replace(",", " ")},
-        "attachments_not_posted": _("Votre réponse a été publiée, mais pas les pièces jointes "
-                                    "du courriel (%(names)s) : les fichiers envoyés par "
-                                    "courriel ne sont pas publiés. Déposez-les dans les "
-                                    "documents de l'espace.")
-        % {"names": ", ".join(mail.attachments[:10]) + (" …" if len(mail.attachments) > 10
-                                                        else "")},
+        "attachments_not_posted": _("Votre réponse a été publiée, mais pas ces pièces "
+                                    "jointes : %(files)s. Déposez-les dans les documents de "
+                                    "l'espace depuis le site.")
+        % {"files": "; ".join(refusal.files)},
         "too_large": _("Votre courriel dépasse %(size)s Mo, pièces jointes comprises. Les "
                        "pièces jointes ne sont pas publiées : renvoyez le texte seul.")
         % {"size": settings.REPLY_MAX_MESSAGE_BYTES // (1024 * 1024)},
@@ -122,7 +122,7 @@ def send_not_posted(refusal: Refusal, mail: ReceivedMail) -> None:
     subjects = []
     for language in ("fr-ca", "en"):
         with translation.override(language):
-            subjects.append(_("Votre réponse a été publiée sans ses pièces jointes")
+            subjects.append(_("Votre réponse a été publiée sans certaines pièces jointes")
                             if refusal.reason == "attachments_not_posted"
                             else _("Votre réponse n'a pas été publiée"))
     subject_fr, subject_en = subjects
