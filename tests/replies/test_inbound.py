@@ -424,3 +424,19 @@ def test_a_message_id_that_is_not_one_is_not_echoed_in_the_answer(people, thread
     assert " " not in str(bounce["In-Reply-To"] or "")
     assert "victime" not in str(bounce["In-Reply-To"] or "") and bounce["Bcc"] is None
     assert smtp_server.received[0].rcpt_tos == ["marc@exemple.qc.ca"]
+
+
+def test_staff_can_read_why_a_reply_was_not_posted_but_change_nothing(people, thread,
+                                                                      smtp_server, client):
+    address = reply_address(user=people.member, thread=thread)
+    lock_thread(actor=people.facilitator, thread=thread, locked=True)
+    _deliver(reply_mail(sender="marc@exemple.qc.ca", recipient=address, body="x"), address)
+    people.staff.is_superuser = True
+    people.staff.save()
+    client.force_login(people.staff)
+    page = client.get("/admin/replies/inboundmail/")
+    assert page.status_code == 200
+    assert "thread_locked" in page.content.decode()
+    row = InboundMail.objects.get()
+    assert client.post(f"/admin/replies/inboundmail/{row.pk}/delete/").status_code == 403
+    assert InboundMail.objects.filter(pk=row.pk).exists()
