@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from communities.models import Thread, User
 from communities.services.discussion import MAX_BODY_CHARS
+from emails.outgoing import OutgoingMessage, new_message_id
 from replies.mime import ReceivedMail
 
 _MSG_ID = re.compile(r"[!-;=?-~]{1,250}")  # printable ASCII without "<", ">" and spaces
@@ -110,6 +110,9 @@ def send_not_posted(refusal: Refusal, mail: ReceivedMail) -> None:
     if refusal.returned_text:
         body += "\n\n-----\n\n" + refusal.returned_text[:MAX_RETURNED_CHARS] + "\n"
     headers = {
+        # The one outgoing path's Message-ID on our domain (its message class also folds the
+        # non-ASCII subject the way clients expect).
+        "Message-ID": new_message_id(),
         # RFC 3834: an automatic answer, which well-behaved responders never answer in turn.
         "Auto-Submitted": "auto-replied",
         "X-Auto-Response-Suppress": "All",
@@ -126,6 +129,6 @@ def send_not_posted(refusal: Refusal, mail: ReceivedMail) -> None:
                             if refusal.reason == "attachments_not_posted"
                             else _("Votre réponse n'a pas été publiée"))
     subject_fr, subject_en = subjects
-    EmailMessage(subject=f"{subject_fr} / {subject_en}", body=body,
-                 from_email=settings.DEFAULT_FROM_EMAIL, to=[refusal.tell.email],
-                 headers=headers).send()
+    OutgoingMessage(subject=f"{subject_fr} / {subject_en}", body=body,
+                    from_email=settings.DEFAULT_FROM_EMAIL, to=[refusal.tell.email],
+                    headers=headers).send()

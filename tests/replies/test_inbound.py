@@ -273,12 +273,11 @@ def test_the_not_posted_email_speaks_french_first_then_english(people, thread, s
     _deliver(reply_mail(sender="marc@exemple.qc.ca", recipient=address, body="Mon avis",
                         message_id="<avis-1@exemple.qc.ca>"), address)
     [bounce] = smtp_server.wait_for(1)
-    # Django folds a long encoded Subject right after the colon; clients trim that space.
-    assert bounce["Subject"].strip() == ("Votre réponse n'a pas été publiée / "
+    assert bounce["Subject"] == ("Votre réponse n'a pas été publiée / "
                                  "Your reply was not posted")
     assert bounce["Auto-Submitted"] == "auto-replied"
     assert bounce["In-Reply-To"] == "<avis-1@exemple.qc.ca>"
-    assert bounce["Message-ID"] and bounce["Date"]
+    assert bounce["Message-ID"].endswith("@localhost>") and bounce["Date"]
     assert bounce["From"] == "Espace collaboratif <ne-pas-repondre@localhost>"
     text = _text(bounce)
     french, english = text.index("Ce fil de discussion est verrouillé"), text.index(
