@@ -301,6 +301,10 @@ REPLY_MAX_MESSAGE_BYTES = env.int("REPLY_MAX_MESSAGE_BYTES", default=10 * 1024 *
 # "Not posted" answers one member may receive per hour, so a loop or a flood of forged mail
 # cannot turn us into a source of mail to them; past it the mail is dropped with a log line.
 REPLY_BOUNCES_PER_HOUR = env.int("REPLY_BOUNCES_PER_HOUR", default=10)
+# Retention for `manage.py prune_reply_data`: expired addresses are kept this much longer (a
+# late reply is told "expired", not "unknown"), and the log of received mail this long.
+REPLY_EXPIRED_GRACE_DAYS = env.int("REPLY_EXPIRED_GRACE_DAYS", default=30)
+REPLY_LOG_DAYS = env.int("REPLY_LOG_DAYS", default=30)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -324,5 +328,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"daphne": {"level": "WARNING"}},
+    # aiosmtpd (the LMTP listener) logs every command with its addresses at INFO: kept out of
+    # the logs (Law 25), warnings and errors still shown.
+    "loggers": {"daphne": {"level": "WARNING"}, "mail.log": {"level": "WARNING"}},
 }

@@ -61,6 +61,21 @@ def _subject(kind: MailKind, meeting: Meeting) -> str:
     return _("Une place s'est libérée : %(title)s (%(space)s)") % values
 
 
+def _change_labels(changes: Sequence[str]) -> list[str]:
+    """What an update email says changed, in the reader's words and language."""
+    labels = {
+        "title": _("le titre"), "agenda": _("l'ordre du jour"),
+        "starts_at": _("l'horaire"), "ends_at": _("l'horaire"), "mode": _("la formule"),
+        "address": _("l'adresse"), "video_url": _("le lien de visioconférence"),
+    }
+    said: list[str] = []
+    for change in changes:
+        label = labels.get(change)
+        if label and label not in said:
+            said.append(label)
+    return said
+
+
 def meeting_url(meeting: Meeting) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("meeting", args=[meeting.space.slug,
                                                                      meeting.pk])
@@ -74,7 +89,7 @@ def _message(*, kind: MailKind, meeting: Meeting, user: User,
             "kind": str(kind), "meeting": meeting, "recipient": user, "url": meeting_url(meeting),
             "when": format_span(meeting.starts_at, meeting.ends_at,
                                 language=translation.get_language()),
-            "changes": list(changes),
+            "changes": _change_labels(changes),
             "space_meetings_url": settings.SITE_URL.rstrip("/") + reverse(
                 "meetings", args=[meeting.space.slug]),
         }
@@ -120,10 +135,12 @@ def send_meeting_mail(*, kind: MailKind, meeting_id: int, user_ids: Sequence[int
 
 def send_after_commit(*, kind: MailKind, meeting: Meeting, user_ids: Sequence[int],
                       changes: Sequence[str] = ()) -> None:
-    """Register the send for after the transaction commits (never for a rolled-back change).
-    ``robust``: a mail server failure is logged, not raised into the request that already
-    committed."""
+    """Queue the send (meetings.tasks) once the transaction commits, never for a rolled-back
+    change. ``robust``: a failure to queue is logged, not raised into a request whose change
+    is already committed."""
     if not user_ids:
         return
-    transaction.on_commit(partial(send_meeting_mail, kind=kind, meeting_id=meeting.pk,
-                                  user_ids=list(user_ids), changes=list(changes)), robust=True)
+    from meetings.tasks import deliver_meeting_mail  # late: the task module imports this one
+
+    transaction.on_commit(partial(deliver_meeting_mail.enqueue, str(kind), meeting.pk,
+                                  list(user_ids), list(changes)), robust=True)

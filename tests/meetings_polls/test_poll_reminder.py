@@ -112,8 +112,11 @@ def test_two_facilitators_clicking_at_once_send_one_reminder(people: People, pol
 
 def test_picking_a_slot_invites_everyone_who_answered_and_no_one_else(
         people: People, poll: DatePoll, smtp_server: Mailbox,
-        django_capture_on_commit_callbacks: Any) -> None:
+        django_capture_on_commit_callbacks: Any, settings: Any) -> None:
     from meetings.services.polls import pick_slot
+
+    # Meeting invitations are queued as tasks after commit; run them inline here.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
     first, second, third = slot_ids(poll)
     # A "no" still gets the invitation: they answered, and may want the calendar entry.
