@@ -124,14 +124,20 @@ def test_new_documents_and_versions_are_listed(people: People, smtp_server: Mail
     assert "-- Nouveaux documents et versions --" in text
     assert "Guide des parcs accessibles" in text
     assert "ajouté par Florence Animatrice" in text
-    # Its link opens the file for Marc once he is signed in by it.
+    # Its link opens the document's page for Marc once he is signed in by it (issue 4's
+    # pages), and the page's download link gives the file.
     link = text.split("Guide des parcs accessibles", 1)[1].split("\n")[2].strip()
     client = Client()
     page = client.get(path_of(link))
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
     assert token is not None
     landed = client.post(path_of(link), {"csrfmiddlewaretoken": token[1]})
-    download = client.get(landed["Location"])
+    document_page = client.get(landed["Location"])
+    assert document_page.status_code == 200
+    assert "Guide des parcs accessibles" in document_page.content.decode()
+    href = re.search(r'href="([^"]+/telecharger/)"', document_page.content.decode())
+    assert href is not None
+    download = client.get(href[1])
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF  # type: ignore[attr-defined]
     assert Client().get(landed["Location"]).status_code == 302  # not signed in: log in first
