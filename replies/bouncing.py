@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -122,6 +121,8 @@ def send_not_posted(refusal: Refusal, mail: ReceivedMail) -> None:
                             if refusal.reason == "attachments_not_posted"
                             else _("Votre réponse n'a pas été publiée"))
     subject_fr, subject_en = subjects
-    EmailMessage(subject=f"{subject_fr} / {subject_en}", body=body,
-                 from_email=settings.DEFAULT_FROM_EMAIL, to=[refusal.tell.email],
-                 headers=headers).send()
+    # Through the one outgoing path (Message-ID, Date, From, a text and an HTML part).
+    from emails.outgoing import compose, deliver
+
+    deliver([compose(to=refusal.tell.email, language="fr-ca",
+                     subject=f"{subject_fr} / {subject_en}", text=body, headers=headers)])
