@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from communities.models import Thread, User
 from communities.services.discussion import MAX_BODY_CHARS
-from emails.outgoing import OutgoingMessage, new_message_id
+from emails.outgoing import new_message_id
 from replies.mime import ReceivedMail
 
 _MSG_ID = re.compile(r"[!-;=?-~]{1,250}")  # printable ASCII without "<", ">" and spaces
@@ -129,6 +129,8 @@ def send_not_posted(refusal: Refusal, mail: ReceivedMail) -> None:
                             if refusal.reason == "attachments_not_posted"
                             else _("Votre réponse n'a pas été publiée"))
     subject_fr, subject_en = subjects
-    OutgoingMessage(subject=f"{subject_fr} / {subject_en}", body=body,
-                    from_email=settings.DEFAULT_FROM_EMAIL, to=[refusal.tell.email],
-                    headers=headers).send()
+    # Through the one outgoing path (Message-ID, Date, From, a text and an HTML part).
+    from emails.outgoing import compose, deliver
+
+    deliver([compose(to=refusal.tell.email, language="fr-ca",
+                     subject=f"{subject_fr} / {subject_en}", text=body, headers=headers)])
