@@ -197,6 +197,15 @@ def test_attendance_form_records_members_and_guests(meeting: Meeting, people: Pe
     assert "Merci à tous" in page
 
 
+def test_linked_documents_link_to_their_page(people: People) -> None:
+    from docs_store.models import Document
+
+    document = Document.objects.create(space=people.space, title="Ordre du jour détaillé")
+    meeting = schedule(people, document_ids=[document.pk])
+    page = client_for(people.member).get(reverse("meeting", args=["rma", meeting.pk]))
+    assert f'href="{reverse("document", args=["rma", document.pk])}"' in page.content.decode()
+
+
 def test_reminder_setting_from_the_list(people: People) -> None:
     from meetings.services.reminders import reminder_hours_of
 
