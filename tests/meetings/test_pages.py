@@ -243,3 +243,26 @@ def test_meeting_page_query_count_does_not_grow_with_answers(people: People) -> 
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few) == MEETING_PAGE_QUERIES, (len(few), len(many))
+
+
+def test_list_query_count_does_not_grow_with_meetings(people: People) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from docs_store.models import Document
+
+    document = Document.objects.create(space=people.space, title="Plan")
+    client = client_for(people.member)
+    url = reverse("meetings", args=["rma"])
+    schedule(people, document_ids=[document.pk])
+    make_past(schedule(people))
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(8):
+        schedule(people, title=f"À venir {n}", document_ids=[document.pk])
+        make_past(schedule(people, title=f"Passée {n}"))
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert page.content.decode().count('class="card meeting-item') == 18
+    assert len(many) == len(few), (len(few), len(many))
