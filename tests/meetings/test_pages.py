@@ -266,3 +266,23 @@ def test_list_query_count_does_not_grow_with_meetings(people: People) -> None:
         page = client.get(url)
     assert page.content.decode().count('class="card meeting-item') == 18
     assert len(many) == len(few), (len(few), len(many))
+
+
+def test_correcting_attendance_keeps_someone_who_left_since(meeting: Meeting,
+                                                           people: People) -> None:
+    from communities.services.spaces import leave_space
+    from meetings.models import Attendance, Presence
+    from meetings.services.attendance import record_attendance
+
+    make_past(meeting)
+    record_attendance(actor=people.facilitator, meeting=meeting,
+                      attendees={people.member.pk: Presence.ONLINE})
+    leave_space(actor=people.member, space=people.space)
+    client = client_for(people.facilitator)
+    url = reverse("meeting-attendance", args=["rma", meeting.pk])
+    form = client.get(url).context["form"]
+    assert form.initial[f"member_{people.member.pk}"] == "online"
+    client.post(url, {f"member_{people.member.pk}": "online",
+                      f"member_{people.other_member.pk}": "in_person", "guests": "0"})
+    assert set(Attendance.objects.values_list("user_id", flat=True)) == {
+        people.member.pk, people.other_member.pk}
