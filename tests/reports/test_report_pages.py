@@ -47,6 +47,8 @@ def test_a_facilitator_sees_the_report_of_their_space(world: World) -> None:
     assert '<title id="chart-messages-title">Messages publiés par mois</title>' in html
     assert "<caption>Messages publiés par mois : les données</caption>" in html
     assert "9,0" in html  # average per meeting, written the French way
+    # A year and a span of dates are two forms: changing the year never sends stale dates.
+    assert html.count('<form method="get" class="report-period"') == 2
 
 
 @pytest.mark.parametrize("who", ["M1", "M6", "outsider"])
