@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.errors import ServiceError
 from communities.models import Space, User
+from communities.selectors import membership_of
 from frontend.forms import ServiceForm
 from frontend.queries import may_manage, space_or_404
 from frontend.views.refusals import refused
@@ -156,6 +157,8 @@ def poll_detail(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
         "space": space, "poll": poll, "results": results, "grid": grid, "form": form,
         "answers": PollAnswer.choices, "can_manage": can_manage,
         "has_answered": bool(results.mine),
+        # Staff who are not members read the results but have no answer to give.
+        "may_answer": membership_of(user=me, space=space) is not None,
         "not_answered": services.not_answered(poll, besides=me) if can_manage else [],
         "poll_live": live, "poll_strings": _poll_strings(),
         "meeting_link": meeting_url(space.slug, poll.meeting_id) if poll.meeting_id else "",

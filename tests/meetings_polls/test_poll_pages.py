@@ -234,3 +234,21 @@ def test_closing_without_a_date_asks_first_then_says_so(people: People, poll: Da
     assert 'data-closed-without-date>' in html
     assert client_for(people.member).post(
         reverse("poll-close", args=["rma", poll.pk])).status_code == 404
+
+
+def test_staff_who_are_not_members_read_the_results_without_a_vote_form(
+        people: People, poll: DatePoll) -> None:
+    html = client_for(people.staff).get(reverse("poll", args=["rma", poll.pk])).content.decode()
+    assert "Résultats" in html
+    assert "Enregistrer mes réponses" not in html
+
+
+def test_a_time_the_spring_change_skips_is_explained(people: People) -> None:
+    year = date.today().year + 1
+    # Second Sunday of March: 02:00 jumps to 03:00 in Toronto, so 02:30 does not exist.
+    sundays = [date(year, 3, d) for d in range(1, 15) if date(year, 3, d).weekday() == 6]
+    data = _create_data(sundays[1], **{"slots-0-start": "02:30", "slots-0-end": "04:00"})
+    html = client_for(people.facilitator).post(reverse("poll-create", args=["rma"]),
+                                               data).content.decode()
+    assert "n&#x27;existe pas" in html and "heure avancée" in html
+    assert not DatePoll.objects.exists()
