@@ -77,6 +77,18 @@ class ReactionOut(Schema):
     users: list[int]
 
 
+class AttachmentOut(Schema):
+    """A document attached to a message; ``deleted`` (and nothing else) once it is trashed."""
+
+    id: int | None
+    title: str
+    content_type: str
+    size: int
+    url: str | None
+    download_url: str | None
+    deleted: bool
+
+
 class MessageOut(Schema):
     id: int
     thread: int
@@ -89,6 +101,7 @@ class MessageOut(Schema):
     edited_at: str | None
     deleted: bool
     reactions: list[ReactionOut]
+    attachments: list[AttachmentOut]
 
 
 class ThreadOut(Schema):
@@ -111,12 +124,16 @@ class NewThread(Schema):
     title: str
     body: str
     client_id: str | None = None
+    #: Ids of documents of the space to attach (issue 4).
+    attachments: list[int] = []
 
 
 class NewMessage(Schema):
     body: str
     client_id: str | None = None
     reply_to: int | None = None
+    #: Ids of documents of the space to attach (issue 4).
+    attachments: list[int] = []
 
 
 class ThreadPosted(Schema):
@@ -184,13 +201,14 @@ def list_threads(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 
 
 @router.post("/spaces/{slug}/threads", response={201: ThreadPosted, 200: ThreadPosted,
-                                                  403: ErrorOut, 404: ErrorOut},
+                                                  400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
              summary="Ouvrir un fil / Start a thread")
 def start_thread(request: HttpRequest, slug: str,
                  payload: NewThread) -> Status[dict[str, Any]]:
     space: Space = selectors.visible_space(user=_user(request), slug=slug)
     posted = discussion.start_thread(actor=_user(request), space=space, title=payload.title,
-                                     body=payload.body, client_id=payload.client_id)
+                                     body=payload.body, client_id=payload.client_id,
+                                     attachments=payload.attachments)
     return Status(201 if posted.created else 200, {
         "thread": thread_data(posted.thread), "message": message_data(posted.message),
         "seq": posted.seq,
@@ -198,13 +216,15 @@ def start_thread(request: HttpRequest, slug: str,
 
 
 @router.post("/threads/{thread_id}/messages", response={201: MessagePosted, 200: MessagePosted,
-                                                         403: ErrorOut, 404: ErrorOut},
+                                                         400: ErrorOut, 403: ErrorOut,
+                                                         404: ErrorOut},
              summary="Publier un message / Post a message")
 def post_message(request: HttpRequest, thread_id: int,
                  payload: NewMessage) -> Status[dict[str, Any]]:
     thread = selectors.visible_thread(user=_user(request), thread_id=thread_id)
     posted = discussion.post_message(actor=_user(request), thread=thread, body=payload.body,
-                                     client_id=payload.client_id, reply_to=payload.reply_to)
+                                     client_id=payload.client_id, reply_to=payload.reply_to,
+                                     attachments=payload.attachments)
     return Status(201 if posted.created else 200, {
         "message": message_data(posted.message), "seq": posted.seq,
     })

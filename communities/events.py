@@ -50,6 +50,8 @@ EVENT_SCHEMAS: dict[str, frozenset[str]] = {
     # An old version made current again: its own kind (not document.version_added) because
     # no version is added; ``document`` carries the restored version as its current one.
     "document.version_restored": frozenset({"document", "version", "previous_version", "by"}),
+    # Who may upload (docs_store.space_rules): facilitators only, or every member.
+    "document_settings.changed": frozenset({"uploads_by", "by"}),
     # Meetings (meetings/): the whole meeting rides along so a client never needs a refetch.
     "meeting.scheduled": frozenset({"meeting"}),
     "meeting.updated": frozenset({"meeting", "changes", "by"}),

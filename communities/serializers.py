@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from communities.models import Message, Space, Thread, User
+from docs_store.attachments import cards_of
 
 
 def person(user: User) -> dict[str, Any]:
@@ -73,4 +74,6 @@ def message_data(message: Message, *, with_reactions: bool = True) -> dict[str, 
         "edited_at": message.edited_at.isoformat() if message.edited_at else None,
         "deleted": deleted,
         "reactions": reactions_of(message) if with_reactions and not deleted else [],
+        # A deleted message keeps no attachments either: they were part of what it said.
+        "attachments": [] if deleted else cards_of(message, message.thread.space.slug),
     }

@@ -22,6 +22,7 @@ from communities.models import (
     User,
 )
 from communities.selectors import membership_of, visible_space, visible_thread
+from docs_store.attachments import attachments_prefetch
 
 
 def space_or_404(user: User, slug: str) -> Space:
@@ -174,11 +175,13 @@ def thread_window(*, thread: Thread, user: User, moderator: bool, read_up_to: in
 def thread_rows(*, thread: Thread, user: User, moderator: bool, read_up_to: int,
                 ids: list[int] | None = None) -> list[MessageRow]:
     """Messages of the thread (all, or those in ``ids``), oldest first, in three queries:
-    messages with authors and quoted messages, then reactions with who made them."""
+    messages with authors and quoted messages, reactions with who made them, and attached
+    documents with their current versions."""
     messages = (
         thread.messages.select_related("author", "reply_to__author")
         .prefetch_related(Prefetch("reactions",
-                                   queryset=Reaction.objects.select_related("user")))
+                                   queryset=Reaction.objects.select_related("user")),
+                          attachments_prefetch())
         .order_by("pk")
     )
     if ids is not None:
@@ -204,6 +207,7 @@ def template_row(thread: Thread) -> MessageRow:
     author = User(pk=0, display_name="")
     message = Message(pk=PLACEHOLDER_ID, thread=thread, author=author, body="", html="",
                       created_at=timezone.now())
+    message.attached = []  # type: ignore[attr-defined]  # live.js fills the cards in
     return MessageRow(message=message, can_edit=True, can_delete=True)
 
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from frontend import views
 from frontend.views import calendar_feed as calendar_feed_views
+from frontend.views import documents
 from frontend.views import meetings as meeting_views
 
 urlpatterns = [
@@ -36,6 +37,34 @@ urlpatterns = [
     path("espaces/<slug:slug>/membres/<int:user_id>/retirer/", views.remove_member,
          name="remove-member"),
     path("espaces/<slug:slug>/quitter/", views.leave_space, name="leave-space"),
+    path("espaces/<slug:slug>/documents/", documents.browse, name="documents"),
+    path("espaces/<slug:slug>/documents/dossiers/<int:folder_id>/", documents.browse,
+         name="documents-folder"),
+    path("espaces/<slug:slug>/documents/dossiers/nouveau/", documents.create_folder,
+         name="folder-create"),
+    path("espaces/<slug:slug>/documents/dossiers/<int:folder_id>/modifier/",
+         documents.edit_folder, name="folder-edit"),
+    path("espaces/<slug:slug>/documents/dossiers/<int:folder_id>/supprimer/",
+         documents.delete_folder, name="folder-delete"),
+    path("espaces/<slug:slug>/documents/deposer/", documents.upload, name="document-upload"),
+    path("espaces/<slug:slug>/documents/corbeille/", documents.trash, name="documents-trash"),
+    path("espaces/<slug:slug>/documents/corbeille/vider/", documents.empty_trash,
+         name="documents-empty-trash"),
+    path("espaces/<slug:slug>/documents/reglages/", documents.upload_rule,
+         name="documents-settings"),
+    path("espaces/<slug:slug>/documents/<int:document_id>/", documents.detail, name="document"),
+    path("espaces/<slug:slug>/documents/<int:document_id>/telecharger/", documents.download,
+         name="document-download"),
+    path("espaces/<slug:slug>/documents/<int:document_id>/versions/", documents.new_version,
+         name="document-new-version"),
+    path("espaces/<slug:slug>/documents/<int:document_id>/versions/<int:number>/retablir/",
+         documents.restore_version, name="document-restore-version"),
+    path("espaces/<slug:slug>/documents/<int:document_id>/modifier/", documents.edit,
+         name="document-edit"),
+    path("espaces/<slug:slug>/documents/<int:document_id>/supprimer/", documents.delete,
+         name="document-delete"),
+    path("espaces/<slug:slug>/documents/<int:document_id>/restaurer/", documents.restore,
+         name="document-restore"),
     path("espaces/<slug:slug>/rencontres/", meeting_views.meetings, name="meetings"),
     path("espaces/<slug:slug>/rencontres/planifier/", meeting_views.schedule,
          name="meeting-schedule"),

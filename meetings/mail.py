@@ -4,8 +4,8 @@ their language (User.language), with a text and an HTML part and, for calendar m
 meeting as an iTIP part (text/calendar; method=REQUEST or CANCEL) plus the same .ics as an
 attachment, so mail clients offer "add to calendar".
 
-Kept in one function so the shared outgoing-mail module (List-Unsubscribe, bounces) can take
-over in one place later.
+Built by the shared outgoing-mail module (``emails.outgoing.compose``: Message-ID, Date, From,
+language, parts), like every email of the product.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from communities.models import Membership, User
+from emails.outgoing import Attachment, compose, in_language, language_of
 from meetings.calendar import ItipMethod, meeting_calendar
 from meetings.formatting import format_span
 from meetings.models import Meeting
@@ -83,7 +83,8 @@ def meeting_url(meeting: Meeting) -> str:
 
 def _message(*, kind: MailKind, meeting: Meeting, user: User,
              changes: Sequence[str]) -> EmailMultiAlternatives:
-    with translation.override(user.language or settings.LANGUAGE_CODE):
+    language = language_of(user)
+    with in_language(language):
         context = {
             "kind": str(kind), "meeting": meeting, "recipient": user, "url": meeting_url(meeting),
             "when": format_span(meeting.starts_at, meeting.ends_at,
@@ -93,19 +94,16 @@ def _message(*, kind: MailKind, meeting: Meeting, user: User,
                 "meetings", args=[meeting.space.slug]),
         }
         subject = _subject(kind, meeting)
-        text = render_to_string("meetings/email/meeting.txt", context)
-        html = render_to_string("meetings/email/meeting.html", context)
-    message = EmailMultiAlternatives(subject, text, None, [user.email])
-    message.attach_alternative(html, "text/html")
     method = _METHOD[kind]
     ics = meeting_calendar(meeting, method=method, attendee=user).to_ical().decode()
     # The iTIP part: Outlook and Gmail look for text/calendar with a method parameter inside
     # the alternatives; Apple Mail and others use the attached file.
     # Django builds text/* alternatives as MIMEText(content, subtype): the subtype carries the
     # method parameter into the Content-Type header (checked by parsing it in the tests).
-    message.attach_alternative(ics, f"text/calendar; method={method}")
-    message.attach("invitation.ics", ics, "application/ics")
-    return message
+    return compose(to=user.email, language=language, subject=subject,
+                   template="meetings/email/meeting", context=context,
+                   alternatives=[(ics, f"text/calendar; method={method}")],
+                   attachments=[Attachment("invitation.ics", ics.encode(), "application/ics")])
 
 
 def send_meeting_mail(*, kind: MailKind, meeting_id: int, user_ids: Sequence[int],

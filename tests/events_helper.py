@@ -73,6 +73,31 @@ def _message_in(state: dict[str, Any], thread_id: int, message_id: int) -> dict[
     return next(m for m in state["threads"][thread_id]["messages"] if m["id"] == message_id)
 
 
+def _card_of(document: dict[str, Any], kind: str) -> dict[str, Any]:
+    from django.urls import reverse
+
+    if kind == "document.purged":
+        return {"id": None, "title": "", "content_type": "", "size": 0, "url": None,
+                "download_url": None, "deleted": True}
+    if document["deleted"]:
+        return {"id": document["id"], "title": "", "content_type": "", "size": 0, "url": None,
+                "download_url": None, "deleted": True}
+    version = document["version"] or {"content_type": "", "size": 0}
+    return {"id": document["id"], "title": document["title"],
+            "content_type": version["content_type"], "size": version["size"],
+            "url": reverse("document", args=[document["space"], document["id"]]),
+            "download_url": reverse("document-download",
+                                    args=[document["space"], document["id"]]),
+            "deleted": False}
+
+
+def _update_cards(state: dict[str, Any], kind: str, document: dict[str, Any]) -> None:
+    for thread in state["threads"].values():
+        for message in thread["messages"]:
+            message["attachments"] = [_card_of(document, kind) if c["id"] == document["id"]
+                                      else c for c in message["attachments"]]
+
+
 def apply_event(state: dict[str, Any], kind: str, data: dict[str, Any]) -> None:
     """How a client updates its view for each event kind of a space stream."""
     if kind == "thread.created":
@@ -115,8 +140,12 @@ def apply_event(state: dict[str, Any], kind: str, data: dict[str, Any]) -> None:
         state["members"][data["member"]["id"]] = data["role"]
     elif kind in {"invitation.sent", "space.created"}:
         pass  # nothing a member's view of the space keeps
-    elif kind.startswith(("document.", "folder.")):
-        pass  # documents have their own client state: tests/docs_store/state.py
+    elif kind.startswith("document."):
+        # Documents have their own client state (tests/docs_store/state.py); here only the
+        # cards of the messages they are attached to follow them.
+        _update_cards(state, kind, data["document"])
+    elif kind.startswith("folder.") or kind == "document_settings.changed":
+        pass
     else:
         raise AssertionError(f"the client does not know how to apply {kind}")
 

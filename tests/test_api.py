@@ -63,7 +63,7 @@ def test_start_a_thread_then_post_and_read_the_log(api, people):
     assert posted.status_code == 201
     message = posted.json()["message"]
     assert set(message) == {"id", "thread", "author", "created_at", "body", "html", "reply_to",
-                            "edited_at", "deleted", "reactions"}
+                            "edited_at", "deleted", "reactions", "attachments"}
     log = api.get("/api/v1/spaces/rma/events?after=1&limit=10").json()
     assert log["head"] == 2
     assert [(e["seq"], e["kind"]) for e in log["events"]] == [(2, "message.created")]

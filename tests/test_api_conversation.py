@@ -110,8 +110,9 @@ def test_opening_a_thread_costs_the_same_queries_whatever_its_length(
         for i in range(size)
     ])
     member = client_for(people.member)
-    # token lookup, thread + membership, messages, reactions, read position
-    with django_assert_num_queries(6):
+    # token lookup, thread + membership, messages, reactions, attached documents (one query
+    # for the page, issue 4), read position
+    with django_assert_num_queries(7):
         answer = member.get(f"/api/v1/threads/{thread.pk}?limit=50")
     assert len(answer.json()["messages"]) == min(size + 1, 50)
 

@@ -3,7 +3,7 @@ Both are idempotent per client_id, rate-limited per author, and notify the peopl
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,6 +20,7 @@ from communities.mentions import Mentions, find_mentions, link_mentions
 from communities.models import MANAGING_ROLES, Membership, Message, Space, Thread, User
 from communities.selectors import require_member
 from communities.serializers import message_data, person, thread_data
+from docs_store.attachments import attach, attachable_documents, clean_attachment_ids
 
 MAX_BODY_CHARS = 20_000
 MAX_TITLE_CHARS = 200
@@ -154,7 +155,7 @@ def _remember_seq(message: Message, seq: int) -> None:
 
 
 def start_thread(*, actor: User, space: Space, title: str, body: str,
-                 client_id: str | None = None) -> Posted:
+                 client_id: str | None = None, attachments: Sequence[object] = ()) -> Posted:
     """Open a thread with its first message; announces ``thread.created``."""
     membership = require_member(user=actor, space=space)
     title = (title or "").strip()
@@ -165,15 +166,18 @@ def start_thread(*, actor: User, space: Space, title: str, body: str,
                            % {"max": MAX_TITLE_CHARS})
     body = clean_body(body)
     client_key = _clean_client_id(client_id)
+    attachment_ids = clean_attachment_ids(attachments)
 
     def write() -> Posted:
         _check_rate(actor)
         now = timezone.now()
+        documents = attachable_documents(space=space, ids=attachment_ids)
         mentions = _mentions(body=body, space=space, membership=membership, actor=actor)
         thread = Thread.objects.create(space=space, title=title, author=actor,
                                        created_at=now, last_activity_at=now, message_count=1)
         message = _new_message(thread=thread, actor=actor, body=body, client_id=client_key,
                                now=now, mentions=mentions)
+        attach(message=message, documents=documents)
         event = emit(kind="thread.created", actor=actor, space=space,
                      data={"thread": thread_data(thread),
                            "message": message_data(message, with_reactions=False)})
@@ -189,13 +193,15 @@ def start_thread(*, actor: User, space: Space, title: str, body: str,
 
 
 def post_message(*, actor: User, thread: Thread, body: str, client_id: str | None = None,
-                 reply_to: int | None = None) -> Posted:
-    """Add a message to a thread, optionally as a reply to one of its messages; announces
-    ``message.created``. A locked thread accepts nothing new."""
+                 reply_to: int | None = None, attachments: Sequence[object] = ()) -> Posted:
+    """Add a message to a thread, optionally as a reply to one of its messages and with
+    documents of the space attached; announces ``message.created``. A locked thread accepts
+    nothing new; an attachment from elsewhere or in the trash refuses the whole post."""
     space = thread.space
     membership = require_member(user=actor, space=space)
     body = clean_body(body)
     client_key = _clean_client_id(client_id)
+    attachment_ids = clean_attachment_ids(attachments)
     answered = None
     if reply_to is not None:
         answered = (Message.objects.select_related("author")
@@ -215,9 +221,12 @@ def post_message(*, actor: User, thread: Thread, body: str, client_id: str | Non
         if not bumped:
             raise Forbidden("thread_locked", _("Ce fil est verrouillé : il n'accepte plus de "
                                                "nouveaux messages."))
+        # Checked inside the transaction: a document trashed meanwhile is not attached.
+        documents = attachable_documents(space=space, ids=attachment_ids)
         mentions = _mentions(body=body, space=space, membership=membership, actor=actor)
         message = _new_message(thread=thread, actor=actor, body=body, client_id=client_key,
                                now=now, mentions=mentions, reply_to=answered)
+        attach(message=message, documents=documents)
         thread.last_activity_at = now
         # Read back under the row lock the update holds: concurrent posts each report the
         # count their own post made, not a stale one.

@@ -59,6 +59,14 @@ def live_strings() -> dict[str, str]:
         "action_failed": _("L'action n'a pas abouti. Réessayez."),
         "tombstone": _("message supprimé"),
         "see_message": _("Voir le message"),
+        # Documents (folder browser and message cards).
+        "document_added": _("Nouveau document : {title}"),
+        "document_removed": _("« {title} » n'est plus dans ce dossier"),
+        "folder_added": _("Nouveau dossier : {name}"),
+        "document_gone": _("Document supprimé"),
+        "download": _("Télécharger"),
+        "folder_kind": _("Dossier"),
+        "size_units": _("octets,ko,Mo,Go,To"),
     }
 
 
@@ -81,6 +89,11 @@ def live_context(space: Space, *, user: User, thread_id: int | None = None,
             "any_thread_url": reverse("thread", args=["__space__", PLACEHOLDER_ID]),
             "read_url": url("thread-read", thread_id) if thread_id else "",
             "history_url": url("message-history", PLACEHOLDER_ID),
+            # The folder browser's folder (0: the root) is set by its view; elsewhere None.
+            "folder": None,
+            "document_url": url("document", PLACEHOLDER_ID),
+            "download_url": url("document-download", PLACEHOLDER_ID),
+            "folder_url": url("documents-folder", PLACEHOLDER_ID),
         },
         "live_strings": live_strings(),
     }

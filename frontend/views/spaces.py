@@ -5,16 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from communities.errors import ServiceError
 from communities.models import User
 from communities.selectors import spaces_of, threads_for_member
-from communities.services.discussion import start_thread
 from frontend.forms import ThreadForm
 from frontend.queries import may_manage, mention_candidates, space_or_404
+from frontend.views.documents.common import done, invalid
+from frontend.views.documents.compose import compose_context, start_thread_with
 from frontend.views.live import live_context
 
 
@@ -34,18 +36,24 @@ def space(request: HttpRequest, slug: str) -> HttpResponse:
     # recognised by id, gaps are impossible.
     context = live_context(current, user=me, moderator=can_manage)
     form = ThreadForm(request.POST if request.method == "POST" else None)
+    refusal = None
     if request.method == "POST" and form.is_valid():
         try:
-            posted = start_thread(actor=me, space=current, title=form.cleaned_data["title"],
-                                  body=form.cleaned_data["body"])
+            # With the documents picked or uploaded in the form (issue 4).
+            posted = start_thread_with(request, actor=me, space=current,
+                                       title=form.cleaned_data["title"],
+                                       body=form.cleaned_data["body"])
         except ServiceError as error:
+            refusal = error
             form.add_service_error(error)
         else:
             messages.success(request, _("Votre fil de discussion est lancé."))
-            return redirect("thread", slug=current.slug, thread_id=posted.thread.pk)
+            return done(request, reverse("thread", args=[current.slug, posted.thread.pk]))
     status = 400 if form.is_bound else 200
-    return render(request, "frontend/space.html", {
-        **context, "space": current, "threads": threads_for_member(space=current, user=me),
+    page = render(request, "frontend/space.html", {
+        **context, **compose_context(request, current, moderator=can_manage, error=refusal),
+        "space": current, "threads": threads_for_member(space=current, user=me),
         "form": form, "can_manage": can_manage,
         "mention_members": mention_candidates(current),
     }, status=status)
+    return invalid(request, form, page) if form.is_bound else page

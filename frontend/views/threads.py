@@ -14,12 +14,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from communities.errors import ServiceError
 from communities.models import Thread, User
 from communities.selectors import membership_of, read_position
-from communities.services.discussion import may_moderate, post_message
+from communities.services.discussion import may_moderate
 from communities.services.moderation import lock_thread, pin_thread, rename_thread
 from communities.services.reactions import EMOJI
 from communities.services.reading import mark_read
 from frontend.forms import RenameForm, ReplyForm
 from frontend.queries import mention_candidates, template_row, thread_or_404, thread_window
+from frontend.views.documents.common import done, invalid
+from frontend.views.documents.compose import compose_context, post_reply
 from frontend.views.live import live_context
 from frontend.views.refusals import refused, wants_json
 
@@ -46,15 +48,19 @@ def thread(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
     posting = request.method == "POST"
     form = ReplyForm(request.POST if posting else None,
                      initial={"reply_to": _reply_to_param(request)})
+    refusal = None
     if posting and form.is_valid():
         try:
-            posted = post_message(actor=me, thread=current, body=form.cleaned_data["body"],
-                                  reply_to=form.cleaned_data["reply_to"])
+            # With the documents picked or uploaded in the composer (issue 4).
+            posted = post_reply(request, actor=me, thread=current,
+                                body=form.cleaned_data["body"],
+                                reply_to=form.cleaned_data["reply_to"])
         except ServiceError as error:
+            refusal = error
             form.add_service_error(error)
         else:
             messages.success(request, _("Votre message est publié."))
-            return redirect(thread_url(current, posted.message.pk))
+            return done(request, thread_url(current, posted.message.pk))
     read_up_to = read_position(thread=current, user=me)
     window = thread_window(thread=current, user=me, moderator=moderator,
                            read_up_to=read_up_to, before=_message_param(request, "avant"),
@@ -66,8 +72,10 @@ def thread(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
         mark_read(actor=me, thread=current, up_to=rows[-1].message.pk)
     answering = form["reply_to"].value()
     replying_to = next((r.message for r in rows if str(r.message.pk) == str(answering)), None)
-    return render(request, "frontend/thread.html", {
-        **context, "space": current.space, "thread": current, "rows": rows, "form": form,
+    page = render(request, "frontend/thread.html", {
+        **context, **compose_context(request, current.space, moderator=moderator,
+                                     error=refusal),
+        "space": current.space, "thread": current, "rows": rows, "form": form,
         "moderator": moderator, "may_rename": moderator or current.author_id == me.pk,
         "first_unread": next((r.message.pk for r in rows if r.first_unread), None),
         "replying_to": replying_to, "emoji": EMOJI, "template_row": template_row(current),
@@ -75,6 +83,7 @@ def thread(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
         "has_older": window.has_older, "has_newer": window.has_newer,
         "last_shown": rows[-1].message.pk if rows else 0,
     }, status=400 if posting else 200)
+    return invalid(request, form, page) if posting else page
 
 
 def _message_param(request: HttpRequest, name: str) -> int | None:

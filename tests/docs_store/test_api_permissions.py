@@ -47,13 +47,13 @@ def _upload(client: Client, slug: str, data: bytes = PDF, name: str = "plan.pdf"
 
 
 ROLES = ["facilitator", "member", "removed", "outsider", "anonymous"]
-#: role -> expected status for (list, download, upload with facilitators-only, delete)
+#: role -> expected status for (list, read, download, upload with facilitators-only, delete)
 EXPECTED = {
-    "facilitator": (200, 200, 201, 200),
-    "member": (200, 200, 403, 403),
-    "removed": (404, 404, 404, 404),
-    "outsider": (404, 404, 404, 404),
-    "anonymous": (401, 401, 401, 401),
+    "facilitator": (200, 200, 200, 201, 200),
+    "member": (200, 200, 200, 403, 403),
+    "removed": (404, 404, 404, 404, 404),
+    "outsider": (404, 404, 404, 404, 404),
+    "anonymous": (401, 401, 401, 401, 401),
 }
 
 
@@ -63,13 +63,16 @@ def test_permission_matrix(fs_backend, people, role):
     client = client_for(_who(people, role))
     slug = people.space.slug
     listed = client.get(f"/api/v1/spaces/{slug}/documents")
+    read = client.get(f"/api/v1/documents/{document.pk}")
     downloaded = client.get(f"/api/v1/documents/{document.pk}/download")
     uploaded = _upload(client, slug)
     deleted = client.delete(f"/api/v1/documents/{document.pk}")
-    got = (listed.status_code, downloaded.status_code, uploaded.status_code,
-           deleted.status_code)
+    got = (listed.status_code, read.status_code, downloaded.status_code,
+           uploaded.status_code, deleted.status_code)
     assert got == EXPECTED[role]
-    for answer in (listed, downloaded, uploaded, deleted):
+    if read.status_code == 200:
+        assert read.json()["title"] == "guide"
+    for answer in (listed, read, downloaded, uploaded, deleted):
         if answer.status_code >= 400:
             body = answer.json()
             assert set(body) >= {"code", "message"}

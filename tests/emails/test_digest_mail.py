@@ -124,14 +124,20 @@ def test_new_documents_and_versions_are_listed(people: People, smtp_server: Mail
     assert "-- Nouveaux documents et versions --" in text
     assert "Guide des parcs accessibles" in text
     assert "ajouté par Florence Animatrice" in text
-    # Its link opens the file for Marc once he is signed in by it.
+    # Its link opens the document's page for Marc once he is signed in by it (issue 4's
+    # pages), and the page's download link gives the file.
     link = text.split("Guide des parcs accessibles", 1)[1].split("\n")[2].strip()
     client = Client()
     page = client.get(path_of(link))
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
     assert token is not None
     landed = client.post(path_of(link), {"csrfmiddlewaretoken": token[1]})
-    download = client.get(landed["Location"])
+    document_page = client.get(landed["Location"])
+    assert document_page.status_code == 200
+    assert "Guide des parcs accessibles" in document_page.content.decode()
+    href = re.search(r'href="([^"]+/telecharger/)"', document_page.content.decode())
+    assert href is not None
+    download = client.get(href[1])
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF  # type: ignore[attr-defined]
     assert Client().get(landed["Location"]).status_code == 302  # not signed in: log in first
@@ -226,3 +232,18 @@ def test_each_thread_in_the_digest_can_be_answered_by_email(people: People,
         assert found is not None and found.user == people.member
         threads.add(found.thread_id)
     assert threads == {activity.parks.pk, activity.budget.pk}
+
+
+def test_a_busy_space_shows_the_newest_few_and_counts_the_rest(people: People,
+                                                               smtp_server: Mailbox) -> None:
+    from communities.services.discussion import start_thread
+
+    for n in range(11):
+        start_thread(actor=people.facilitator, space=people.space, title=f"Sujet {n}",
+                     body="Une question.")
+    send_weekly([people.member.pk])
+
+    text = text_of(smtp_server.wait_for(1)[0])
+    assert "Sujet 10" in text and "Sujet 3" in text
+    assert "Sujet 2\n" not in text
+    assert "… et 3 autres dans l'espace : http://" in text

@@ -181,6 +181,7 @@
       quote.remove();
     }
     setBody(item, message.html);
+    fillCards(item, message.attachments || []);
     var mine = message.author.id === me.id;
     if (!mine) slot(item, "edit").remove();
     if (!mine && !config.moderator) slot(item, "delete").remove();
@@ -538,6 +539,202 @@
 
   function onSpacePage() { return threadId === null; }
 
+
+  // --- documents: the folder browser and the cards of attached documents -------------------
+  // Same markup as the server's (documents/includes/card.html, documents/browser.html).
+  var folderId = config.folder === null || config.folder === undefined ? null : Number(config.folder);
+  var documentRows = document.querySelector("[data-document-rows]");
+  var folderRows = document.querySelector("[data-folder-rows]");
+  var typeNames = readJSON("document-types") || {};
+  var sizeUnits = String(strings.size_units || "o,ko,Mo,Go,To").split(",");
+  var sizeFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+
+  function urlFor(name, id) {
+    return String(config[name] || "").split(PLACEHOLDER).join(String(id));
+  }
+
+  // As the server's filesize filter: binary multiples, "1,5 Mo".
+  function sizeText(size) {
+    var value = Number(size) || 0;
+    var unit = 0;
+    while (value >= 1024 && unit < sizeUnits.length - 1) { value /= 1024; unit += 1; }
+    return (unit ? sizeFormat.format(Math.round(value * 10) / 10) : String(value)) + "\u00a0" + sizeUnits[unit];
+  }
+
+  function cardMeta(card) {
+    return (typeNames[card.content_type] || card.content_type) + ", " + sizeText(card.size);
+  }
+
+  function cardNode(card) {
+    var item = el("li", "attachment-card");
+    if (card.id) item.setAttribute("data-document-card", String(card.id));
+    renderCard(item, card);
+    return item;
+  }
+
+  function renderCard(item, card) {
+    item.textContent = "";
+    item.classList.toggle("is-deleted", !!card.deleted);
+    if (card.deleted) { item.appendChild(el("span", "attachment-gone", strings.document_gone)); return; }
+    var icon = el("span", "attachment-icon", "📄");
+    icon.setAttribute("aria-hidden", "true");
+    var title = el("a", "attachment-title", card.title);
+    title.href = card.url;
+    title.setAttribute("data-slot", "card-title");
+    var download = el("a", "attachment-download", strings.download);
+    download.href = card.download_url;
+    download.setAttribute("download", "");
+    download.appendChild(el("span", "visually-hidden", " " + card.title));
+    [icon, title, el("span", "muted", cardMeta(card)), download].forEach(function (part, index) {
+      if (index) item.appendChild(document.createTextNode(" "));
+      item.appendChild(part);
+    });
+  }
+
+  function fillCards(item, cards) {
+    var list = slot(item, "attachments");
+    if (!list) return;
+    list.textContent = "";
+    cards.forEach(function (card) { list.appendChild(cardNode(card)); });
+    list.hidden = cards.length === 0;
+  }
+
+  // A document event: every card of it on the page shows what it now is (a trashed one only
+  // that it is gone).
+  function updateCards(doc, purged) {
+    document.querySelectorAll('[data-document-card="' + doc.id + '"]').forEach(function (item) {
+      var version = doc.version || { content_type: "", size: 0 };
+      renderCard(item, purged || doc.deleted ? { deleted: true } : {
+        id: doc.id, title: doc.title, content_type: version.content_type, size: version.size,
+        url: urlFor("document_url", doc.id), download_url: urlFor("download_url", doc.id)
+      });
+      if (purged) item.removeAttribute("data-document-card");
+    });
+  }
+
+  function cell(row, text) {
+    var node = el("td", "", text);
+    row.appendChild(node);
+    return node;
+  }
+
+  function dayNode(iso) {
+    var node = el("time", "", dateFormat.format(new Date(iso)));
+    node.setAttribute("datetime", iso.slice(0, 10));
+    return node;
+  }
+
+  function showEmpty() {
+    var empty = document.querySelector("[data-empty]");
+    if (empty) empty.hidden = !!(documentRows.children.length || folderRows.children.length);
+  }
+
+  function removeRow(id) {
+    var row = document.getElementById(id);
+    if (!row) return;
+    // Focus must not vanish with the row: it goes to the table's heading cell.
+    if (row.contains(document.activeElement)) {
+      var heading = document.querySelector("[data-folder-browser] thead th");
+      if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+    }
+    row.remove();
+    showEmpty();
+  }
+
+  function sortedInsert(body, row, key) {
+    var after = Array.prototype.find.call(body.children, function (other) {
+      return other.getAttribute("data-sort").localeCompare(key, locale) > 0;
+    });
+    body.insertBefore(row, after || null);
+  }
+
+  function documentRow(doc) {
+    var row = document.getElementById("document-" + doc.id) || el("tr", "is-new");
+    row.id = "document-" + doc.id;
+    row.setAttribute("data-document-id", String(doc.id));
+    row.setAttribute("data-sort", doc.title.toLowerCase());
+    row.textContent = "";
+    var heading = el("th");
+    heading.setAttribute("scope", "row");
+    var link = el("a", "", doc.title);
+    link.href = urlFor("document_url", doc.id);
+    link.setAttribute("data-slot", "title");
+    heading.appendChild(link);
+    row.appendChild(heading);
+    var version = doc.version || { content_type: "", size: 0, created_at: doc.created_at };
+    cell(row, typeNames[version.content_type] || version.content_type);
+    cell(row, sizeText(version.size));
+    cell(row, doc.uploader ? doc.uploader.display_name : "");
+    cell(row, "").appendChild(dayNode(version.created_at));
+    return row;
+  }
+
+  function showDocument(doc, announceIt) {
+    if (!documentRows) return;
+    var here = !doc.deleted && (doc.folder || 0) === folderId;
+    if (!here) {
+      var old = document.getElementById("document-" + doc.id);
+      if (old) { removeRow(old.id); announce(fill(strings.document_removed, { title: doc.title })); }
+      return;
+    }
+    var known = document.getElementById("document-" + doc.id);
+    var row = documentRow(doc);
+    if (!known || known.getAttribute("data-sort") !== row.getAttribute("data-sort")) {
+      sortedInsert(documentRows, row, row.getAttribute("data-sort"));
+    }
+    showEmpty();
+    if (announceIt && !known) announce(fill(strings.document_added, { title: doc.title }));
+  }
+
+  function showFolder(folder, announceIt) {
+    var crumb = document.querySelector('[data-folder-crumb="' + folder.id + '"]');
+    if (crumb) crumb.textContent = folder.name;
+    if (folder.id === folderId) {
+      var title = document.querySelector("[data-folder-title]");
+      if (title) title.textContent = folder.name;
+    }
+    if (!folderRows) return;
+    if ((folder.parent || 0) !== folderId) { removeRow("folder-" + folder.id); return; }
+    var known = document.getElementById("folder-" + folder.id);
+    var row = known || el("tr", "is-new");
+    row.id = "folder-" + folder.id;
+    row.setAttribute("data-folder-id", String(folder.id));
+    row.setAttribute("data-sort", folder.name.toLowerCase());
+    row.textContent = "";
+    var heading = el("th");
+    heading.setAttribute("scope", "row");
+    var link = el("a", "");
+    link.href = urlFor("folder_url", folder.id);
+    var icon = el("span", "", "📁 ");
+    icon.setAttribute("aria-hidden", "true");
+    link.appendChild(icon);
+    link.appendChild(document.createTextNode(folder.name));
+    heading.appendChild(link);
+    row.appendChild(heading);
+    cell(row, strings.folder_kind);
+    cell(row, "");
+    cell(row, "");
+    cell(row, "").appendChild(dayNode(folder.created_at));
+    sortedInsert(folderRows, row, row.getAttribute("data-sort"));
+    showEmpty();
+    if (announceIt && !known) announce(fill(strings.folder_added, { name: folder.name }));
+  }
+
+  function onDocument(data, kind) {
+    var purged = kind === "document.purged";
+    updateCards(data.document, purged);
+    if (purged) { removeRow("document-" + data.document.id); return; }
+    showDocument(data.document, kind === "document.created" || kind === "document.restored" || kind === "document.moved");
+  }
+
+  if (documentRows) {
+    // The rows the server rendered sort the same way as the ones added here.
+    Array.prototype.forEach.call(document.querySelectorAll("[data-document-rows] tr, [data-folder-rows] tr"), function (row) {
+      var link = row.querySelector("th a");
+      row.setAttribute("data-sort", (link ? link.textContent : "").replace("📁 ", "").trim().toLowerCase());
+    });
+  }
+
   var handlers = {
     "message.created": function (data) {
       var message = data.message;
@@ -598,7 +795,22 @@
     // Nothing on these pages shows spaces or pending invitations; listed so that every kind
     // of communities/events.py has a deliberate answer here.
     "space.created": function () {},
-    "invitation.sent": function () {}
+    "invitation.sent": function () {},
+    "document.created": function (data) { onDocument(data, "document.created"); },
+    "document.version_added": function (data) { onDocument(data, "document.version_added"); },
+    "document.version_restored": function (data) { onDocument(data, "document.version_restored"); },
+    "document.renamed": function (data) { onDocument(data, "document.renamed"); },
+    "document.moved": function (data) { onDocument(data, "document.moved"); },
+    "document.deleted": function (data) { onDocument(data, "document.deleted"); },
+    "document.restored": function (data) { onDocument(data, "document.restored"); },
+    "document.purged": function (data) { onDocument(data, "document.purged"); },
+    "folder.created": function (data) { showFolder(data.folder, true); },
+    "folder.renamed": function (data) { showFolder(data.folder, false); },
+    "folder.moved": function (data) { showFolder(data.folder, false); },
+    "folder.deleted": function (data) { removeRow("folder-" + data.folder.id); },
+    // Who may upload changed: the page's upload form is the server's to show or hide, on
+    // the next load; nothing shown here depends on it.
+    "document_settings.changed": function () {}
   };
 
   var personalHandlers = {

@@ -1,0 +1,52 @@
+"""What the thread composer needs to attach documents: the space's documents to pick from,
+whether a new file may be uploaded with the message, and the posting itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from communities.errors import ServiceError
+from communities.models import Space, Thread, User
+from communities.services.discussion import Posted
+from docs_store.models import Document, UploadsBy
+from docs_store.posting import post_with_upload, start_with_upload
+from docs_store.services import settings_for
+from frontend.document_forms import FILE_ERRORS
+
+#: The picker lists this many documents, most recent first; older ones are found by name in
+#: the folder browser (and attached through the API).
+PICKER_SIZE = 200
+
+
+def compose_context(request: HttpRequest, space: Space, *, moderator: bool,
+                    error: ServiceError | None = None) -> dict[str, Any]:
+    attachable = list(Document.objects.filter(space=space, deleted_at__isnull=True)
+                      .select_related("current_version").order_by("-created_at")[:PICKER_SIZE])
+    attachable.sort(key=lambda d: d.title.lower())
+    picked = {int(v) for v in request.POST.getlist("attachments") if v.isascii() and v.isdigit()}
+    return {
+        "attachable": attachable, "picked": picked,
+        # Facilitators always; members when the space lets them (docs_store.services.may_upload).
+        "may_upload": moderator or settings_for(space).uploads_by == UploadsBy.MEMBERS,
+        "upload_error": str(error.message) if error and error.code in FILE_ERRORS else "",
+    }
+
+
+def post_reply(request: HttpRequest, *, actor: User, thread: Thread, body: str,
+               reply_to: int | None) -> Posted:
+    upload = request.FILES.get("upload")
+    return post_with_upload(actor=actor, thread=thread, body=body, reply_to=reply_to,
+                            attachments=request.POST.getlist("attachments"),
+                            upload=upload,  # type: ignore[arg-type]
+                            upload_name=upload.name or "" if upload else "")
+
+
+def start_thread_with(request: HttpRequest, *, actor: User, space: Space, title: str,
+                      body: str) -> Posted:
+    upload = request.FILES.get("upload")
+    return start_with_upload(actor=actor, space=space, title=title, body=body,
+                             attachments=request.POST.getlist("attachments"),
+                             upload=upload,  # type: ignore[arg-type]
+                             upload_name=upload.name or "" if upload else "")
