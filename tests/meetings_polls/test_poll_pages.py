@@ -145,7 +145,7 @@ def test_the_facilitator_reminds_once_from_the_page(people: People, poll: DatePo
     response = client.post(reverse("poll-remind", args=["rma", poll.pk]))
     assert response.status_code == 302
     html = client.get(response["Location"]).content.decode()
-    assert "Rappel envoyé à 2 personne(s)" in html
+    assert "Rappel envoyé à 2 personnes qui n&#x27;avaient pas répondu." in html
     assert "Un seul rappel est permis." in html
     assert "Envoyer un rappel" not in html
     again = client.post(reverse("poll-remind", args=["rma", poll.pk]))
@@ -252,3 +252,13 @@ def test_a_time_the_spring_change_skips_is_explained(people: People) -> None:
                                                data).content.decode()
     assert "n&#x27;existe pas" in html and "heure avancée" in html
     assert not DatePoll.objects.exists()
+
+
+def test_a_forged_slot_choice_is_refused_not_replaced_by_the_best(people: People,
+                                                                  poll: DatePoll) -> None:
+    response = client_for(people.facilitator).post(reverse("poll-pick", args=["rma", poll.pk]),
+                                                   {"slot": "le-meilleur"})
+    assert response.status_code == 400
+    assert "Choisissez le créneau retenu." in response.content.decode()
+    poll.refresh_from_db()
+    assert not poll.is_closed
