@@ -180,3 +180,10 @@ def test_the_all_spaces_page_costs_the_same_queries_with_more_spaces(
     with CaptureQueriesContext(connection) as thirteen:
         assert client.get(reverse("all-spaces-report"), YEAR).status_code == 200
     assert len(three) == len(thirteen) <= 14
+
+
+def test_the_space_sections_link_the_report_for_those_who_run_the_space(world: World) -> None:
+    url = reverse("space-report", args=["rma"])
+    assert url in client_for(world.people["F"]).get(reverse("space", args=["rma"])).content.decode()
+    assert url not in client_for(world.people["M1"]).get(
+        reverse("space", args=["rma"])).content.decode()
