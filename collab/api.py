@@ -11,6 +11,7 @@ from communities.api import router as communities_router
 from communities.api_conversation import router as conversation_router
 from communities.errors import ServiceError
 from docs_store.api import router as documents_router
+from meetings.api import router as meetings_router
 
 api = NinjaAPI(
     title="Espace collaboratif API",
@@ -22,6 +23,7 @@ api = NinjaAPI(
 api.add_router("/", communities_router)
 api.add_router("/", conversation_router)
 api.add_router("/", documents_router)
+api.add_router("/", meetings_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str,

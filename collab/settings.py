@@ -10,6 +10,7 @@ A malformed value stops the process with a message naming the variable.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -226,6 +227,7 @@ S3_TRANSFER = {
     "use_threads": False,
 }
 S3_TRANSFER_MAX_IN_MEMORY_CHUNKS = 2
+S3_READ_MAX_MEMORY_BYTES = 8 * 1024 * 1024
 
 
 def s3_transfer_config() -> Any:
@@ -252,6 +254,9 @@ if S3_BUCKET:
             "querystring_expire": 300,
             "file_overwrite": False,
             "transfer_config": s3_transfer_config(),
+            # Reading a stored object (text extraction) copies it into a spooled file; the
+            # default, 0, never spools to disk, so a 500 MB PDF would sit in a worker's memory.
+            "max_memory_size": S3_READ_MAX_MEMORY_BYTES,
         },
     }
 
@@ -264,6 +269,24 @@ DOCS_ZIP_MAX_UNCOMPRESSED_BYTES = env.int("DOCS_ZIP_MAX_UNCOMPRESSED_BYTES",
 DOCS_TRASH_DAYS = 30
 # Presigned download URLs on S3 live this long (at most 300 s).
 DOCS_DOWNLOAD_URL_SECONDS = 300
+# Text extraction for search (background task): bounded so a huge PDF cannot hold a worker.
+DOCS_TEXT_MAX_PAGES = env.int("DOCS_TEXT_MAX_PAGES", default=500)
+DOCS_TEXT_MAX_CHARS = env.int("DOCS_TEXT_MAX_CHARS", default=100_000)
+DOCS_TEXT_MAX_SECONDS = env.int("DOCS_TEXT_MAX_SECONDS", default=60)
+# Direct uploads to S3 (presigned POST): how long the form is valid, and how long an
+# unfinished upload is kept before the purge command deletes it and its object.
+DOCS_DIRECT_UPLOAD_SECONDS = env.int("DOCS_DIRECT_UPLOAD_SECONDS", default=900)
+DOCS_DIRECT_UPLOAD_ABANDONED_HOURS = env.int("DOCS_DIRECT_UPLOAD_ABANDONED_HOURS", default=24)
+# Optional antivirus: a clamd socket (path) or TCP address (host:port). Unset = not scanned
+# (the admin says so). Set = every upload scanned before it is visible; unreachable = refused.
+CLAMAV_SOCKET = env.str("CLAMAV_SOCKET", default="")
+CLAMAV_TCP = env.str("CLAMAV_TCP", default="")
+if CLAMAV_SOCKET and CLAMAV_TCP:
+    raise ImproperlyConfigured("CLAMAV_SOCKET et CLAMAV_TCP : donnez l'un ou l'autre, pas les "
+                               "deux.")
+if CLAMAV_TCP and not re.fullmatch(r"[^:\s]+:\d{1,5}", CLAMAV_TCP):
+    raise ImproperlyConfigured(f"CLAMAV_TCP doit avoir la forme hôte:port (reçu : {CLAMAV_TCP!r}).")
+CLAMAV_TIMEOUT_SECONDS = env.int("CLAMAV_TIMEOUT_SECONDS", default=120)
 
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str(
@@ -301,6 +324,10 @@ REPLY_MAX_MESSAGE_BYTES = env.int("REPLY_MAX_MESSAGE_BYTES", default=10 * 1024 *
 # "Not posted" answers one member may receive per hour, so a loop or a flood of forged mail
 # cannot turn us into a source of mail to them; past it the mail is dropped with a log line.
 REPLY_BOUNCES_PER_HOUR = env.int("REPLY_BOUNCES_PER_HOUR", default=10)
+# Retention for `manage.py prune_reply_data`: expired addresses are kept this much longer (a
+# late reply is told "expired", not "unknown"), and the log of received mail this long.
+REPLY_EXPIRED_GRACE_DAYS = env.int("REPLY_EXPIRED_GRACE_DAYS", default=30)
+REPLY_LOG_DAYS = env.int("REPLY_LOG_DAYS", default=30)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -324,5 +351,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"daphne": {"level": "WARNING"}},
+    # aiosmtpd (the LMTP listener) logs every command with its addresses at INFO: kept out of
+    # the logs (Law 25), warnings and errors still shown.
+    "loggers": {"daphne": {"level": "WARNING"}, "mail.log": {"level": "WARNING"}},
 }

@@ -230,3 +230,121 @@ def restore(request: HttpRequest, document_id: int) -> dict[str, Any]:
     user = _user(request)
     document = selectors.visible_document(user=user, document_id=document_id)
     return document_data(services.restore_document(actor=user, document=document))
+
+
+# --- search ----------------------------------------------------------------------------------
+class DocumentHitOut(Schema):
+    document: DocumentOut
+    #: Escaped text from the description or the document's text, matched words in <mark>:
+    #: safe to insert as HTML.
+    excerpt_html: str
+    #: The document's page.
+    url: str
+
+
+class DocumentSearchOut(Schema):
+    query: str
+    page: int
+    has_next: bool
+    results: list[DocumentHitOut]
+
+
+@router.get("/search/documents", response={200: DocumentSearchOut, 400: ErrorOut, 404: ErrorOut},
+            summary="Rechercher des documents / Search documents")
+def search_documents(request: HttpRequest, q: str = "", space: str | None = None,
+                     page: int = 1) -> dict[str, Any]:
+    """Titre, description et texte des PDF, textes et CSV des espaces dont je suis membre,
+    sans tenir compte des accents ni du pluriel ; les documents à la corbeille n'y sont pas.
+    / Title, description and the text of PDF, text and CSV files of my spaces; trashed
+    documents are never found."""
+    from docs_store.search import search_documents as search
+
+    user = _user(request)
+    scope = space_selectors.visible_space(user=user, slug=space) if space else None
+    found = search(user=user, q=q, space=scope, page=page)
+    return {"query": found.query, "page": found.page, "has_next": found.has_next,
+            "results": [{"document": document_data(hit.document),
+                         "excerpt_html": str(hit.excerpt_html), "url": hit.url}
+                        for hit in found.hits]}
+
+
+# --- direct upload to S3 (presigned POST) ----------------------------------------------------
+class DirectUploadIn(Schema):
+    file_name: str
+    #: The file's size in bytes, as the browser knows it.
+    size: int
+    title: str = ""
+    description: str = ""
+    folder: int | None = None
+
+
+class DirectVersionIn(Schema):
+    file_name: str
+    size: int
+
+
+class DirectUploadOut(Schema):
+    #: Give it back to the finish call.
+    id: int
+    #: POST the file there as multipart/form-data: every field below, then ``file`` last.
+    url: str
+    fields: dict[str, str]
+    max_bytes: int
+    expires_at: str
+
+
+def _offer(offer: Any) -> dict[str, Any]:
+    return {"id": offer.pending.pk, "url": offer.url, "fields": offer.fields,
+            "max_bytes": offer.pending.max_bytes,
+            "expires_at": offer.pending.expires_at.isoformat()}
+
+
+@router.post("/spaces/{slug}/documents/direct",
+             response={201: DirectUploadOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                       413: ErrorOut, 501: ErrorOut},
+             summary="Dépôt direct vers S3 / Direct upload to S3")
+def start_direct_upload(request: HttpRequest, slug: str,
+                        payload: DirectUploadIn) -> Status[dict[str, Any]]:
+    """Un formulaire présigné pour envoyer un gros fichier directement au stockage S3 ; le
+    document n'apparaît qu'après l'appel « finish ». Sur un serveur sans S3 : 501. / A
+    presigned POST for a large file; the document appears only after the finish call."""
+    from docs_store import direct_uploads
+
+    user = _user(request)
+    space = space_selectors.visible_space(user=user, slug=slug)
+    target = selectors.visible_folder(user=user, space=space, folder_id=payload.folder)
+    offer = direct_uploads.start_direct_upload(
+        actor=user, space=space, file_name=payload.file_name, size=payload.size,
+        title=payload.title, description=payload.description, folder=target)
+    return Status(201, _offer(offer))
+
+
+@router.post("/documents/{document_id}/versions/direct",
+             response={201: DirectUploadOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                       413: ErrorOut, 501: ErrorOut},
+             summary="Nouvelle version en dépôt direct / New version by direct upload")
+def start_direct_version(request: HttpRequest, document_id: int,
+                         payload: DirectVersionIn) -> Status[dict[str, Any]]:
+    from docs_store import direct_uploads
+
+    user = _user(request)
+    document = selectors.visible_document(user=user, document_id=document_id)
+    offer = direct_uploads.start_direct_upload(
+        actor=user, space=document.space, file_name=payload.file_name, size=payload.size,
+        document=document)
+    return Status(201, _offer(offer))
+
+
+@router.post("/direct-uploads/{upload_id}/finish",
+             response={201: DocumentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                       409: ErrorOut, 413: ErrorOut, 503: ErrorOut},
+             summary="Terminer un dépôt direct / Finish a direct upload")
+def finish_direct_upload(request: HttpRequest, upload_id: int) -> Status[dict[str, Any]]:
+    """Vérifie la taille, le type (par son contenu) et l'antivirus, puis rend le document
+    visible. Un fichier refusé est supprimé ; 409 ``upload_missing`` si le fichier n'est pas
+    encore arrivé (réessayer). / Checks size, type and antivirus, then the document appears;
+    a refused file is deleted; 409 upload_missing when it has not arrived yet."""
+    from docs_store import direct_uploads
+
+    document = direct_uploads.finish_direct_upload(actor=_user(request), pending_id=upload_id)
+    return Status(201, document_data(document))

@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class DocsStoreConfig(AppConfig):
-    """Shared document storage; filled in by the documents issue."""
+    """Shared document storage: folders, documents, versions, search, direct uploads."""
 
     name = "docs_store"
+
+    def ready(self) -> None:
+        from docs_store.search import repair_sqlite_index
+
+        post_migrate.connect(repair_sqlite_index, sender=self)

@@ -22,6 +22,7 @@ from communities.models import Membership, Role, Space, User
 from communities.selectors import require_member
 from communities.serializers import person
 from communities.services.discussion import may_moderate
+from docs_store import antivirus
 from docs_store.models import (
     Document,
     DocumentVersion,
@@ -33,6 +34,7 @@ from docs_store.names import MAX_NAME_CHARS, clean_display_name, clean_text
 from docs_store.serializers import document_data, folder_data, version_data
 from docs_store.sniffing import sniff
 from docs_store.storing import CHUNK_BYTES, discard, store, too_large
+from docs_store.tasks import queue_text_extraction
 
 MAX_DESCRIPTION_CHARS = 5000
 
@@ -193,7 +195,7 @@ def _quota_full() -> ServiceError:
 def _reserve(*, space: Space, size: int) -> None:
     """The definitive quota check, inside the transaction that records the version. The space's
     settings row is locked first, so two uploads that both passed the early check in
-    _size_limit queue here: the second sees the first one's bytes and is refused."""
+    size_limit queue here: the second sees the first one's bytes and is refused."""
     SpaceDocumentSettings.objects.get_or_create(space=space)
     rules = SpaceDocumentSettings.objects.select_for_update().get(space=space)
     used = (DocumentVersion.objects.filter(document__space=space)
@@ -202,7 +204,7 @@ def _reserve(*, space: Space, size: int) -> None:
         raise _quota_full()
 
 
-def _size_limit(*, space: Space, declared: int | None) -> tuple[int, ServiceError]:
+def size_limit(*, space: Space, declared: int | None) -> tuple[int, ServiceError]:
     """How many bytes this upload may have, and the refusal to give past that; refuses at once
     when the size is known in advance."""
     rules = settings_for(space)
@@ -252,13 +254,16 @@ def _declared_size(file: IO[bytes]) -> int | None:
 
 def _new_version(*, actor: User, document: Document, file: IO[bytes],
                  file_name: str) -> tuple[DocumentVersion, str]:
-    """Sniff, check sizes and store; returns an unsaved version and its storage key."""
+    """Sniff, check sizes, scan (when an antivirus is configured) and store; returns an
+    unsaved version and its storage key. A refusal at any step stores nothing."""
     space = document.space
-    limit, refusal = _size_limit(space=space, declared=_declared_size(file))
+    limit, refusal = size_limit(space=space, declared=_declared_size(file))
     name = clean_display_name(file_name)
     source, spooled = _seekable(file, limit, refusal)
     try:
         content_type = sniff(file=source, name=name)
+        source.seek(0)
+        antivirus.scan(source)
         stored = store(source=source, space_id=space.pk, content_type=content_type, limit=limit,
                        refusal=refusal)
     finally:
@@ -272,19 +277,42 @@ def _new_version(*, actor: User, document: Document, file: IO[bytes],
     return version, stored.key
 
 
-def upload_document(*, actor: User, space: Space, file: IO[bytes], file_name: str,
-                    title: str = "", description: str = "",
-                    folder: Folder | None = None) -> Document:
-    """A new document with its first version. The file object is read in chunks, never whole."""
+def new_document(*, actor: User, space: Space, file_name: str, title: str = "",
+                 description: str = "", folder: Folder | None = None) -> Document:
+    """The checks before any byte is stored: may upload here, folder of this space, title and
+    description. Returns the document, not saved."""
     _require_uploader(actor=actor, space=space)
     _folder_in(space, folder)
     description = (description or "").strip()
     if len(description) > MAX_DESCRIPTION_CHARS:
         raise ServiceError("invalid_description", _("La description est trop longue."))
     title = _clean_title(title or os.path.splitext(clean_display_name(file_name))[0])
-    document = Document(space=space, folder=folder, title=title, description=description,
-                        uploader=actor)
+    return Document(space=space, folder=folder, title=title, description=description,
+                    uploader=actor)
+
+
+def check_new_version(*, actor: User, document: Document) -> None:
+    _require_editor(actor=actor, document=document)
+    if document.deleted_at is not None:
+        raise ServiceError("deleted", _("Ce document est dans la corbeille."))
+
+
+def upload_document(*, actor: User, space: Space, file: IO[bytes], file_name: str,
+                    title: str = "", description: str = "",
+                    folder: Folder | None = None) -> Document:
+    """A new document with its first version. The file object is read in chunks, never whole."""
+    document = new_document(actor=actor, space=space, file_name=file_name, title=title,
+                            description=description, folder=folder)
     version, key = _new_version(actor=actor, document=document, file=file, file_name=file_name)
+    record_document(actor=actor, document=document, version=version, key=key)
+    return document
+
+
+def record_document(*, actor: User, document: Document, version: DocumentVersion,
+                    key: str) -> None:
+    """Save a checked, stored upload as a new document: quota, rows, text extraction queued,
+    event, in one transaction. On any failure the stored object ``key`` is taken away."""
+    space = document.space
     try:
         with transaction.atomic():
             _reserve(space=space, size=version.size)
@@ -292,6 +320,7 @@ def upload_document(*, actor: User, space: Space, file: IO[bytes], file_name: st
             version.document = document
             version.number = 1
             version.save()
+            queue_text_extraction(version)
             document.current_version = version
             document.save(update_fields=["current_version"])
             emit(kind="document.created", actor=actor, space=space,
@@ -299,23 +328,31 @@ def upload_document(*, actor: User, space: Space, file: IO[bytes], file_name: st
     except BaseException:
         discard(key)
         raise
-    return document
 
 
 def add_version(*, actor: User, document: Document, file: IO[bytes],
                 file_name: str) -> DocumentVersion:
-    _require_editor(actor=actor, document=document)
-    if document.deleted_at is not None:
-        raise ServiceError("deleted", _("Ce document est dans la corbeille."))
+    check_new_version(actor=actor, document=document)
     version, key = _new_version(actor=actor, document=document, file=file, file_name=file_name)
+    record_version(actor=actor, document=document, version=version, key=key)
+    return version
+
+
+def record_version(*, actor: User, document: Document, version: DocumentVersion,
+                   key: str) -> None:
+    """Save a checked, stored upload as the new current version of ``document``, like
+    record_document."""
     try:
         with transaction.atomic():
             _reserve(space=document.space, size=version.size)
             # Locked so two new versions of one document get distinct numbers.
             current = Document.objects.select_for_update().get(pk=document.pk)
+            if current.deleted_at is not None:
+                raise ServiceError("deleted", _("Ce document est dans la corbeille."))
             last = current.versions.order_by("-number").values_list("number", flat=True).first()
             version.number = (last or 0) + 1
             version.save()
+            queue_text_extraction(version)
             document.current_version = version
             document.save(update_fields=["current_version"])
             emit(kind="document.version_added", actor=actor, space=document.space,
@@ -323,7 +360,6 @@ def add_version(*, actor: User, document: Document, file: IO[bytes],
     except BaseException:
         discard(key)
         raise
-    return version
 
 
 # --- changes ---------------------------------------------------------------------------------
@@ -406,8 +442,13 @@ def restore_version(*, actor: User, document: Document, number: int) -> Document
             document.current_version = version
             return document
         previous = locked.current_version
-        Document.objects.filter(pk=document.pk).update(current_version=version)
+        # The text searched is the current version's: the newer text goes, the restored
+        # version's is extracted again in the background.
+        Document.objects.filter(pk=document.pk).update(current_version=version,
+                                                       content_text="", text_version=None)
         document.current_version = version
+        document.content_text, document.text_version = "", None
+        queue_text_extraction(version)
         emit(kind="document.version_restored", actor=actor, space=document.space,
              data={"document": document_data(document), "version": version_data(version),
                    "previous_version": previous.number if previous else None,

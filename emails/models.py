@@ -78,6 +78,9 @@ class JoinLink(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
     # Sent on request from a dead link's page (those are rate-limited per member).
     requested = models.BooleanField(default=False)
+    # Done on the owner's behalf when the link is used, e.g. "rsvp:yes:42" for the "Oui"
+    # button of a meeting in a digest (see emails/actions.py); "" = only land on the target.
+    action = models.CharField(max_length=60, blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["user", "created_at"])]

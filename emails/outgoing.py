@@ -11,6 +11,7 @@ console on a laptop (collab/settings.py).
 
 from __future__ import annotations
 
+import email.message
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,22 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from communities.models import Language
+
+
+class OutgoingMessage(EmailMultiAlternatives):
+    """Django's message with the subject folded the way mail clients expect: Django encodes a
+    long non-ASCII subject as one word that folds right after "Subject:", which parsers read
+    back with a leading space; a Header that knows its name folds between short words."""
+
+    def message(self, **kwargs: Any) -> Any:
+        built = super().message(**kwargs)
+        if not self.subject.isascii():
+            del built["Subject"]
+            # Past Django's __setitem__, which would turn the Header back into a plain string
+            # (the subject has been checked for newlines already).
+            email.message.Message.__setitem__(
+                built, "Subject", Header(str(self.subject), "utf-8", header_name="Subject"))
+        return built
 
 
 @dataclass(frozen=True)
@@ -101,10 +118,13 @@ def compose(
     reply_to: str | None = None,
     unsubscribe: Unsubscribe | None = None,
     attachments: Sequence[Attachment] = (),
+    alternatives: Sequence[tuple[str, str]] = (),
     message_id: str | None = None,
 ) -> EmailMultiAlternatives:
     """Build one message in ``language``. ``subject`` is taken as given (callers translate it
-    inside ``in_language``); the templates are rendered here, in that language."""
+    inside ``in_language``); the templates are rendered here, in that language.
+    ``alternatives`` are further (content, mimetype) parts beside text and HTML, such as the
+    iTIP ``text/calendar; method=REQUEST`` of a meeting invitation."""
     with in_language(language):
         text, html = _render(template, {**context, "language": language})
     headers = {
@@ -117,8 +137,8 @@ def compose(
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         headers["Auto-Submitted"] = "auto-generated"
         headers["X-Auto-Response-Suppress"] = "All"
-    message = EmailMultiAlternatives(
-        subject=_encoded_subject(subject),
+    message = OutgoingMessage(
+        subject=" ".join(subject.split()),  # a newline in a subject would be refused
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
@@ -127,19 +147,11 @@ def compose(
     )
     if html is not None:
         message.attach_alternative(html, "text/html")
+    for content, mimetype in alternatives:
+        message.attach_alternative(content, mimetype)
     for attachment in attachments:
         message.attach(attachment.filename, attachment.content, attachment.mimetype)
     return message
-
-
-def _encoded_subject(subject: str) -> str:
-    """The subject on one line (a newline would be refused), as RFC 2047 encoded words short
-    enough to fold between them. Left to Django, a long non-ASCII subject becomes one word
-    that folds right after "Subject:", which parsers read back with a leading space."""
-    flat = " ".join(subject.split())
-    if flat.isascii():
-        return flat
-    return Header(flat, "utf-8", header_name="Subject").encode(linesep=" ")
 
 
 def deliver(messages: Iterable[EmailMessage]) -> int:

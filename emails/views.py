@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.errors import ServiceError
 from communities.models import User
-from emails import joinlinks, preferences, unsubscribe
+from emails import actions, joinlinks, preferences, unsubscribe
 from emails.forms import FreshLinkForm, PreferencesForm
 from emails.joinlinks import Checked, Refusal
 
@@ -53,13 +53,17 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                       status=409)
     if request.method != "POST":
         return render(request, "emails/pages/join.html",
-                      {"token": token, "link": checked.link})
+                      {"token": token, "link": checked.link,
+                       "action": actions.describe(checked.link)})
     used = joinlinks.consume(token)
     if not used.usable:
         return _dead(request, token, used)
     assert used.link is not None
     if not request.user.is_authenticated or request.user.pk != used.link.user_id:
         login(request, used.link.user, backend="django.contrib.auth.backends.ModelBackend")
+    outcome = actions.perform(link=used.link, user=used.link.user)
+    if outcome is not None:
+        (messages.success if outcome.ok else messages.error)(request, outcome.message)
     return redirect(used.link.target)
 
 

@@ -85,7 +85,7 @@ urlpatterns = [
     path("recherche/", views.search, name="search"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept-invitation"),
     path("", include("reports.urls")),
-    path("", include("meetings.poll_urls")),
+    path("", include("meetings.polls.urls")),
     # Pages reached from emails: join-back links, preferences, unsubscribe (emails/urls.py).
     path("courriel/", include("emails.urls")),
 ]

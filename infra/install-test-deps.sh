@@ -8,6 +8,9 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v msgfmt >/dev/null || need+=(gettext)
+# The antivirus tests start their own clamd (unix socket in tmp, a one-line EICAR signature:
+# no signature download); freshclam and the Debian service are not used.
+[ -x /usr/sbin/clamd ] || need+=(clamav-daemon)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 # Emoji reactions render as boxes in screenshots without it (tests do not depend on it).
 fc-list 2>/dev/null | grep -qi "noto color emoji" || need+=(fonts-noto-color-emoji)

@@ -6,3 +6,6 @@ class MeetingsConfig(AppConfig):
     attendance and minutes."""
 
     name = "meetings"
+
+    def ready(self) -> None:
+        from meetings import signals  # noqa: F401  (connects the receivers)

@@ -4,8 +4,8 @@ their language (User.language), with a text and an HTML part and, for calendar m
 meeting as an iTIP part (text/calendar; method=REQUEST or CANCEL) plus the same .ics as an
 attachment, so mail clients offer "add to calendar".
 
-Kept in one function so the shared outgoing-mail module (List-Unsubscribe, bounces) can take
-over in one place later.
+Built by the shared outgoing-mail module (``emails.outgoing.compose``: Message-ID, Date, From,
+language, parts), like every email of the product.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from communities.models import Membership, User
+from emails.outgoing import Attachment, compose, in_language, language_of
 from meetings.calendar import ItipMethod, meeting_calendar
 from meetings.formatting import format_span
 from meetings.models import Meeting
@@ -61,6 +61,21 @@ def _subject(kind: MailKind, meeting: Meeting) -> str:
     return _("Une place s'est libérée : %(title)s (%(space)s)") % values
 
 
+def _change_labels(changes: Sequence[str]) -> list[str]:
+    """What an update email says changed, in the reader's words and language."""
+    labels = {
+        "title": _("le titre"), "agenda": _("l'ordre du jour"),
+        "starts_at": _("l'horaire"), "ends_at": _("l'horaire"), "mode": _("la formule"),
+        "address": _("l'adresse"), "video_url": _("le lien de visioconférence"),
+    }
+    said: list[str] = []
+    for change in changes:
+        label = labels.get(change)
+        if label and label not in said:
+            said.append(label)
+    return said
+
+
 def meeting_url(meeting: Meeting) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("meeting", args=[meeting.space.slug,
                                                                      meeting.pk])
@@ -68,29 +83,27 @@ def meeting_url(meeting: Meeting) -> str:
 
 def _message(*, kind: MailKind, meeting: Meeting, user: User,
              changes: Sequence[str]) -> EmailMultiAlternatives:
-    with translation.override(user.language or settings.LANGUAGE_CODE):
+    language = language_of(user)
+    with in_language(language):
         context = {
             "kind": str(kind), "meeting": meeting, "recipient": user, "url": meeting_url(meeting),
             "when": format_span(meeting.starts_at, meeting.ends_at,
                                 language=translation.get_language()),
-            "changes": list(changes),
+            "changes": _change_labels(changes),
             "space_meetings_url": settings.SITE_URL.rstrip("/") + reverse(
                 "meetings", args=[meeting.space.slug]),
         }
         subject = _subject(kind, meeting)
-        text = render_to_string("meetings/email/meeting.txt", context)
-        html = render_to_string("meetings/email/meeting.html", context)
-    message = EmailMultiAlternatives(subject, text, None, [user.email])
-    message.attach_alternative(html, "text/html")
     method = _METHOD[kind]
     ics = meeting_calendar(meeting, method=method, attendee=user).to_ical().decode()
     # The iTIP part: Outlook and Gmail look for text/calendar with a method parameter inside
     # the alternatives; Apple Mail and others use the attached file.
     # Django builds text/* alternatives as MIMEText(content, subtype): the subtype carries the
     # method parameter into the Content-Type header (checked by parsing it in the tests).
-    message.attach_alternative(ics, f"text/calendar; method={method}")
-    message.attach("invitation.ics", ics, "application/ics")
-    return message
+    return compose(to=user.email, language=language, subject=subject,
+                   template="meetings/email/meeting", context=context,
+                   alternatives=[(ics, f"text/calendar; method={method}")],
+                   attachments=[Attachment("invitation.ics", ics.encode(), "application/ics")])
 
 
 def send_meeting_mail(*, kind: MailKind, meeting_id: int, user_ids: Sequence[int],
@@ -122,10 +135,12 @@ def send_meeting_mail(*, kind: MailKind, meeting_id: int, user_ids: Sequence[int
 
 def send_after_commit(*, kind: MailKind, meeting: Meeting, user_ids: Sequence[int],
                       changes: Sequence[str] = ()) -> None:
-    """Register the send for after the transaction commits (never for a rolled-back change).
-    ``robust``: a mail server failure is logged, not raised into the request that already
-    committed."""
+    """Queue the send (meetings.tasks) once the transaction commits, never for a rolled-back
+    change. ``robust``: a failure to queue is logged, not raised into a request whose change
+    is already committed."""
     if not user_ids:
         return
-    transaction.on_commit(partial(send_meeting_mail, kind=kind, meeting_id=meeting.pk,
-                                  user_ids=list(user_ids), changes=list(changes)), robust=True)
+    from meetings.tasks import deliver_meeting_mail  # late: the task module imports this one
+
+    transaction.on_commit(partial(deliver_meeting_mail.enqueue, str(kind), meeting.pk,
+                                  list(user_ids), list(changes)), robust=True)

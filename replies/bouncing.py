@@ -66,6 +66,12 @@ def _explanation(refusal: Refusal, mail: ReceivedMail) -> str:
         "body_too_long": _("Votre réponse dépasse %(max)s caractères. Raccourcissez-la ou "
                            "publiez-la en plusieurs messages.")
         % {"max": f"{MAX_BODY_CHARS:,}".replace(",", " ")},
+        "attachments_not_posted": _("Votre réponse a été publiée, mais pas les pièces jointes "
+                                    "du courriel (%(names)s) : les fichiers envoyés par "
+                                    "courriel ne sont pas publiés. Déposez-les dans les "
+                                    "documents de l'espace.")
+        % {"names": ", ".join(mail.attachments[:10]) + (" …" if len(mail.attachments) > 10
+                                                        else "")},
         "too_large": _("Votre courriel dépasse %(size)s Mo, pièces jointes comprises. Les "
                        "pièces jointes ne sont pas publiées : renvoyez le texte seul.")
         % {"size": settings.REPLY_MAX_MESSAGE_BYTES // (1024 * 1024)},
@@ -85,8 +91,9 @@ def _part(language: str, refusal: Refusal, mail: ReceivedMail, thread_url: str) 
 
 
 def send_not_posted(refusal: Refusal, mail: ReceivedMail) -> None:
-    """Tell ``refusal.tell`` why their reply was not posted; raises when SMTP fails, so the
-    caller can ask the MTA to retry rather than lose the answer."""
+    """Tell ``refusal.tell`` why their reply was not posted (or, for attachments_not_posted,
+    what of it was not); raises when SMTP fails, so the caller can ask the MTA to retry
+    rather than lose the answer."""
     assert refusal.tell is not None
     thread_url = ""
     if refusal.thread is not None:
@@ -108,10 +115,13 @@ def send_not_posted(refusal: Refusal, mail: ReceivedMail) -> None:
     if mail.message_id:
         headers["In-Reply-To"] = f"<{mail.message_id}>"
         headers["References"] = f"<{mail.message_id}>"
-    with translation.override("fr-ca"):
-        subject_fr = _("Votre réponse n'a pas été publiée")
-    with translation.override("en"):
-        subject_en = _("Votre réponse n'a pas été publiée")
+    subjects = []
+    for language in ("fr-ca", "en"):
+        with translation.override(language):
+            subjects.append(_("Votre réponse a été publiée sans ses pièces jointes")
+                            if refusal.reason == "attachments_not_posted"
+                            else _("Votre réponse n'a pas été publiée"))
+    subject_fr, subject_en = subjects
     EmailMessage(subject=f"{subject_fr} / {subject_en}", body=body,
                  from_email=settings.DEFAULT_FROM_EMAIL, to=[refusal.tell.email],
                  headers=headers).send()

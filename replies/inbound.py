@@ -38,7 +38,12 @@ from communities.errors import ServiceError
 from communities.models import Message, User
 from communities.services.discussion import post_message
 from replies import mime
-from replies.addresses import REPLY_PREFIX, find_reply_address, token_from_local_part
+from replies.addresses import (
+    REPLY_PREFIX,
+    UNSUBSCRIBE_PREFIX,
+    find_reply_address,
+    token_from_local_part,
+)
 from replies.bouncing import Refusal, send_not_posted
 from replies.models import InboundMail, Outcome, ReplyAddress
 from replies.quoting import reply_text
@@ -67,7 +72,8 @@ def split_address(address: str) -> tuple[str, str]:
 def is_ours(address: str) -> bool:
     """Whether an envelope recipient is one this service handles."""
     local, domain = split_address(address)
-    return domain == settings.REPLY_DOMAIN and local.startswith(REPLY_PREFIX)
+    return domain == settings.REPLY_DOMAIN and local.startswith((REPLY_PREFIX,
+                                                                 UNSUBSCRIBE_PREFIX))
 
 
 def _client_id(mail: mime.ReceivedMail, thread_id: int) -> str:
@@ -118,6 +124,10 @@ def _post(mail: mime.ReceivedMail, address: ReplyAddress, claim: InboundMail) ->
                        returned_text=body)
     claim.message = posted.message
     ReplyAddress.objects.filter(pk=address.pk).update(last_used_at=timezone.now())
+    if posted.created and mail.attachments and _may_tell(address.user):
+        # Files are not posted from mail; the member must not believe they were.
+        send_not_posted(Refusal(reason="attachments_not_posted", tell=address.user,
+                                thread=address.thread), mail)
     return "posted" if posted.created else "duplicate"
 
 
@@ -207,4 +217,24 @@ def handle_for(mail: mime.ReceivedMail, recipient: str) -> Handled:
     if not is_ours(recipient):
         log.info("inbound mail for %s: not one of our addresses", recipient[:80])
         return Handled(recipient=recipient, outcome=Outcome.DROPPED, reason="not_ours")
+    if split_address(recipient)[0].startswith(UNSUBSCRIBE_PREFIX):
+        return _unsubscribe(recipient)
     return _handle_one(mail, recipient)
+
+
+def _unsubscribe(recipient: str) -> Handled:
+    """List-Unsubscribe by mail (RFC 8058 §3.2): the address is the secret, so whatever the
+    message says and whoever sends it, it unsubscribes; nothing is answered. The tokens and
+    the preferences belong to the outgoing-mail app."""
+    try:
+        from emails.unsubscribe import from_mailto
+    except ImportError:  # the outgoing-mail app (issue 6, part A) is merged separately
+        log.warning("unsubscribe mail for %s: the emails app is not installed", recipient[:40])
+        return Handled(recipient=recipient, outcome=Outcome.DROPPED,
+                       reason="unsubscribe_unavailable")
+    local, domain = split_address(recipient)
+    if from_mailto(recipient=f"{local}@{domain}") is None:
+        log.info("unsubscribe mail with an invalid token, dropped")
+        return Handled(recipient=recipient, outcome=Outcome.DROPPED,
+                       reason="unknown_unsubscribe_address")
+    return Handled(recipient=recipient, outcome="unsubscribed")

@@ -47,6 +47,8 @@ class ReceivedMail:
     authentication_failure: str
     #: The message was longer than REPLY_MAX_MESSAGE_BYTES and only its start was read.
     too_large: bool = False
+    #: Names of the files attached (never posted: the member is told).
+    attachments: tuple[str, ...] = ()
 
 
 def _header(message: Message, name: str) -> str:
@@ -79,8 +81,10 @@ def _automatic(message: Message, from_address: str, envelope_sender: str | None)
         return True
     if message.get_content_type() == "multipart/report":
         return True
-    # The null reverse-path "<>" is what delivery reports are sent with.
-    if envelope_sender is not None and envelope_sender.strip() in {"", "<>"}:
+    # The null reverse-path "<>" is what delivery reports are sent with (Postfix's pipe
+    # writes it as MAILER-DAEMON in ${sender}).
+    if envelope_sender is not None and (envelope_sender.strip() in {"", "<>"}
+                                        or envelope_sender.strip().lower() == "mailer-daemon"):
         return True
     return bool(_AUTOMATIC_SENDERS.match(from_address))
 
@@ -164,6 +168,19 @@ def unflow(text: str, *, delsp: bool = False) -> str:
     return "\n".join(lines)
 
 
+def _attachments(message: Message) -> tuple[str, ...]:
+    """Files the sender attached. Inline parts (signature logos, pasted images) are not
+    counted: their sender did not choose to send a file."""
+    names = []
+    try:
+        for part in message.walk():
+            if part.get_content_disposition() == "attachment":
+                names.append(" ".join(str(part.get_filename() or "").split())[:120])
+    except Exception:
+        log.info("unreadable attachment list")
+    return tuple(name or "?" for name in names)
+
+
 def message_key(*, message_id: str, raw: bytes) -> str:
     return hashlib.sha256(message_id.encode() if message_id else raw).hexdigest()
 
@@ -189,4 +206,5 @@ def read_mail(raw: bytes, *, envelope_sender: str | None = None,
         automatic=_automatic(message, from_address, envelope_sender),
         authentication_failure=authentication_failure(message),
         too_large=too_large,
+        attachments=_attachments(message),
     )

@@ -26,11 +26,15 @@ _WRAPPED_HEADER = re.compile(
     r"(?:a écrit ?:|wrote:))[ \t]*$",
     re.MULTILINE,
 )
-# "Sent from my phone" lines the library does not know in French, kept only when they end
-# the message.
-_SENT_FROM = re.compile(
-    r"(?:\n\s*(?:Envoyé de mon|Envoyé à partir de|Envoyé depuis|Sent from my|Sent from|"
-    r"Obtenir Outlook pour|Télécharger Outlook pour|Get Outlook for)\b[^\n]*)+\s*\Z",
+# Outlook's French separator; the library knows only "-----Original Message-----".
+_ORIGINAL_MESSAGE = re.compile(r"^[ \t]*-{3,} ?(?:Message d'origine|Message original) ?-{3,}"
+                               r"[ \t]*$", re.MULTILINE | re.IGNORECASE)
+# "Sent from my phone" lines the library does not know in French, and the rule lines Outlook
+# puts above the quote, removed only where they end the message.
+_TRAILER = re.compile(
+    r"(?:\n\s*(?:(?:Envoyé de mon|Envoyé à partir de|Envoyé depuis|Sent from my|Sent from|"
+    r"Obtenir Outlook pour|Télécharger Outlook pour|Get Outlook for)\b[^\n]*|[_-]{8,}))+"
+    r"\s*\Z",
     re.IGNORECASE,
 )
 
@@ -43,26 +47,58 @@ class _ReplyMessage(EmailMessage):
 
     def _get_language_regex(self, language: str, regex_key: str) -> str:
         pattern = super()._get_language_regex(language=language, regex_key=regex_key)
-        return pattern.replace(r"Le\s(.+?)a \u00e9crit", r"Le\s(?:.+?)a \u00e9crit")
+        pattern = pattern.replace(r"Le\s(.+?)a \u00e9crit", r"Le\s(?:.+?)a \u00e9crit")
+        if language == "fr" and regex_key == "from_header":
+            # Outlook for Mac writes "De : / Date : / À : / Objet :".
+            pattern = pattern.replace("(?:De |", "(?:De |Date |", 1)
+        return pattern
 
 
+# Control characters have no place in a message (and PostgreSQL refuses NUL in text).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _QUOTED_LINE = re.compile(r"^[ \t]*>.*$\n?", re.MULTILINE)
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 def _prepare(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SPACES)
+    text = _CONTROL.sub("", text)
     return _WRAPPED_HEADER.sub(lambda m: m["head"] + " " + m["tail"].replace("\n", " "), text)
+
+
+# Some of the library's patterns take time quadratic in a line's length (90,000 characters
+# of "Le Le Le …" on one line took 80 s), so it only ever sees lines of at most RFC 5322's 998
+# characters (longer ones are set aside and put back: no quote header is that long) and the
+# first 100,000 characters, five times what a message may hold (the new text comes first).
+MAX_PARSED_CHARS = 100_000
+MAX_LINE_CHARS = 998
+_LONG_LINE = re.compile(rf"^[^\n]{{{MAX_LINE_CHARS + 1},}}$", re.MULTILINE)
+_SHELF = re.compile("\ue000(\\d+)\ue001")
+
+
+def _shelve_long_lines(text: str) -> tuple[str, list[str]]:
+    shelved: list[str] = []
+
+    def shelve(match: re.Match[str]) -> str:
+        shelved.append(match[0])
+        return f"\ue000{len(shelved) - 1}\ue001"
+
+    return _LONG_LINE.sub(shelve, text), shelved
 
 
 def reply_text(text: str) -> str:
     """The new text of a reply, without what it quotes and without the signature ("" when
     nothing is left)."""
-    prepared = _prepare(text)
+    # The private-use characters that mark shelved lines cannot come from the mail itself.
+    prepared = _prepare(text[:MAX_PARSED_CHARS]).replace("\ue000", "").replace("\ue001", "")
+    prepared, shelved = _shelve_long_lines(prepared)
+    if separator := _ORIGINAL_MESSAGE.search(prepared):
+        prepared = prepared[:separator.start()]
     # keep_hyphen_lists: a "- point" list is Markdown a member may write, not a signature.
     parsed = _ReplyMessage(text=prepared, languages=list(LANGUAGES),
                           keep_hyphen_lists=True).read()
     latest = parsed.replies[0].body if parsed.replies else prepared
     latest = _QUOTED_LINE.sub("", latest)
-    latest = _SENT_FROM.sub("", "\n" + latest)
+    latest = _TRAILER.sub("", "\n" + latest)
+    latest = _SHELF.sub(lambda match: shelved[int(match[1])], latest)
     return _BLANK_RUNS.sub("\n\n", latest).strip()

@@ -41,3 +41,25 @@ def test_every_subscriber_gets_every_message(tmp_path: Path) -> None:
     assert step["received"] == step["expected"] == 6 * 20
     assert step["exact_connections"] == 20
     assert step["incomplete_messages"] == 0
+
+
+def test_the_documents_bench_runs_end_to_end_at_toy_size(tmp_path: Path) -> None:
+    """bench.documents with two small files: moto, uvicorn, upload, download, direct boto3,
+    memory sampled. A check that the bench still works, not a timing."""
+    name = f"/bench_docs_smoke_{os.getpid()}"
+    database_url = urlsplit(os.environ["DATABASE_URL"])._replace(path=name).geturl()
+    out = tmp_path / "documents.json"
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.documents", "--sizes", "0.5,2", "--json-out", str(out),
+         "--database-url", database_url],
+        cwd=ROOT, capture_output=True, text=True, timeout=80,
+    )
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert "RSS grew" in run.stdout
+    rows = json.loads(out.read_text())["sizes"]
+    assert [row["bytes"] for row in rows] == [500_000, 2_000_000]
+    for row in rows:
+        for what in ("app_upload", "app_download", "direct_upload", "direct_download"):
+            assert row[what]["mb_s"] > 0
+        assert row["app_upload"]["server_rss_peak_mb"] > 0
+        assert row["ratio_upload_app_over_direct"] > 0

@@ -47,6 +47,8 @@ def test_secrets_can_come_from_files(tmp_path):
     ("REALTIME_AUDIT_SECONDS", "vite"),
     ("DATABASE_URL", "mysql://x@y/z"),
     ("SMTP_PORT", "vingt-cinq"),
+    ("CLAMAV_TCP", "clamd.exemple.qc.ca"),
+    ("DOCS_TEXT_MAX_PAGES", "beaucoup"),
 ])
 def test_a_bad_value_stops_with_a_message_naming_the_variable(variable, value):
     env = {variable: value, **({"SMTP_HOST": "smtp.exemple.qc.ca"}

@@ -69,14 +69,16 @@ def _reply_addresses(digests: Sequence[Digest]) -> None:
 def _digest_of(recipient: Recipient, sections: Sequence[Section], batch: Batch) -> Digest:
     blocks = []
     for space in recipient.spaces:
-        events = batch.window(recipient, space)
         contents = []
         for section in sections:
-            mine = [e for e in events if e.kind in section.kinds]
-            items = section.items(recipient=recipient, space=space, events=mine)
+            events = batch.window(recipient, space, section.kinds)
+            items = section.items(recipient=recipient, space=space, events=events)
             if items:
+                # Newest first, and only the first few: the space link leads to the rest.
+                shown = items if section.ranked else items[::-1]
                 contents.append(SectionContent(key=section.key, heading=section.heading,
-                                               items=items))
+                                               items=shown[:section.limit],
+                                               more=max(0, len(items) - section.limit)))
         if contents:
             blocks.append(SpaceDigest(
                 space=space, sections=contents,
@@ -104,7 +106,7 @@ def _issue_links(digests: Sequence[Digest]) -> None:
                     pending.append((link, raw, item, "link"))
                     for action in item.actions:
                         link, raw = joinlinks.new_link(user=user, target=action.target,
-                                                       space=block.space)
+                                                       space=block.space, action=action.effect)
                         pending.append((link, raw, action, "link"))
     JoinLink.objects.bulk_create([link for link, _raw, _owner, _attr in pending])
     for _link, raw, owner, attribute in pending:

@@ -33,6 +33,8 @@ class Action:
 
     label: str
     target: str
+    #: What using the link does for the member (emails/actions.py), e.g. "rsvp:yes:42".
+    effect: str = ""
     link: str = ""
 
 
@@ -55,6 +57,8 @@ class SectionContent:
     key: str
     heading: str | Promise
     items: list[Item]
+    #: Items left out to keep the email readable (the space link shows them all).
+    more: int = 0
 
 
 @dataclass

@@ -5,19 +5,23 @@ polls — is a new Section in ``SECTIONS``."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
+from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
+from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from communities.models import Event, Message, Space
-from emails.digest.content import Item, Recipient
+from emails.actions import rsvp_effect
+from emails.digest.content import Action, Item, Recipient
 
 EXCERPT_CHARS = 160
-ACTIVE_THREADS = 5
 NAMES_SHOWN = 3
 
 
@@ -26,18 +30,35 @@ def excerpt(text: str) -> str:
     return flat[:EXCERPT_CHARS] + ("…" if len(flat) > EXCERPT_CHARS else "")
 
 
+@lru_cache(maxsize=256)
+def _thread_pattern(slug: str) -> tuple[str, str]:
+    # reverse() costs ~0.1 ms and a digest batch needs thousands: reverse once per space.
+    head, _marker, tail = reverse("thread", kwargs={"slug": slug, "thread_id": 987654321}
+                                  ).partition("987654321")
+    return head, tail
+
+
 def thread_target(space: Space, thread_id: int, message_id: int | None = None) -> str:
-    url = reverse("thread", kwargs={"slug": space.slug, "thread_id": thread_id})
+    head, tail = _thread_pattern(space.slug)
+    url = f"{head}{int(thread_id)}{tail}"
     return f"{url}?message={message_id}#message-{message_id}" if message_id else url
 
 
-def document_target(space: Space, document_id: int) -> str:
+@lru_cache(maxsize=256)
+def _document_pattern(slug: str) -> tuple[str, str]:
     # The documents pages are being built apart; until they exist the link opens the file
     # (the API's download needs a bearer token, so it cannot serve a signed-in browser).
     try:
-        return reverse("document", kwargs={"slug": space.slug, "document_id": document_id})
+        path = reverse("document", kwargs={"slug": slug, "document_id": 987654321})
     except NoReverseMatch:
-        return reverse("emails:document", args=[document_id])
+        path = reverse("emails:document", args=[987654321])
+    head, _marker, tail = path.partition("987654321")
+    return head, tail
+
+
+def document_target(space: Space, document_id: int) -> str:
+    head, tail = _document_pattern(space.slug)
+    return f"{head}{int(document_id)}{tail}"
 
 
 def names(people: Sequence[str]) -> str:
@@ -52,18 +73,36 @@ def names(people: Sequence[str]) -> str:
 
 
 class Batch:
-    """What the sections of one batch share: the space events of every window, by space."""
+    """What the sections of one batch share: the space events of every window, by space.
+
+    Most members of a batch read the same window (same period, same previous digest), so a
+    window's events, and what a section derives from them, are computed once per distinct
+    (space, start, end, kinds) and shared: the lists handed out must not be changed."""
 
     def __init__(self, events: list[Event]) -> None:
         self.by_space: dict[int, list[Event]] = defaultdict(list)
-        for event in events:
+        for event in events:  # already ordered by created_at
             if event.space_id is not None:
                 self.by_space[event.space_id].append(event)
+        self.times = {pk: [e.created_at for e in found] for pk, found in self.by_space.items()}
+        self._memo: dict[Hashable, Any] = {}
 
-    def window(self, recipient: Recipient, space: Space) -> list[Event]:
+    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def window(self, recipient: Recipient, space: Space,
+               kinds: frozenset[str] | None = None) -> list[Event]:
         start = max(recipient.since, recipient.joined.get(space.pk, recipient.since))
-        return [e for e in self.by_space.get(space.pk, ())
-                if start < e.created_at <= recipient.until]
+
+        def compute() -> list[Event]:
+            times = self.times.get(space.pk, [])
+            found = self.by_space.get(space.pk, [])[
+                bisect_right(times, start):bisect_right(times, recipient.until)]
+            return found if kinds is None else [e for e in found if e.kind in kinds]
+
+        return self.memo(("window", space.pk, start, recipient.until, kinds), compute)
 
 
 class Section:
@@ -71,9 +110,14 @@ class Section:
     heading: Any = ""
     #: Event kinds (space streams) the batch must load for this section.
     kinds: frozenset[str] = frozenset()
+    #: At most this many items per space; the rest is counted ("and 12 more").
+    limit = 8
+    #: False: items come oldest first and the newest are shown; True: already in order.
+    ranked = False
 
     def prepare(self, *, recipients: Sequence[Recipient], batch: Batch) -> None:
-        """Load per-batch data (override when a section needs more than the events)."""
+        """Load per-batch data (extend when a section needs more than the events)."""
+        self.batch = batch
 
     def items(self, *, recipient: Recipient, space: Space, events: list[Event]) -> list[Item]:
         raise NotImplementedError
@@ -102,25 +146,28 @@ class ActiveDiscussions(Section):
     key = "active"
     heading = gettext_lazy("Discussions les plus actives")
     kinds = frozenset({"message.created"})
+    limit = 5
+    ranked = True
 
-    def items(self, *, recipient: Recipient, space: Space, events: list[Event]) -> list[Item]:
+    def _ranking(self, events: list[Event]) -> list[tuple[int, dict[str, Any]]]:
         threads: dict[int, dict[str, Any]] = {}
         for event in events:
-            if event.kind != "message.created":
-                continue
             message, thread = event.payload["message"], event.payload["thread"]
             entry = threads.setdefault(thread["id"], {"title": thread["title"], "count": 0,
-                                                      "people": {}, "others": False,
-                                                      "first": message["id"]})
+                                                      "people": {}, "first": message["id"]})
             entry["title"] = thread["title"]
             entry["count"] += 1
             entry["people"].setdefault(message["author"]["id"],
                                        message["author"]["display_name"])
-            entry["others"] |= message["author"]["id"] != recipient.user.pk
-        ranked = sorted((e for e in threads.items() if e[1]["others"]),
-                        key=lambda e: (-e[1]["count"], -e[1]["first"]))[:ACTIVE_THREADS]
+        return sorted(threads.items(), key=lambda e: (-e[1]["count"], -e[1]["first"]))
+
+    def items(self, *, recipient: Recipient, space: Space, events: list[Event]) -> list[Item]:
+        # Shared by every member with this window (``events`` is the batch's shared list).
+        ranking = self.batch.memo(("active", id(events)), lambda: self._ranking(events))
         found = []
-        for thread_id, entry in ranked:
+        for thread_id, entry in ranking:
+            if entry["people"].keys() == {recipient.user.pk}:
+                continue  # only the member spoke there: nothing new for them
             count = ngettext("%(n)s nouveau message", "%(n)s nouveaux messages",
                              entry["count"]) % {"n": entry["count"]}
             who = names(list(entry["people"].values()))
@@ -128,6 +175,8 @@ class ActiveDiscussions(Section):
                               target=thread_target(space, thread_id, entry["first"]),
                               detail=_("%(count)s — avec %(who)s") % {"count": count, "who": who},
                               thread_id=thread_id))
+            if len(found) == self.limit:
+                break
         return found
 
 
@@ -138,6 +187,7 @@ class Mentions(Section):
     heading = gettext_lazy("Messages qui vous mentionnent")
 
     def prepare(self, *, recipients: Sequence[Recipient], batch: Batch) -> None:
+        super().prepare(recipients=recipients, batch=batch)
         if not recipients:
             self.by_user: dict[int, list[Event]] = {}
             self.bodies: dict[int, str] = {}
@@ -204,6 +254,99 @@ class Documents(Section):
         return list(latest.values())
 
 
+#: How far ahead a digest announces meetings.
+MEETINGS_AHEAD = timedelta(days=21)
+
+
+class UpcomingMeetings(Section):
+    """Meetings of the coming weeks, each with the member's answer and "Oui / Non /
+    Peut-être" buttons that record it in one click (through the landing page)."""
+
+    key = "meetings"
+    heading = gettext_lazy("Rencontres à venir")
+    ranked = True
+
+    def prepare(self, *, recipients: Sequence[Recipient], batch: Batch) -> None:
+        from meetings.models import Meeting, Rsvp
+
+        super().prepare(recipients=recipients, batch=batch)
+        self.by_space: dict[int, list[Meeting]] = defaultdict(list)
+        self.answers: dict[tuple[int, int], str] = {}
+        if not recipients:
+            return
+        start = min(r.until for r in recipients)
+        for meeting in Meeting.objects.filter(
+            space_id__in={s.pk for r in recipients for s in r.spaces}, cancelled_at__isnull=True,
+            starts_at__gt=start, starts_at__lte=max(r.until for r in recipients) + MEETINGS_AHEAD,
+        ).order_by("starts_at", "pk"):
+            self.by_space[meeting.space_id].append(meeting)
+        meeting_ids = [m.pk for found in self.by_space.values() for m in found]
+        self.answers = {(r.user_id, r.meeting_id): r.answer for r in Rsvp.objects.filter(
+            meeting_id__in=meeting_ids, user_id__in=[r.user.pk for r in recipients])}
+
+    def items(self, *, recipient: Recipient, space: Space, events: list[Event]) -> list[Item]:
+        from meetings.formatting import format_span
+        from meetings.models import Answer
+
+        found = []
+        for meeting in self.by_space.get(space.pk, ()):
+            if not recipient.until < meeting.starts_at <= recipient.until + MEETINGS_AHEAD:
+                continue
+            target = reverse("meeting", args=[space.slug, meeting.pk])
+            given = self.answers.get((recipient.user.pk, meeting.pk))
+            status = (_("Votre réponse : %(answer)s") % {"answer": Answer(given).label}
+                      if given else _("Vous n'avez pas encore répondu."))
+            found.append(Item(
+                title=meeting.title, target=target,
+                detail=f"{format_span(meeting.starts_at, meeting.ends_at)} — {status}",
+                actions=[Action(label=str(label).capitalize(), target=target,
+                                effect=rsvp_effect(answer=value, meeting_id=meeting.pk))
+                         for value, label in Answer.choices if value != given]))
+            if len(found) == self.limit:
+                break
+        return found
+
+
+class WaitingPolls(Section):
+    """Open date polls of the space in which the member has not answered yet."""
+
+    key = "polls"
+    heading = gettext_lazy("Sondages de dates qui attendent votre réponse")
+
+    def prepare(self, *, recipients: Sequence[Recipient], batch: Batch) -> None:
+        from meetings.models import DatePoll, PollVote
+
+        super().prepare(recipients=recipients, batch=batch)
+        self.by_space: dict[int, list[DatePoll]] = defaultdict(list)
+        self.answered: set[tuple[int, int]] = set()
+        if not recipients:
+            return
+        for poll in (DatePoll.objects.filter(
+                space_id__in={s.pk for r in recipients for s in r.spaces},
+                closed_at__isnull=True).annotate(slot_count=Count("slots"))
+                .order_by("created_at", "pk")):
+            self.by_space[poll.space_id].append(poll)
+        poll_ids = [p.pk for found in self.by_space.values() for p in found]
+        self.answered = set(PollVote.objects.filter(
+            slot__poll_id__in=poll_ids, user_id__in=[r.user.pk for r in recipients])
+            .values_list("user_id", "slot__poll_id").distinct())
+
+    def items(self, *, recipient: Recipient, space: Space, events: list[Event]) -> list[Item]:
+        found = []
+        for poll in self.by_space.get(space.pk, ()):
+            if (recipient.user.pk, poll.pk) in self.answered:
+                continue
+            if poll.created_by_id == recipient.user.pk:
+                continue
+            count = poll.slot_count  # type: ignore[attr-defined]
+            found.append(Item(title=poll.title,
+                              target=reverse("poll", args=[space.slug, poll.pk]),
+                              detail=ngettext("%(n)s date proposée", "%(n)s dates proposées",
+                                              count) % {"n": count}))
+        return found
+
+
 def default_sections() -> list[Section]:
     """A fresh set per batch (sections keep per-batch data)."""
-    return [Mentions(), NewThreads(), ActiveDiscussions(), Documents()]
+    return [Mentions(), UpcomingMeetings(), WaitingPolls(), NewThreads(), ActiveDiscussions(),
+            Documents()]

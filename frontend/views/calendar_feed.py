@@ -40,11 +40,15 @@ def feed_page(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Action inconnue."))
             return redirect("calendar-feed-page")
     feed = CalendarFeed.objects.filter(user=me).first()
+    # webcal:// makes Apple Calendar and Outlook offer to subscribe on a click.
+    webcal_url = "webcal://" + new_url.split("://", 1)[1] if new_url else None
     response = render(request, "frontend/meetings/feed.html",
-                      {"feed": feed, "new_url": new_url})
-    # The page may show the secret URL once: never cached, never sent as a Referer.
+                      {"feed": feed, "new_url": new_url, "webcal_url": webcal_url})
+    # The page may show the secret URL once: never cached. "same-origin" rather than
+    # "no-referrer": with no referrer Chromium posts the page's forms with "Origin: null",
+    # which the CSRF check rightly refuses.
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -1,4 +1,6 @@
-"""The search page: thread titles and messages of the spaces I belong to."""
+"""The search page: thread titles and messages of the spaces I belong to, and their documents
+(title, description, extracted text). The first page shows the best few documents beside the
+messages; ``?type=documents`` lists every matching document, page by page."""
 
 from __future__ import annotations
 
@@ -11,7 +13,11 @@ from communities import search as search_index
 from communities.errors import ServiceError
 from communities.models import Space, User
 from communities.selectors import spaces_of
+from docs_store.search import search_documents
 from frontend.queries import space_or_404
+
+#: How many documents the first page of results shows above the messages.
+DOCUMENTS_BESIDE_MESSAGES = 5
 
 
 @login_required
@@ -26,16 +32,23 @@ def search(request: HttpRequest) -> HttpResponse:
         page = int(request.GET.get("page") or 1)
     except ValueError:
         page = 1
-    found = None
+    only_documents = request.GET.get("type") == "documents"
+    found = documents = None
     error = None
     status = 200
     if q is not None:  # the form was sent, even empty
         try:
-            found = search_index.search(user=user, q=q, space=scope, page=page)
+            if only_documents:
+                documents = search_documents(user=user, q=q, space=scope, page=page)
+            else:
+                found = search_index.search(user=user, q=q, space=scope, page=page)
+                if page == 1:
+                    documents = search_documents(user=user, q=q, space=scope,
+                                                 page_size=DOCUMENTS_BESIDE_MESSAGES)
         except ServiceError as refusal:
             error = refusal.message
             status = 400
     return render(request, "frontend/search.html", {
-        "q": q or "", "scope": scope, "found": found, "error": error,
-        "memberships": spaces_of(user),
+        "q": q or "", "scope": scope, "found": found, "documents": documents,
+        "only_documents": only_documents, "error": error, "memberships": spaces_of(user),
     }, status=status)

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 
 from communities.errors import Conflict, ServiceError
 from communities.events import emit
-from communities.models import Space, User
+from communities.models import Membership, Space, User
 from communities.serializers import person
-from meetings import poll_mail
 from meetings.models import Meeting
 from meetings.models.polls import DatePoll, PollAnswer, PollSlot, PollVote
-from meetings.poll_serializers import poll_data, slot_data, tally_data
+from meetings.polls import mail as poll_mail
+from meetings.polls.serializers import poll_data, slot_data, tally_data
 from meetings.services import validation
 from meetings.services.permissions import require_member, require_organiser
 from meetings.services.scheduling import schedule_meeting
@@ -58,8 +58,10 @@ def _check_slots(slots: Sequence[tuple[datetime, datetime]]) -> list[tuple[datet
 
 
 def open_poll(*, actor: User, space: Space, title: str, slots: Sequence[tuple[datetime, datetime]],
-              mode: str, agenda: str = "", address: str = "", video_url: str = "") -> DatePoll:
-    """Propose slots (aware datetimes) for a meeting described once, here."""
+              mode: str, agenda: str = "", address: str = "", video_url: str = "",
+              notify_members: bool = True) -> DatePoll:
+    """Propose slots (aware datetimes) for a meeting described once, here. Members are told by
+    email unless ``notify_members`` is off (a poll for a small committee announced in person)."""
     require_organiser(actor=actor, space=space)
     title = validation.clean_title(title)
     agenda = validation.clean_agenda(agenda)
@@ -72,6 +74,11 @@ def open_poll(*, actor: User, space: Space, title: str, slots: Sequence[tuple[da
             [PollSlot(poll=poll, starts_at=start, ends_at=end) for start, end in times])
         emit(kind="poll.opened", actor=actor, space=space,
              data={"poll": poll_data(poll, created), "by": person(actor)})
+        if notify_members:
+            poll_mail.send_after_commit(
+                kind=poll_mail.PollMail.OPENED, poll=poll,
+                user_ids=list(Membership.objects.filter(space=space, user__is_active=True)
+                              .exclude(user=actor).values_list("user_id", flat=True)))
     return poll
 
 
@@ -156,6 +163,22 @@ def pick_slot(*, actor: User, poll: DatePoll, slot_id: int) -> Meeting:
     return meeting
 
 
+def close_without_date(*, actor: User, poll: DatePoll) -> DatePoll:
+    """Close the poll without scheduling anything (no slot suits, or the meeting is off):
+    answers stop, nobody is invited, and ``poll.closed`` carries no slot and no meeting."""
+    require_organiser(actor=actor, space=poll.space)
+    with transaction.atomic():
+        current = _locked(poll)
+        if current.is_closed:
+            raise _closed_error()
+        current.closed_at = timezone.now()
+        current.save(update_fields=["closed_at"])
+        emit(kind="poll.closed", actor=actor, space=current.space, data={
+            "poll": poll_data(current, current.slots.all()), "slot": None, "meeting": None,
+            "by": person(actor)})
+    return current
+
+
 def not_answered(poll: DatePoll, *, besides: User) -> list[User]:
     """Active members of the space who have not answered yet, other than ``besides`` (the
     facilitator who would remind them)."""
@@ -183,6 +206,7 @@ def remind_non_respondents(*, actor: User, poll: DatePoll) -> list[User]:
         if not claimed:
             raise Conflict("already_reminded", _("Le rappel a déjà été envoyé pour ce "
                                                  "sondage : un seul rappel est permis."))
-        poll_mail.send_reminders_after_commit(poll=current, user_ids=[u.pk for u in recipients])
+        poll_mail.send_after_commit(kind=poll_mail.PollMail.REMINDER, poll=current,
+                                    user_ids=[u.pk for u in recipients])
     return recipients
 

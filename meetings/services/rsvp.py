@@ -54,3 +54,31 @@ def answer_meeting(*, actor: User, meeting: Meeting, answer: str) -> Rsvp:
         if had_seat and answer != Answer.YES:
             promote_waiting(meeting=locked, actor=actor)
     return rsvp
+
+
+def withdraw_departed_member(*, space_id: int, user_id: int) -> int:
+    """Someone left the space or was removed: their oui / peut-être to meetings still to
+    come become non, and a seat they held goes to the waiting list. Runs inside the
+    transaction that ends the membership (meetings.signals). Returns how many answers
+    changed."""
+    changed = 0
+    upcoming = (Rsvp.objects.select_related("user")
+                .filter(meeting__space_id=space_id, user_id=user_id,
+                        meeting__cancelled_at__isnull=True,
+                        meeting__starts_at__gt=timezone.now())
+                .exclude(answer=Answer.NO).values_list("meeting_id", flat=True))
+    for meeting_id in list(upcoming):
+        locked = (Meeting.objects.select_for_update(of=("self",)).select_related("space")
+                  .get(pk=meeting_id))
+        rsvp = Rsvp.objects.select_related("user").get(meeting=locked, user_id=user_id)
+        had_seat = rsvp.has_seat
+        rsvp.answer = Answer.NO
+        rsvp.waitlisted_at = None
+        rsvp.updated_at = timezone.now()
+        rsvp.save()
+        emit(kind="rsvp.changed", actor=rsvp.user, space=locked.space,
+             data=rsvp_event_data(rsvp=rsvp, meeting=locked))
+        if had_seat:
+            promote_waiting(meeting=locked, actor=None)
+        changed += 1
+    return changed

@@ -92,6 +92,9 @@ def test_a_date_poll_runs_to_a_meeting_live(people: People, server: str, browser
     # Marc, still on his page, sees Noémie's answer arrive too.
     expect(marc.locator(f'[data-tally="{slots[0]}-yes"]')).to_have_text("2", timeout=WAIT_MS)
     assert facilitator.evaluate("window.__notReloaded") is True
+    best = facilitator.locator("[data-slot] [data-best-badge]:visible")
+    expect(best).to_have_count(1)
+    expect(facilitator.locator(f'[data-slot="{slots[0]}"] [data-best-badge]')).to_be_visible()
 
     # The facilitator picks the first slot (preselected as the best) and the meeting exists.
     facilitator.get_by_role("link", name="Choisir le créneau retenu").click()

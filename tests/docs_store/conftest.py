@@ -14,11 +14,21 @@ from typing import Any
 import boto3
 import pytest
 
-from collab.settings import s3_transfer_config
+from collab.settings import S3_READ_MAX_MEMORY_BYTES, s3_transfer_config
 from tests.servers import free_port, wait_for_port
 
 REGION = "ca-central-1"
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+@pytest.fixture(autouse=True)
+def _french() -> Iterator[None]:
+    """Refusals are asserted in French: a page rendered for an English reader in an earlier
+    test leaves English active in the thread."""
+    from django.utils import translation
+
+    with translation.override("fr-ca"):
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -87,6 +97,7 @@ def _use_s3(settings: Any, endpoint: str) -> Backend:
             "default_acl": None, "querystring_auth": True, "querystring_expire": 300,
             "file_overwrite": False,
             "transfer_config": s3_transfer_config(),
+            "max_memory_size": S3_READ_MAX_MEMORY_BYTES,
         }}}
     return Backend(kind="s3", bucket=bucket)
 
@@ -94,3 +105,6 @@ def _use_s3(settings: Any, endpoint: str) -> Backend:
 @pytest.fixture
 def fs_backend(settings: Any, tmp_path: Path) -> Backend:
     return _use_fs(settings, tmp_path)
+
+
+from tests.clamd import antivirus, clamd, small_clamd  # noqa: E402, F401  (a real clamd, for the antivirus tests)

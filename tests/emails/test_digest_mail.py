@@ -232,3 +232,18 @@ def test_each_thread_in_the_digest_can_be_answered_by_email(people: People,
         assert found is not None and found.user == people.member
         threads.add(found.thread_id)
     assert threads == {activity.parks.pk, activity.budget.pk}
+
+
+def test_a_busy_space_shows_the_newest_few_and_counts_the_rest(people: People,
+                                                               smtp_server: Mailbox) -> None:
+    from communities.services.discussion import start_thread
+
+    for n in range(11):
+        start_thread(actor=people.facilitator, space=people.space, title=f"Sujet {n}",
+                     body="Une question.")
+    send_weekly([people.member.pk])
+
+    text = text_of(smtp_server.wait_for(1)[0])
+    assert "Sujet 10" in text and "Sujet 3" in text
+    assert "Sujet 2\n" not in text
+    assert "… et 3 autres dans l'espace : http://" in text

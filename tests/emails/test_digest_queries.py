@@ -54,9 +54,10 @@ def test_building_a_batch_costs_the_same_queries_for_3_or_30_members(people: Peo
     small_count = _queries(lambda: builder.build(few))
     large_count = _queries(lambda: builder.build(many))
 
-    # the space events of every window, the mentions, one insert of every join-back link,
-    # one of every reply-by-email address
-    assert small_count == large_count == 4
+    # the space events of every window, the mentions, the coming meetings, the open polls
+    # (the answers to either are read only when there are some), one insert of every
+    # join-back link, one of every reply-by-email address
+    assert small_count == large_count == 6
 
 
 def test_sending_a_batch_adds_one_update_per_message_and_nothing_else(people: People) -> None:
@@ -74,5 +75,25 @@ def test_sending_a_batch_adds_one_update_per_message_and_nothing_else(people: Pe
 
     assert large_count - small_count == 30 - 3
     # preferences (2), memberships, previous digests, claim insert, takeover, claimed rows,
-    # people, then the build (4): 12
-    assert small_count - 3 == 12
+    # people, then the build (6): 14
+    assert small_count - 3 == 14
+
+
+def test_meetings_and_polls_do_not_make_queries_grow_either(people: People) -> None:
+    from meetings.services.polls import open_poll
+    from tests.meetings.conftest import in_days, schedule
+
+    small, large = _members(people, 3, 0), _members(people, 30, 100)
+    schedule(people)
+    open_poll(actor=people.facilitator, space=people.space, title="Bilan",
+              slots=[(in_days(20), in_days(20, 15)), (in_days(21), in_days(21, 15))],
+              mode="virtual",
+              video_url="https://zoom.us/j/1")
+    few, many = _recipients(small), _recipients(large)
+
+    small_count = _queries(lambda: builder.build(few))
+    large_count = _queries(lambda: builder.build(many))
+
+    # events, mentions, meetings and their answers, polls and their votes, the links (no
+    # thread here, so no reply address to insert)
+    assert small_count == large_count == 7

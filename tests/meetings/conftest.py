@@ -44,3 +44,11 @@ def make_past(meeting: Meeting, *, days_ago: int = 2) -> Meeting:
                                                  ends_at=start + timedelta(hours=2))
     meeting.refresh_from_db()
     return meeting
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_inline(settings: Any) -> None:
+    """Meeting emails are queued as tasks; here they run at once, so the outbox (or the
+    loopback SMTP server) holds them when the service returns. test_tasks.py checks the
+    queue itself."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

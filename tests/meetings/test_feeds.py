@@ -104,6 +104,7 @@ def test_the_feed_page_shows_the_url_once_and_can_turn_it_off(people: People) ->
     assert page.status_code == 200 and page["Cache-Control"] == "private, no-store"
     created = client.post(reverse("calendar-feed-page"), {"action": "issue"})
     url = created.context["new_url"]
+    assert created.context["webcal_url"] == "webcal://" + url.split("://", 1)[1]
     assert "/agenda/" in url and url.endswith(".ics")
     token = url.rsplit("/", 1)[1].removesuffix(".ics")
     assert fetch(token)[0] == 200

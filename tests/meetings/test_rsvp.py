@@ -173,3 +173,25 @@ def test_an_answer_costs_the_same_queries_with_many_answers(people: People) -> N
     with CaptureQueriesContext(connection) as later:
         answer_meeting(actor=people.other_member, meeting=meeting, answer=Answer.YES)
     assert len(first) == len(later) == ANSWER_QUERIES, (len(first), len(later))
+
+
+def test_leaving_the_space_gives_the_seat_to_the_waiting_list(people: People) -> None:
+    from communities.services.spaces import leave_space
+
+    meeting = schedule(people, capacity=1)
+    answer_meeting(actor=people.member, meeting=meeting, answer=Answer.YES)
+    answer_meeting(actor=people.other_member, meeting=meeting, answer=Answer.YES)
+    _result, events = verify_meeting_action(
+        people.space.slug, lambda: leave_space(actor=people.member, space=people.space),
+        kinds=["rsvp.changed", "rsvp.changed", "member.left", "membership.ended"])
+    assert events[0].payload["answer"] == Answer.NO
+    assert events[1].payload["promoted"] is True
+    assert Rsvp.objects.get(user=people.other_member).has_seat
+    assert [m.to for m in outbox.outbox] == [[people.other_member.email]]
+
+
+def test_deleting_a_space_with_answers_still_works(people: People) -> None:
+    meeting = schedule(people, capacity=1)
+    answer_meeting(actor=people.member, meeting=meeting, answer=Answer.YES)
+    people.space.delete()
+    assert not Meeting.objects.exists()

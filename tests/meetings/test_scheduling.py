@@ -112,6 +112,7 @@ def test_update_raises_sequence_and_tells_members(meeting: Meeting, people: Peop
     assert events[0].payload["changes"] == ["starts_at", "ends_at"]
     assert len(outbox.outbox) == 3
     assert "modifiée" in outbox.outbox[0].subject
+    assert "Ce qui change : l'horaire\n" in outbox.outbox[0].body
 
 
 def test_update_with_nothing_new_writes_and_emits_nothing(meeting: Meeting,

@@ -107,6 +107,8 @@ def test_a_member_answers_with_the_form_and_sees_their_answers(people: People,
     assert "Vos réponses sont enregistrées" in html
     assert f'id="slot-{second}-if_needed" value="if_needed" checked' in html
     assert f'data-tally="{first}-yes">1<' in html
+    best = html[html.index(f'<tr data-slot="{first}"'):html.index(f'<tr data-slot="{second}"')]
+    assert "data-best-badge>" in best  # shown (not hidden) on the slot most people can attend
     assert "Marc Membre" in html
 
 
@@ -204,7 +206,7 @@ def test_the_poll_page_speaks_english_to_english_readers(people: People, poll: D
 def test_the_results_cost_two_queries_whatever_the_number_of_voters(
         people: People, poll: DatePoll, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
     from communities.models import Membership, Role
-    from meetings.poll_selectors import poll_results
+    from meetings.polls.selectors import poll_results
     from tests.conftest import make_user
 
     with django_assert_num_queries(2):
@@ -216,3 +218,19 @@ def test_the_results_cost_two_queries_whatever_the_number_of_voters(
     with django_assert_num_queries(2):
         results = poll_results(poll, viewer=people.member)
     assert len(results.respondents) == 20 and results.slots[0].yes == 20
+
+
+def test_closing_without_a_date_asks_first_then_says_so(people: People, poll: DatePoll) -> None:
+    client = client_for(people.facilitator)
+    page = client.get(reverse("poll-close", args=["rma", poll.pk]))
+    assert page.status_code == 200
+    assert "aucune rencontre ne sera planifiée" in page.content.decode()
+    poll.refresh_from_db()
+    assert not poll.is_closed
+    response = client.post(reverse("poll-close", args=["rma", poll.pk]))
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    assert "Le sondage est fermé sans date retenue." in html
+    assert 'data-closed-without-date>' in html
+    assert client_for(people.member).post(
+        reverse("poll-close", args=["rma", poll.pk])).status_code == 404

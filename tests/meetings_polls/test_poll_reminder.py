@@ -4,14 +4,13 @@ database), by a background task, over real SMTP, to those who still have not ans
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db import connections
 
 from communities.errors import ServiceError
-from communities.models import Membership, Role
+from communities.models import Membership, Role, User
 from meetings.models.polls import DatePoll
 from meetings.services.polls import remind_non_respondents, vote
 from tests.conftest import People, make_user
@@ -30,6 +29,8 @@ def _run_worker() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_the_reminder_reaches_only_those_who_have_not_answered(
         people: People, poll: DatePoll, smtp_server: Mailbox) -> None:
+    _run_worker()  # the announcement of the poll
+    smtp_server.clear()
     vote(actor=people.member, poll=poll, answers=dict.fromkeys(slot_ids(poll), "yes"))
     reminded = remind_non_respondents(actor=people.facilitator, poll=poll)
     assert [u.display_name for u in reminded] == ["Noémie Membre"]
@@ -49,6 +50,8 @@ def test_the_reminder_reaches_only_those_who_have_not_answered(
 @pytest.mark.django_db(transaction=True)
 def test_a_second_reminder_is_refused_and_sends_nothing(
         people: People, poll: DatePoll, smtp_server: Mailbox) -> None:
+    _run_worker()  # the announcement of the poll
+    smtp_server.clear()
     remind_non_respondents(actor=people.facilitator, poll=poll)
     with pytest.raises(ServiceError) as again:
         remind_non_respondents(actor=people.facilitator, poll=poll)
@@ -107,22 +110,61 @@ def test_two_facilitators_clicking_at_once_send_one_reminder(people: People, pol
         thread.join()
     assert sorted(outcomes) == ["already_reminded", "sent"]
     from django_tasks_db.models import DBTaskResult
-    assert DBTaskResult.objects.count() == 1
+    queued = [r.args_kwargs["kwargs"]["kind"] for r in DBTaskResult.objects.all()]
+    assert sorted(queued) == ["opened", "reminder"]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_picking_a_slot_invites_everyone_who_answered_and_no_one_else(
-        people: People, poll: DatePoll, smtp_server: Mailbox,
-        django_capture_on_commit_callbacks: Any) -> None:
+        people: People, poll: DatePoll, smtp_server: Mailbox) -> None:
     from meetings.services.polls import pick_slot
 
+    _run_worker()  # the announcement of the poll
+    smtp_server.clear()
     first, second, third = slot_ids(poll)
     # A "no" still gets the invitation: they answered, and may want the calendar entry.
     vote(actor=people.member, poll=poll, answers={first: "no", second: "no", third: "no"})
-    with django_capture_on_commit_callbacks(execute=True):
-        meeting = pick_slot(actor=people.facilitator, poll=poll, slot_id=second)
+    meeting = pick_slot(actor=people.facilitator, poll=poll, slot_id=second)
+    _run_worker()  # meeting emails go through the task queue too
     [message] = smtp_server.wait_for(1)
     assert [r.rcpt_tos for r in smtp_server.received] == [["marc@exemple.qc.ca"]]
     assert "Rencontre du réseau" in message["Subject"]
     calendars = [part for part in message.walk() if part.get_content_type() == "text/calendar"]
     assert calendars and "METHOD:REQUEST" in calendars[0].get_content()
     assert str(meeting.uid) in calendars[0].get_content()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_opening_a_poll_tells_every_member_by_email(
+        people: People, smtp_server: Mailbox, three_slots) -> None:  # type: ignore[no-untyped-def]
+    from meetings.models import MeetingMode
+    from meetings.services.polls import open_poll
+
+    User.objects.filter(pk=people.other_member.pk).update(language="en")
+    poll = open_poll(actor=people.facilitator, space=people.space, title="Bilan annuel",
+                     mode=MeetingMode.IN_PERSON, address="Hôtel de ville de Laval",
+                     slots=three_slots)
+    assert smtp_server.received == []
+    _run_worker()
+    smtp_server.wait_for(2)
+    by_address = {r.rcpt_tos[0]: r.message for r in smtp_server.received}
+    assert set(by_address) == {"marc@exemple.qc.ca", "noemie@exemple.qc.ca"}  # not the sender
+    french = by_address["marc@exemple.qc.ca"]
+    assert french["Subject"].strip() == "Quelles dates vous conviennent pour « Bilan annuel » ?"
+    text = french.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    assert f"/espaces/rma/sondages/{poll.pk}/" in text and "13\xa0h\xa030" in text
+    english = by_address["noemie@exemple.qc.ca"]
+    assert english["Subject"].strip() == "Which dates suit you for “Bilan annuel”?"
+    assert "1:30 PM" in english.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_poll_opened_quietly_emails_nobody(people: People, smtp_server: Mailbox,
+                                             three_slots) -> None:  # type: ignore[no-untyped-def]
+    from meetings.models import MeetingMode
+    from meetings.services.polls import open_poll
+
+    open_poll(actor=people.facilitator, space=people.space, title="Comité", slots=three_slots,
+              mode=MeetingMode.VIRTUAL, video_url="https://zoom.us/j/1", notify_members=False)
+    _run_worker()
+    assert smtp_server.received == []

@@ -13,7 +13,7 @@ from communities.errors import Forbidden, ServiceError
 from communities.models import Event
 from meetings.models import Meeting, MeetingMode
 from meetings.models.polls import DatePoll, PollSlot, PollVote
-from meetings.services.polls import open_poll, pick_slot, vote
+from meetings.services.polls import close_without_date, open_poll, pick_slot, vote
 from tests.conftest import People
 from tests.events_helper import verify_action
 from tests.meetings_polls.conftest import local_slot, slot_ids
@@ -226,3 +226,28 @@ def test_datetimes_in_events_are_utc_iso(people: People, poll: DatePoll) -> None
     event = Event.objects.get(kind="poll.opened")
     start = datetime.fromisoformat(event.payload["poll"]["slots"][0]["starts_at"])
     assert start.utcoffset() == timedelta(0)
+
+
+def test_a_poll_can_be_closed_without_a_date(people: People, poll: DatePoll) -> None:
+    first, second, third = slot_ids(poll)
+    vote(actor=people.member, poll=poll, answers={first: "no", second: "no", third: "no"})
+    _, [event] = _verify(poll.pk, lambda: close_without_date(actor=people.facilitator,
+                                                             poll=poll), ["poll.closed"])
+    assert (event.payload["slot"], event.payload["meeting"]) == (None, None)
+    assert event.payload["poll"]["closed"] is True
+    assert not Meeting.objects.exists()
+    with pytest.raises(ServiceError) as refused:
+        vote(actor=people.member, poll=poll, answers={first: "yes", second: "no", third: "no"})
+    assert refused.value.code == "poll_closed"
+    with pytest.raises(ServiceError):
+        pick_slot(actor=people.facilitator, poll=poll, slot_id=first)
+    with pytest.raises(ServiceError):
+        close_without_date(actor=people.facilitator, poll=poll)
+    assert not Meeting.objects.exists()
+
+
+def test_members_cannot_close_a_poll(people: People, poll: DatePoll) -> None:
+    with pytest.raises(Forbidden):
+        close_without_date(actor=people.member, poll=poll)
+    poll.refresh_from_db()
+    assert not poll.is_closed

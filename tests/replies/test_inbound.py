@@ -207,10 +207,13 @@ def test_out_of_office_replies_are_never_posted_nor_answered(people, thread, smt
     assert not Message.objects.filter(author=people.member).exists()
 
 
-def test_a_delivery_report_with_the_null_sender_is_dropped(people, thread, smtp_server):
+@pytest.mark.parametrize("null_sender", ["", "<>", "MAILER-DAEMON"])
+def test_a_delivery_report_with_the_null_sender_is_dropped(people, thread, smtp_server,
+                                                           null_sender):
     address = reply_address(user=people.member, thread=thread)
     raw = reply_mail(sender="marc@exemple.qc.ca", recipient=address, body="Undeliverable")
-    assert _deliver(raw, address, sender="").reason == "automatic"
+    assert _deliver(raw, address, sender=null_sender).reason == "automatic"
+    assert smtp_server.received == []
 
 
 def test_the_same_message_id_delivered_twice_posts_once(people, thread, smtp_server):
@@ -299,3 +302,51 @@ def test_a_deactivated_account_is_never_posted_for_nor_written_to(people, thread
 def test_mail_for_another_domain_is_ignored(people, smtp_server):
     assert _deliver(b"From: a@b.c\r\n\r\nx", "reply+abc@ailleurs.example").reason == "not_ours"
     assert not InboundMail.objects.exists()
+
+
+@pytest.mark.parametrize("earlier_replies", [0, 20])
+def test_posting_a_reply_by_email_costs_a_fixed_number_of_queries(
+        people, thread, smtp_server, django_assert_num_queries, earlier_replies):
+    for n in range(earlier_replies):
+        post_message(actor=people.other_member, thread=thread, body=f"Réponse {n}")
+    address = reply_address(user=people.member, thread=thread)
+    raw = reply_mail(sender="marc@exemple.qc.ca", recipient=address, body="Compté")
+    with django_assert_num_queries(QUERIES_PER_REPLY):
+        assert _deliver(raw, address).outcome == "posted"
+
+
+# Transaction and claim (savepoints + insert), the address with its member and thread in one
+# query, post_message's own (membership, earlier client_id, the 11 of posting), the address's
+# last use and the claim's outcome: 18 (PostgreSQL and SQLite), whatever the thread holds.
+QUERIES_PER_REPLY = 18
+
+
+def _with_files(*, sender: str, recipient: str, body: str) -> bytes:
+    from email.policy import SMTP
+
+    message = EmailMessage()
+    message["From"], message["To"] = sender, recipient
+    message["Subject"], message["Message-ID"] = "Re: Plans", "<fichiers-1@exemple.qc.ca>"
+    message.set_content(body)
+    message.add_alternative("<p>" + body + "</p><img src='cid:logo'>", subtype="html")
+    message.get_payload()[1].add_related(b"\x89PNG...", "image", "png", cid="<logo>",  # type: ignore[index,union-attr]
+                                         disposition="inline", filename="image001.png")
+    message.add_attachment(b"%PDF-1.4 ...", maintype="application", subtype="pdf",
+                           filename="plan-parc.pdf")
+    return message.as_bytes(policy=SMTP)
+
+
+def test_a_reply_with_files_is_posted_and_the_member_told_the_files_were_not(
+        people, thread, smtp_server):
+    address = reply_address(user=people.member, thread=thread)
+    handled = _deliver(_with_files(sender="marc@exemple.qc.ca", recipient=address,
+                                   body="Voici le plan."), address)
+    assert handled.outcome == "posted"
+    assert Message.objects.get(author=people.member).body == "Voici le plan."
+    [notice] = smtp_server.wait_for(1)
+    assert notice["Subject"].strip() == ("Votre réponse a été publiée sans ses pièces jointes / "
+                                         "Your reply was posted without its attachments")
+    text = _text(notice)
+    # The attached file is named; the signature logo shown inline is not a file they sent.
+    assert "(plan-parc.pdf)" in text and "image001.png" not in text
+    assert text.index("Déposez-les dans les documents") < text.index("Upload them")

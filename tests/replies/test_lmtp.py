@@ -120,3 +120,34 @@ def test_the_same_message_delivered_concurrently_posts_once(people, thread, lmtp
     assert Message.objects.filter(author=people.member).count() == 1
     assert Event.objects.filter(kind="message.created").count() == 1
     assert InboundMail.objects.get().outcome == "posted"
+
+
+def test_the_lmtp_server_command_listens_on_a_unix_socket_and_stops_on_sigterm(
+        people, thread, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from tests import servers
+
+    address = reply_address(user=people.member, thread=thread)
+    socket_path = str(tmp_path / "lmtp.sock")
+    env = {**os.environ, "DATABASE_URL": servers.test_database_url(), "DEBUG": "true",
+           "POST_RATE_LIMIT": "0"}
+    process = subprocess.Popen([sys.executable, "manage.py", "lmtp_server", "--socket",
+                                socket_path], cwd=servers.ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while not os.path.exists(socket_path):
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            assert time.monotonic() < deadline, "the LMTP server did not start"
+            time.sleep(0.05)
+        raw = reply_mail(sender="marc@exemple.qc.ca", recipient=address, body="Par le socket")
+        with smtplib.LMTP(socket_path, timeout=20) as client:
+            assert client.sendmail("marc@exemple.qc.ca", [address], raw) == {}
+        assert Message.objects.get(author=people.member).body == "Par le socket"
+    finally:
+        process.terminate()
+        assert process.wait(timeout=20) == 0

@@ -91,3 +91,42 @@ def test_format_flowed_paragraphs_are_joined_back():
     # delsp=yes: the space before a soft break is not part of the text.
     assert read_incoming(raw).text.startswith("Une longue phrase qui continue ici.\n"
                                               "Nouvelle ligne.")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Outlook (Windows), French, older versions.
+    ("Je valide.\n\n-----Message d'origine-----\nDe : Espace <n@e.ca>\nEnvoyé : 5 juin 2025 "
+     "13:30\nÀ : Marc\nObjet : Test\n\nBonjour\n", "Je valide."),
+    ("Approved.\n\n-----Original Message-----\nFrom: Espace <n@e.ca>\nSent: June 5, 2025 "
+     "1:30 PM\nTo: Marc\nSubject: Test\n\nHello\n", "Approved."),
+    # Outlook for Mac, French: "Date :" between "De :" and "À :".
+    ("Entendu.\n\nDe : Espace collaboratif <n@e.ca>\nDate : jeudi, 5 juin 2025 à 13:30\n"
+     "À : Marc Membre <marc@e.ca>\nObjet : Nouveau message\n\nBonjour\n", "Entendu."),
+    # Yahoo Mail, French, indented header.
+    ("D'accord avec toi.\n\n    Le jeudi 5 juin 2025, 13 h 30 min 12 s UTC−4, Florence "
+     "Animatrice <n@e.ca> a écrit :\n\n Bonjour\n", "D'accord avec toi."),
+    # Outlook for iOS, French.
+    ("Oui\n\nObtenir Outlook pour iOS\n________________________________\nDe : Espace <n@e.ca>"
+     "\nEnvoyé : jeudi, juin 5, 2025 1:30 PM\nÀ : Marc\nObjet : Test\n\nBonjour\n", "Oui"),
+    # A closing word that is part of the message stays.
+    ("Salut,\nJe serai là.\nMerci\n", "Salut,\nJe serai là.\nMerci"),
+])
+def test_other_clients_headers_and_trailers(text, expected):
+    assert reply_text(text) == expected
+
+
+def test_a_line_longer_than_rfc_5322_allows_is_kept_whole():
+    # Long lines are set aside while the quote patterns run (some are quadratic in a line's
+    # length: 90,000 characters of "Le Le Le …" took 80 s) and put back afterwards.
+    long_line = "Le " * 2_000 + "fin."
+    text = f"Début\n{long_line}\nSuite\n\nOn Thu, Jun 5, 2025 at 1:30 PM F <n@e.ca> wrote:\n> x\n"
+    assert reply_text(text) == f"Début\n{long_line}\nSuite"
+
+
+def test_only_the_start_of_a_huge_html_body_is_read():
+    html = "<p>Ma réponse</p>" + "<div><p>remplissage</p></div>" * 100_000
+    raw = reply_mail(sender="marc@exemple.qc.ca", recipient="reply+x@localhost", body="",
+                     html=html)
+    text = read_incoming(raw).text
+    assert text.startswith("Ma réponse")
+    assert len(text) < len(html) / 5  # the whole body would give about 1.3 million characters

@@ -163,3 +163,18 @@ def test_the_report_speaks_english_but_the_csv_stays_french(world: World) -> Non
     assert "Members at the end of the period" in html
     csv_text = client.get(reverse("space-report-csv", args=["rma"]), YEAR).content.decode()
     assert "Membres à la fin de la période" in csv_text
+
+
+def test_the_all_spaces_page_costs_the_same_queries_with_more_spaces(
+        world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(_staff())
+    with CaptureQueriesContext(connection) as three:
+        assert client.get(reverse("all-spaces-report"), YEAR).status_code == 200
+    for n in range(10):
+        Space.objects.create(slug=f"autre-{n}", name=f"Autre communauté {n}")
+    with CaptureQueriesContext(connection) as thirteen:
+        assert client.get(reverse("all-spaces-report"), YEAR).status_code == 200
+    assert len(three) == len(thirteen) <= 14

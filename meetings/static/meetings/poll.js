@@ -68,6 +68,24 @@
     return cell;
   }
 
+  // Same rule as the server (meetings/polls/selectors.py): most people free (yes or if
+  // needed), then most yes.
+  function markBest(tally) {
+    var ranks = {};
+    var top = [0, 0];
+    Object.keys(tally).forEach(function (slotId) {
+      var t = tally[slotId];
+      var rank = [(t.yes || 0) + (t.if_needed || 0), t.yes || 0];
+      ranks[slotId] = rank;
+      if (rank[0] > top[0] || (rank[0] === top[0] && rank[1] > top[1])) top = rank;
+    });
+    Object.keys(ranks).forEach(function (slotId) {
+      var row = document.querySelector('[data-slot="' + slotId + '"]');
+      var badge = row && row.querySelector("[data-best-badge]");
+      if (badge) badge.hidden = !(top[0] > 0 && ranks[slotId][0] === top[0] && ranks[slotId][1] === top[1]);
+    });
+  }
+
   function applyVote(data) {
     Object.keys(data.tally || {}).forEach(function (slotId) {
       var tally = data.tally[slotId];
@@ -77,6 +95,7 @@
       });
     });
     setCount(Number(data.respondents) || 0);
+    markBest(data.tally || {});
     if (people && data.voter) {
       var row = people.querySelector('[data-person="' + Number(data.voter.id) + '"]');
       var fresh = document.createElement("tr");
@@ -95,23 +114,32 @@
 
   function applyClosed(data) {
     var notice = document.querySelector("[data-poll-closed-notice]");
+    var withDate = document.querySelector("[data-closed-with-date]");
+    var withoutDate = document.querySelector("[data-closed-without-date]");
+    var dated = !!data.slot;
     if (notice) notice.hidden = false;
+    if (withDate) withDate.hidden = !dated;
+    if (withoutDate) withoutDate.hidden = dated;
     var vote = document.querySelector("[data-poll-vote]");
     if (vote) vote.hidden = true;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-best-badge]"), function (badge) { badge.hidden = true; });
+    var manage = document.querySelector("[data-poll-manage]");
+    if (manage) manage.hidden = true;
     var state = document.querySelector("[data-poll-state]");
     if (state) state.textContent = strings.closed_badge || state.textContent;
-    var chosen = document.querySelector('[data-slot="' + Number(data.slot.id) + '"]');
-    if (chosen) chosen.classList.add("chosen");
-    if (notice && config.meeting_url && !notice.querySelector("[data-poll-meeting-link]")) {
-      var link = document.createElement("a");
-      link.href = config.meeting_url.replace("999999999", String(Number(data.meeting)));
-      link.setAttribute("data-poll-meeting-link", "");
-      link.textContent = strings.see_meeting || "";
-      var paragraph = notice.querySelector("p") || notice;
-      paragraph.appendChild(document.createTextNode(" "));
-      paragraph.appendChild(link);
+    if (dated) {
+      var chosen = document.querySelector('[data-slot="' + Number(data.slot.id) + '"]');
+      if (chosen) chosen.classList.add("chosen");
+      if (withDate && config.meeting_url && data.meeting && !withDate.querySelector("[data-poll-meeting-link]")) {
+        var link = document.createElement("a");
+        link.href = config.meeting_url.replace("999999999", String(Number(data.meeting)));
+        link.setAttribute("data-poll-meeting-link", "");
+        link.textContent = strings.see_meeting || "";
+        withDate.appendChild(document.createTextNode(" "));
+        withDate.appendChild(link);
+      }
     }
-    announce(strings.closed);
+    announce(dated ? strings.closed : strings.closed_without_date);
     stop();
   }
 

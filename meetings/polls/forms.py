@@ -39,6 +39,9 @@ class PollForm(ServiceForm):
     video_url = forms.CharField(label=_("Lien de visioconférence (virtuelle ou hybride)"),
                                 required=False,
                                 widget=forms.URLInput(attrs={"placeholder": "https://"}))
+    notify_members = forms.BooleanField(
+        label=_("Prévenir les membres par courriel"), required=False, initial=True,
+        help_text=_("Chaque membre reçoit les créneaux et le lien pour répondre."))
 
 
 class SlotForm(forms.Form):

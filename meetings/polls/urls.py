@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import poll_views as views
+from meetings.polls import views
 
 urlpatterns = [
     path("espaces/<slug:slug>/sondages/", views.poll_list, name="polls"),
@@ -10,4 +10,6 @@ urlpatterns = [
          name="poll-remind"),
     path("espaces/<slug:slug>/sondages/<int:poll_id>/choisir/", views.poll_pick,
          name="poll-pick"),
+    path("espaces/<slug:slug>/sondages/<int:poll_id>/fermer/", views.poll_close,
+         name="poll-close"),
 ]

@@ -19,8 +19,8 @@ from frontend.forms import ServiceForm
 from frontend.queries import may_manage, space_or_404
 from frontend.views.refusals import refused
 from meetings.models.polls import DatePoll, PollAnswer
-from meetings.poll_forms import SLOT_ROWS, PollForm, read_answers, slot_formset, vote_field_name
-from meetings.poll_selectors import poll_or_404, poll_results, polls_of
+from meetings.polls.forms import SLOT_ROWS, PollForm, read_answers, slot_formset, vote_field_name
+from meetings.polls.selectors import poll_or_404, poll_results, polls_of
 from meetings.services import polls as services
 from meetings.services.polls import MAX_SLOTS
 
@@ -79,7 +79,7 @@ def poll_create(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=me, space=space, title=form.cleaned_data["title"],
                 agenda=form.cleaned_data["agenda"], mode=form.cleaned_data["mode"],
                 address=form.cleaned_data["address"], video_url=form.cleaned_data["video_url"],
-                slots=proposed)
+                slots=proposed, notify_members=form.cleaned_data["notify_members"])
         except ServiceError as error:
             form.add_service_error(error)
         else:
@@ -115,6 +115,7 @@ def _poll_strings() -> dict[str, str]:
         "voted": _("{name} a répondu au sondage."),
         "closed": _("Le sondage est fermé : la date est retenue."),
         "closed_badge": _("fermé"),
+        "closed_without_date": _("Ce sondage est fermé sans date retenue."),
         "see_meeting": _("Voir la rencontre"),
         "yes": _("oui"), "if_needed": _("si nécessaire"), "no": _("non"),
         "resync": _("Rechargez la page pour voir les derniers résultats."),
@@ -206,4 +207,32 @@ def poll_pick(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     return render(request, "meetings/polls/pick.html", {
         "space": space, "poll": poll, "results": results, "form": form,
         "selected": selected, "invitees": len(results.respondents), "can_manage": True,
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def poll_close(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
+    """Close without a date, after a confirmation page (it cannot be undone)."""
+    me: User = request.user  # type: ignore[assignment]
+    space = _organiser_space_or_404(me, slug)
+    poll = poll_or_404(space, poll_id)
+    form = ServiceForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        try:
+            services.close_without_date(actor=me, poll=poll)
+        except ServiceError as error:
+            form.add_service_error(error)
+            status = error.status
+        else:
+            messages.success(request, _("Le sondage est fermé sans date retenue. Aucune "
+                                        "invitation n'a été envoyée."))
+            return redirect(poll_url(poll))
+    return render(request, "meetings/polls/close.html", {
+        "space": space, "poll": poll, "form": form, "can_manage": True,
+        "title": _("Fermer le sondage sans retenir de date"),
+        "question": _("Les membres ne pourront plus répondre et aucune rencontre ne sera "
+                      "planifiée. Fermer « %(title)s » ?") % {"title": poll.title},
+        "button": _("Fermer le sondage"), "cancel_url": poll_url(poll),
     }, status=status)
