@@ -14,7 +14,7 @@ from frontend.forms import ServiceForm
 #: Refusals of the upload services that concern the file itself.
 FILE_ERRORS = ("too_large", "quota_exceeded", "unsupported_type", "markup_refused",
                "macros_refused", "zip_too_large", "zip_too_many_entries", "empty_file",
-               "bad_zip")
+               "bad_zip", "virus_found", "antivirus_unavailable", "antivirus_too_large")
 
 
 def folder_choices(folders: list[Folder], *, exclude: Folder | None = None,

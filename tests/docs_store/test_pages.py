@@ -335,3 +335,12 @@ def test_the_document_page_costs_the_same_queries_for_1_or_12_versions(fs_backen
         add_version(actor=people.facilitator, document=document, file=io.BytesIO(CSV),
                     file_name="t.csv")
     assert _queries(client, url) == few
+
+
+def test_the_upload_form_says_when_files_are_scanned(fs_backend, people, settings):
+    client = client_for(people.facilitator)
+    notice = "analysé par un antivirus"
+    assert notice not in page(client, "documents", "rma")[1]
+    settings.CLAMAV_TCP = "127.0.0.1:9"
+    assert notice in page(client, "documents", "rma")[1]
+    assert notice in page(client, "document-upload", "rma")[1]
