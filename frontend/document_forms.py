@@ -90,10 +90,12 @@ class VersionForm(DocumentForm):
 
 
 class DocumentEditForm(DocumentForm):
-    error_fields = {"invalid_title": "title"}
+    error_fields = {"invalid_title": "title", "invalid_description": "description"}
 
     title = forms.CharField(label=_("Titre"), required=False,
                             widget=forms.TextInput(attrs={"size": MAX_NAME_CHARS // 4}))
+    description = forms.CharField(label=_("Description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
     folder = forms.ChoiceField(label=_("Dossier"), required=False, choices=())
 
 
