@@ -84,6 +84,27 @@ def landing_url(raw_token: str) -> str:
     return absolute(f"{head}{raw_token}{tail}")
 
 
+class LinkBatch:
+    """The links of a whole send, stored in one INSERT: ``add`` hands out each landing URL at
+    once (it depends only on the raw token), ``save`` stores them all; call it before any of
+    the messages leave, so no email carries a link that does not exist yet."""
+
+    def __init__(self) -> None:
+        self._pending: list[JoinLink] = []
+
+    def add(self, *, user: User, target: str, space: Space | None, action: str = "") -> str:
+        link, raw = new_link(user=user, target=target, space=space, action=action)
+        self._pending.append(link)
+        return landing_url(raw)
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def save(self) -> None:
+        JoinLink.objects.bulk_create(self._pending)
+        self._pending = []
+
+
 def issue_link(*, user: User, target: str, space: Space | None,
                requested: bool = False) -> str:
     """Store a link and return its absolute landing URL."""

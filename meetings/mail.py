@@ -5,7 +5,11 @@ meeting as an iTIP part (text/calendar; method=REQUEST or CANCEL) plus the same 
 attachment, so mail clients offer "add to calendar".
 
 Built by the shared outgoing-mail module (``emails.outgoing.compose``: Message-ID, Date, From,
-language, parts), like every email of the product.
+language, parts), like every email of the product, and a notification like the others: every
+link is a join-back link of its recipient (signs them in on "Continuer" and lands on the
+meeting; the "Oui / Non / Peut-être" buttons also record the answer), stored in one INSERT per
+send, and each message carries the space's one-click unsubscribe, which this module honours.
+The calendar parts keep their plain meeting URL: they are filed in calendars and shared.
 """
 
 from __future__ import annotations
@@ -23,10 +27,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from communities.models import Membership, User
+from emails import preferences, unsubscribe
+from emails.actions import rsvp_effect
+from emails.joinlinks import LinkBatch
 from emails.outgoing import Attachment, compose, in_language, language_of
 from meetings.calendar import ItipMethod, meeting_calendar
 from meetings.formatting import format_span
-from meetings.models import Meeting
+from meetings.models import Answer, Meeting
 
 logger = logging.getLogger(__name__)
 
@@ -81,17 +88,38 @@ def meeting_url(meeting: Meeting) -> str:
                                                                      meeting.pk])
 
 
-def _message(*, kind: MailKind, meeting: Meeting, user: User,
+def _links(batch: LinkBatch, *, kind: MailKind, meeting: Meeting,
+           user: User) -> dict[str, object]:
+    """The recipient's own join-back links (in the current language, for the labels)."""
+    space = meeting.space
+    page = reverse("meeting", args=[space.slug, meeting.pk])
+    rsvp = [] if kind == MailKind.CANCELLATION else [
+        {"label": str(label).capitalize(),
+         "url": batch.add(user=user, target=page, space=space,
+                          action=rsvp_effect(answer=value, meeting_id=meeting.pk))}
+        for value, label in Answer.choices]
+    return {
+        "url": batch.add(user=user, target=page, space=space),
+        "rsvp_links": rsvp,
+        "space_meetings_url": batch.add(user=user, target=reverse("meetings", args=[space.slug]),
+                                        space=space),
+        "preferences_url": batch.add(user=user, target=reverse("emails:preferences"),
+                                     space=None),
+        "unsubscribe_url": unsubscribe.links_for(user=user, space=space).url,
+        "days": settings.JOIN_LINK_DAYS,
+    }
+
+
+def _message(batch: LinkBatch, *, kind: MailKind, meeting: Meeting, user: User,
              changes: Sequence[str]) -> EmailMultiAlternatives:
     language = language_of(user)
     with in_language(language):
         context = {
-            "kind": str(kind), "meeting": meeting, "recipient": user, "url": meeting_url(meeting),
+            "kind": str(kind), "meeting": meeting, "recipient": user,
             "when": format_span(meeting.starts_at, meeting.ends_at,
                                 language=translation.get_language()),
             "changes": _change_labels(changes),
-            "space_meetings_url": settings.SITE_URL.rstrip("/") + reverse(
-                "meetings", args=[meeting.space.slug]),
+            **_links(batch, kind=kind, meeting=meeting, user=user),
         }
         subject = _subject(kind, meeting)
     method = _METHOD[kind]
@@ -102,6 +130,7 @@ def _message(*, kind: MailKind, meeting: Meeting, user: User,
     # method parameter into the Content-Type header (checked by parsing it in the tests).
     return compose(to=user.email, language=language, subject=subject,
                    template="meetings/email/meeting", context=context,
+                   unsubscribe=unsubscribe.links_for(user=user, space=meeting.space),
                    alternatives=[(ics, f"text/calendar; method={method}")],
                    attachments=[Attachment("invitation.ics", ics.encode(), "application/ics")])
 
@@ -109,18 +138,23 @@ def _message(*, kind: MailKind, meeting: Meeting, user: User,
 def send_meeting_mail(*, kind: MailKind, meeting_id: int, user_ids: Sequence[int],
                       changes: Sequence[str] = ()) -> set[int]:
     """Send ``kind`` about the meeting to those of ``user_ids`` who are still active members
-    of its space, over one SMTP connection. Returns the ids of the people whose message the
-    mail server accepted. A failure for one recipient is logged and does not stop the
-    others."""
+    of its space and have not unsubscribed from its notifications, over one SMTP connection.
+    Returns the ids of the people whose message the mail server accepted. A failure for one
+    recipient is logged and does not stop the others."""
     meeting = (Meeting.objects.select_related("space", "created_by")
                .prefetch_related("documents").get(pk=meeting_id))
     still_members = Membership.objects.filter(space=meeting.space, user_id__in=list(user_ids),
                                               user__is_active=True).values("user_id")
-    recipients = list(User.objects.filter(pk__in=still_members).order_by("pk"))
+    opted_out = preferences.opted_out_of(space=meeting.space, user_ids=user_ids)
+    recipients = list(User.objects.filter(pk__in=still_members).exclude(pk__in=opted_out)
+                      .order_by("pk"))
+    batch = LinkBatch()
+    messages = [(user, _message(batch, kind=kind, meeting=meeting, user=user, changes=changes))
+                for user in recipients]
+    batch.save()  # every link of the send in one INSERT, before any message leaves
     sent: set[int] = set()
     with get_connection() as connection:
-        for user in recipients:
-            message = _message(kind=kind, meeting=meeting, user=user, changes=changes)
+        for user, message in messages:
             message.connection = connection
             try:
                 if message.send():

@@ -1,7 +1,11 @@
 """The date poll's emails: the announcement when a poll opens (so a member who only reads email
 hears of it) and the one reminder to those who have not answered. Sent by a background task
 queued after commit (a rolled-back change sends nothing, and a slow SMTP server does not hold
-up the facilitator's click), one message per person, in that person's language."""
+up the facilitator's click), one message per person, in that person's language, built by
+``emails.outgoing`` like every email: a notification whose links are the recipient's join-back
+links (signed in on "Continuer", landing on the poll; all of a send's links in one INSERT) and
+which carries the space's one-click unsubscribe, honoured here. Once a slot is picked, the
+invitation is the meeting's own (meetings.mail)."""
 
 from __future__ import annotations
 
@@ -9,15 +13,16 @@ import logging
 from enum import StrEnum
 
 from django.conf import settings
-from django.core.mail import get_connection, send_mail
+from django.core.mail import get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from communities.models import User
+from emails import preferences, unsubscribe
+from emails.joinlinks import LinkBatch
+from emails.outgoing import compose, in_language, language_of
 from meetings.models.polls import DatePoll
 
 logger = logging.getLogger(__name__)
@@ -52,21 +57,36 @@ def send_poll_mail(*, kind: str, poll_id: int, user_ids: list[int]) -> int:
     poll = DatePoll.objects.select_related("space", "created_by").filter(pk=poll_id).first()
     if poll is None or poll.is_closed:
         return 0
-    url = settings.SITE_URL.rstrip("/") + reverse("poll", args=[poll.space.slug, poll.pk])
+    page = reverse("poll", args=[poll.space.slug, poll.pk])
     slots = list(poll.slots.all())
+    opted_out = preferences.opted_out_of(space=poll.space, user_ids=user_ids)
     people = (User.objects.filter(pk__in=user_ids, is_active=True,
                                   memberships__space_id=poll.space_id)
-              .exclude(poll_votes__slot__poll=poll).distinct().order_by("pk"))
+              .exclude(poll_votes__slot__poll=poll).exclude(pk__in=opted_out)
+              .distinct().order_by("pk"))
+    batch = LinkBatch()
+    messages = []
+    for user in people:
+        language = language_of(user)
+        with in_language(language):
+            subject = _subject(mail, poll)
+        space_unsubscribe = unsubscribe.links_for(user=user, space=poll.space)
+        context = {
+            "poll": poll, "space": poll.space, "user": user, "slots": slots,
+            "url": batch.add(user=user, target=page, space=poll.space),
+            "preferences_url": batch.add(user=user, target=reverse("emails:preferences"),
+                                         space=None),
+            "unsubscribe_url": space_unsubscribe.url, "days": settings.JOIN_LINK_DAYS}
+        messages.append((user, compose(to=user.email, language=language, subject=subject,
+                                       template=f"meetings/email/poll_{mail}",
+                                       context=context, unsubscribe=space_unsubscribe)))
+    batch.save()  # every link of the send in one INSERT, before any message leaves
     sent = 0
     with get_connection() as connection:
-        for user in people:
-            with translation.override(user.language or settings.LANGUAGE_CODE):
-                subject = _subject(mail, poll)
-                body = render_to_string(f"meetings/email/poll_{mail}.txt", {
-                    "poll": poll, "space": poll.space, "user": user, "url": url,
-                    "slots": slots})
+        for user, message in messages:
+            message.connection = connection
             try:
-                sent += send_mail(subject, body, None, [user.email], connection=connection)
+                sent += message.send()
             except Exception:
                 logger.exception("poll mail %s for poll %s to user %s failed", mail, poll_id,
                                  user.pk)
