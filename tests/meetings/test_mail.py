@@ -13,6 +13,7 @@ from django.core import mail as outbox
 from django.test import TestCase
 
 from communities.models import Language
+from emails.models import JoinLink
 from meetings.models import Meeting
 from meetings.services.scheduling import cancel_meeting
 from tests.conftest import People
@@ -40,7 +41,10 @@ def test_invitation_has_text_html_and_a_request(people: People) -> None:
                               "(Réseau Municipalités accessibles)"
     assert "Bonjour Marc Membre" in message.body
     assert "de 13\xa0h\xa030 à 15\xa0h" in message.body
-    assert f"/espaces/rma/rencontres/{meeting.pk}/" in message.body
+    # The links are Marc's join-back links to the meeting (test_mail_links.py follows them).
+    assert "/courriel/lien/" in message.body
+    assert JoinLink.objects.filter(user=people.member, target=f"/espaces/rma/rencontres/"
+                                   f"{meeting.pk}/").exists()
     whole = parsed(message)
     html = whole.get_body(preferencelist=("html",))
     assert html is not None and "<strong>Bilan</strong>" in html.get_content()
