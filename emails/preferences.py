@@ -104,14 +104,14 @@ def stop_space(*, user: User, space: Space) -> None:
         defaults={"digest": DigestFrequency.OFF, "notifications_muted": True})
 
 
-def opted_out_of(*, space: Space, user_ids: Iterable[int]) -> set[int]:
-    """Those of ``user_ids`` who asked for no notification from ``space``: notifications off
+def opted_out_of(*, space_id: int, user_ids: Iterable[int]) -> set[int]:
+    """Those of ``user_ids`` who asked for no notification from the space: notifications off
     everywhere, or this space muted (what the one-click unsubscribe of a notification sets),
     so the meeting and poll emails, which carry that unsubscribe, honour it too."""
     wanted = list(user_ids)
     off = EmailPreferences.objects.filter(user_id__in=wanted,
                                           notifications=NotificationMode.OFF).values("user_id")
-    muted = SpaceEmailPreferences.objects.filter(user_id__in=wanted, space=space,
+    muted = SpaceEmailPreferences.objects.filter(user_id__in=wanted, space_id=space_id,
                                                  notifications_muted=True).values("user_id")
     return set(User.objects.filter(Q(pk__in=off) | Q(pk__in=muted), pk__in=wanted)
                .values_list("pk", flat=True))

@@ -145,7 +145,7 @@ def send_meeting_mail(*, kind: MailKind, meeting_id: int, user_ids: Sequence[int
                .prefetch_related("documents").get(pk=meeting_id))
     still_members = Membership.objects.filter(space=meeting.space, user_id__in=list(user_ids),
                                               user__is_active=True).values("user_id")
-    opted_out = preferences.opted_out_of(space=meeting.space, user_ids=user_ids)
+    opted_out = preferences.opted_out_of(space_id=meeting.space_id, user_ids=user_ids)
     recipients = list(User.objects.filter(pk__in=still_members).exclude(pk__in=opted_out)
                       .order_by("pk"))
     batch = LinkBatch()

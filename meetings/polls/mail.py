@@ -59,7 +59,7 @@ def send_poll_mail(*, kind: str, poll_id: int, user_ids: list[int]) -> int:
         return 0
     page = reverse("poll", args=[poll.space.slug, poll.pk])
     slots = list(poll.slots.all())
-    opted_out = preferences.opted_out_of(space=poll.space, user_ids=user_ids)
+    opted_out = preferences.opted_out_of(space_id=poll.space_id, user_ids=user_ids)
     people = (User.objects.filter(pk__in=user_ids, is_active=True,
                                   memberships__space_id=poll.space_id)
               .exclude(poll_votes__slot__poll=poll).exclude(pk__in=opted_out)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from communities.errors import ServiceError
 from communities.models import Membership, Space, User
+from emails import preferences
 from meetings import mail
 from meetings.models import Answer, Meeting, ReminderDelivery, Rsvp, SpaceMeetingSettings
 from meetings.models.reminders import DEFAULT_REMINDER_HOURS
@@ -85,6 +86,10 @@ def _claim(meeting: Meeting) -> tuple[datetime, list[int]]:
             Rsvp.objects.filter(meeting=current, answer__in=[Answer.YES, Answer.MAYBE],
                                 waitlisted_at__isnull=True, user_id__in=members)
             .values_list("user_id", flat=True))
+        # Unsubscribed from the space's notifications (the reminder's one-click unsubscribe):
+        # not claimed, so nothing is recorded as undelivered for them.
+        opted_out = preferences.opted_out_of(space_id=current.space_id, user_ids=candidates)
+        candidates = [user_id for user_id in candidates if user_id not in opted_out]
         won = []
         for user_id in candidates:
             try:

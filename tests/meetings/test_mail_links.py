@@ -17,11 +17,13 @@ from django.urls import reverse
 from emails import preferences
 from emails.models import JoinLink
 from meetings.mail import MailKind, send_meeting_mail
-from meetings.models import Meeting, Rsvp
+from meetings.models import Meeting, ReminderDelivery, Rsvp
+from meetings.services.reminders import send_due_reminders
 from meetings.services.scheduling import cancel_meeting
 from tests.conftest import People
 from tests.emails.helpers import JOIN_LINK, html_of, join_links, path_of, text_of
 from tests.meetings.conftest import schedule
+from tests.meetings.test_reminders import due_meeting
 from tests.smtp import Mailbox
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +181,22 @@ def test_all_links_of_a_send_are_one_insert(people: People) -> None:
                if q["sql"].startswith('INSERT INTO "emails_joinlink"')]
     assert len(inserts) == 1
     assert JoinLink.objects.count() == 3 * 6
+
+
+def test_a_reminder_skips_who_unsubscribed_and_records_no_failure(
+        people: People, smtp_server: Mailbox) -> None:
+    meeting = due_meeting(people)  # Marc oui, Noémie peut-être
+    smtp_server.clear()
+    preferences.stop_space(user=people.other_member, space=people.space)
+
+    run = send_due_reminders()
+
+    assert (run.claimed, run.sent) == (1, 1)
+    smtp_server.wait_for(1)
+    [message] = smtp_server.received
+    assert message.rcpt_tos == [people.member.email]
+    assert message.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "METHOD:REQUEST" in next(p for p in message.message.walk()
+                                    if p.get_content_type() == "text/calendar").get_content()
+    assert list(ReminderDelivery.objects.filter(meeting=meeting)
+                .values_list("user_id", "error")) == [(people.member.pk, "")]
