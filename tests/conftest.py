@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -67,6 +68,17 @@ def _test_settings(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
     # Tests post in bursts; the limit has tests of its own that turn it back on.
     settings.POST_RATE_LIMIT = 0  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default() -> Iterator[None]:
+    """Every test starts in French, the product's language: a page rendered for an English
+    reader leaves English active in the thread, and a later test's French assertions would
+    then depend on the order the tests ran in."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @dataclass
