@@ -171,12 +171,18 @@ def test_a_muted_space_gets_no_meeting_mail(people: People, smtp_server: Mailbox
 def test_all_links_of_a_send_are_one_insert(people: People) -> None:
     meeting = schedule(people, invitees=[])
     everyone = [people.facilitator.pk, people.member.pk, people.other_member.pk]
+    with CaptureQueriesContext(connection) as alone:
+        send_meeting_mail(kind=MailKind.INVITATION, meeting_id=meeting.pk,
+                          user_ids=[people.member.pk])
+    JoinLink.objects.all().delete()
 
     with CaptureQueriesContext(connection) as queries:
         sent = send_meeting_mail(kind=MailKind.INVITATION, meeting_id=meeting.pk,
                                  user_ids=everyone)
 
     assert sent == set(everyone)
+    # Meeting, its documents, who opted out, recipients, the links: 5, whatever the number.
+    assert len(alone.captured_queries) == len(queries.captured_queries) == 5
     inserts = [q["sql"] for q in queries.captured_queries
                if q["sql"].startswith('INSERT INTO "emails_joinlink"')]
     assert len(inserts) == 1

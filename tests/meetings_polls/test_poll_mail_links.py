@@ -94,3 +94,5 @@ def test_poll_mail_honours_unsubscribe_and_stores_links_in_one_insert(
                if q["sql"].startswith('INSERT INTO "emails_joinlink"')]
     assert len(inserts) == 1
     assert JoinLink.objects.count() == 2 * 2
+    # Poll, its slots, who opted out, recipients, the links: none of them per recipient.
+    assert len(queries.captured_queries) == 5
