@@ -14,6 +14,7 @@ from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from communities.models import User
 from emails import preferences
 from emails.models import JoinLink
 from meetings.models import MeetingMode
@@ -21,7 +22,7 @@ from meetings.models.polls import DatePoll
 from meetings.polls.mail import send_poll_mail
 from meetings.services.polls import open_poll
 from tests.conftest import People
-from tests.emails.helpers import JOIN_LINK, join_links, path_of, text_of
+from tests.emails.helpers import JOIN_LINK, html_of, join_links, path_of, text_of
 from tests.smtp import Mailbox
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,7 @@ def _open(people: People, slots: list[tuple[datetime, datetime]]) -> DatePoll:
 def test_the_announcement_link_signs_the_member_in_on_the_poll(
         people: People, smtp_server: Mailbox, three_slots: list[tuple[datetime, datetime]]
 ) -> None:
+    User.objects.filter(pk=people.other_member.pk).update(language="en")
     poll = _open(people, three_slots)
     smtp_server.wait_for(2)
     [message] = smtp_server.to(people.member.email)
@@ -55,6 +57,15 @@ def test_the_announcement_link_signs_the_member_in_on_the_poll(
     assert {u for u in urls if not JOIN_LINK.fullmatch(u)
             and "/courriel/desabonnement/" not in u} == set()
     poll_link, _preferences_link = join_links(text)
+    html = html_of(message)
+    assert '<html lang="fr' in html
+    hrefs = re.findall(r'href="([^"]+)"', html)
+    assert hrefs[0] == poll_link and set(join_links(text)) <= set(hrefs)
+    assert {h for h in hrefs if not JOIN_LINK.fullmatch(h)
+            and "/courriel/desabonnement/" not in h} == set()
+    english = text_of(smtp_server.to(people.other_member.email)[0])
+    assert "Open the poll" in html_of(smtp_server.to(people.other_member.email)[0])
+    assert "Each link signs you in directly" in english
     client = Client(enforce_csrf_checks=True)
     page = client.get(path_of(poll_link))
     assert page.status_code == 200 and "_auth_user_id" not in client.session
