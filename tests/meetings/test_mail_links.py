@@ -157,6 +157,11 @@ def test_a_cancellation_is_a_cancel_with_links_but_no_answer_buttons(
     assert "- Oui :" not in text
     assert _non_join_links(text) == set()
     assert len(join_links(text)) == 3  # the meeting, the space's meetings, the preferences
+    # The cancelled meeting's page still exists (marked cancelled): the link lands there.
+    client = Client(enforce_csrf_checks=True)
+    landed = _continue(client, path_of(_labelled(text, "Voir la rencontre")))
+    assert landed["Location"] == reverse("meeting", args=[people.space.slug, meeting.pk])
+    assert client.get(landed["Location"]).status_code == 200
 
 
 def test_a_muted_space_gets_no_meeting_mail(people: People, smtp_server: Mailbox) -> None:
