@@ -211,3 +211,25 @@ def test_a_reminder_skips_who_unsubscribed_and_records_no_failure(
                                     if p.get_content_type() == "text/calendar").get_content()
     assert list(ReminderDelivery.objects.filter(meeting=meeting)
                 .values_list("user_id", "error")) == [(people.member.pk, "")]
+
+
+@pytest.mark.parametrize("kind", list(MailKind))
+def test_every_kind_of_meeting_mail_is_a_notification(
+        kind: MailKind, people: People, smtp_server: Mailbox) -> None:
+    meeting = schedule(people, invitees=[])
+    assert send_meeting_mail(kind=kind, meeting_id=meeting.pk, user_ids=[people.member.pk],
+                             changes=["starts_at"]) == {people.member.pk}
+    [message] = smtp_server.wait_for(1)
+    text = text_of(message)
+
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "mailto:unsubscribe+" in str(message["List-Unsubscribe"])
+    assert _non_join_links(text) == set()
+    assert len(join_links(text)) == (3 if kind == MailKind.CANCELLATION else 6)
+    method = "CANCEL" if kind == MailKind.CANCELLATION else "REQUEST"
+    [itip] = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert itip.get_param("method") == method and f"METHOD:{method}" in itip.get_content()
+    attachment = next(p for p in message.walk() if p.get_filename() == "invitation.ics")
+    attached = attachment.get_content().decode()
+    assert f"METHOD:{method}" in attached and meeting.ics_uid in attached
+    assert "/courriel/lien/" not in attached + itip.get_content()  # no token in a calendar
