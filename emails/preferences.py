@@ -105,13 +105,16 @@ def stop_space(*, user: User, space: Space) -> None:
 
 
 def opted_out_of(*, space_id: int, user_ids: Iterable[int]) -> set[int]:
-    """Those of ``user_ids`` who asked for no notification from the space: notifications off
-    everywhere, or this space muted (what the one-click unsubscribe of a notification sets),
-    so the meeting and poll emails, which carry that unsubscribe, honour it too."""
+    """Those of ``user_ids`` who asked for no email from the space: the space muted (what the
+    one-click unsubscribe of a meeting or poll email sets) or everything stopped (no digest and
+    no notification, what unsubscribing from everything sets). The meeting and poll emails
+    honour it. Turning off only the mention and reply notifications, as the preferences page
+    words that choice, does not stop meeting invitations."""
     wanted = list(user_ids)
-    off = EmailPreferences.objects.filter(user_id__in=wanted,
-                                          notifications=NotificationMode.OFF).values("user_id")
+    everything = EmailPreferences.objects.filter(
+        user_id__in=wanted, notifications=NotificationMode.OFF,
+        digest=DigestFrequency.OFF).values("user_id")
     muted = SpaceEmailPreferences.objects.filter(user_id__in=wanted, space_id=space_id,
                                                  notifications_muted=True).values("user_id")
-    return set(User.objects.filter(Q(pk__in=off) | Q(pk__in=muted), pk__in=wanted)
+    return set(User.objects.filter(Q(pk__in=everything) | Q(pk__in=muted), pk__in=wanted)
                .values_list("pk", flat=True))

@@ -167,6 +167,8 @@ def test_a_cancellation_is_a_cancel_with_links_but_no_answer_buttons(
 def test_a_muted_space_gets_no_meeting_mail(people: People, smtp_server: Mailbox) -> None:
     preferences.stop_space(user=people.member, space=people.space)
     preferences.stop_everything(user=people.other_member)
+    # Only the mention and reply notifications turned off: meeting mail still comes.
+    preferences.set_preferences(user=people.facilitator, digest="weekly", notifications="off")
     with TestCase.captureOnCommitCallbacks(execute=True):
         schedule(people, invitees=[people.member, people.other_member, people.facilitator])
     smtp_server.wait_for(1)
