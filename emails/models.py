@@ -83,7 +83,9 @@ class JoinLink(models.Model):
     action = models.CharField(max_length=60, blank=True, default="")
 
     class Meta:
-        indexes = [models.Index(fields=["user", "created_at"])]
+        # created_at: the fresh-link rate limit; expires_at: the daily pruning.
+        indexes = [models.Index(fields=["user", "created_at"]),
+                   models.Index(fields=["expires_at"])]
 
     def __str__(self) -> str:
         return f"join link #{self.pk} for {self.user_id}"

@@ -113,8 +113,10 @@ def compose(
     to: str,
     language: str,
     subject: str,
-    template: str,
-    context: dict[str, Any],
+    template: str | None = None,
+    context: dict[str, Any] | None = None,
+    text: str | None = None,
+    headers: dict[str, str] | None = None,
     reply_to: str | None = None,
     unsubscribe: Unsubscribe | None = None,
     attachments: Sequence[Attachment] = (),
@@ -124,26 +126,35 @@ def compose(
     """Build one message in ``language``. ``subject`` is taken as given (callers translate it
     inside ``in_language``); the templates are rendered here, in that language.
     ``alternatives`` are further (content, mimetype) parts beside text and HTML, such as the
-    iTIP ``text/calendar; method=REQUEST`` of a meeting invitation."""
+    iTIP ``text/calendar; method=REQUEST`` of a meeting invitation. Without a template, the
+    ``text`` given is the plain part and its HTML part is that text in paragraphs; ``headers``
+    are added to (or override) the ones set here."""
     with in_language(language):
-        text, html = _render(template, {**context, "language": language})
-    headers = {
+        if template is not None:
+            text, html = _render(template, {**(context or {}), "language": language})
+        elif text is not None:
+            html = render_to_string("emails/mail/plain.html",
+                                    {"text": text, "subject": subject, "language": language})
+        else:
+            raise ValueError("compose() needs a template or a text")
+    all_headers = {
         "Message-ID": message_id or new_message_id(),
         "Date": format_datetime(timezone.now()),
         "Content-Language": language,
     }
     if unsubscribe is not None:
-        headers["List-Unsubscribe"] = unsubscribe.header()
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        headers["Auto-Submitted"] = "auto-generated"
-        headers["X-Auto-Response-Suppress"] = "All"
+        all_headers["List-Unsubscribe"] = unsubscribe.header()
+        all_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        all_headers["Auto-Submitted"] = "auto-generated"
+        all_headers["X-Auto-Response-Suppress"] = "All"
+    all_headers.update(headers or {})
     message = OutgoingMessage(
         subject=" ".join(subject.split()),  # a newline in a subject would be refused
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
         reply_to=[reply_to] if reply_to else None,
-        headers=headers,
+        headers=all_headers,
     )
     if html is not None:
         message.attach_alternative(html, "text/html")

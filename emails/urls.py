@@ -8,6 +8,5 @@ urlpatterns = [
     path("lien/<str:token>/", views.join, name="join"),
     path("lien/<str:token>/nouveau/", views.fresh_link, name="fresh-link"),
     path("preferences/", views.preferences_page, name="preferences"),
-    path("document/<int:document_id>/", views.document, name="document"),
     path("desabonnement/<str:token>/", views.unsubscribe_page, name="unsubscribe"),
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -96,20 +96,6 @@ def preferences_page(request: HttpRequest) -> HttpResponse:
             return redirect("emails:preferences")
     return render(request, "emails/pages/preferences.html", {"form": form},
                   status=400 if form.is_bound else 200)
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "HEAD"])
-def document(request: HttpRequest, document_id: int) -> HttpResponseBase:
-    """Where a digest's document link lands until the documents pages exist: the file itself,
-    through the same permission check as every download."""
-    from docs_store.downloads import download_response
-
-    try:
-        return download_response(user=request.user, document_id=document_id)  # type: ignore[arg-type]
-    except ServiceError as error:
-        raise Http404(str(error.message)) from None
 
 
 @never_cache

@@ -34,7 +34,7 @@ def test_the_digest_bench_runs_and_both_ways_agree(tmp_path: Path) -> None:
     batched, baseline = result["scenarios"]["batched"], result["scenarios"]["one_at_a_time"]
     assert batched["sent"] == baseline["sent"] > 0
     # Per batch the count depends on what is in it (an empty digest to record, mentions to
-    # read), never on how many members: a spread of a couple of queries at most.
-    for scenario in (batched, baseline):
-        assert scenario["queries_per_batch"]["max"] - scenario["queries_per_batch"]["min"] <= 2
+    # read, reply addresses to insert), never on how many members: a batch of 25 costs no
+    # more queries than a batch of one.
+    assert batched["queries_per_batch"]["max"] <= baseline["queries_per_batch"]["max"]
     assert batched["queries_per_digest"] < baseline["queries_per_digest"]

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db.models import Count
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -46,13 +46,8 @@ def thread_target(space: Space, thread_id: int, message_id: int | None = None) -
 
 @lru_cache(maxsize=256)
 def _document_pattern(slug: str) -> tuple[str, str]:
-    # The documents pages are being built apart; until they exist the link opens the file
-    # (the API's download needs a bearer token, so it cannot serve a signed-in browser).
-    try:
-        path = reverse("document", kwargs={"slug": slug, "document_id": 987654321})
-    except NoReverseMatch:
-        path = reverse("emails:document", args=[987654321])
-    head, _marker, tail = path.partition("987654321")
+    head, _marker, tail = reverse("document", kwargs={"slug": slug, "document_id": 987654321}
+                                  ).partition("987654321")
     return head, tail
 
 

@@ -187,3 +187,30 @@ def test_preferences_and_unsubscribe_pages_work_from_the_keyboard(
     expect(anonymous.get_by_role("heading", level=1)).to_have_text("Désabonnement enregistré")
     assert_accessible(anonymous, "unsubscribed page")
     assert choices_of(people.member).spaces[0].digest == "off"
+
+
+def test_a_meeting_is_answered_from_the_digest_in_one_click(
+        people: People, mail_server: str, browser: Any, smtp_server: Mailbox) -> None:
+    from playwright.sync_api import expect
+
+    from meetings.models import Rsvp
+    from tests.meetings.conftest import schedule
+
+    meeting = schedule(people)
+    smtp_server.clear()
+    send_weekly([people.member.pk])
+    text = text_of(smtp_server.wait_for(1)[0])
+    yes = re.search(r"Oui : (\S+)", text)
+    assert yes is not None
+
+    page = new_page(browser, mail_server)
+    page.goto(yes[1])
+    expect(page.locator(".notice")).to_have_text(
+        "Votre réponse « oui » à la rencontre « Rencontre virtuelle du réseau » sera "
+        "enregistrée.")
+    assert_accessible(page, "landing page with an answer")
+    page.get_by_role("button", name="Continuer").click()
+    page.wait_for_url(re.compile(rf"/rencontres/{meeting.pk}/$"), timeout=WAIT_MS)
+    expect(page.get_by_text("Votre réponse est enregistrée.")).to_be_visible()
+    expect(page.locator(".whoami")).to_have_text("Marc Membre")
+    assert Rsvp.objects.get(meeting=meeting, user=people.member).answer == "yes"

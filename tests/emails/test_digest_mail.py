@@ -247,3 +247,19 @@ def test_a_busy_space_shows_the_newest_few_and_counts_the_rest(people: People,
     assert "Sujet 10" in text and "Sujet 3" in text
     assert "Sujet 2\n" not in text
     assert "… et 3 autres dans l'espace : http://" in text
+
+
+def test_an_invitation_leaves_through_the_same_path_with_both_parts(
+        people: People, smtp_server: Mailbox, django_capture_on_commit_callbacks: object) -> None:
+    from communities.services.spaces import invite_member
+
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        sent = invite_member(actor=people.facilitator, space=people.space,
+                             email="nouvelle@exemple.qc.ca")
+
+    [message] = smtp_server.wait_for(1)
+    assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
+    assert message["Message-ID"].endswith("@localhost>")
+    assert message["Content-Language"] == "fr-ca"
+    assert "List-Unsubscribe" not in message  # an invitation is not a list
+    assert sent.token in html_of(message)

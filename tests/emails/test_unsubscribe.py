@@ -113,3 +113,20 @@ def test_after_unsubscribing_no_digest_goes_out(people: People, smtp_server: Mai
     send_weekly([people.member.pk])
 
     assert smtp_server.received == []
+
+
+def test_writing_to_the_mailto_of_a_digest_unsubscribes_through_inbound_mail(
+        people: People, smtp_server: Mailbox) -> None:
+    from replies.inbound import receive_mail
+
+    week_of_activity(people)
+    send_weekly([people.member.pk])
+    header = smtp_server.wait_for(1)[0]["List-Unsubscribe"]
+    address = header.split(",")[1].strip(" <>").removeprefix("mailto:").split("?")[0]
+    raw = (f"From: someone@ailleurs.ca\r\nTo: {address}\r\nSubject: unsubscribe\r\n"
+           "Message-ID: <u1@ailleurs.ca>\r\n\r\nunsubscribe\r\n").encode()
+
+    [handled] = receive_mail(raw=raw, recipients=[address])
+
+    assert handled.outcome == "unsubscribed"
+    assert choices_of(people.member).digest == "off"

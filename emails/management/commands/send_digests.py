@@ -3,7 +3,8 @@
 Each run enqueues batches for the current day (daily digests) and ISO week (weekly digests);
 a member's digest for a period goes out once however many times this runs, so the weekly one
 leaves on the first run of each week. ``--inline`` sends in this process instead of through
-the task worker (a laptop without a worker)."""
+the task worker (a laptop without a worker). Each run also prunes join-back links and
+notifications past their keeping time (emails/retention.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from emails import retention
 from emails.digest import periods, sending
 from emails.models import DigestFrequency
 from emails.tasks import send_digest_batch
@@ -45,3 +47,5 @@ class Command(BaseCommand):
                                               user_ids=chunk)
             self.stdout.write(f"{frequency} {period}: {len(user_ids)} personnes, "
                               f"lots de {size}")
+        pruned = retention.prune(now=now)
+        self.stdout.write(f"élagués : {pruned.links} liens, {pruned.notifications} notifications")
