@@ -9,15 +9,14 @@ import logging
 from enum import StrEnum
 
 from django.conf import settings
-from django.core.mail import get_connection, send_mail
+from django.core.mail import get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from communities.models import User
+from emails.outgoing import compose, in_language, language_of
 from meetings.models.polls import DatePoll
 
 logger = logging.getLogger(__name__)
@@ -60,13 +59,17 @@ def send_poll_mail(*, kind: str, poll_id: int, user_ids: list[int]) -> int:
     sent = 0
     with get_connection() as connection:
         for user in people:
-            with translation.override(user.language or settings.LANGUAGE_CODE):
+            language = language_of(user)
+            with in_language(language):
                 subject = _subject(mail, poll)
-                body = render_to_string(f"meetings/email/poll_{mail}.txt", {
-                    "poll": poll, "space": poll.space, "user": user, "url": url,
-                    "slots": slots})
+            # Through the one outgoing path (Message-ID, Date, From, text and HTML parts).
+            message = compose(to=user.email, language=language, subject=subject,
+                              template=f"meetings/email/poll_{mail}",
+                              context={"poll": poll, "space": poll.space, "user": user,
+                                       "url": url, "slots": slots})
+            message.connection = connection
             try:
-                sent += send_mail(subject, body, None, [user.email], connection=connection)
+                sent += message.send()
             except Exception:
                 logger.exception("poll mail %s for poll %s to user %s failed", mail, poll_id,
                                  user.pk)
