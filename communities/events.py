@@ -41,6 +41,7 @@ EVENT_SCHEMAS: dict[str, frozenset[str]] = {
     "document.created": frozenset({"document"}),
     "document.version_added": frozenset({"document", "version"}),
     "document.renamed": frozenset({"document", "previous_title", "by"}),
+    "document.described": frozenset({"document", "by"}),
     "document.moved": frozenset({"document", "from_folder", "by"}),
     "document.deleted": frozenset({"document", "by"}),
     "document.restored": frozenset({"document", "by"}),

@@ -43,6 +43,7 @@ def attachable_documents(*, space: Space, ids: list[int]) -> list[Document]:
     if not ids:
         return []
     found = {d.pk: d for d in Document.objects.select_related("current_version")
+             .defer("content_text")  # extracted text: never needed for a card
              .filter(pk__in=ids, space=space, deleted_at__isnull=True)}
     missing = [pk for pk in ids if pk not in found]
     if missing:
@@ -67,14 +68,15 @@ def attachments_prefetch() -> Prefetch:
     """For lists of messages: one query for the attachments of all of them."""
     return Prefetch("attachments", to_attr="attached",
                     queryset=Attachment.objects.select_related("document__current_version")
-                    .order_by("position", "pk"))
+                    .defer("document__content_text").order_by("position", "pk"))
 
 
 def attachments_of(message: Message) -> list[Attachment]:
     attached = getattr(message, "attached", None)
     if attached is None:
         attached = list(message.attachments.select_related(  # type: ignore[attr-defined]
-            "document__current_version").order_by("position", "pk"))
+            "document__current_version").defer("document__content_text")
+            .order_by("position", "pk"))
         message.attached = attached  # type: ignore[attr-defined]
     return list(attached)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -58,11 +58,8 @@ class DocumentHit:
 
     @property
     def url(self) -> str:
-        try:
-            return reverse("document", kwargs={"slug": self.space.slug,
-                                               "document_id": self.document.pk})
-        except NoReverseMatch:  # the documents pages are not installed: the space's page
-            return reverse("space", kwargs={"slug": self.space.slug})
+        return reverse("document", kwargs={"slug": self.space.slug,
+                                           "document_id": self.document.pk})
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,9 @@ def folder_contents(*, space: Space, folder: Folder | None,
                     trash: bool = False) -> tuple[list[Folder], list[Document]]:
     documents: QuerySet[Document] = (
         Document.objects.filter(space=space, deleted_at__isnull=not trash)
-        .select_related("space", "uploader", "current_version__uploaded_by").order_by("title"))
+        .select_related("space", "uploader", "current_version__uploaded_by")
+        # The extracted text can be long and no list shows it.
+        .defer("content_text").order_by("title"))
     if trash:
         return [], list(documents)
     folders = Folder.objects.filter(space=space, parent=folder).select_related("space")

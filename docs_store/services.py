@@ -383,6 +383,18 @@ def rename_document(*, actor: User, document: Document, title: str) -> Document:
                    extra={"previous_title": document.title}, title=title)
 
 
+def describe_document(*, actor: User, document: Document, description: str) -> Document:
+    """Change the description (the search index follows: it is a generated column)."""
+    _require_editor(actor=actor, document=document)
+    description = (description or "").strip()
+    if len(description) > MAX_DESCRIPTION_CHARS:
+        raise ServiceError("invalid_description", _("La description est trop longue."))
+    if description == document.description:
+        return document
+    return _change(actor=actor, document=document, kind="document.described", extra={},
+                   description=description)
+
+
 def move_document(*, actor: User, document: Document, folder: Folder | None) -> Document:
     _require_editor(actor=actor, document=document)
     _folder_in(document.space, folder)

@@ -14,7 +14,7 @@ from frontend.forms import ServiceForm
 #: Refusals of the upload services that concern the file itself.
 FILE_ERRORS = ("too_large", "quota_exceeded", "unsupported_type", "markup_refused",
                "macros_refused", "zip_too_large", "zip_too_many_entries", "empty_file",
-               "bad_zip")
+               "bad_zip", "virus_found", "antivirus_unavailable", "antivirus_too_large")
 
 
 def folder_choices(folders: list[Folder], *, exclude: Folder | None = None,
@@ -90,10 +90,12 @@ class VersionForm(DocumentForm):
 
 
 class DocumentEditForm(DocumentForm):
-    error_fields = {"invalid_title": "title"}
+    error_fields = {"invalid_title": "title", "invalid_description": "description"}
 
     title = forms.CharField(label=_("Titre"), required=False,
                             widget=forms.TextInput(attrs={"size": MAX_NAME_CHARS // 4}))
+    description = forms.CharField(label=_("Description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
     folder = forms.ChoiceField(label=_("Dossier"), required=False, choices=())
 
 

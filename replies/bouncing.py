@@ -4,6 +4,7 @@ mail cannot make us write to a stranger)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,7 +15,10 @@ from django.utils.translation import gettext as _
 
 from communities.models import Thread, User
 from communities.services.discussion import MAX_BODY_CHARS
+from emails.outgoing import new_message_id
 from replies.mime import ReceivedMail
+
+_MSG_ID = re.compile(r"[!-;=?-~]{1,250}")  # printable ASCII without "<", ">" and spaces
 
 #: How much of the member's own text the bounce gives back so nothing they wrote is lost.
 MAX_RETURNED_CHARS = MAX_BODY_CHARS + 2_000
@@ -30,6 +34,8 @@ class Refusal:
     thread: Thread | None = None
     #: The text they wrote, given back in the bounce (only when it came from them).
     returned_text: str = ""
+    #: For attachments_not_posted: each file left out, with why.
+    files: tuple[str, ...] = ()
 
 
 def _explanation(refusal: Refusal, mail: ReceivedMail) -> str:
@@ -65,12 +71,10 @@ def _explanation(refusal: Refusal, mail: ReceivedMail) -> str:
         "body_too_long": _("Votre réponse dépasse %(max)s caractères. Raccourcissez-la ou "
                            "publiez-la en plusieurs messages.")
         % {"max": f"{MAX_BODY_CHARS:,}".replace(",", " ")},
-        "attachments_not_posted": _("Votre réponse a été publiée, mais pas les pièces jointes "
-                                    "du courriel (%(names)s) : les fichiers envoyés par "
-                                    "courriel ne sont pas publiés. Déposez-les dans les "
-                                    "documents de l'espace.")
-        % {"names": ", ".join(mail.attachments[:10]) + (" …" if len(mail.attachments) > 10
-                                                        else "")},
+        "attachments_not_posted": _("Votre réponse a été publiée, mais pas ces pièces "
+                                    "jointes : %(files)s. Déposez-les dans les documents de "
+                                    "l'espace depuis le site.")
+        % {"files": "; ".join(refusal.files)},
         "too_large": _("Votre courriel dépasse %(size)s Mo, pièces jointes comprises. Les "
                        "pièces jointes ne sont pas publiées : renvoyez le texte seul.")
         % {"size": settings.REPLY_MAX_MESSAGE_BYTES // (1024 * 1024)},
@@ -106,18 +110,22 @@ def send_not_posted(refusal: Refusal, mail: ReceivedMail) -> None:
     if refusal.returned_text:
         body += "\n\n-----\n\n" + refusal.returned_text[:MAX_RETURNED_CHARS] + "\n"
     headers = {
+        # The one outgoing path's Message-ID on our domain (its message class also folds the
+        # non-ASCII subject the way clients expect).
+        "Message-ID": new_message_id(),
         # RFC 3834: an automatic answer, which well-behaved responders never answer in turn.
         "Auto-Submitted": "auto-replied",
         "X-Auto-Response-Suppress": "All",
         "Content-Language": "fr-CA, en",
     }
-    if mail.message_id:
+    # Only a well-formed msg-id is echoed: the sender chose these bytes.
+    if _MSG_ID.fullmatch(mail.message_id):
         headers["In-Reply-To"] = f"<{mail.message_id}>"
         headers["References"] = f"<{mail.message_id}>"
     subjects = []
     for language in ("fr-ca", "en"):
         with translation.override(language):
-            subjects.append(_("Votre réponse a été publiée sans ses pièces jointes")
+            subjects.append(_("Votre réponse a été publiée sans certaines pièces jointes")
                             if refusal.reason == "attachments_not_posted"
                             else _("Votre réponse n'a pas été publiée"))
     subject_fr, subject_en = subjects

@@ -25,6 +25,7 @@ MTA to try again later.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,7 +37,10 @@ from django.utils import timezone, translation
 
 from communities.errors import ServiceError
 from communities.models import Message, User
-from communities.services.discussion import post_message
+from communities.services.discussion import Posted, post_message
+from docs_store.attachments import MAX_ATTACHMENTS
+from docs_store.services import upload_document
+from docs_store.storing import discard
 from replies import mime
 from replies.addresses import (
     REPLY_PREFIX,
@@ -107,28 +111,77 @@ def _refusal_before_posting(mail: mime.ReceivedMail, address: ReplyAddress | Non
     return None
 
 
+class _AlreadyPosted(Exception):
+    """A retry of a reply already posted: the files uploaded for it are rolled back."""
+
+    def __init__(self, posted: Posted) -> None:
+        self.posted = posted
+
+
+def _upload_files(mail: mime.ReceivedMail, address: ReplyAddress, stored: list[str],
+                  refused: list[str]) -> list[int]:
+    """The attached files as documents of the space, through the documents service and its
+    checks (who may upload, type by content, size, quota); each refused file is named with
+    its reason and leaves nothing behind."""
+    ids: list[int] = []
+    for file in mail.files:
+        if len(ids) >= MAX_ATTACHMENTS:
+            refused.append(file.name)
+            continue
+        try:
+            with transaction.atomic(), translation.override("fr-ca"):
+                document = upload_document(actor=address.user, space=address.thread.space,
+                                           file=io.BytesIO(file.data), file_name=file.name)
+        except ServiceError as error:
+            refused.append(f"{file.name} ({error.message})")
+            continue
+        assert document.current_version is not None
+        stored.append(document.current_version.storage_key)
+        ids.append(document.pk)
+    return ids
+
+
 def _post(mail: mime.ReceivedMail, address: ReplyAddress, claim: InboundMail) -> Refusal | str:
-    """Post the reply; returns "posted", "duplicate", or why it was refused."""
+    """Post the reply with its files; returns "posted", "duplicate", or why it was refused."""
     body = reply_text(mail.text)
     if not body:
         return Refusal(reason="empty_reply", tell=address.user, thread=address.thread)
+    stored: list[str] = []
+    refused: list[str] = []
     try:
+        try:
+            with transaction.atomic():
+                ids = _upload_files(mail, address, stored, refused)
+                posted = post_message(actor=address.user, thread=address.thread, body=body,
+                                      client_id=_client_id(mail, address.thread_id),
+                                      reply_to=address.reply_to_id, attachments=ids)
+                if not posted.created and stored:
+                    raise _AlreadyPosted(posted)
+        except _AlreadyPosted as already:
+            _discard(stored)
+            stored, posted = [], already.posted
+        claim.message = posted.message
+        ReplyAddress.objects.filter(pk=address.pk).update(last_used_at=timezone.now())
+        if posted.created and refused and _may_tell(address.user):
+            # The member must not believe a file was shared when it was not.
+            send_not_posted(Refusal(reason="attachments_not_posted", tell=address.user,
+                                    thread=address.thread, files=tuple(refused)), mail)
+    except ServiceError as error:
         # The service's own refusals (left the space, locked thread, rate limit, length)
         # carry French messages; the bounce words them in both languages itself.
-        with translation.override(address.user.language):
-            posted = post_message(actor=address.user, thread=address.thread, body=body,
-                                  client_id=_client_id(mail, address.thread_id),
-                                  reply_to=address.reply_to_id)
-    except ServiceError as error:
+        _discard(stored)
         return Refusal(reason=error.code, tell=address.user, thread=address.thread,
                        returned_text=body)
-    claim.message = posted.message
-    ReplyAddress.objects.filter(pk=address.pk).update(last_used_at=timezone.now())
-    if posted.created and mail.attachments and _may_tell(address.user):
-        # Files are not posted from mail; the member must not believe they were.
-        send_not_posted(Refusal(reason="attachments_not_posted", tell=address.user,
-                                thread=address.thread), mail)
+    except BaseException:
+        # Rolled back rows take their files with them (SMTP or database failure).
+        _discard(stored)
+        raise
     return "posted" if posted.created else "duplicate"
+
+
+def _discard(keys: list[str]) -> None:
+    for key in keys:
+        discard(key)
 
 
 def _may_tell(member: User) -> bool:

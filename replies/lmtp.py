@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -85,6 +86,8 @@ async def serve(*, host: str = "127.0.0.1", port: int = 8024,
     factory = protocol_factory(executor)
     if socket_path:
         server = await loop.create_unix_server(factory, path=socket_path)
+        # The MTA connects as another user: its group (e.g. postfix added to ours) may write.
+        os.chmod(socket_path, 0o660)
     else:
         server = await loop.create_server(factory, host=host, port=port)
     log.info("LMTP listener on %s", socket_path or f"{host}:{port}")

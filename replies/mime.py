@@ -32,6 +32,12 @@ _RESULT = re.compile(r"\b(dmarc|spf)\s*=\s*([a-z]+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
+class MailFile:
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class ReceivedMail:
     #: The From address, lower-cased; "" unless the header holds exactly one address.
     from_address: str
@@ -47,8 +53,12 @@ class ReceivedMail:
     authentication_failure: str
     #: The message was longer than REPLY_MAX_MESSAGE_BYTES and only its start was read.
     too_large: bool = False
-    #: Names of the files attached (never posted: the member is told).
-    attachments: tuple[str, ...] = ()
+    #: The files attached, to be added to the space's documents with the reply.
+    files: tuple[MailFile, ...] = ()
+
+    @property
+    def attachments(self) -> tuple[str, ...]:
+        return tuple(file.name for file in self.files)
 
 
 def _header(message: Message, name: str) -> str:
@@ -168,17 +178,23 @@ def unflow(text: str, *, delsp: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _attachments(message: Message) -> tuple[str, ...]:
+def _files(message: Message) -> tuple[MailFile, ...]:
     """Files the sender attached. Inline parts (signature logos, pasted images) are not
     counted: their sender did not choose to send a file."""
-    names = []
+    files = []
     try:
         for part in message.walk():
-            if part.get_content_disposition() == "attachment":
-                names.append(" ".join(str(part.get_filename() or "").split())[:120])
+            if part.get_content_disposition() != "attachment":
+                continue
+            name = " ".join(str(part.get_filename() or "").split())[:200] or "piece-jointe"
+            try:
+                data = part.get_payload(decode=True)
+            except Exception:
+                data = None
+            files.append(MailFile(name=name, data=data if isinstance(data, bytes) else b""))
     except Exception:
         log.info("unreadable attachment list")
-    return tuple(name or "?" for name in names)
+    return tuple(files)
 
 
 def message_key(*, message_id: str, raw: bytes) -> str:
@@ -206,5 +222,5 @@ def read_mail(raw: bytes, *, envelope_sender: str | None = None,
         automatic=_automatic(message, from_address, envelope_sender),
         authentication_failure=authentication_failure(message),
         too_large=too_large,
-        attachments=_attachments(message),
+        files=_files(message),
     )

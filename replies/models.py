@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from communities.models import Thread
 
@@ -65,6 +66,8 @@ class InboundMail(models.Model):
                                 blank=True, related_name="+")
 
     class Meta:
+        verbose_name = _("courriel reçu")
+        verbose_name_plural = _("courriels reçus")
         constraints = [
             models.UniqueConstraint(fields=["message_key", "recipient"],
                                     name="one_inbound_mail_per_message_and_address")

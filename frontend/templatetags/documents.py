@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Message
+from docs_store import antivirus
 from docs_store.attachments import cards_of
 
 register = template.Library()
@@ -94,3 +95,9 @@ def attachment_cards(message: Message) -> list[dict[str, Any]]:
     if message.deleted_at is not None:
         return []
     return cards_of(message, message.thread.space.slug)
+
+
+@register.simple_tag
+def uploads_scanned() -> bool:
+    """Whether uploads go through the antivirus (docs_store.antivirus), to say so on forms."""
+    return antivirus.configured()

@@ -275,7 +275,12 @@ def attendance(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse
         return _refused(request, space, Forbidden("forbidden", _(
             "Seules les personnes qui animent cet espace notent les présences.")))
     members = [m.user for m in members_of(space)]
-    recorded = {a.user_id: a.presence for a in current.attendances.all()}
+    attendances = list(current.attendances.select_related("user"))
+    recorded = {a.user_id: a.presence for a in attendances}
+    # Someone recorded as present who has left the space since stays on the form, so that
+    # correcting the list later does not erase them.
+    present_ids = {user.pk for user in members}
+    members += [a.user for a in attendances if a.user_id not in present_ids]
     initial: dict[str, Any] = {f"member_{uid}": presence for uid, presence in recorded.items()}
     initial.update(guests=current.guests, minutes=current.minutes,
                    minutes_document=current.minutes_document_id)

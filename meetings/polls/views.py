@@ -11,10 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.errors import ServiceError
 from communities.models import Space, User
+from communities.selectors import membership_of
 from frontend.forms import ServiceForm
 from frontend.queries import may_manage, space_or_404
 from frontend.views.refusals import refused
@@ -156,6 +158,8 @@ def poll_detail(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
         "space": space, "poll": poll, "results": results, "grid": grid, "form": form,
         "answers": PollAnswer.choices, "can_manage": can_manage,
         "has_answered": bool(results.mine),
+        # Staff who are not members read the results but have no answer to give.
+        "may_answer": membership_of(user=me, space=space) is not None,
         "not_answered": services.not_answered(poll, besides=me) if can_manage else [],
         "poll_live": live, "poll_strings": _poll_strings(),
         "meeting_link": meeting_url(space.slug, poll.meeting_id) if poll.meeting_id else "",
@@ -172,8 +176,10 @@ def poll_remind(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
         reminded = services.remind_non_respondents(actor=me, poll=poll)
     except ServiceError as error:
         return refused(request, error, space=space)
-    messages.success(request, _("Rappel envoyé à %(n)d personne(s) qui n'avaient pas "
-                                "répondu.") % {"n": len(reminded)})
+    messages.success(request, ngettext(
+        "Rappel envoyé à %(n)d personne qui n'avait pas répondu.",
+        "Rappel envoyé à %(n)d personnes qui n'avaient pas répondu.", len(reminded),
+    ) % {"n": len(reminded)})
     return redirect(poll_url(poll))
 
 
@@ -190,13 +196,14 @@ def poll_pick(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     form = PickForm(request.POST if request.method == "POST" else None)
     results = poll_results(poll, viewer=me)
     raw = request.POST.get("slot", "") if request.method == "POST" else ""
-    selected = int(raw) if raw.isascii() and raw.isdigit() else results.best_slot_id
+    given = int(raw) if raw.isascii() and raw.isdigit() else None
+    selected = given if request.method == "POST" else results.best_slot_id
     status = 200
     if request.method == "POST":
         try:
-            if not raw:
+            if given is None:
                 raise ServiceError("no_slot", _("Choisissez le créneau retenu."))
-            meeting = services.pick_slot(actor=me, poll=poll, slot_id=int(selected or 0))
+            meeting = services.pick_slot(actor=me, poll=poll, slot_id=given)
         except ServiceError as error:
             form.add_service_error(error)
             status = error.status if error.status != 404 else 400

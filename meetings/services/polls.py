@@ -110,8 +110,8 @@ def vote(*, actor: User, poll: DatePoll, answers: Mapping[int, str]) -> DatePoll
             raise _closed_error()
         slots = list(current.slots.all())
         wanted = _clean_answers(slots, answers)
-        mine = {vote.slot_id: vote.answer
-                for vote in PollVote.objects.filter(slot__poll=current, user=actor)}
+        mine = {given.slot_id: given.answer
+                for given in PollVote.objects.filter(slot__poll=current, user=actor)}
         if mine == wanted:
             return current
         now = timezone.now()
@@ -127,7 +127,7 @@ def vote(*, actor: User, poll: DatePoll, answers: Mapping[int, str]) -> DatePoll
             "answers": {str(slot_id): answer for slot_id, answer in wanted.items()},
             "first_answer": not mine,
             "tally": tally_data(slots, votes),
-            "respondents": len({vote.user_id for vote in votes}),
+            "respondents": len({given.user_id for given in votes}),
         })
     return current
 

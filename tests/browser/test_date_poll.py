@@ -133,7 +133,7 @@ def test_the_report_pages_pass_axe(people: People, server: str, browser) -> None
     assert_accessible(facilitator, "space report")
     facilitator.get_by_label("Ou du").fill("2025-06-01")
     facilitator.get_by_label("au (inclus)").fill("2025-05-01")
-    facilitator.get_by_role("button", name="Afficher").click()
+    facilitator.get_by_role("button", name="Afficher ces dates").click()
     expect(facilitator.locator("[role=alert]")).to_contain_text(
         "La date de fin précède la date de début.")
     assert_accessible(facilitator, "space report with an error")

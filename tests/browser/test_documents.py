@@ -255,7 +255,8 @@ def test_the_folder_browser_from_the_keyboard_alone(people: People, server: str,
     # Back up the breadcrumbs to the folder, still from the keyboard.
     page.keyboard.press("Shift+Tab")
     for _ in range(40):
-        if page.evaluate("document.activeElement.textContent.trim() === 'Rencontres'"):
+        if page.evaluate("document.activeElement.matches('[data-folder-crumb]')"
+                         " && document.activeElement.textContent.trim() === 'Rencontres'"):
             break
         page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")

@@ -12,6 +12,7 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
+from meetings.formatting import format_span
 from meetings.models import Meeting
 from meetings.timezones import local
 from tests.browser.conftest import (
@@ -51,6 +52,8 @@ def test_schedule_then_an_answer_seen_live_and_axe_on_every_page(people: People,
                 "link", name="Rencontres").click()
             facilitator.get_by_role("link", name="Planifier une rencontre").click()
             assert_accessible(facilitator, "schedule form")
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            facilitator.screenshot(path=str(SCREENSHOTS / "meeting-form.png"), full_page=True)
             facilitator.get_by_label("Titre").fill("Rencontre virtuelle d'hiver")
             facilitator.get_by_label(re.compile(r"^Date\W*$")).fill(day)
             facilitator.get_by_label("Début").fill("13:30")
@@ -67,11 +70,16 @@ def test_schedule_then_an_answer_seen_live_and_axe_on_every_page(people: People,
             facilitator.get_by_role("button", name="Planifier et inviter les membres").click()
             expect(facilitator.locator(".flash")).to_contain_text("Rencontre planifiée")
             meeting = Meeting.objects.get()
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
             # The member's list got it without a reload.
             expect(member.locator(f"#meeting-{meeting.pk}")).to_contain_text(
                 "Rencontre virtuelle d'hiver", timeout=WAIT_MS)
+            # meetings.js writes the time the way the server does (meetings/formatting.py).
+            expect(member.locator(f"#meeting-{meeting.pk} time")).to_have_text(
+                format_span(meeting.starts_at, meeting.ends_at, language="fr-ca"))
 
+            member.screenshot(path=str(SCREENSHOTS / "meetings.png"), full_page=True)
             meeting_path = reverse("meeting", args=["rma", meeting.pk])
             open_live(member, meeting_path)
             member.evaluate("window.__notReloaded = true")
@@ -94,7 +102,6 @@ def test_schedule_then_an_answer_seen_live_and_axe_on_every_page(people: People,
             expect(member.locator("[data-my-position]")).to_contain_text("position 1")
             assert_accessible(member, "meeting page with the waiting list")
 
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             member.screenshot(path=str(SCREENSHOTS / "meeting.png"), full_page=True)
 
             for path, name in (

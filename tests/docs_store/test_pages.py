@@ -193,10 +193,12 @@ def test_rename_and_move_in_one_form(fs_backend, people):
     client = client_for(people.facilitator)
     url = reverse("document-edit", args=["rma", document.pk])
     assert "Archives" in client.get(url).content.decode()
-    answer = client.post(url, {"title": "Guide 2026", "folder": str(folder.pk)})
+    answer = client.post(url, {"title": "Guide 2026", "folder": str(folder.pk),
+                               "description": "Édition revue"})
     assert answer.status_code == 302
     document.refresh_from_db()
-    assert (document.title, document.folder) == ("Guide 2026", folder)
+    assert (document.title, document.folder, document.description) == (
+        "Guide 2026", folder, "Édition revue")
 
 
 def test_a_refused_rename_changes_nothing_and_keeps_the_text(fs_backend, people):
@@ -204,11 +206,12 @@ def test_a_refused_rename_changes_nothing_and_keeps_the_text(fs_backend, people)
     document = a_document(people)
     answer = client_for(people.facilitator).post(
         reverse("document-edit", args=["rma", document.pk]),
-        {"title": "x" * 300, "folder": str(folder.pk)})
+        {"title": "x" * 300, "folder": str(folder.pk), "description": "Nouvelle"})
     assert answer.status_code == 400
     assert "Le titre doit compter de 1 à 200 caractères." in text_of(answer)
     document.refresh_from_db()
-    assert (document.title, document.folder) == ("Guide des bancs", None)
+    assert (document.title, document.folder, document.description) == (
+        "Guide des bancs", None, "")
 
 
 def test_delete_to_the_trash_then_restore(fs_backend, people):
@@ -335,3 +338,12 @@ def test_the_document_page_costs_the_same_queries_for_1_or_12_versions(fs_backen
         add_version(actor=people.facilitator, document=document, file=io.BytesIO(CSV),
                     file_name="t.csv")
     assert _queries(client, url) == few
+
+
+def test_the_upload_form_says_when_files_are_scanned(fs_backend, people, settings):
+    client = client_for(people.facilitator)
+    notice = "analysé par un antivirus"
+    assert notice not in page(client, "documents", "rma")[1]
+    settings.CLAMAV_TCP = "127.0.0.1:9"
+    assert notice in page(client, "documents", "rma")[1]
+    assert notice in page(client, "document-upload", "rma")[1]

@@ -304,6 +304,8 @@ def test_the_search_page_lists_documents_beside_messages(fs_backend, people: Peo
     assert 'id="documents-heading"' in body
     assert "Guide des aires de jeux" in body
     assert "<mark>" in body
+    document = Document.objects.get(title="Guide des aires de jeux")
+    assert reverse("document", args=[people.space.slug, document.pk]) in body
 
 
 def test_the_documents_only_page_paginates(fs_backend, people: People) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from meetings.models import Meeting, MeetingMode
 from meetings.services.scheduling import schedule_meeting
@@ -52,3 +53,12 @@ def _tasks_run_inline(settings: Any) -> None:
     loopback SMTP server) holds them when the service returns. test_tasks.py checks the
     queue itself."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """A page rendered for an English reader leaves English active in the thread (the locale
+    middleware activates it and nothing deactivates it); put the default back so the tests
+    that follow read French."""
+    yield
+    translation.deactivate()

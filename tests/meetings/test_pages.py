@@ -197,6 +197,15 @@ def test_attendance_form_records_members_and_guests(meeting: Meeting, people: Pe
     assert "Merci à tous" in page
 
 
+def test_linked_documents_link_to_their_page(people: People) -> None:
+    from docs_store.models import Document
+
+    document = Document.objects.create(space=people.space, title="Ordre du jour détaillé")
+    meeting = schedule(people, document_ids=[document.pk])
+    page = client_for(people.member).get(reverse("meeting", args=["rma", meeting.pk]))
+    assert f'href="{reverse("document", args=["rma", document.pk])}"' in page.content.decode()
+
+
 def test_reminder_setting_from_the_list(people: People) -> None:
     from meetings.services.reminders import reminder_hours_of
 
@@ -234,3 +243,46 @@ def test_meeting_page_query_count_does_not_grow_with_answers(people: People) -> 
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few) == MEETING_PAGE_QUERIES, (len(few), len(many))
+
+
+def test_list_query_count_does_not_grow_with_meetings(people: People) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from docs_store.models import Document
+
+    document = Document.objects.create(space=people.space, title="Plan")
+    client = client_for(people.member)
+    url = reverse("meetings", args=["rma"])
+    schedule(people, document_ids=[document.pk])
+    make_past(schedule(people))
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(8):
+        schedule(people, title=f"À venir {n}", document_ids=[document.pk])
+        make_past(schedule(people, title=f"Passée {n}"))
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert page.content.decode().count('class="card meeting-item') == 18
+    assert len(many) == len(few), (len(few), len(many))
+
+
+def test_correcting_attendance_keeps_someone_who_left_since(meeting: Meeting,
+                                                           people: People) -> None:
+    from communities.services.spaces import leave_space
+    from meetings.models import Attendance, Presence
+    from meetings.services.attendance import record_attendance
+
+    make_past(meeting)
+    record_attendance(actor=people.facilitator, meeting=meeting,
+                      attendees={people.member.pk: Presence.ONLINE})
+    leave_space(actor=people.member, space=people.space)
+    client = client_for(people.facilitator)
+    url = reverse("meeting-attendance", args=["rma", meeting.pk])
+    form = client.get(url).context["form"]
+    assert form.initial[f"member_{people.member.pk}"] == "online"
+    client.post(url, {f"member_{people.member.pk}": "online",
+                      f"member_{people.other_member.pk}": "in_person", "guests": "0"})
+    assert set(Attendance.objects.values_list("user_id", flat=True)) == {
+        people.member.pk, people.other_member.pk}

@@ -145,7 +145,7 @@ def test_the_facilitator_reminds_once_from_the_page(people: People, poll: DatePo
     response = client.post(reverse("poll-remind", args=["rma", poll.pk]))
     assert response.status_code == 302
     html = client.get(response["Location"]).content.decode()
-    assert "Rappel envoyé à 2 personne(s)" in html
+    assert "Rappel envoyé à 2 personnes qui n&#x27;avaient pas répondu." in html
     assert "Un seul rappel est permis." in html
     assert "Envoyer un rappel" not in html
     again = client.post(reverse("poll-remind", args=["rma", poll.pk]))
@@ -234,3 +234,31 @@ def test_closing_without_a_date_asks_first_then_says_so(people: People, poll: Da
     assert 'data-closed-without-date>' in html
     assert client_for(people.member).post(
         reverse("poll-close", args=["rma", poll.pk])).status_code == 404
+
+
+def test_staff_who_are_not_members_read_the_results_without_a_vote_form(
+        people: People, poll: DatePoll) -> None:
+    html = client_for(people.staff).get(reverse("poll", args=["rma", poll.pk])).content.decode()
+    assert "Résultats" in html
+    assert "Enregistrer mes réponses" not in html
+
+
+def test_a_time_the_spring_change_skips_is_explained(people: People) -> None:
+    year = date.today().year + 1
+    # Second Sunday of March: 02:00 jumps to 03:00 in Toronto, so 02:30 does not exist.
+    sundays = [date(year, 3, d) for d in range(1, 15) if date(year, 3, d).weekday() == 6]
+    data = _create_data(sundays[1], **{"slots-0-start": "02:30", "slots-0-end": "04:00"})
+    html = client_for(people.facilitator).post(reverse("poll-create", args=["rma"]),
+                                               data).content.decode()
+    assert "n&#x27;existe pas" in html and "heure avancée" in html
+    assert not DatePoll.objects.exists()
+
+
+def test_a_forged_slot_choice_is_refused_not_replaced_by_the_best(people: People,
+                                                                  poll: DatePoll) -> None:
+    response = client_for(people.facilitator).post(reverse("poll-pick", args=["rma", poll.pk]),
+                                                   {"slot": "le-meilleur"})
+    assert response.status_code == 400
+    assert "Choisissez le créneau retenu." in response.content.decode()
+    poll.refresh_from_db()
+    assert not poll.is_closed

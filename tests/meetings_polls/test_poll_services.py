@@ -251,3 +251,24 @@ def test_members_cannot_close_a_poll(people: People, poll: DatePoll) -> None:
         close_without_date(actor=people.member, poll=poll)
     poll.refresh_from_db()
     assert not poll.is_closed
+
+
+def test_an_answer_costs_the_same_queries_for_three_slots_or_twenty(
+        people: People, poll: DatePoll, next_week: date) -> None:
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    big = open_poll(actor=people.facilitator, space=people.space, title="Vingt créneaux",
+                    mode=MeetingMode.VIRTUAL, video_url="https://zoom.us/j/1",
+                    slots=[local_slot(next_week + timedelta(days=d), "10:00", "11:00")
+                           for d in range(20)])
+    counts = []
+    for target in (poll, big):
+        with CaptureQueriesContext(connection) as queries:
+            vote(actor=people.member, poll=target, answers=dict.fromkeys(slot_ids(target), "yes"))
+        # Savepoints come and go with the test's transaction; count the real work.
+        counts.append(len([q for q in queries if not re.match(r"(RELEASE )?SAVEPOINT",
+                                                              q["sql"])]))
+    assert counts == [9, 9], counts

@@ -140,7 +140,9 @@ def test_the_lmtp_server_command_listens_on_a_unix_socket_and_stops_on_sigterm(
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
-        while not os.path.exists(socket_path):
+        # Ready once the socket exists with the mode the MTA's group needs (set just after).
+        while not (os.path.exists(socket_path)
+                   and os.stat(socket_path).st_mode & 0o777 == 0o660):
             assert process.poll() is None, process.stdout.read() if process.stdout else ""
             assert time.monotonic() < deadline, "the LMTP server did not start"
             time.sleep(0.05)

@@ -130,3 +130,16 @@ def test_only_the_start_of_a_huge_html_body_is_read():
     text = read_incoming(raw).text
     assert text.startswith("Ma réponse")
     assert len(text) < len(html) / 5  # the whole body would give about 1.3 million characters
+
+
+def test_answers_written_between_quoted_lines_are_kept():
+    text = ("Le 2025-06-05 à 13:30, Florence Animatrice a écrit :\n> Qui vient jeudi ?\n"
+            "Moi.\n> Qui apporte les plans ?\nJe m'en charge.\n")
+    assert reply_text(text) == "Moi.\nJe m'en charge."
+
+
+def test_the_members_markdown_goes_through_untouched():
+    text = ("Voir **le guide** : https://exemple.qc.ca/guide et `la grille`.\n\n"
+            "1. trottoirs\n2. traverses\n\nOn Thu, Jun 5, 2025 at 1:30 PM F <n@e.ca> wrote:\n> x")
+    assert reply_text(text) == ("Voir **le guide** : https://exemple.qc.ca/guide et "
+                                "`la grille`.\n\n1. trottoirs\n2. traverses")

@@ -47,6 +47,8 @@ def test_a_facilitator_sees_the_report_of_their_space(world: World) -> None:
     assert '<title id="chart-messages-title">Messages publiés par mois</title>' in html
     assert "<caption>Messages publiés par mois : les données</caption>" in html
     assert "9,0" in html  # average per meeting, written the French way
+    # A year and a span of dates are two forms: changing the year never sends stale dates.
+    assert html.count('<form method="get" class="report-period"') == 2
 
 
 @pytest.mark.parametrize("who", ["M1", "M6", "outsider"])
@@ -178,3 +180,10 @@ def test_the_all_spaces_page_costs_the_same_queries_with_more_spaces(
     with CaptureQueriesContext(connection) as thirteen:
         assert client.get(reverse("all-spaces-report"), YEAR).status_code == 200
     assert len(three) == len(thirteen) <= 14
+
+
+def test_the_space_sections_link_the_report_for_those_who_run_the_space(world: World) -> None:
+    url = reverse("space-report", args=["rma"])
+    assert url in client_for(world.people["F"]).get(reverse("space", args=["rma"])).content.decode()
+    assert url not in client_for(world.people["M1"]).get(
+        reverse("space", args=["rma"])).content.decode()

@@ -94,10 +94,11 @@ def _thread(space: Space, author: User, when: datetime) -> tuple[Thread, Message
 def _document(space: Space, user: User, when: datetime, *, trashed: bool = False) -> None:
     document = Document.objects.create(space=space, title="Doc", uploader=user, created_at=when,
                                        deleted_at=when if trashed else None)
-    DocumentVersion.objects.create(document=document, number=1,
-                                   storage_key=f"k-{document.pk}", original_name="a.pdf",
-                                   size=10, content_type="application/pdf", sha256="0" * 64,
-                                   uploaded_by=user, created_at=when)
+    version = DocumentVersion.objects.create(
+        document=document, number=1, storage_key=f"k-{document.pk}", original_name="a.pdf",
+        size=10, content_type="application/pdf", sha256="0" * 64, uploaded_by=user,
+        created_at=when)
+    Document.objects.filter(pk=document.pk).update(current_version=version)
 
 
 def _meeting(space: Space, mode: str, when: datetime, *, attendees: list[User] | None = None,

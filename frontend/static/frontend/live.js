@@ -800,6 +800,7 @@
     "document.version_added": function (data) { onDocument(data, "document.version_added"); },
     "document.version_restored": function (data) { onDocument(data, "document.version_restored"); },
     "document.renamed": function (data) { onDocument(data, "document.renamed"); },
+    "document.described": function (data) { onDocument(data, "document.described"); },
     "document.moved": function (data) { onDocument(data, "document.moved"); },
     "document.deleted": function (data) { onDocument(data, "document.deleted"); },
     "document.restored": function (data) { onDocument(data, "document.restored"); },

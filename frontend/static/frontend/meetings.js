@@ -18,12 +18,31 @@
   var meetingId = config.meeting ? Number(config.meeting) : null;
   var lang = document.documentElement.lang || "fr-ca";
   var english = lang.indexOf("en") === 0;
-  var dayFormat = new Intl.DateTimeFormat(english ? "en-CA" : "fr-CA", {
-    weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "America/Toronto"
+  // The same shapes as meetings/formatting.py: "jeudi 1er mai 2025" and "13 h", "13 h 30"
+  // (OQLF), "Thursday, May 1, 2025" and "1:30 PM".
+  var zone = "America/Toronto";
+  var dayFormat = new Intl.DateTimeFormat(english ? "en-US" : "fr-CA", {
+    weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: zone
   });
-  var timeFormat = new Intl.DateTimeFormat(english ? "en-CA" : "fr-CA", {
-    hour: "numeric", minute: "2-digit", timeZone: "America/Toronto"
+  var clockParts = new Intl.DateTimeFormat("en-GB", {
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone
   });
+
+  function dayText(moment) {
+    if (english) return dayFormat.format(moment);
+    return dayFormat.formatToParts(moment).map(function (part) {
+      return part.type === "day" && part.value === "1" ? "1er" : part.value;
+    }).join("");
+  }
+
+  function timeText(moment) {
+    var parts = {};
+    clockParts.formatToParts(moment).forEach(function (part) { parts[part.type] = part.value; });
+    var hour = Number(parts.hour) % 24;
+    var minute = parts.minute;
+    if (english) return (hour % 12 || 12) + ":" + minute + " " + (hour < 12 ? "AM" : "PM");
+    return hour + "\u00a0h" + (minute === "00" ? "" : "\u00a0" + minute);
+  }
 
   function fill(template, values) {
     return String(template || "").replace(/\{(\w+)\}/g, function (all, key) {
@@ -99,7 +118,7 @@
   function whenText(meeting) {
     var start = new Date(meeting.starts_at);
     var end = new Date(meeting.ends_at);
-    return fill(strings.when, { day: dayFormat.format(start), start: timeFormat.format(start), end: timeFormat.format(end) });
+    return fill(strings.when, { day: dayText(start), start: timeText(start), end: timeText(end) });
   }
 
   function scheduled(data) {

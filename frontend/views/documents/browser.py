@@ -42,8 +42,9 @@ from frontend.views.refusals import refused
 
 
 def _browser(request: HttpRequest, space: Space, folder: Folder | None, *,
-             upload_form: UploadForm | None = None, folder_form: FolderForm | None = None,
-             status: int = 200) -> HttpResponse:
+             folder_form: FolderForm | None = None, status: int = 200) -> HttpResponse:
+    """The folder's page; a refused upload is shown on the upload page instead (it has room
+    for the explanation and keeps what was typed)."""
     me: User = request.user  # type: ignore[assignment]
     powers = powers_of(me, space)
     # Read before the lists, so live.js replays anything newer (as on the space page).
@@ -53,7 +54,7 @@ def _browser(request: HttpRequest, space: Space, folder: Folder | None, *,
     return render(request, "frontend/documents/browser.html", {
         **context, "space": space, "folder": folder, "path": folder_path(folder),
         "folders": folders, "documents": documents, "powers": powers,
-        "upload_form": upload_form or UploadForm(initial={"folder": folder.pk if folder else None}),
+        "upload_form": UploadForm(initial={"folder": folder.pk if folder else None}),
         "folder_form": folder_form or FolderForm(),
         "folder_url": folder_url(space, folder),
     }, status=status)

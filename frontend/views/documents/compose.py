@@ -23,7 +23,8 @@ PICKER_SIZE = 200
 def compose_context(request: HttpRequest, space: Space, *, moderator: bool,
                     error: ServiceError | None = None) -> dict[str, Any]:
     attachable = list(Document.objects.filter(space=space, deleted_at__isnull=True)
-                      .select_related("current_version").order_by("-created_at")[:PICKER_SIZE])
+                      .select_related("current_version").defer("content_text")
+                      .order_by("-created_at")[:PICKER_SIZE])
     attachable.sort(key=lambda d: d.title.lower())
     picked = {int(v) for v in request.POST.getlist("attachments") if v.isascii() and v.isdigit()}
     return {

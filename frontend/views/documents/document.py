@@ -152,13 +152,14 @@ def restore_version(request: HttpRequest, slug: str, document_id: int,
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def edit(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
-    """Rename and move in one form; both apply or neither does."""
+    """Rename, describe and move in one form; all apply or none does."""
     me: User = request.user  # type: ignore[assignment]
     document = document_or_404(me, slug, document_id)
     space = document.space
     posting = request.method == "POST"
     form = DocumentEditForm(request.POST if posting else None,
-                            initial={"title": document.title, "folder": document.folder_id or ""})
+                            initial={"title": document.title, "folder": document.folder_id or "",
+                                     "description": document.description})
     offer_folders(form, "folder", folder_choices(list(space.folders.all())))
     if posting and form.is_valid():
         folder_id = form.cleaned_data["folder"]
@@ -166,6 +167,8 @@ def edit(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
             with transaction.atomic():
                 services.rename_document(actor=me, document=document,
                                          title=form.cleaned_data["title"])
+                services.describe_document(actor=me, document=document,
+                                           description=form.cleaned_data["description"])
                 target = folder_or_404(me, space, int(folder_id) if folder_id else None)
                 services.move_document(actor=me, document=document, folder=target)
         except ServiceError as error:
