@@ -99,13 +99,20 @@ def new_message_id(*, key: str | None = None) -> str:
     return make_msgid(idstring="espace", domain=mail_domain())
 
 
-def _render(template: str, context: dict[str, Any]) -> tuple[str, str | None]:
-    text = render_to_string(f"{template}.txt", context)
+def _render(template: str, context: dict[str, Any]) -> tuple[str, str]:
+    text = str(render_to_string(f"{template}.txt", context))
+    html: str
     try:
-        html = render_to_string(f"{template}.html", context)
+        html = str(render_to_string(f"{template}.html", context))
     except TemplateDoesNotExist:
-        html = None
+        # Every message has both parts: without a designed one, the text in paragraphs.
+        html = _html_of_text(text, context.get("language", ""))
     return text, html
+
+
+def _html_of_text(text: str, language: str, subject: str = "") -> str:
+    return render_to_string("emails/mail/plain.html",
+                            {"text": text, "subject": subject, "language": language})
 
 
 def compose(
@@ -133,8 +140,7 @@ def compose(
         if template is not None:
             text, html = _render(template, {**(context or {}), "language": language})
         elif text is not None:
-            html = render_to_string("emails/mail/plain.html",
-                                    {"text": text, "subject": subject, "language": language})
+            html = _html_of_text(text, language, subject)
         else:
             raise ValueError("compose() needs a template or a text")
     all_headers = {
@@ -156,8 +162,7 @@ def compose(
         reply_to=[reply_to] if reply_to else None,
         headers=all_headers,
     )
-    if html is not None:
-        message.attach_alternative(html, "text/html")
+    message.attach_alternative(html, "text/html")
     for content, mimetype in alternatives:
         message.attach_alternative(content, mimetype)
     for attachment in attachments:

@@ -33,3 +33,21 @@ def test_a_text_only_message_gets_an_html_part_and_keeps_its_headers(
 def test_a_message_needs_a_template_or_a_text() -> None:
     with pytest.raises(ValueError):
         compose(to="marc@exemple.qc.ca", language="fr-ca", subject="Vide")
+
+
+def test_a_template_without_html_still_gives_an_html_part(people: object,
+                                                          smtp_server: Mailbox) -> None:
+    from communities.models import Space
+
+    space = Space.objects.get(slug="rma")
+    # The poll announcement has only a text template.
+    deliver([compose(to="marc@exemple.qc.ca", language="fr-ca", subject="Sondage",
+                     template="meetings/email/poll_opened",
+                     context={"poll": {"title": "Bilan annuel"}, "space": space,
+                              "user": {"display_name": "Marc Membre"},
+                              "url": "http://127.0.0.1:8000/sondage/", "slots": []})])
+
+    [message] = smtp_server.wait_for(1)
+    assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
+    html = message.get_body(preferencelist=("html",)).get_content()  # type: ignore[union-attr]
+    assert '<html lang="fr-ca">' in html and "Bilan annuel" in html
