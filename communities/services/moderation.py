@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,9 +11,9 @@ from communities.errors import Forbidden, ServiceError
 from communities.events import emit
 from communities.markdown import render_markdown
 from communities.mentions import find_mentions, link_mentions
-from communities.models import Message, MessageRevision, Thread, User
+from communities.models import Event, Message, MessageRevision, Thread, User
 from communities.selectors import require_member
-from communities.serializers import message_data, person, thread_data
+from communities.serializers import message_data, person, quote_of, thread_data
 from communities.services.discussion import MAX_TITLE_CHARS, clean_body, may_moderate
 
 
@@ -102,7 +103,8 @@ def edit_message(*, actor: User, message: Message, body: str) -> Message:
 
 def delete_message(*, actor: User, message: Message) -> Message:
     """The author or a facilitator deletes a message; it stays as a tombstone ("message
-    supprimé") so replies and reading positions keep their meaning. Its edit history goes."""
+    supprimé") so replies and reading positions keep their meaning. Its edit history goes,
+    and so do its words in the event log (see ``_forget_in_event_log``)."""
     membership = require_member(user=actor, space=message.thread.space)
     with transaction.atomic():
         current = _editable(message.pk)
@@ -118,6 +120,38 @@ def delete_message(*, actor: User, message: Message) -> Message:
         current.save(update_fields=["deleted_at", "deleted_by", "body", "html"])
         current.revisions.all().delete()
         current.reactions.all().delete()
+        _forget_in_event_log(current)
         emit(kind="message.deleted", actor=actor, space=current.thread.space,
              data={"message": message_data(current), "by": person(actor)})
     return current
+
+
+#: Space-stream kinds whose payload carries a whole message (``message_data``), hence its words
+#: and, for a reply, the start of the message it answers (``reply_to``; a deleted reply's
+#: tombstone still quotes it). Personal-stream kinds
+#: (``mention.created``, ``read.updated``) and reactions carry only message ids.
+_KINDS_CARRYING_WORDS = ("thread.created", "message.created", "message.edited",
+                         "message.deleted")
+
+
+def _forget_in_event_log(message: Message) -> None:
+    """Rewrite the earlier events that quote ``message`` so the log (events API, websocket
+    replay, digests) no longer holds what it said (Law 25): its own events carry its tombstone
+    and replies to it quote the tombstone, as a fresh fetch shows them. Two queries whatever
+    the number of events; seqs are kept, so clients that replay still reach the same state."""
+    tombstone = message_data(message)
+    quote = quote_of(message)
+    events = list(
+        Event.objects.filter(space_id=message.thread.space_id, kind__in=_KINDS_CARRYING_WORDS,
+                             seq__gte=message.created_seq or 0)
+        .filter(Q(payload__message__id=message.pk) | Q(payload__message__reply_to__id=message.pk))
+        .only("id", "payload")
+    )
+    for event in events:
+        carried = event.payload["message"]
+        if carried["id"] == message.pk:
+            event.payload["message"] = tombstone
+        else:
+            carried["reply_to"] = quote
+    if events:
+        Event.objects.bulk_update(events, ["payload"])

@@ -123,6 +123,17 @@ class NewThreads(Section):
     heading = gettext_lazy("Nouveaux fils de discussion")
     kinds = frozenset({"thread.created"})
 
+    def prepare(self, *, recipients: Sequence[Recipient], batch: Batch) -> None:
+        super().prepare(recipients=recipients, batch=batch)
+        # Deleting a message rewrites its events, but a digest must not depend on that alone:
+        # an opening message deleted since is never quoted (one query for the batch).
+        opening = {e.payload["message"]["id"] for events in batch.by_space.values()
+                   for e in events if e.kind == "thread.created"}
+        self.deleted: set[int] = set(
+            Message.objects.filter(pk__in=opening, deleted_at__isnull=False)
+            .values_list("pk", flat=True)
+        ) if opening else set()
+
     def items(self, *, recipient: Recipient, space: Space, events: list[Event]) -> list[Item]:
         found = []
         for event in events:
@@ -130,9 +141,12 @@ class NewThreads(Section):
                 continue
             thread = event.payload["thread"]
             author = thread.get("author", {}).get("display_name", "")
+            message = event.payload["message"]
+            # The thread is still there (its title is not the message); its words are not.
+            words = "" if message["id"] in self.deleted else message.get("body", "")
             found.append(Item(title=thread["title"], target=thread_target(space, thread["id"]),
                               detail=_("lancé par %(name)s") % {"name": author},
-                              excerpt=excerpt(event.payload["message"].get("body", "")),
+                              excerpt=excerpt(words),
                               thread_id=thread["id"]))
         return found
 
