@@ -122,3 +122,27 @@ def test_forgetting_costs_the_same_queries_for_one_event_or_many(people: People)
         return len(captured)
 
     assert deletion_cost(1) == deletion_cost(12)
+
+
+def test_messages_deleted_before_the_upgrade_are_forgotten_by_a_command(
+        people: People) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    opened = start_thread(actor=people.member, space=people.space, title="Coordonnées",
+                          body=FIRST_WORDS)
+    post_message(actor=people.other_member, thread=opened.thread, body="Bien reçu.",
+                 reply_to=opened.message.pk)
+    # Deleted the way the product did before deletions rewrote the log.
+    Message.objects.filter(pk=opened.message.pk).update(deleted_at=timezone.now(), body="",
+                                                        html="")
+    out = StringIO()
+    call_command("forget_deleted_messages", stdout=out)
+
+    assert out.getvalue() == "2 événement(s) réécrit(s).\n"
+    _assert_forgotten(str(list(Event.objects.values_list("payload", flat=True))))
+    state: dict = {"members": {}, "threads": {}}
+    for event in Event.objects.filter(space=people.space).order_by("seq"):
+        apply_event(state, event.kind, event.payload)
+    assert state["threads"] == fetch_state("rma")["threads"]

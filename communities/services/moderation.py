@@ -104,7 +104,7 @@ def edit_message(*, actor: User, message: Message, body: str) -> Message:
 def delete_message(*, actor: User, message: Message) -> Message:
     """The author or a facilitator deletes a message; it stays as a tombstone ("message
     supprimé") so replies and reading positions keep their meaning. Its edit history goes,
-    and so do its words in the event log (see ``_forget_in_event_log``)."""
+    and so do its words in the event log (see ``forget_in_event_log``)."""
     membership = require_member(user=actor, space=message.thread.space)
     with transaction.atomic():
         current = _editable(message.pk)
@@ -120,7 +120,7 @@ def delete_message(*, actor: User, message: Message) -> Message:
         current.save(update_fields=["deleted_at", "deleted_by", "body", "html"])
         current.revisions.all().delete()
         current.reactions.all().delete()
-        _forget_in_event_log(current)
+        forget_in_event_log(current)
         emit(kind="message.deleted", actor=actor, space=current.thread.space,
              data={"message": message_data(current), "by": person(actor)})
     return current
@@ -134,7 +134,7 @@ _KINDS_CARRYING_WORDS = ("thread.created", "message.created", "message.edited",
                          "message.deleted")
 
 
-def _forget_in_event_log(message: Message) -> None:
+def forget_in_event_log(message: Message) -> int:
     """Rewrite the earlier events that quote ``message`` so the log (events API, websocket
     replay, digests) no longer holds what it said (Law 25): its own events carry its tombstone
     and replies to it quote the tombstone, as a fresh fetch shows them. Two queries whatever
@@ -155,3 +155,16 @@ def _forget_in_event_log(message: Message) -> None:
             carried["reply_to"] = quote
     if events:
         Event.objects.bulk_update(events, ["payload"])
+    return len(events)
+
+
+def forget_deleted_messages() -> int:
+    """Once after upgrading (``manage.py forget_deleted_messages``): messages deleted before
+    deletion rewrote the log still have their words in it. Returns the events rewritten;
+    running it again rewrites them again to the same tombstones, harmlessly."""
+    rewritten = 0
+    for message_id in (Message.objects.filter(deleted_at__isnull=False)
+                       .values_list("pk", flat=True).iterator()):
+        with transaction.atomic():  # one message at a time: short locks on a live site
+            rewritten += forget_in_event_log(_editable(message_id))
+    return rewritten
