@@ -12,6 +12,7 @@ from communities.errors import ServiceError
 from meetings.models import Attendance, Meeting
 from meetings.timezones import instant_from_local
 from tests.conftest import People
+from tests.ids_helper import HUGE_ID, huge_id_kept_from_the_database
 from tests.meetings.conftest import make_past
 from tests.meetings.test_api import NEW, api_for, send
 from tests.meetings.test_pages import client_for, form_data
@@ -61,12 +62,13 @@ def test_the_edit_form_refuses_a_far_date_and_keeps_the_meeting(meeting: Meeting
     ({"starts_at": FAR, "ends_at": "9999-12-31T23:30:00-05:00"}, "too_far_ahead"),
     ({"capacity": 10**25}, "invalid_capacity"),
     ({"capacity": 10_001}, "invalid_capacity"),
-    ({"documents": [10**25]}, "invalid_documents"),
+    ({"documents": [HUGE_ID]}, "invalid_documents"),
 ])
 def test_the_api_refuses_out_of_range_values_in_french(people: People, overrides: dict,
                                                        code: str) -> None:
-    refused = send(api_for(people.facilitator), "post", "/api/v1/spaces/rma/meetings",
-                   {**NEW, **overrides})
+    with huge_id_kept_from_the_database():
+        refused = send(api_for(people.facilitator), "post", "/api/v1/spaces/rma/meetings",
+                       {**NEW, **overrides})
     assert refused.status_code == 400, refused.content
     assert refused.json()["code"] == code
     assert refused.json()["message"][0].isupper()  # a sentence, in French
@@ -83,7 +85,8 @@ def test_the_api_patch_refuses_them_and_changes_nothing(meeting: Meeting,
     assert "10 ans" in far.json()["message"]
     big = send(client, "patch", url, {"capacity": 10**25})
     assert big.status_code == 400 and "au plus 10000" in big.json()["message"]
-    documents = send(client, "patch", url, {"documents": [10**25]})
+    with huge_id_kept_from_the_database():
+        documents = send(client, "patch", url, {"documents": [HUGE_ID]})
     assert documents.status_code == 400 and documents.json()["code"] == "invalid_documents"
     meeting.refresh_from_db()
     assert (meeting.starts_at, meeting.ends_at, meeting.capacity) == before
@@ -94,9 +97,11 @@ def test_attendance_with_huge_ids_is_refused_like_unknown_ones(meeting: Meeting,
     make_past(meeting)
     client = api_for(people.facilitator)
     url = f"/api/v1/spaces/rma/meetings/{meeting.pk}/attendance"
-    stranger = send(client, "put", url, {"members": [{"member": 10**25, "presence": "online"}]})
+    with huge_id_kept_from_the_database():
+        stranger = send(client, "put", url,
+                        {"members": [{"member": HUGE_ID, "presence": "online"}]})
+        minutes = send(client, "put", url, {"members": [], "minutes_document": HUGE_ID})
     assert stranger.status_code == 400 and stranger.json()["code"] == "not_members"
-    minutes = send(client, "put", url, {"members": [], "minutes_document": 10**25})
     assert minutes.status_code == 400 and minutes.json()["code"] == "invalid_documents"
     assert "n'existe pas dans cet espace" in minutes.json()["message"]
     meeting.refresh_from_db()
