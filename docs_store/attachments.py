@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from communities.errors import ServiceError
+from communities.ids import storable_ids
 from communities.models import Message, Space
 from docs_store.models import Attachment, Document
 
@@ -44,7 +45,7 @@ def attachable_documents(*, space: Space, ids: list[int]) -> list[Document]:
         return []
     found = {d.pk: d for d in Document.objects.select_related("current_version")
              .defer("content_text")  # extracted text: never needed for a card
-             .filter(pk__in=ids, space=space, deleted_at__isnull=True)}
+             .filter(pk__in=storable_ids(ids), space=space, deleted_at__isnull=True)}
     missing = [pk for pk in ids if pk not in found]
     if missing:
         raise ServiceError("attachment_unavailable", _(

@@ -14,6 +14,7 @@ from communities.errors import ServiceError
 from docs_store.models import Document
 from frontend.forms import ServiceForm
 from meetings.models import Answer, Meeting, MeetingMode, Presence
+from meetings.services.validation import MAX_CAPACITY
 from meetings.timezones import instant_from_local, local
 
 
@@ -26,7 +27,8 @@ class MeetingForm(ServiceForm):
         "address_required": "address", "invalid_address": "address", "invalid_mode": "mode",
         "invalid_capacity": "capacity", "capacity_below_rsvps": "capacity",
         "invalid_documents": "documents", "end_nonexistent": "end_time",
-        "end_ambiguous": "end_time",
+        "end_ambiguous": "end_time", "too_far_ahead": "date", "date_out_of_range": "date",
+        "end_out_of_range": "end_date",
     }
 
     title = forms.CharField(label=_("Titre"), required=False, max_length=400)
@@ -50,6 +52,7 @@ class MeetingForm(ServiceForm):
                     "https://."),
         widget=forms.URLInput(attrs={"inputmode": "url"}))
     capacity = forms.IntegerField(label=_("Nombre de places"), required=False,
+                                  max_value=MAX_CAPACITY,
                                   help_text=_("Laissez vide pour ne pas limiter. Au-delà, "
                                               "les « oui » vont en liste d'attente."))
     agenda = forms.CharField(label=_("Ordre du jour"), required=False, strip=False,
@@ -86,7 +89,8 @@ class MeetingForm(ServiceForm):
             end = instant_from_local(data["end_date"] or data["date"], data["end_time"])
         except ServiceError as error:
             error.code = {"nonexistent_time": "end_nonexistent",
-                          "ambiguous_time": "end_ambiguous"}.get(error.code, error.code)
+                          "ambiguous_time": "end_ambiguous",
+                          "date_out_of_range": "end_out_of_range"}.get(error.code, error.code)
             raise
         return start, end
 

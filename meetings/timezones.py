@@ -26,6 +26,15 @@ def instant_from_local(day: date, clock: time) -> datetime:
     On the spring change (02:00 → 03:00) the times in between do not exist; on the autumn
     change (02:00 → 01:00) the times between 01:00 and 02:00 happen twice. Both are refused
     with a message saying why, since either guess would put people in the wrong room."""
+    try:
+        return _instant(day, clock)
+    except OverflowError:  # within hours of 9999-12-31: no instant can hold it
+        raise ServiceError("date_out_of_range", _(
+            "La date du %(day)s est trop lointaine : vérifiez l'année.")
+            % {"day": day.isoformat()}) from None
+
+
+def _instant(day: date, clock: time) -> datetime:
     naive = datetime.combine(day, clock.replace(tzinfo=None))
     first = naive.replace(tzinfo=MEETING_TIME_ZONE, fold=0)
     second = naive.replace(tzinfo=MEETING_TIME_ZONE, fold=1)

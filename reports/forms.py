@@ -14,6 +14,9 @@ from reports.periods import Period, current_fiscal_year, fiscal_year
 #: is almost always a typo in the year.
 MAX_DAYS = 5 * 366
 FIRST_FISCAL_YEAR = 2023  # the platform opened in fiscal year 2023-2024
+#: Typed dates outside these years are typos; near date.max they would also overflow the
+#: period arithmetic (the midnight after the last day, the fiscal year of year 9999).
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 
 def fiscal_year_choices() -> list[tuple[str, str]]:
@@ -45,6 +48,10 @@ class PeriodForm(forms.Form):
             raise forms.ValidationError(gettext(
                 "Donnez les deux dates de la période, ou choisissez un exercice."))
         if isinstance(first, date) and isinstance(last, date):
+            if not all(EARLIEST_YEAR <= day.year <= LATEST_YEAR for day in (first, last)):
+                raise forms.ValidationError(gettext(
+                    "Choisissez des dates entre l'an {first} et l'an {last}.").format(
+                        first=EARLIEST_YEAR, last=LATEST_YEAR))
             if last < first:
                 raise forms.ValidationError(gettext(
                     "La date de fin précède la date de début."))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from communities.errors import ServiceError
 from communities.events import emit
+from communities.ids import storable_ids
 from communities.markdown import render_markdown
 from communities.models import Membership, User
 from communities.serializers import person
@@ -65,7 +66,8 @@ def record_attendance(*, actor: User, meeting: Meeting, attendees: Mapping[int, 
             raise ServiceError("meeting_not_started", _("Les présences se notent une fois la "
                                                         "rencontre commencée."), status=409)
         already = set(current.attendances.values_list("user_id", flat=True))
-        members = set(Membership.objects.filter(space=current.space, user_id__in=list(attendees))
+        members = set(Membership.objects.filter(space=current.space,
+                                                user_id__in=storable_ids(attendees))
                       .values_list("user_id", flat=True))
         strangers = set(attendees) - members - already
         if strangers:

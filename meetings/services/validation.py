@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.errors import ServiceError
+from communities.ids import storable_ids
 from communities.models import Space
 from docs_store.models import Document
 from meetings.models import MeetingMode
@@ -22,6 +23,12 @@ ADDRESS_MAX = 1_000
 VIDEO_URL_MAX = 500
 # Longer than a colloque; a meeting that long is almost always a typo in the end date.
 LONGEST_MEETING = timedelta(days=14)
+# Nobody plans a CoP meeting further ahead; a later date is a typo in the year (and near the
+# year 9999 it no longer converts to UTC).
+FARTHEST_AHEAD = timedelta(days=10 * 365)
+FARTHEST_AHEAD_YEARS = 10
+# More seats than any room or video call holds (the column is a 32-bit integer).
+MAX_CAPACITY = 10_000
 
 _https_only = URLValidator(schemes=["https"])
 
@@ -54,6 +61,10 @@ def check_times(*, starts_at: datetime, ends_at: datetime, must_be_future: bool)
     if ends_at - starts_at > LONGEST_MEETING:
         raise ServiceError("too_long", _("Une rencontre dure au plus %(days)d jours : vérifiez "
                                          "la date de fin.") % {"days": LONGEST_MEETING.days})
+    if starts_at > timezone.now() + FARTHEST_AHEAD:
+        raise ServiceError("too_far_ahead", _(
+            "Une rencontre se planifie au plus %(years)d ans à l'avance : vérifiez l'année.")
+            % {"years": FARTHEST_AHEAD_YEARS})
     if must_be_future and starts_at <= timezone.now():
         raise ServiceError("start_in_past", _("Le début de la rencontre est déjà passé : "
                                               "choisissez une date à venir."))
@@ -100,6 +111,10 @@ def check_capacity(capacity: int | None, *, seats_taken: int = 0) -> int | None:
     if capacity < 1:
         raise ServiceError("invalid_capacity", _("Le nombre de places doit être d'au moins 1, "
                                                  "ou laissé vide pour ne pas limiter."))
+    if capacity > MAX_CAPACITY:
+        raise ServiceError("invalid_capacity", _(
+            "Le nombre de places est d'au plus %(max)d, ou laissé vide pour ne pas limiter.")
+            % {"max": MAX_CAPACITY})
     if capacity < seats_taken:
         raise ServiceError("capacity_below_rsvps", _(
             "%(taken)d personnes ont déjà répondu oui : le nombre de places ne peut pas être "
@@ -111,7 +126,8 @@ def documents_of_space(*, space: Space, document_ids: Iterable[int]) -> list[Doc
     wanted = set(document_ids)
     if not wanted:
         return []
-    documents = list(Document.objects.filter(pk__in=wanted, space=space, deleted_at__isnull=True))
+    documents = list(Document.objects.filter(pk__in=storable_ids(wanted), space=space,
+                                             deleted_at__isnull=True))
     if len(documents) != len(wanted):
         raise ServiceError("invalid_documents", _("Un des documents liés n'existe pas dans cet "
                                                   "espace ou est à la corbeille."))

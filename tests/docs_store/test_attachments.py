@@ -23,6 +23,7 @@ from docs_store.services import delete_document, empty_trash, rename_document, r
 from tests.docs_store.pages import a_document, client_for
 from tests.docs_store.samples import HTML, PDF
 from tests.events_helper import verify_space_action
+from tests.ids_helper import HUGE_ID, huge_id_kept_from_the_database
 
 pytestmark = pytest.mark.django_db
 
@@ -277,3 +278,30 @@ def test_a_refused_new_thread_leaves_no_uploaded_document(fs_backend, people):
     assert "Donnez un titre" in markup.unescape(answer.content.decode())
     assert not Thread.objects.exists() and Document.objects.count() == 0
     assert fs_backend.keys() == []
+
+
+# --- ids no row can have ---------------------------------------------------------------------
+def test_a_huge_attachment_id_is_refused_like_an_unknown_one(fs_backend, people, thread):
+    client = client_for(people.member)
+    with huge_id_kept_from_the_database():
+        answer = _reply(client, thread, body="Mon long texte", attachments=[str(HUGE_ID)])
+        opened = client.post(reverse("space", args=["rma"]), {
+            "title": "Nouveau fil", "body": "Texte", "attachments": [str(HUGE_ID)]})
+    assert answer.status_code == 400
+    assert "mis à la corbeille" in markup.unescape(answer.content.decode())
+    assert opened.status_code == 400
+    assert "mis à la corbeille" in markup.unescape(opened.content.decode())
+    assert Message.objects.count() == 1 and Thread.objects.count() == 1
+
+
+def test_the_api_refuses_a_huge_attachment_id_like_an_unknown_one(fs_backend, people, thread):
+    api = _api(people.member)
+    for url, payload in [(f"/api/v1/threads/{thread.pk}/messages", {"body": "Encore"}),
+                         ("/api/v1/spaces/rma/threads", {"title": "Nouveau", "body": "Texte"})]:
+        with huge_id_kept_from_the_database():
+            refused = api.post(url, json.dumps({**payload, "attachments": [HUGE_ID]}),
+                               content_type="application/json")
+        assert refused.status_code == 400, refused.content
+        assert refused.json()["code"] == "attachment_unavailable"
+        assert "n'existe pas dans cet espace" in refused.json()["message"]
+    assert Message.objects.count() == 1 and Thread.objects.count() == 1

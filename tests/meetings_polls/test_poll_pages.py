@@ -262,3 +262,19 @@ def test_a_forged_slot_choice_is_refused_not_replaced_by_the_best(people: People
     assert "Choisissez le créneau retenu." in response.content.decode()
     poll.refresh_from_db()
     assert not poll.is_closed
+
+
+@pytest.mark.parametrize(("slot", "message"), [
+    # 23:00 on the last day Python knows has no UTC instant: once an OverflowError.
+    ({"slots-0-day": "9999-12-31", "slots-0-start": "23:00", "slots-0-end": "23:59"},
+     "La date du 9999-12-31 est trop lointaine"),
+    ({"slots-0-day": "9999-12-30", "slots-0-start": "10:00", "slots-0-end": "11:00"},
+     "Créneau 1 : Une rencontre se planifie au plus 10 ans à l&#x27;avance"),
+])
+def test_a_slot_too_far_ahead_is_refused_in_french(people: People, next_week: date,
+                                                   slot: dict[str, str], message: str) -> None:
+    response = client_for(people.facilitator).post(reverse("poll-create", args=["rma"]),
+                                                   _create_data(next_week, **slot))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not DatePoll.objects.exists()

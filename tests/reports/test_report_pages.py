@@ -137,6 +137,10 @@ def test_a_custom_period_is_shown_and_exported(world: World) -> None:
     ({"du": "hier", "au": "2025-05-01"}, "Entrez une date valide"),
     ({"exercice": "1999"}, "Choisissez un exercice dans la liste."),
     ({"du": "2015-01-01", "au": "2025-01-01"}, "cinq ans au plus"),
+    # Near date.max the period arithmetic used to overflow: a 500 instead of this.
+    ({"du": "9999-12-31", "au": "9999-12-31"}, "entre l&#x27;an 2000 et l&#x27;an 2100"),
+    ({"du": "9999-01-01", "au": "9999-11-30"}, "entre l&#x27;an 2000 et l&#x27;an 2100"),
+    ({"du": "1899-01-01", "au": "1899-02-01"}, "entre l&#x27;an 2000 et l&#x27;an 2100"),
 ])
 def test_a_bad_period_is_explained_and_what_was_typed_kept(world: World, query: dict[str, str],
                                                            message: str) -> None:
@@ -147,6 +151,16 @@ def test_a_bad_period_is_explained_and_what_was_typed_kept(world: World, query: 
     assert 'role="alert"' in html
     if "du" in query and query["du"] != "hier":
         assert f'value="{query["du"]}"' in html
+
+
+@pytest.mark.parametrize("query", [{"du": "9999-12-31", "au": "9999-12-31"},
+                                   {"du": "9999-01-01", "au": "9999-11-30"}])
+def test_a_far_period_for_the_csv_is_refused_in_french(world: World,
+                                                       query: dict[str, str]) -> None:
+    response = client_for(world.people["F"]).get(reverse("space-report-csv", args=["rma"]),
+                                                 query)
+    assert response.status_code == 400
+    assert "entre l&#x27;an 2000 et l&#x27;an 2100" in response.content.decode()
 
 
 def test_the_default_period_is_the_current_fiscal_year(world: World) -> None:
