@@ -90,16 +90,13 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         assert self.link is not None
         if label == PERSONAL_STREAM:
             return ("user", self.link.user_id), label
-        access = await store.space_access(self.link.user_id, label)
-        if access.error == "not_found":
-            await self._error("not_found", _("Cet espace n'existe pas."), space=label)
+        key = await store.space_stream(self.link.user_id, label)
+        if key is None:
+            # Same words as the pages and the API: a private space's slug must not be probeable.
+            await self._error("not_found", _("Cet espace n'existe pas ou ne vous est pas "
+                                             "accessible."), space=label)
             return None
-        if access.error == "forbidden":
-            await self._error("forbidden", _("Vous ne faites pas partie de cet espace."),
-                              space=label)
-            return None
-        assert access.key is not None
-        return access.key, label
+        return key, label
 
     async def on_subscribe(self, frame: dict[str, Any]) -> None:
         after = frame.get("after")

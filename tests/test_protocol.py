@@ -193,15 +193,35 @@ async def test_a_pruned_position_gets_resync(people):
     await ws.disconnect()
 
 
-async def test_outsiders_are_forbidden_and_unknown_spaces_not_found(people):
+async def test_a_private_space_answers_an_outsider_exactly_like_an_unknown_slug(people):
+    """Otherwise anyone signed in could probe which private spaces exist."""
     ws = await connect(people.outsider)
     await ws.send_json_to({"type": "subscribe", "space": "rma", "after": 0})
-    refused = await frame(ws)
-    assert (refused["type"], refused["code"]) == ("error", "forbidden")
-    assert "ne faites pas partie" in refused["message"]
-    await ws.send_json_to({"type": "subscribe", "space": "nulle-part"})
-    assert (await frame(ws))["code"] == "not_found"
+    private = await frame(ws)
+    await ws.send_json_to({"type": "subscribe", "space": "nulle-part", "after": 0})
+    unknown = await frame(ws)
+    assert (private["type"], private["code"], private["space"]) == ("error", "not_found", "rma")
+    assert "n'existe pas ou ne vous est pas accessible" in private["message"]
+    # Identical but for the slug the client sent, which is echoed back.
+    assert {**private, "space": "nulle-part"} == unknown
+    await ws.send_json_to({"type": "unsubscribe", "space": "rma"})
+    assert {**await frame(ws), "space": "nulle-part"} == unknown
     await ws.disconnect()
+
+
+def test_access_to_a_space_is_one_query_whether_it_exists_or_not(people,
+                                                                 django_assert_num_queries):
+    from realtime import store
+
+    read = store.space_stream.func  # the plain function under database_sync_to_async
+    for user, slug, expected in [
+        (people.outsider, "rma", None),
+        (people.outsider, "nulle-part", None),
+        (people.member, "rma", ("space", people.space.pk)),
+        (people.staff, "rma", ("space", people.space.pk)),
+    ]:
+        with django_assert_num_queries(1):
+            assert read(user.pk, slug) == expected
 
 
 @pytest.mark.parametrize(("sent", "code"), [
@@ -255,6 +275,10 @@ async def test_a_removed_member_sees_the_removal_then_loses_the_stream(people):
     assert asyncio.get_running_loop().time() - started < 2
     await post(people.__class__(**{**people.__dict__, "member": people.other_member}), "après")
     assert await no_event(ws, 0.5)
+    # From now on the space answers them as it answers anyone outside it.
+    await ws.send_json_to({"type": "subscribe", "space": "rma", "after": 0})
+    again = await frame(ws)
+    assert (again["type"], again["code"], again["space"]) == ("error", "not_found", "rma")
     await ws.disconnect()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from communities.services.discussion import start_thread
@@ -104,3 +105,34 @@ def test_a_reply_appears_live_and_every_page_passes_axe(people: People, server: 
             assert_accessible(visitor, "invitation non valide")
         finally:
             browser.close()
+
+
+def test_a_page_whose_space_answers_not_found_on_reconnect_says_access_ended(
+        people: People, server: str) -> None:
+    """Removed while disconnected: the server answers the space this page shows as it answers
+    an unknown slug (no probing), and the page must say access ended rather than retry."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from communities.models import Membership
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            member = browser.new_context(base_url=server, locale="fr-CA").new_page()
+            sign_in(member, people.member.email)
+            member.goto(reverse("space", args=["rma"]))
+            status = member.locator("[data-live-status]")
+            expect(status).to_have_text("Mises à jour en direct actives.", timeout=WAIT_MS)
+            # The page's own "left and came back from the back/forward cache" path: the socket
+            # closes, and reopens with the same subscriptions.
+            member.evaluate("window.dispatchEvent(new PageTransitionEvent('pagehide'))")
+            Membership.objects.filter(user=people.member, space=people.space).delete()
+            member.evaluate(
+                "window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))")
+            expect(status).to_have_text("Vous ne faites plus partie de cet espace.",
+                                        timeout=WAIT_MS)
+        finally:
+            browser.close()
+            # The ORM call above ran inside Playwright's loop on a connection of its own; left
+            # open it would stop the test database being dropped.
+            connections.close_all()

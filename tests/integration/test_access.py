@@ -51,7 +51,8 @@ async def test_removed_member_loses_stream_within_two_seconds(community: People,
 
             await removed.send({"type": "subscribe", "space": SPACE, "after": 0})
             again = await removed.frame()
-            assert (again["type"], again["code"]) == ("error", "forbidden")
+            # No longer a member: the same answer as for a space that does not exist.
+            assert (again["type"], again["code"]) == ("error", "not_found")
 
 
 async def test_foreign_origin_refused_and_ticket_single_use(community: People) -> None:

@@ -895,6 +895,10 @@
       case "error":
         if (frame.code === "forbidden" && frame.space === space) {
           stop(frame.message || strings.access_ended);
+        } else if (frame.code === "not_found" && frame.space === space) {
+          // This page was served to a member, so the space exists: access ended while we
+          // were disconnected (the server answers non-members as it answers unknown slugs).
+          stop(strings.access_ended);
         } else if (frame.code === "unauthenticated") {
           stop(frame.message);
         } else {
