@@ -87,3 +87,15 @@ def assert_accessible(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
     results = Axe().run(page)
     assert results.violations_count == 0, f"{name} ({page.url}):\n{results.generate_report()}"
+
+
+def tab_to(page, predicate: str, limit: int = 80) -> None:  # type: ignore[no-untyped-def]
+    """Press Tab until the focused element satisfies ``predicate`` (JavaScript over ``el``),
+    as someone using the keyboard alone would; fail if it is never reached."""
+    script = f"(() => {{ const el = document.activeElement; return {predicate}; }})()"
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(script):
+            return
+    raise AssertionError(f"Tab never reached {predicate}")
+

@@ -19,6 +19,7 @@ from tests.browser.conftest import (
     new_page,
     open_live,
     sign_in,
+    tab_to,
 )
 from tests.conftest import People
 
@@ -175,21 +176,12 @@ def test_keyboard_only(people: People, server: str, browser, thread: Thread) -> 
     page = new_page(browser, server)
     sign_in(page, people.other_member.email)
     open_live(page, reverse("space", args=["rma"]))
-
-    def tab_to(predicate: str, limit: int = 60) -> None:
-        for _ in range(limit):
-            page.keyboard.press("Tab")
-            script = f"(() => {{ const el = document.activeElement; return {predicate}; }})()"
-            if page.evaluate(script):
-                return
-        raise AssertionError(f"Tab never reached {predicate}")
-
-    tab_to("el.matches('[data-thread-link]') && el.textContent.includes('Aménagement')")
+    tab_to(page, "el.matches('[data-thread-link]') && el.textContent.includes('Aménagement')")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"/fils/{thread.pk}/$"))
     expect(page.locator("[data-live-status]")).to_have_text("Mises à jour en direct actives.",
                                                             timeout=WAIT_MS)
-    tab_to("el.matches('textarea[name=body]')")
+    tab_to(page, "el.matches('textarea[name=body]')")
     page.keyboard.type("Bravo @flo")
     options = page.get_by_role("listbox")
     expect(options).to_be_visible()
@@ -206,7 +198,8 @@ def test_keyboard_only(people: People, server: str, browser, thread: Thread) -> 
     page.keyboard.press("Enter")
     page.keyboard.type("pour ce fil !")
     expect(composer).to_have_value("Bravo @**Florence Animatrice** pour ce fil !")
-    tab_to("el.matches('button[type=submit]') && el.textContent.includes('Publier la réponse')")
+    tab_to(page, "el.matches('button[type=submit]')"
+                 " && el.textContent.includes('Publier la réponse')")
     page.keyboard.press("Enter")
     expect(page.locator(".flash")).to_contain_text("Votre message est publié.")
     expect(page.locator(".message").last).to_contain_text("Bravo @Florence Animatrice")

@@ -25,6 +25,7 @@ from tests.browser.conftest import (
     new_page,
     open_live,
     sign_in,
+    tab_to,
 )
 from tests.conftest import People
 from tests.docs_store.samples import CSV, PDF
@@ -232,26 +233,17 @@ def test_the_folder_browser_from_the_keyboard_alone(people: People, server: str,
     page = new_page(browser, server)
     sign_in(page, people.member.email)
     open_live(page, reverse("space", args=["rma"]))
-
-    def tab_to(predicate: str, limit: int = 80) -> None:
-        for _ in range(limit):
-            page.keyboard.press("Tab")
-            script = f"(() => {{ const el = document.activeElement; return {predicate}; }})()"
-            if page.evaluate(script):
-                return
-        raise AssertionError(f"Tab never reached {predicate}")
-
-    tab_to("el.closest('.space-sections') && el.textContent.trim() === 'Documents'")
+    tab_to(page, "el.closest('.space-sections') && el.textContent.trim() === 'Documents'")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/documents/$"))
-    tab_to("el.closest('[data-folder-rows]') && el.textContent.includes('Rencontres')")
+    tab_to(page, "el.closest('[data-folder-rows]') && el.textContent.includes('Rencontres')")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"/dossiers/{rencontres.pk}/$"))
     expect(page.locator('.breadcrumbs [aria-current="page"]')).to_have_text("Rencontres")
-    tab_to("el.closest('[data-document-rows]') && el.textContent.includes('Ordre du jour')")
+    tab_to(page, "el.closest('[data-document-rows]') && el.textContent.includes('Ordre du jour')")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ordre du jour")
-    tab_to("el.matches('a[download]') && el.closest('.page-head')")
+    tab_to(page, "el.matches('a[download]') && el.closest('.page-head')")
     # Back up the breadcrumbs to the folder, still from the keyboard.
     page.keyboard.press("Shift+Tab")
     for _ in range(40):
