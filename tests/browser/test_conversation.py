@@ -13,6 +13,7 @@ from django.urls import reverse
 from communities.models import Thread
 from communities.services.discussion import post_message, start_thread
 from tests.browser.conftest import (
+    LIVE,
     SCREENSHOTS,
     WAIT_MS,
     assert_accessible,
@@ -126,6 +127,45 @@ def test_two_people_converse_live(people: People, server: str, browser, thread: 
     noemie.screenshot(path=str(SCREENSHOTS / "conversation-history.png"), full_page=True)
     open_live(marc, reverse("space", args=["rma"]))
     assert_accessible(marc, "espace")
+
+
+def test_typing_before_the_page_is_live_is_sent_once_it_is(people: People, server: str,  # type: ignore[no-untyped-def]
+                                                           browser, thread: Thread) -> None:
+    """A keystroke made before the server confirms the subscription used to be dropped (socket
+    not open yet) and the 2 s throttle then swallowed the rest: the hint goes out once live."""
+    import json
+
+    from playwright.sync_api import expect
+
+    page = new_page(browser, server)
+    sign_in(page, people.other_member.email)
+    sockets, sent = [], []
+
+    def hold(ws):  # type: ignore[no-untyped-def]
+        # No server behind it: the test decides when the subscription is confirmed.
+        sockets.append(ws)
+        ws.on_message(lambda text: sent.append(json.loads(text)))
+
+    page.route_web_socket(re.compile(r"/ws/$"), hold)
+    page.goto(reverse("thread", args=["rma", thread.pk]))
+    wait_until(page, lambda: any(f["type"] == "subscribe" for f in sent))
+    page.get_by_role("textbox", name="Votre réponse").press_sequentially("Oui")
+    page.wait_for_timeout(300)
+    assert not [f for f in sent if f["type"] == "typing"]
+    sockets[0].send(json.dumps({"type": "subscribed", "space": "rma", "head": 0}))
+    expect(page.locator("[data-live-status]")).to_have_text(LIVE)
+    wait_until(page, lambda: any(f["type"] == "typing" for f in sent))
+    assert [f for f in sent if f["type"] == "typing"] == [
+        {"type": "typing", "space": "rma", "thread": thread.pk}]
+
+
+def wait_until(page, condition) -> None:  # type: ignore[no-untyped-def]
+    # Frames reach the route handler while Playwright pumps events, hence the page's own wait.
+    for _ in range(WAIT_MS // 50):
+        if condition():
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("condition not met in time")
 
 
 def test_unread_badges_follow_the_person_across_devices(people: People, server: str,

@@ -458,11 +458,28 @@
   }
 
   var lastTypingSent = 0;
+  // Typing right after the page loads happens before the space subscription is confirmed; the
+  // server would refuse the hint, and the 2 s throttle would then swallow the next keystrokes.
+  var spaceLive = false;
+  var typedWhileOffline = 0;
+
+  function sendTyping() {
+    lastTypingSent = Date.now();
+    typedWhileOffline = 0;
+    send({ type: "typing", space: space, thread: threadId });
+  }
+
+  function onSpaceLive() {
+    spaceLive = true;
+    if (typedWhileOffline && Date.now() - typedWhileOffline < 5000) sendTyping();
+  }
+
   document.addEventListener("espace:typing", function () {
     var now = Date.now();
-    if (threadId === null || now - lastTypingSent < 2000) return;
-    lastTypingSent = now;
-    send({ type: "typing", space: space, thread: threadId });
+    if (threadId === null) return;
+    if (!spaceLive) { typedWhileOffline = now; return; }
+    if (now - lastTypingSent < 2000) return;
+    sendTyping();
   });
 
   // --- small actions sent with fetch; their effect comes back as events --------------------
@@ -876,7 +893,7 @@
   function onFrame(frame) {
     switch (frame.type) {
       case "subscribed":
-        if (frame.space === space) { attempt = 0; setStatus(strings.connected); }
+        if (frame.space === space) { attempt = 0; setStatus(strings.connected); onSpaceLive(); }
         break;
       case "event":
         onEvent(frame);
@@ -937,6 +954,7 @@
       if (socket !== current) return;
       clearInterval(pingTimer);
       socket = null;
+      spaceLive = false;
       if (!stopped) scheduleReconnect();
     });
   }
@@ -954,7 +972,7 @@
     if (!socket && !stopped) { attempt = 0; connect(); }
   });
   window.addEventListener("pagehide", function () {
-    if (socket) { var closing = socket; socket = null; closing.close(); }
+    if (socket) { var closing = socket; socket = null; spaceLive = false; closing.close(); }
     clearTimeout(retryTimer);
   });
   window.addEventListener("pageshow", function (event) {
