@@ -3,8 +3,9 @@ client added ("Le jeu. 5 juin 2025 à 13 h 30, … a écrit :", "On … wrote:",
 "De : / Envoyé :" block), signatures ("-- ", "Cordialement", "Envoyé de mon iPhone") removed.
 
 mail-parser-reply knows the French and English headers and signatures; this module only
-prepares the text for it (spaces and wrapped header lines as real clients send them) and
-removes the ``>`` lines it leaves when someone answers below the quote.
+prepares the text for it (spaces and wrapped header lines as real clients send them), keeps
+the indentation of nested lists and code it would flatten, and removes the ``>`` quote it
+leaves when someone answers below it (keeping the quoted points of a point-by-point answer).
 """
 
 from __future__ import annotations
@@ -53,10 +54,60 @@ class _ReplyMessage(EmailMessage):
             pattern = pattern.replace("(?:De |", "(?:De |Date |", 1)
         return pattern
 
+    def _normalize_text(self) -> None:
+        # The library strips every line, which flattens a member's nested list or indented
+        # code block. Those lines keep their indentation (a signature is never a list item or
+        # an indented block after a blank line); every other line is the library's.
+        text: str = self.text
+        original = text.replace("\r\n", "\n").split("\n")
+        super()._normalize_text()
+        normalised = str(self.text).split("\n")
+        if len(original) != len(normalised):  # the library split a line: keep its text
+            return
+        kept: list[str] = []
+        in_code = False
+        for line, stripped in zip(original, normalised, strict=True):
+            in_code = (bool(_CODE_LINE.match(line)) and not _HEADER_LIKE.search(line)
+                       and (in_code or not kept or not kept[-1]))
+            kept.append(line.rstrip() if in_code or _NESTED_ITEM.match(line) else stripped)
+        self.text = "\n".join(kept)
+
+
+_NESTED_ITEM = re.compile(r"^(?: {2,}|\t)(?:[-*+]|\d{1,9}[.)]) \S")
+_CODE_LINE = re.compile(r"^(?: {4,}|\t)\S")
+# Some clients indent the quote header itself.
+_HEADER_LIKE = re.compile(r"(?:a écrit ?:|wrote:)\s*$|^\s*(?:De|From|Envoyé|Sent|Date|À|To|Objet|"
+                          r"Subject) ?:", re.IGNORECASE)
+
 
 # Control characters have no place in a message (and PostgreSQL refuses NUL in text).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_QUOTED_LINE = re.compile(r"^[ \t]*>.*$\n?", re.MULTILINE)
+_QUOTED_LINE = re.compile(r"^[ \t]*>")
+
+
+def _without_the_quoted_message(text: str) -> str:
+    """Drop the quote above or below the answer, keep quotes the answer is written between.
+
+    Someone answering point by point ("> Qui vient ?" / "Moi." / "> Qui apporte les plans ?"
+    / "Je m'en charge.") needs the quoted lines for the answers to make sense; a quote that
+    only precedes or follows the whole answer is the message being replied to."""
+    blocks: list[tuple[bool, list[str]]] = []
+    for line in text.split("\n"):
+        quoted = bool(_QUOTED_LINE.match(line))
+        if blocks and (blocks[-1][0] == quoted or not line.strip()):
+            blocks[-1][1].append(line)
+        else:
+            blocks.append((quoted, [line]))
+    answers = [i for i, (quoted, lines) in enumerate(blocks)
+               if not quoted and any(line.strip() for line in lines)]
+    if not answers:
+        return ""
+    first, last = answers[0], answers[-1]
+    point_by_point = any(blocks[i][0] for i in range(first, last))
+    kept = blocks[:last + 1] if point_by_point else blocks[first:last + 1]
+    # A blank line after each block: without it Markdown would take the answer that follows a
+    # quoted line for the rest of the quote.
+    return "\n\n".join("\n".join(lines).strip("\n") for _quoted, lines in kept)
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
@@ -98,7 +149,7 @@ def reply_text(text: str) -> str:
     parsed = _ReplyMessage(text=prepared, languages=list(LANGUAGES),
                           keep_hyphen_lists=True).read()
     latest = parsed.replies[0].body if parsed.replies else prepared
-    latest = _QUOTED_LINE.sub("", latest)
+    latest = _without_the_quoted_message(latest)
     latest = _TRAILER.sub("", "\n" + latest)
     latest = _SHELF.sub(lambda match: shelved[int(match[1])], latest)
     return _BLANK_RUNS.sub("\n\n", latest).strip()

@@ -132,10 +132,32 @@ def test_only_the_start_of_a_huge_html_body_is_read():
     assert len(text) < len(html) / 5  # the whole body would give about 1.3 million characters
 
 
-def test_answers_written_between_quoted_lines_are_kept():
+def test_a_point_by_point_answer_keeps_the_points_it_answers():
     text = ("Le 2025-06-05 à 13:30, Florence Animatrice a écrit :\n> Qui vient jeudi ?\n"
-            "Moi.\n> Qui apporte les plans ?\nJe m'en charge.\n")
-    assert reply_text(text) == "Moi.\nJe m'en charge."
+            "Moi.\n> Qui apporte les plans ?\nJe m'en charge.\n> Merci à tous.\n")
+    # Blank lines between, or Markdown would read each answer as part of the quote above it.
+    assert reply_text(text) == ("> Qui vient jeudi ?\n\nMoi.\n\n> Qui apporte les plans ?\n\n"
+                                "Je m'en charge.")
+
+
+def test_a_quote_the_member_wrote_inside_the_answer_is_kept():
+    text = ("Voici ce que dit le guide :\n> Les trottoirs font 1,5 m.\n\nC'est trop étroit.\n\n"
+            "On Thu, Jun 5, 2025 at 1:30 PM F <n@e.ca> wrote:\n> Bonjour\n> Qui a le guide ?\n")
+    assert reply_text(text) == ("Voici ce que dit le guide :\n\n> Les trottoirs font 1,5 m."
+                                "\n\nC'est trop étroit.")
+
+
+def test_nested_lists_and_indented_code_keep_their_indentation():
+    text = ("Le plan :\n- trottoirs\n  - largeur\n    1. 1,8 m\n\nLa formule :\n\n"
+            "    largeur = 2 * fauteuil\n    + marge\n\n"
+            "Le jeu. 5 juin 2025 à 13 h 30, F <n@e.ca> a écrit :\n> x\n")
+    assert reply_text(text) == ("Le plan :\n- trottoirs\n  - largeur\n    1. 1,8 m\n\n"
+                                "La formule :\n\n    largeur = 2 * fauteuil\n    + marge")
+
+
+def test_an_indented_line_of_prose_or_signature_is_not_kept_indented():
+    assert reply_text("Oui.\n    pas du code\n") == "Oui.\npas du code"
+    assert reply_text("Oui.\n\n  Cordialement,\n  Marc\n") == "Oui."
 
 
 def test_the_members_markdown_goes_through_untouched():
