@@ -58,10 +58,11 @@ class _ReplyMessage(EmailMessage):
         # The library strips every line, which flattens a member's nested list or indented
         # code block. Those lines keep their indentation (a signature is never a list item or
         # an indented block after a blank line); every other line is the library's.
-        text: str = self.text
+        # vars(): the library's dataclass is untyped, so mypy cannot see its field's type.
+        text: str = vars(self)["text"]
         original = text.replace("\r\n", "\n").split("\n")
         super()._normalize_text()
-        normalised = str(self.text).split("\n")
+        normalised = str(vars(self)["text"]).split("\n")
         if len(original) != len(normalised):  # the library split a line: keep its text
             return
         kept: list[str] = []
