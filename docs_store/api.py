@@ -15,6 +15,7 @@ from communities.api import ErrorOut, PersonOut, bearer
 from communities.models import User
 from docs_store import selectors, services
 from docs_store.downloads import download_response
+from docs_store.models import Folder
 from docs_store.serializers import document_data, folder_data
 
 router = Router(auth=bearer, tags=["documents"])
@@ -84,10 +85,17 @@ class DocumentChange(Schema):
             summary="Contenu d'un dossier / Folder contents")
 def list_folder(request: HttpRequest, slug: str, folder: int | None = None,
                 trash: bool = False) -> dict[str, Any]:
+    """Avec ``trash=true`` : la corbeille de l'espace, réduite aux documents que l'on peut
+    restaurer (tous pour l'animation, les siens pour qui dépose). / With ``trash=true``: the
+    space's trash, only the documents the caller may restore."""
     user = _user(request)
     space = space_selectors.visible_space(user=user, slug=slug)
     current = selectors.visible_folder(user=user, space=space, folder_id=folder)
-    folders, documents = selectors.folder_contents(space=space, folder=current, trash=trash)
+    folders: list[Folder]
+    if trash:  # the whole trash, whatever the folder; only what the caller may restore
+        folders, documents = [], selectors.trash_contents(user=user, space=space)
+    else:
+        folders, documents = selectors.folder_contents(space=space, folder=current)
     return {"folder": folder_data(current) if current else None,
             "folders": [folder_data(f) for f in folders],
             "documents": [document_data(d) for d in documents],

@@ -18,18 +18,13 @@ from django.utils.translation import gettext as _
 
 from communities.errors import Conflict, Forbidden, NotFound, ServiceError
 from communities.events import emit
-from communities.models import Membership, Role, Space, User
+from communities.models import Space, User
 from communities.selectors import require_member
 from communities.serializers import person
 from communities.services.discussion import may_moderate
 from docs_store import antivirus
-from docs_store.models import (
-    Document,
-    DocumentVersion,
-    Folder,
-    SpaceDocumentSettings,
-    UploadsBy,
-)
+from docs_store.access import is_space_admin, may_upload, settings_for
+from docs_store.models import Document, DocumentVersion, Folder, SpaceDocumentSettings
 from docs_store.names import MAX_NAME_CHARS, clean_display_name, clean_text
 from docs_store.serializers import document_data, folder_data, version_data
 from docs_store.sniffing import sniff
@@ -37,21 +32,6 @@ from docs_store.storing import CHUNK_BYTES, discard, store, too_large
 from docs_store.tasks import queue_text_extraction
 
 MAX_DESCRIPTION_CHARS = 5000
-
-
-def settings_for(space: Space) -> SpaceDocumentSettings:
-    found = SpaceDocumentSettings.objects.filter(space=space).first()
-    return found or SpaceDocumentSettings(space=space)
-
-
-def may_upload(*, user: User, space: Space) -> bool:
-    try:
-        membership = require_member(user=user, space=space)
-    except Forbidden:
-        return False
-    if may_moderate(membership, user):
-        return True
-    return settings_for(space).uploads_by == UploadsBy.MEMBERS
 
 
 def _require_uploader(*, actor: User, space: Space) -> None:
@@ -411,14 +391,6 @@ def delete_document(*, actor: User, document: Document) -> Document:
         return document
     return _change(actor=actor, document=document, kind="document.deleted", extra={},
                    deleted_at=timezone.now())
-
-
-def is_space_admin(*, user: User, space: Space) -> bool:
-    """Staff, or the space's admin role (facilitators are not: emptying the trash is final)."""
-    if not user.is_active:
-        return False
-    return user.is_staff or Membership.objects.filter(user=user, space=space,
-                                                      role=Role.ADMIN).exists()
 
 
 def _trash_cutoff() -> datetime:
