@@ -356,3 +356,15 @@ def finish_direct_upload(request: HttpRequest, upload_id: int) -> Status[dict[st
 
     document = direct_uploads.finish_direct_upload(actor=_user(request), pending_id=upload_id)
     return Status(201, document_data(document))
+
+
+@router.delete("/direct-uploads/{upload_id}", response={204: None, 404: ErrorOut},
+               summary="Abandonner un dépôt direct / Abandon a direct upload")
+def abandon_direct_upload(request: HttpRequest, upload_id: int) -> Status[None]:
+    """Libère tout de suite l'espace réservé par l'offre et supprime ce qui a été envoyé ; sans
+    cet appel, l'espace est libéré à l'expiration de l'offre. / Gives the reserved room back at
+    once and deletes what was sent; otherwise the room comes back when the offer expires."""
+    from docs_store import direct_uploads
+
+    direct_uploads.abandon_direct_upload(actor=_user(request), pending_id=upload_id)
+    return Status(204, None)
