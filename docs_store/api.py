@@ -15,6 +15,7 @@ from communities.api import ErrorOut, PersonOut, bearer
 from communities.models import User
 from docs_store import selectors, services
 from docs_store.downloads import download_response
+from docs_store.models import Folder
 from docs_store.serializers import document_data, folder_data
 
 router = Router(auth=bearer, tags=["documents"])
@@ -84,10 +85,17 @@ class DocumentChange(Schema):
             summary="Contenu d'un dossier / Folder contents")
 def list_folder(request: HttpRequest, slug: str, folder: int | None = None,
                 trash: bool = False) -> dict[str, Any]:
+    """Avec ``trash=true`` : la corbeille de l'espace, réduite aux documents que l'on peut
+    restaurer (tous pour l'animation, les siens pour qui dépose). / With ``trash=true``: the
+    space's trash, only the documents the caller may restore."""
     user = _user(request)
     space = space_selectors.visible_space(user=user, slug=slug)
     current = selectors.visible_folder(user=user, space=space, folder_id=folder)
-    folders, documents = selectors.folder_contents(space=space, folder=current, trash=trash)
+    folders: list[Folder]
+    if trash:  # the whole trash, whatever the folder; only what the caller may restore
+        folders, documents = [], selectors.trash_contents(user=user, space=space)
+    else:
+        folders, documents = selectors.folder_contents(space=space, folder=current)
     return {"folder": folder_data(current) if current else None,
             "folders": [folder_data(f) for f in folders],
             "documents": [document_data(d) for d in documents],
@@ -348,3 +356,15 @@ def finish_direct_upload(request: HttpRequest, upload_id: int) -> Status[dict[st
 
     document = direct_uploads.finish_direct_upload(actor=_user(request), pending_id=upload_id)
     return Status(201, document_data(document))
+
+
+@router.delete("/direct-uploads/{upload_id}", response={204: None, 404: ErrorOut},
+               summary="Abandonner un dépôt direct / Abandon a direct upload")
+def abandon_direct_upload(request: HttpRequest, upload_id: int) -> Status[None]:
+    """Libère tout de suite l'espace réservé par l'offre et supprime ce qui a été envoyé ; sans
+    cet appel, l'espace est libéré à l'expiration de l'offre. / Gives the reserved room back at
+    once and deletes what was sent; otherwise the room comes back when the offer expires."""
+    from docs_store import direct_uploads
+
+    direct_uploads.abandon_direct_upload(actor=_user(request), pending_id=upload_id)
+    return Status(204, None)

@@ -3,14 +3,16 @@ presigned POST, then asks us to finish. Until the finish call has checked the ob
 ``PendingUpload`` that nobody sees.
 
 * start: the same checks as an ordinary upload (may upload here, folder, title, size against the
-  space's limit and the quota), then a presigned POST for a key we generate, valid
-  DOCS_DIRECT_UPLOAD_SECONDS, whose ``content-length-range`` stops S3 itself from accepting more
-  than the limit;
+  space's limit and the quota), the declared size reserved in the quota while the offer is
+  unexpired, then a presigned POST for a key we generate, valid DOCS_DIRECT_UPLOAD_SECONDS, whose
+  ``content-length-range`` stops S3 itself from accepting more than the declared size;
 * finish: the object's size (HEAD), its type sniffed from its bytes through ranged GETs (the first
   64 KB, and a ZIP's directory at its end) against the allowlist, then one streamed read for the
   SHA-256 and the antivirus; only then the document or version is recorded, as for an ordinary
   upload. A refused finish deletes the object and the pending upload;
-* abandoned pending uploads (and their objects) are deleted by ``manage.py purge_document_trash``.
+* abandon: the uploader gives up; the object, the pending upload and its reservation go;
+* pending uploads never finished (and their objects) are deleted by
+  ``manage.py purge_document_trash``; their reservation already ended when the offer expired.
 
 On the file system backend there is no bucket: start answers that direct upload is not offered.
 """
@@ -80,19 +82,24 @@ def start_direct_upload(*, actor: User, space: Space, file_name: str, size: int,
                                         title=title, description=description, folder=folder)
     if size < 1:
         raise ServiceError("empty_file", _("Ce fichier est vide."))
-    limit, _refusal = services.size_limit(space=space, declared=size)
+    services.size_limit(space=space, declared=size)
     seconds = int(settings.DOCS_DIRECT_UPLOAD_SECONDS)
     key = new_key(space.pk)
-    pending = PendingUpload.objects.create(
-        space=space, uploader=actor, document=document, folder=folder if document is None
-        else None, title=checked.title if document is None else "",
-        description=checked.description if document is None else "",
-        file_name=clean_display_name(file_name), storage_key=key, max_bytes=limit,
-        expires_at=timezone.now() + timedelta(seconds=seconds))
+    # The declared size is reserved in the quota until the offer expires, is finished or is
+    # abandoned, and the POST admits no more than it: pending plus stored never pass the
+    # quota, however many offers are made at once (reserve_room locks the space's row).
+    with transaction.atomic():
+        services.reserve_room(space=space, size=size)
+        pending = PendingUpload.objects.create(
+            space=space, uploader=actor, document=document, folder=folder if document is None
+            else None, title=checked.title if document is None else "",
+            description=checked.description if document is None else "",
+            file_name=clean_display_name(file_name), storage_key=key, max_bytes=size,
+            expires_at=timezone.now() + timedelta(seconds=seconds))
     post = _client().generate_presigned_post(
         Bucket=default_storage.bucket_name,  # type: ignore[attr-defined]
         Key=_object_key(key),
-        Conditions=[["content-length-range", 1, limit]],
+        Conditions=[["content-length-range", 1, size]],
         ExpiresIn=seconds,
     )
     return Offer(pending=pending, url=post["url"], fields=dict(post["fields"]))
@@ -177,8 +184,14 @@ def _check_object(pending: PendingUpload) -> DocumentVersion:
                 "l'envoi, puis réessayez.")) from error
         raise
     size = int(head["ContentLength"])
-    limit, refusal = services.size_limit(space=pending.space, declared=None)
-    if size > min(limit, pending.max_bytes):
+    if size > pending.max_bytes:
+        raise ServiceError("too_large", _(
+            "Le fichier envoyé est plus gros que la taille annoncée au départ : déposez-le de "
+            "nouveau."), status=413)
+    # Its own reservation is not held against it; the space's rules may have changed since.
+    limit, refusal = services.size_limit(space=pending.space, declared=None,
+                                         excluding_pending=pending.pk)
+    if size > limit:
         raise refusal
     reader = io.BufferedReader(RangedObject(key, size), buffer_size=64 * 1024)
     content_type = sniff(file=reader, name=pending.file_name)
@@ -227,6 +240,18 @@ def finish_direct_upload(*, actor: User, pending_id: int) -> Document:
         raise ServiceError("storage_unavailable", _(
             "L'espace de stockage ne répond pas : réessayez dans quelques minutes. Rien n'a "
             "été perdu."), status=503) from error
+    try:
+        return _record(actor=actor, pending=pending, target=target, version=version)
+    except ServiceError as refusal:
+        if refusal.code != "already_finished":
+            # Refused while recording (quota full, document trashed meanwhile): record_* has
+            # taken the object away, so the offer goes too rather than point at nothing.
+            PendingUpload.objects.filter(pk=pending.pk).delete()
+        raise
+
+
+def _record(*, actor: User, pending: PendingUpload, target: Document | None,
+            version: DocumentVersion) -> Document:
     with transaction.atomic():
         _claim(pending)
         if target is None:
@@ -239,6 +264,13 @@ def finish_direct_upload(*, actor: User, pending_id: int) -> Document:
         services.record_version(actor=actor, document=target, version=version,
                                 key=pending.storage_key)
         return target
+
+
+def abandon_direct_upload(*, actor: User, pending_id: int) -> None:
+    """The uploader gives up an offer: its reserved room comes back at once, and whatever
+    reached the bucket is deleted."""
+    pending = _pending_of(actor=actor, pending_id=pending_id)
+    _refuse(pending)
 
 
 def _refuse(pending: PendingUpload) -> None:

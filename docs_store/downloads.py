@@ -33,7 +33,9 @@ def version_for(*, user: User, document_id: int, number: int | None = None) -> D
         version = document.current_version
     else:
         version = document.versions.filter(number=number).first()
-    if version is None or (document.deleted_at is not None and number is None):
+    # A trashed document reaches here only for those who may restore it (visible_document):
+    # they download any version, the current one included, as on its page.
+    if version is None:
         raise NotFound("not_found", _("Ce document n'existe pas ou ne vous est pas accessible."))
     version.document = document
     return version

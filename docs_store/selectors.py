@@ -1,4 +1,8 @@
-"""Reads: what a member may see. Non-members get the answer an unknown id gets."""
+"""Reads: what a member may see. Non-members get the answer an unknown id gets, and so does a
+member asking for a document in the trash that they may not restore: to them it is gone (its
+page, every version's download, the API), as search and attachment cards already say. Those
+who may restore it (docs_store.access.may_restore) still reach it, page and downloads, to
+decide whether to."""
 
 from __future__ import annotations
 
@@ -7,6 +11,9 @@ from django.utils.translation import gettext as _
 
 from communities.errors import NotFound
 from communities.models import Membership, Space, User
+from communities.selectors import membership_of
+from communities.services.discussion import may_moderate
+from docs_store.access import is_space_admin, may_restore, may_upload
 from docs_store.models import Document, Folder
 
 
@@ -18,7 +25,8 @@ def _can_read(user: User, space_id: int) -> bool:
 def visible_document(*, user: User, document_id: int) -> Document:
     document = (Document.objects.select_related("space", "uploader", "current_version__uploaded_by")
                 .filter(pk=document_id).first())
-    if document is None or not _can_read(user, document.space_id):
+    if document is None or not _can_read(user, document.space_id) or (
+            document.deleted_at is not None and not may_restore(user=user, document=document)):
         raise NotFound("not_found", _("Ce document n'existe pas ou ne vous est pas accessible."))
     return document
 
@@ -39,14 +47,27 @@ def folder_by_id(*, user: User, folder_id: int) -> Folder:
     return folder
 
 
-def folder_contents(*, space: Space, folder: Folder | None,
-                    trash: bool = False) -> tuple[list[Folder], list[Document]]:
-    documents: QuerySet[Document] = (
-        Document.objects.filter(space=space, deleted_at__isnull=not trash)
-        .select_related("space", "uploader", "current_version__uploaded_by")
-        # The extracted text can be long and no list shows it.
-        .defer("content_text").order_by("title"))
-    if trash:
-        return [], list(documents)
+def _listed(space: Space) -> QuerySet[Document]:
+    return (Document.objects.filter(space=space)
+            .select_related("space", "uploader", "current_version__uploaded_by")
+            # The extracted text can be long and no list shows it.
+            .defer("content_text").order_by("title"))
+
+
+def folder_contents(*, space: Space, folder: Folder | None) -> tuple[list[Folder], list[Document]]:
     folders = Folder.objects.filter(space=space, parent=folder).select_related("space")
-    return list(folders.order_by("name")), list(documents.filter(folder=folder))
+    documents = _listed(space).filter(folder=folder, deleted_at__isnull=True)
+    return list(folders.order_by("name")), list(documents)
+
+
+def trash_contents(*, user: User, space: Space) -> list[Document]:
+    """The trashed documents ``user`` may restore: all of them for the animation and the
+    space's admins, their own for members allowed to upload, none for the others (the same
+    rule as may_restore, as one query)."""
+    trashed = _listed(space).filter(deleted_at__isnull=False)
+    if is_space_admin(user=user, space=space) or may_moderate(
+            membership_of(user=user, space=space), user):
+        return list(trashed)
+    if may_upload(user=user, space=space):
+        return list(trashed.filter(uploader=user))
+    return []

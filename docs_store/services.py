@@ -18,17 +18,18 @@ from django.utils.translation import gettext as _
 
 from communities.errors import Conflict, Forbidden, NotFound, ServiceError
 from communities.events import emit
-from communities.models import Membership, Role, Space, User
+from communities.models import Space, User
 from communities.selectors import require_member
 from communities.serializers import person
 from communities.services.discussion import may_moderate
 from docs_store import antivirus
+from docs_store.access import is_space_admin, may_upload, settings_for
 from docs_store.models import (
     Document,
     DocumentVersion,
     Folder,
+    PendingUpload,
     SpaceDocumentSettings,
-    UploadsBy,
 )
 from docs_store.names import MAX_NAME_CHARS, clean_display_name, clean_text
 from docs_store.serializers import document_data, folder_data, version_data
@@ -37,21 +38,6 @@ from docs_store.storing import CHUNK_BYTES, discard, store, too_large
 from docs_store.tasks import queue_text_extraction
 
 MAX_DESCRIPTION_CHARS = 5000
-
-
-def settings_for(space: Space) -> SpaceDocumentSettings:
-    found = SpaceDocumentSettings.objects.filter(space=space).first()
-    return found or SpaceDocumentSettings(space=space)
-
-
-def may_upload(*, user: User, space: Space) -> bool:
-    try:
-        membership = require_member(user=user, space=space)
-    except Forbidden:
-        return False
-    if may_moderate(membership, user):
-        return True
-    return settings_for(space).uploads_by == UploadsBy.MEMBERS
 
 
 def _require_uploader(*, actor: User, space: Space) -> None:
@@ -192,27 +178,53 @@ def _quota_full() -> ServiceError:
                         status=413)
 
 
-def _reserve(*, space: Space, size: int) -> None:
-    """The definitive quota check, inside the transaction that records the version. The space's
-    settings row is locked first, so two uploads that both passed the early check in
-    size_limit queue here: the second sees the first one's bytes and is refused."""
+def _room_reserved() -> ServiceError:
+    return ServiceError("quota_exceeded", _(
+        "L'espace de stockage restant de cet espace est réservé par des dépôts en cours : "
+        "réessayez quand ils seront terminés, ou videz la corbeille."), status=413)
+
+
+def _over_quota(*, stored: int, pending: int, size: int, quota: int) -> ServiceError:
+    """Say "reserved by uploads under way" only when the file would fit without them."""
+    return _room_reserved() if pending and stored + size <= quota else _quota_full()
+
+
+def _used(space: Space, *, excluding_pending: int | None) -> tuple[int, int]:
+    """Bytes stored, and bytes reserved by direct uploads offered and not expired (the offer's
+    POST can still land that many). ``excluding_pending`` is the upload being finished, whose
+    own reservation must not count against it."""
+    stored = (DocumentVersion.objects.filter(document__space=space)
+              .aggregate(total=Sum("size"))["total"]) or 0
+    offers = PendingUpload.objects.filter(space=space, expires_at__gt=timezone.now())
+    if excluding_pending is not None:
+        offers = offers.exclude(pk=excluding_pending)
+    pending = offers.aggregate(total=Sum("max_bytes"))["total"] or 0
+    return int(stored), int(pending)
+
+
+def reserve_room(*, space: Space, size: int, excluding_pending: int | None = None) -> None:
+    """The definitive quota check, inside the caller's transaction (the one that records the
+    version, or offers a direct upload). The space's settings row is locked first, so two
+    uploads or offers that both passed the early check in size_limit queue here: the second
+    sees the first one's bytes, stored or reserved, and is refused."""
     SpaceDocumentSettings.objects.get_or_create(space=space)
     rules = SpaceDocumentSettings.objects.select_for_update().get(space=space)
-    used = (DocumentVersion.objects.filter(document__space=space)
-            .aggregate(total=Sum("size"))["total"]) or 0
-    if used + size > rules.quota_bytes:
-        raise _quota_full()
+    stored, pending = _used(space, excluding_pending=excluding_pending)
+    if stored + pending + size > rules.quota_bytes:
+        raise _over_quota(stored=stored, pending=pending, size=size, quota=rules.quota_bytes)
 
 
-def size_limit(*, space: Space, declared: int | None) -> tuple[int, ServiceError]:
+def size_limit(*, space: Space, declared: int | None,
+               excluding_pending: int | None = None) -> tuple[int, ServiceError]:
     """How many bytes this upload may have, and the refusal to give past that; refuses at once
-    when the size is known in advance."""
+    when the size is known in advance. Room reserved by pending direct uploads is not room."""
     rules = settings_for(space)
-    used = (DocumentVersion.objects.filter(document__space=space)
-            .aggregate(total=Sum("size"))["total"]) or 0
-    room = max(int(rules.quota_bytes) - used, 0)
+    stored, pending = _used(space, excluding_pending=excluding_pending)
+    room = max(int(rules.quota_bytes) - stored - pending, 0)
+    full = _over_quota(stored=stored, pending=pending, size=declared or 0,
+                       quota=int(rules.quota_bytes))
     limit, refusal = ((int(rules.max_upload_bytes), too_large(rules.max_upload_bytes))
-                      if rules.max_upload_bytes <= room else (room, _quota_full()))
+                      if rules.max_upload_bytes <= room else (room, full))
     if declared is not None and declared > limit:
         raise refusal
     return limit, refusal
@@ -315,7 +327,7 @@ def record_document(*, actor: User, document: Document, version: DocumentVersion
     space = document.space
     try:
         with transaction.atomic():
-            _reserve(space=space, size=version.size)
+            reserve_room(space=space, size=version.size)
             document.save()
             version.document = document
             version.number = 1
@@ -344,7 +356,7 @@ def record_version(*, actor: User, document: Document, version: DocumentVersion,
     record_document."""
     try:
         with transaction.atomic():
-            _reserve(space=document.space, size=version.size)
+            reserve_room(space=document.space, size=version.size)
             # Locked so two new versions of one document get distinct numbers.
             current = Document.objects.select_for_update().get(pk=document.pk)
             if current.deleted_at is not None:
@@ -411,14 +423,6 @@ def delete_document(*, actor: User, document: Document) -> Document:
         return document
     return _change(actor=actor, document=document, kind="document.deleted", extra={},
                    deleted_at=timezone.now())
-
-
-def is_space_admin(*, user: User, space: Space) -> bool:
-    """Staff, or the space's admin role (facilitators are not: emptying the trash is final)."""
-    if not user.is_active:
-        return False
-    return user.is_staff or Membership.objects.filter(user=user, space=space,
-                                                      role=Role.ADMIN).exists()
 
 
 def _trash_cutoff() -> datetime:

@@ -22,9 +22,13 @@ _UNITS_EN = ("bytes", "KB", "MB", "GB", "TB")
 
 
 @register.filter
-def filesize(size: int | None) -> str:
-    """1536 → "1,5 ko", 1572864 → "1,5 Mo" (non-breaking space; "1.5 MB" in English)."""
-    if size is None:
+def filesize(size: object) -> str:
+    """1536 → "1,5 ko", 1572864 → "1,5 Mo" (non-breaking space; "1.5 MB" in English).
+
+    Nothing for anything but a number: a document without a current version (its file gone)
+    hands the template's empty string for ``d.current_version.size``, and a list must still
+    render."""
+    if isinstance(size, bool) or not isinstance(size, int | float):
         return ""
     english = (translation.get_language() or "fr").startswith("en")
     units = _UNITS_EN if english else _UNITS_FR

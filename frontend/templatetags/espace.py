@@ -42,8 +42,10 @@ def when(value: datetime | None) -> str:
 
 
 @register.filter
-def day(value: datetime | None) -> str:
-    if value is None:
+def day(value: object) -> str:
+    # Not only None: ``d.current_version.created_at`` of a document without a version is the
+    # template's empty string.
+    if not isinstance(value, datetime):
         return ""
     local = timezone.localtime(value)
     return format_html('<time datetime="{}">{}</time>', local.date().isoformat(),

@@ -147,6 +147,48 @@ def test_rename_move_trash_and_restore(fs_backend, people):
     assert root["documents"] == []
     trash = client.get(f"/api/v1/spaces/{slug}/documents?trash=true").json()
     assert [d["id"] for d in trash["documents"]] == [document.pk]
-    assert client.get(f"/api/v1/documents/{document.pk}/download").status_code == 404
+    # Who may restore it may still download it, to decide; to members it is gone.
+    assert client.get(f"/api/v1/documents/{document.pk}/download").status_code == 200
+    assert client_for(people.member).get(
+        f"/api/v1/documents/{document.pk}/download").status_code == 404
     restored = client.post(f"/api/v1/documents/{document.pk}/restore")
     assert restored.json()["deleted"] is False
+
+
+#: role -> (read, download, download of version 1, trash listing) for a trashed document, and
+#: whether the trash listing holds it: as on the pages (test_pages_permissions).
+EXPECTED_TRASHED = {
+    "facilitator": ((200, 200, 200, 200), True),
+    "member": ((404, 404, 404, 200), False),
+    "removed": ((404, 404, 404, 404), False),
+    "outsider": ((404, 404, 404, 404), False),
+    "anonymous": ((401, 401, 401, 401), False),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix_of_a_trashed_document(fs_backend, people, role):
+    from docs_store.services import add_version, delete_document
+
+    document = _document(people)
+    add_version(actor=people.facilitator, document=document, file=io.BytesIO(PDF),
+                file_name="guide-2.pdf")
+    delete_document(actor=people.facilitator, document=document)
+    client = client_for(_who(people, role))
+    answers = (
+        client.get(f"/api/v1/documents/{document.pk}"),
+        client.get(f"/api/v1/documents/{document.pk}/download"),
+        client.get(f"/api/v1/documents/{document.pk}/download?version=1"),
+        client.get(f"/api/v1/spaces/{people.space.slug}/documents?trash=true"),
+    )
+    statuses, listed = EXPECTED_TRASHED[role]
+    assert tuple(a.status_code for a in answers) == statuses
+    if answers[3].status_code == 200:
+        assert ([d["id"] for d in answers[3].json()["documents"]] == [document.pk]) == listed
+    if answers[0].status_code == 200:
+        assert answers[0].json()["deleted"] is True
+    if role == "member":
+        # The same answer as for a document that never existed, for every version.
+        unknown = client.get("/api/v1/documents/999999/download?version=1").json()
+        assert answers[2].json() == unknown
+        assert answers[0].json() == client.get("/api/v1/documents/999999").json()

@@ -67,7 +67,9 @@ def test_the_offer_is_bounded_and_short_lived(s3_backend, people: People,
     SpaceDocumentSettings.objects.create(space=people.space, max_upload_bytes=5_000_000)
     made = offer(people, size=1234)
     policy = json.loads(base64.b64decode(made.fields["policy"]))
-    assert ["content-length-range", 1, 5_000_000] in policy["conditions"]
+    # No more than the declared size, which is what the quota holds for it.
+    assert ["content-length-range", 1, 1234] in policy["conditions"]
+    assert made.pending.max_bytes == 1234
     expires = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
     assert timedelta(seconds=590) < expires - timezone.now() <= timedelta(seconds=601)
     # Our key, never the file's name.

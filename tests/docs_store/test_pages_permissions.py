@@ -5,6 +5,7 @@ upload form."""
 from __future__ import annotations
 
 import html as markup
+import io
 import re
 
 import pytest
@@ -145,3 +146,78 @@ def test_path_and_bidi_names_are_cleaned_before_anyone_sees_them(fs_backend, peo
     assert "\u202e" not in download["Content-Disposition"]
     assert "/" not in download["Content-Disposition"].split("filename")[1]
     assert download["X-Content-Type-Options"] == "nosniff"
+
+
+# --- a document in the trash -----------------------------------------------------------------
+#: role -> status of (page, download, download of version 1, trash page) and whether the trash
+#: lists it. Only those who may restore it (facilitators, space admins, its uploader while
+#: allowed to upload) still reach it, and they may download it to decide; to everyone else it
+#: is gone.
+EXPECTED_TRASHED = {
+    "facilitator": ((200, 200, 200, 200), True),
+    "member": ((404, 404, 404, 200), False),
+    "removed": ((404, 404, 404, 404), False),
+    "outsider": ((404, 404, 404, 404), False),
+    "anonymous": ((302, 302, 302, 302), False),
+}
+
+
+def _trashed_document(people):  # type: ignore[no-untyped-def]
+    from docs_store.services import add_version, delete_document
+    from tests.docs_store.samples import CSV
+
+    document = a_document(people)
+    add_version(actor=people.facilitator, document=document, file=io.BytesIO(CSV),
+                file_name="guide.csv")
+    return delete_document(actor=people.facilitator, document=document)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix_of_a_trashed_document(fs_backend, people, role):
+    document = _trashed_document(people)
+    client = client_for(persona(people, role))
+    url = reverse("document-download", args=["rma", document.pk])
+    answers = (
+        client.get(reverse("document", args=["rma", document.pk])),
+        client.get(url),
+        client.get(url, {"version": 1}),
+        client.get(reverse("documents-trash", args=["rma"])),
+    )
+    statuses, listed = EXPECTED_TRASHED[role]
+    assert tuple(a.status_code for a in answers) == statuses
+    assert ("Guide des bancs" in answers[3].content.decode()) == listed
+    for answer in answers[:3]:
+        if answer.status_code == 404:
+            assert "Guide des bancs" not in answer.content.decode()
+
+
+def test_a_trashed_document_answers_members_as_an_unknown_one(fs_backend, people):
+    document = _trashed_document(people)
+    client = client_for(people.member)
+    for name in ("document", "document-download", "document-edit", "document-delete"):
+        real_url = reverse(name, args=["rma", document.pk])
+        made_up_url = reverse(name, args=["rma", 999_999])
+        real, made_up = client.get(real_url), client.get(made_up_url)
+        assert real.status_code == made_up.status_code == 404, name
+        assert page_of(real, real_url) == page_of(made_up, made_up_url), name
+    refused = client.get(reverse("document-download", args=["rma", document.pk]),
+                         {"version": 2})
+    assert refused.status_code == 404
+
+
+def test_its_uploader_still_reaches_a_trashed_document_other_members_do_not(fs_backend,
+                                                                            people):
+    from docs_store.services import delete_document
+
+    SpaceDocumentSettings.objects.create(space=people.space, uploads_by="members")
+    mine = delete_document(actor=people.member,
+                           document=a_document(people, by=people.member, title="Mon plan"))
+    own, other = client_for(people.member), client_for(people.other_member)
+    page_url = reverse("document", args=["rma", mine.pk])
+    assert own.get(page_url).status_code == 200
+    assert "Mon plan" in own.get(reverse("documents-trash", args=["rma"])).content.decode()
+    assert other.get(page_url).status_code == 404
+    assert "Mon plan" not in other.get(reverse("documents-trash", args=["rma"])).content.decode()
+    # Once the space takes uploads back, the uploader may no longer restore it, nor see it.
+    SpaceDocumentSettings.objects.filter(space=people.space).update(uploads_by="facilitators")
+    assert own.get(page_url).status_code == 404

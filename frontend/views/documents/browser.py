@@ -153,7 +153,7 @@ def delete_folder(request: HttpRequest, slug: str, folder_id: int) -> HttpRespon
 # --- the trash -------------------------------------------------------------------------------
 def _trash_rows(space: Space, user: User) -> list[dict[str, Any]]:
     powers = powers_of(user, space)
-    _folders, documents = selectors.folder_contents(space=space, folder=None, trash=True)
+    documents = selectors.trash_contents(user=user, space=space)
     keep = timedelta(days=settings.DOCS_TRASH_DAYS)
     return [{"document": d, "purge_at": d.deleted_at + keep if d.deleted_at else None,
              "may_restore": powers.admin or powers.edits(user, d.uploader_id)}

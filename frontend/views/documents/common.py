@@ -14,8 +14,8 @@ from communities.models import Space, User
 from communities.selectors import membership_of
 from communities.services.discussion import may_moderate
 from docs_store import selectors
+from docs_store.access import is_space_admin, may_upload
 from docs_store.models import Document, Folder
-from docs_store.services import is_space_admin, may_upload
 from frontend.forms import ServiceForm
 from frontend.views.refusals import wants_json
 

@@ -10,9 +10,9 @@ from django.http import HttpRequest
 from communities.errors import ServiceError
 from communities.models import Space, Thread, User
 from communities.services.discussion import Posted
+from docs_store.access import settings_for
 from docs_store.models import Document, UploadsBy
 from docs_store.posting import post_with_upload, start_with_upload
-from docs_store.services import settings_for
 from frontend.document_forms import FILE_ERRORS
 
 #: The picker lists this many documents, most recent first; older ones are found by name in
