@@ -44,7 +44,8 @@ def test_an_invitation_refused_for_now_is_sent_later_to_that_person_only(
     smtp_server.refuse(1)  # the first of the three (lowest id) gets a 451
     work()
     assert len(smtp_server.received) == 2
-    [refused_reply, refused_to] = smtp_server.refused[0]
+    [(refused_reply, refused_to)] = smtp_server.refused
+    assert refused_reply.startswith("451")
     retry = DBTaskResult.objects.get(status="READY")
     assert retry.args_kwargs["kwargs"]["attempt"] == 2
     assert len(retry.args_kwargs["kwargs"]["user_ids"]) == 1

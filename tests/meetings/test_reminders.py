@@ -19,8 +19,8 @@ from meetings.services.reminders import send_due_reminders, set_reminder_hours
 from meetings.services.rsvp import answer_meeting
 from meetings.services.scheduling import cancel_meeting, update_meeting
 from tests.conftest import People
-from tests.smtp import Mailbox
 from tests.meetings.conftest import schedule
+from tests.smtp import Mailbox
 
 pytestmark = pytest.mark.django_db
 
