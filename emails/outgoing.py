@@ -6,13 +6,18 @@ expect: a Message-ID on our domain, a Date, the right From, Reply-To when given,
 and notifications ``List-Unsubscribe`` (https and mailto) with ``List-Unsubscribe-Post:
 List-Unsubscribe=One-Click`` (RFC 8058) and ``Auto-Submitted`` (so vacation responders stay
 quiet). ``deliver`` sends through Django's configured backend: SMTP in production, the
-console on a laptop (collab/settings.py).
+console on a laptop (collab/settings.py). ``send_each`` sends a batch one message at a time and
+sorts what the server refused into "try again later" (RFC 5321 4xx, a connection that failed)
+and "never" (5xx, anything else), so callers retry the first (emails/retry.py) and log the
+second.
 """
 
 from __future__ import annotations
 
 import email.message
-from collections.abc import Iterable, Iterator, Sequence
+import logging
+import smtplib
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.header import Header
@@ -26,6 +31,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from communities.models import Language
+
+logger = logging.getLogger(__name__)
 
 
 class OutgoingMessage(EmailMultiAlternatives):
@@ -184,3 +191,78 @@ def connection() -> Iterator[Any]:
     """One open connection for a batch whose messages are sent (and recorded) one by one."""
     with get_connection() as opened:
         yield opened
+
+
+def is_transient(error: BaseException) -> bool:
+    """RFC 5321: a 4xx reply means "try again later", a 5xx reply "never". A connection that
+    could not be opened, timed out or dropped is a "later" too; anything else (a bug, an
+    address the server cannot take) is not worth repeating."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return bool(error.recipients) and all(
+            400 <= code < 500 for code, _reply in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return isinstance(error, (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError))
+
+
+@dataclass
+class Delivery:
+    """What became of each message of a batch, by the caller's key (e.g. a user id)."""
+
+    sent: set[Any] = field(default_factory=set)
+    #: Refused for now: worth sending again later.
+    transient: set[Any] = field(default_factory=set)
+    #: Refused for good: logged as an error, never retried.
+    permanent: set[Any] = field(default_factory=set)
+
+
+def send_each(messages: Sequence[tuple[Hashable, EmailMessage]], *, what: str,
+              on_sent: Callable[[Any], None] | None = None,
+              still_ours: Callable[[Any], bool] | None = None) -> Delivery:
+    """Send ``messages`` (key, message) over one connection, one by one: a refusal for one
+    recipient does not cost the others their message. ``on_sent(key)`` runs right after a
+    message left, so a crash later in the batch cannot make it look unsent; ``still_ours(key)``
+    runs just before, and a False skips the message (someone else took over its claim).
+    ``what`` names the batch in the log."""
+    delivery = Delivery()
+    if not messages:
+        return delivery
+    opened = get_connection()
+    try:
+        opened.open()
+    except Exception as error:
+        _refused(delivery, [key for key, _message in messages], error, what)
+        return delivery
+    try:
+        for key, message in messages:
+            if still_ours is not None and not still_ours(key):
+                continue
+            message.connection = opened
+            try:
+                accepted = message.send()
+            except Exception as error:
+                _refused(delivery, [key], error, what)
+                continue
+            if not accepted:  # no address to send to: nothing a retry would change
+                logger.error("%s to %s: no recipient address, not sent", what, key)
+                delivery.permanent.add(key)
+                continue
+            delivery.sent.add(key)
+            if on_sent is not None:
+                on_sent(key)
+    finally:
+        try:
+            opened.close()
+        except Exception:
+            # The messages were handed over (or recorded as refused) already.
+            logger.warning("%s: closing the SMTP connection failed", what, exc_info=True)
+    return delivery
+
+
+def _refused(delivery: Delivery, keys: list[Any], error: Exception, what: str) -> None:
+    if is_transient(error):
+        logger.warning("%s to %s refused for now (%s), to be retried", what, keys, error)
+        delivery.transient.update(keys)
+    else:
+        logger.error("%s to %s refused for good, not retried", what, keys, exc_info=error)
+        delivery.permanent.update(keys)

@@ -14,13 +14,12 @@ The calendar parts keep their plain meeting URL: they are filed in calendars and
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
@@ -30,12 +29,10 @@ from communities.models import Membership, User
 from emails import preferences, unsubscribe
 from emails.actions import rsvp_effect
 from emails.joinlinks import LinkBatch
-from emails.outgoing import Attachment, compose, in_language, language_of
+from emails.outgoing import Attachment, Delivery, compose, in_language, language_of, send_each
 from meetings.calendar import ItipMethod, meeting_calendar
 from meetings.formatting import format_span
 from meetings.models import Answer, Meeting
-
-logger = logging.getLogger(__name__)
 
 
 class MailKind(StrEnum):
@@ -136,11 +133,14 @@ def _message(batch: LinkBatch, *, kind: MailKind, meeting: Meeting, user: User,
 
 
 def send_meeting_mail(*, kind: MailKind, meeting_id: int, user_ids: Sequence[int],
-                      changes: Sequence[str] = ()) -> set[int]:
+                      changes: Sequence[str] = (),
+                      on_sent: Callable[[int], None] | None = None,
+                      still_ours: Callable[[int], bool] | None = None) -> Delivery:
     """Send ``kind`` about the meeting to those of ``user_ids`` who are still active members
     of its space and have not unsubscribed from its notifications, over one SMTP connection.
-    Returns the ids of the people whose message the mail server accepted. A failure for one
-    recipient is logged and does not stop the others."""
+    Returns, by user id, whose message the mail server accepted, refused for now and refused
+    for good (``emails.outgoing.send_each``, which also explains the two hooks). A failure for
+    one recipient is logged and does not stop the others."""
     meeting = (Meeting.objects.select_related("space", "created_by")
                .prefetch_related("documents").get(pk=meeting_id))
     still_members = Membership.objects.filter(space=meeting.space, user_id__in=list(user_ids),
@@ -149,22 +149,12 @@ def send_meeting_mail(*, kind: MailKind, meeting_id: int, user_ids: Sequence[int
     recipients = list(User.objects.filter(pk__in=still_members).exclude(pk__in=opted_out)
                       .order_by("pk"))
     batch = LinkBatch()
-    messages = [(user, _message(batch, kind=kind, meeting=meeting, user=user, changes=changes))
+    messages = [(user.pk, _message(batch, kind=kind, meeting=meeting, user=user,
+                                   changes=changes))
                 for user in recipients]
     batch.save()  # every link of the send in one INSERT, before any message leaves
-    sent: set[int] = set()
-    with get_connection() as connection:
-        for user, message in messages:
-            message.connection = connection
-            try:
-                if message.send():
-                    sent.add(user.pk)
-            except Exception:
-                # One bad address or a dropped connection must not cost the others their
-                # invitation; logged with the meeting so it can be resent.
-                logger.exception("meeting mail %s for meeting %s to user %s failed",
-                                 kind, meeting.pk, user.pk)
-    return sent
+    return send_each(messages, what=f"meeting mail {kind} for meeting {meeting.pk}",
+                     on_sent=on_sent, still_ours=still_ours)
 
 
 def send_after_commit(*, kind: MailKind, meeting: Meeting, user_ids: Sequence[int],
@@ -176,5 +166,6 @@ def send_after_commit(*, kind: MailKind, meeting: Meeting, user_ids: Sequence[in
         return
     from meetings.tasks import deliver_meeting_mail  # late: the task module imports this one
 
-    transaction.on_commit(partial(deliver_meeting_mail.enqueue, str(kind), meeting.pk,
-                                  list(user_ids), list(changes)), robust=True)
+    transaction.on_commit(partial(deliver_meeting_mail.enqueue, kind=str(kind),
+                                  meeting_id=meeting.pk, user_ids=list(user_ids),
+                                  changes=list(changes)), robust=True)

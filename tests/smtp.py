@@ -3,6 +3,8 @@ the settings that make Django's SMTP backend deliver to it.
 
 Use the ``smtp_server`` fixture: it points EMAIL_BACKEND at the server for the test and gives
 the messages received, as ``email.message.EmailMessage`` (policy.default) with the envelope.
+``refuse(count, reply)`` makes the server answer the next ``count`` messages with ``reply``
+(e.g. "451 4.3.0 Try again later", or a 5xx for good) instead of accepting them.
 """
 
 from __future__ import annotations
@@ -38,7 +40,22 @@ class Mailbox:
     host: str
     port: int
     received: list[Received] = field(default_factory=list)
+    #: Messages answered with a refusal, as (reply, recipients), in arrival order.
+    refused: list[tuple[str, list[str]]] = field(default_factory=list)
+    _refusals: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def refuse(self, count: int = 1, reply: str = "451 4.3.0 Try again later") -> None:
+        with self._lock:
+            self._refusals.extend([reply] * count)
+
+    def next_refusal(self, rcpt_tos: list[str]) -> str | None:
+        with self._lock:
+            if not self._refusals:
+                return None
+            reply = self._refusals.pop(0)
+            self.refused.append((reply, rcpt_tos))
+            return reply
 
     def add(self, item: Received) -> None:
         with self._lock:
@@ -68,6 +85,8 @@ class Mailbox:
     def clear(self) -> None:
         with self._lock:
             self.received.clear()
+            self.refused.clear()
+            self._refusals.clear()
 
 
 class _Keeper:
@@ -75,6 +94,9 @@ class _Keeper:
         self.mailbox = mailbox
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        refusal = self.mailbox.next_refusal([str(r) for r in envelope.rcpt_tos])
+        if refusal is not None:
+            return refusal
         raw = envelope.original_content or b""
         parsed = email.message_from_bytes(raw, policy=default_policy)
         assert isinstance(parsed, EmailMessage)

@@ -32,6 +32,7 @@ from frontend.views.live import live_context
 from meetings import selectors
 from meetings.calendar import meeting_calendar
 from meetings.models import Meeting
+from meetings.polls.live import open_polls_context
 from meetings.services import attendance as attendance_services
 from meetings.services import reminders, rsvp, scheduling
 from meetings.services.attendance import attendance_data
@@ -111,7 +112,7 @@ def meetings(request: HttpRequest, slug: str) -> HttpResponse:
         **context, "space": space, "can_manage": can_manage,
         "upcoming": selectors.upcoming_meetings(space),
         "past": selectors.past_meetings(space)[:50],
-        "reminder_form": form if can_manage else None,
+        "reminder_form": form if can_manage else None, **open_polls_context(space),
     }, status=400 if form.is_bound else 200)
 
 

@@ -18,6 +18,7 @@ from frontend.queries import may_manage, mention_candidates, space_or_404
 from frontend.views.documents.common import done, invalid
 from frontend.views.documents.compose import compose_context, start_thread_with
 from frontend.views.live import live_context
+from meetings.polls.live import open_polls_context
 
 
 @login_required
@@ -54,6 +55,6 @@ def space(request: HttpRequest, slug: str) -> HttpResponse:
         **context, **compose_context(request, current, moderator=can_manage, error=refusal),
         "space": current, "threads": threads_for_member(space=current, user=me),
         "form": form, "can_manage": can_manage,
-        "mention_members": mention_candidates(current),
+        "mention_members": mention_candidates(current), **open_polls_context(current),
     }, status=status)
     return invalid(request, form, page) if form.is_bound else page

@@ -34,15 +34,22 @@ class SpaceMeetingSettings(models.Model):
 class ReminderDelivery(models.Model):
     """Inserting this row is the claim: the unique constraint lets exactly one worker send the
     reminder for a (meeting, member, start time). A meeting moved to another time is a new
-    start time, so it gets its own reminder, and the old time's claim never matches again."""
+    start time, so it gets its own reminder, and the old time's claim never matches again.
+    A claim is a lease from ``claimed_at``: still unsent when it runs out (the worker died, or
+    the mail server said "later"), it is taken over by the next worker, whose ``claim_token``
+    then marks it, until it is sent or given up (``failed_at``)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="+")
     starts_at = models.DateTimeField()
     claimed_at = models.DateTimeField(default=timezone.now)
-    # Set once the message was handed to the mail server; a claim without it failed to send.
+    claim_token = models.CharField(max_length=32, blank=True, default="")
+    attempts = models.PositiveSmallIntegerField(default=1)
+    # Set once the message was handed to the mail server; never sent again after that.
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Refused for good by the mail server, or still refused after the last attempt.
+    failed_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
 
     class Meta:

@@ -13,7 +13,7 @@ import logging
 from enum import StrEnum
 
 from django.conf import settings
-from django.core.mail import get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,7 +22,8 @@ from django_tasks import task
 from communities.models import User
 from emails import preferences, unsubscribe
 from emails.joinlinks import LinkBatch
-from emails.outgoing import compose, in_language, language_of
+from emails.outgoing import compose, in_language, language_of, send_each
+from emails.retry import retry_later
 from meetings.models.polls import DatePoll
 
 logger = logging.getLogger(__name__)
@@ -48,11 +49,11 @@ def _subject(kind: PollMail, poll: DatePoll) -> str:
 
 
 @task()
-def send_poll_mail(*, kind: str, poll_id: int, user_ids: list[int]) -> int:
+def send_poll_mail(*, kind: str, poll_id: int, user_ids: list[int], attempt: int = 1) -> int:
     """Returns how many messages left. People who answered, left the space or were
     deactivated in the meantime are skipped (the message would be wrong for them), and so is
-    everyone once the poll is closed. One failed address is logged and does not stop the
-    others."""
+    everyone once the poll is closed. One failed address does not stop the others: refused
+    for now, it is queued again alone (emails/retry.py); refused for good, it is logged."""
     mail = PollMail(kind)
     poll = DatePoll.objects.select_related("space", "created_by").filter(pk=poll_id).first()
     if poll is None or poll.is_closed:
@@ -65,7 +66,7 @@ def send_poll_mail(*, kind: str, poll_id: int, user_ids: list[int]) -> int:
               .exclude(poll_votes__slot__poll=poll).exclude(pk__in=opted_out)
               .distinct().order_by("pk"))
     batch = LinkBatch()
-    messages = []
+    messages: list[tuple[int, EmailMultiAlternatives]] = []
     for user in people:
         language = language_of(user)
         with in_language(language):
@@ -77,18 +78,14 @@ def send_poll_mail(*, kind: str, poll_id: int, user_ids: list[int]) -> int:
             "preferences_url": batch.add(user=user, target=reverse("emails:preferences"),
                                          space=None),
             "unsubscribe_url": space_unsubscribe.url, "days": settings.JOIN_LINK_DAYS}
-        messages.append((user, compose(to=user.email, language=language, subject=subject,
-                                       template=f"meetings/email/poll_{mail}",
-                                       context=context, unsubscribe=space_unsubscribe)))
+        messages.append((user.pk, compose(
+            to=user.email, language=language, subject=subject,
+            template=f"meetings/email/poll_{mail}", context=context,
+            unsubscribe=space_unsubscribe)))
     batch.save()  # every link of the send in one INSERT, before any message leaves
-    sent = 0
-    with get_connection() as connection:
-        for user, message in messages:
-            message.connection = connection
-            try:
-                sent += message.send()
-            except Exception:
-                logger.exception("poll mail %s for poll %s to user %s failed", mail, poll_id,
-                                 user.pk)
-    logger.info("poll %s: %s sent to %s people", poll_id, mail, sent)
-    return sent
+    what = f"poll mail {mail} for poll {poll_id}"
+    delivery = send_each(messages, what=what)
+    retry_later(send_poll_mail, attempt=attempt, owed=delivery.transient, what=what,
+                kind=kind, poll_id=poll_id, user_ids=sorted(delivery.transient))
+    logger.info("poll %s: %s sent to %s people", poll_id, mail, len(delivery.sent))
+    return len(delivery.sent)

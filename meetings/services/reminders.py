@@ -2,24 +2,31 @@
 
 A worker first claims the reminders it will send by inserting ReminderDelivery rows (the
 unique constraint lets one insert win, whatever the number of workers), commits, then sends
-and marks each sent. A crash between the claim and the send loses that reminder rather than
-sending it twice; the claim is left without ``sent_at`` for the logs to show.
+and marks each sent the moment it leaves, as digests do (emails/digest/sending.py). A claim is
+a lease: one still without ``sent_at`` once ``LEASE`` has passed (the worker crashed between
+claim and send, or the mail server said "later") is taken over by one conditional UPDATE, for
+the meeting's current start time only, so a reminder is neither lost nor sent twice nor sent
+for a time the meeting no longer has. A refusal for good, or ``MAX_ATTEMPTS`` takeovers,
+ends the claim with ``failed_at`` and an error in the log.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import transaction
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.errors import ServiceError
 from communities.models import Membership, Space, User
 from emails import preferences
+from emails.retry import MAX_ATTEMPTS
 from meetings import mail
 from meetings.models import Answer, Meeting, ReminderDelivery, Rsvp, SpaceMeetingSettings
 from meetings.models.reminders import DEFAULT_REMINDER_HOURS
@@ -28,6 +35,9 @@ from meetings.services.permissions import require_organiser
 logger = logging.getLogger(__name__)
 
 MAX_REMINDER_HOURS = 24 * 14
+#: How long a claim is its worker's alone; the renewal before each message keeps a slow batch
+#: from being taken over midway.
+LEASE = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -72,13 +82,15 @@ def _due_meetings(now: datetime) -> list[tuple[Meeting, timedelta]]:
     return due
 
 
-def _claim(meeting: Meeting) -> tuple[datetime, list[int]]:
-    """Insert the claims for this meeting's current start time; return the user ids this
-    worker won. Runs with the meeting row locked (no key update) so a concurrent move or
-    cancellation either happens before (and is seen) or waits until the claims are in."""
+def _claim(meeting: Meeting, *, now: datetime, token: str) -> tuple[datetime, list[int]]:
+    """Claim this meeting's reminders for its current start time with ``token``: new ones by
+    insertion, abandoned ones (lease run out, never sent, not given up) by a conditional
+    UPDATE. Returns the start time and the user ids this worker holds. Runs with the meeting
+    row locked (no key update) so a concurrent move or cancellation either happens before (and
+    is seen) or waits until the claims are in, and two workers take turns."""
     with transaction.atomic():
         current = Meeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
-        if current.cancelled_at is not None or current.starts_at <= timezone.now():
+        if current.cancelled_at is not None or current.starts_at <= now:
             return current.starts_at, []
         members = Membership.objects.filter(space_id=current.space_id,
                                             user__is_active=True).values("user_id")
@@ -90,30 +102,35 @@ def _claim(meeting: Meeting) -> tuple[datetime, list[int]]:
         # not claimed, so nothing is recorded as undelivered for them.
         opted_out = preferences.opted_out_of(space_id=current.space_id, user_ids=candidates)
         candidates = [user_id for user_id in candidates if user_id not in opted_out]
-        won = []
-        for user_id in candidates:
-            try:
-                with transaction.atomic():  # savepoint: a lost race only undoes this row
-                    ReminderDelivery.objects.create(meeting=current, user_id=user_id,
-                                                    starts_at=current.starts_at)
-            except IntegrityError:
-                continue
-            won.append(user_id)
+        ReminderDelivery.objects.bulk_create(
+            [ReminderDelivery(meeting=current, user_id=user_id, starts_at=current.starts_at,
+                              claimed_at=now, claim_token=token) for user_id in candidates],
+            ignore_conflicts=True)
+        ReminderDelivery.objects.filter(
+            meeting=current, starts_at=current.starts_at, user_id__in=candidates,
+            sent_at__isnull=True, failed_at__isnull=True, claimed_at__lt=now - LEASE,
+        ).exclude(claim_token=token).update(claim_token=token, claimed_at=now,
+                                            attempts=F("attempts") + 1)
+        won = list(ReminderDelivery.objects.filter(
+            meeting=current, starts_at=current.starts_at, claim_token=token,
+            sent_at__isnull=True).values_list("user_id", flat=True))
     return current.starts_at, won
 
 
 def send_due_reminders(*, now: datetime | None = None) -> ReminderRun:
-    """One pass: claim and send every reminder that is due. Safe to run from several
-    workers at once and as often as wanted (a cron or systemd timer every few minutes)."""
+    """One pass: claim and send every reminder that is due, and take over those a crashed
+    worker left. Safe to run from several workers at once and as often as wanted (a cron or
+    systemd timer every few minutes)."""
     now = now or timezone.now()
+    token = secrets.token_hex(16)
     claimed = sent = stale = 0
     for meeting, _lead in _due_meetings(now):
-        starts_at, user_ids = _claim(meeting)
+        starts_at, user_ids = _claim(meeting, now=now, token=token)
         if not user_ids:
             continue
         claimed += len(user_ids)
         claims = ReminderDelivery.objects.filter(meeting=meeting, starts_at=starts_at,
-                                                 user_id__in=user_ids)
+                                                 user_id__in=user_ids, claim_token=token)
         # Moved or cancelled since the claim: the claimed time is stale, nobody is told it.
         fresh = Meeting.objects.filter(pk=meeting.pk, starts_at=starts_at,
                                        cancelled_at__isnull=True).exists()
@@ -121,13 +138,46 @@ def send_due_reminders(*, now: datetime | None = None) -> ReminderRun:
             claims.update(error="stale: moved or cancelled before sending")
             stale += len(user_ids)
             continue
-        delivered = mail.send_meeting_mail(kind=mail.MailKind.REMINDER, meeting_id=meeting.pk,
-                                           user_ids=user_ids)
-        claims.filter(user_id__in=delivered).update(sent_at=timezone.now())
-        failed = set(user_ids) - delivered
-        if failed:
-            claims.filter(user_id__in=failed).update(error="not delivered (see the log)")
-            logger.warning("reminders for meeting %s not delivered to %s", meeting.pk,
-                           sorted(failed))
-        sent += len(delivered)
+
+        still_ours, mark_sent = _hooks(meeting_id=meeting.pk, starts_at=starts_at,
+                                       token=token, now=now)
+        delivery = mail.send_meeting_mail(kind=mail.MailKind.REMINDER, meeting_id=meeting.pk,
+                                          user_ids=user_ids, on_sent=mark_sent,
+                                          still_ours=still_ours)
+        _record_failures(claims, delivery.transient, delivery.permanent, meeting_id=meeting.pk)
+        sent += len(delivery.sent)
     return ReminderRun(claimed=claimed, sent=sent, skipped_stale=stale)
+
+
+def _hooks(*, meeting_id: int, starts_at: datetime, token: str, now: datetime
+           ) -> tuple[Callable[[int], bool], Callable[[int], None]]:
+    """What runs around each message of a batch (emails.outgoing.send_each)."""
+    def mine(user_id: int) -> QuerySet[ReminderDelivery]:
+        return ReminderDelivery.objects.filter(meeting_id=meeting_id, starts_at=starts_at,
+                                               user_id=user_id, claim_token=token,
+                                               sent_at__isnull=True)
+
+    def still_ours(user_id: int) -> bool:
+        # Renews the lease; 0 rows means another worker took the claim over meanwhile.
+        return bool(mine(user_id).update(claimed_at=max(now, timezone.now())))
+
+    def mark_sent(user_id: int) -> None:
+        mine(user_id).update(sent_at=timezone.now(), error="")
+
+    return still_ours, mark_sent
+
+
+def _record_failures(claims: QuerySet[ReminderDelivery], transient: set[int],
+                     permanent: set[int], *, meeting_id: int) -> None:
+    """Refused for now: left claimed, taken over once the lease runs out, until the last
+    attempt. Refused for good: given up at once. Either way the log says who."""
+    now = timezone.now()
+    claims.filter(user_id__in=transient, attempts__lt=MAX_ATTEMPTS).update(
+        error="refused for now by the mail server; retried after the lease")
+    exhausted = claims.filter(user_id__in=transient, attempts__gte=MAX_ATTEMPTS)
+    given_up = set(exhausted.values_list("user_id", flat=True)) | permanent
+    exhausted.update(failed_at=now, error=f"still refused after {MAX_ATTEMPTS} attempts")
+    claims.filter(user_id__in=permanent).update(failed_at=now,
+                                                error="refused for good by the mail server")
+    if given_up:
+        logger.error("reminders for meeting %s given up for %s", meeting_id, sorted(given_up))

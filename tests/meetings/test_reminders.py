@@ -20,6 +20,7 @@ from meetings.services.rsvp import answer_meeting
 from meetings.services.scheduling import cancel_meeting, update_meeting
 from tests.conftest import People
 from tests.meetings.conftest import schedule
+from tests.smtp import Mailbox
 
 pytestmark = pytest.mark.django_db
 
@@ -112,8 +113,8 @@ def test_a_move_between_claim_and_send_sends_nothing_for_the_stale_time(
     due_meeting(people)
     real_claim = reminders._claim
 
-    def claim_then_moved(m: Meeting):  # type: ignore[no-untyped-def]
-        result = real_claim(m)
+    def claim_then_moved(m: Meeting, **kwargs):  # type: ignore[no-untyped-def]
+        result = real_claim(m, **kwargs)
         Meeting.objects.filter(pk=m.pk).update(starts_at=m.starts_at + timedelta(days=2),
                                                ends_at=m.ends_at + timedelta(days=2))
         return result
@@ -163,3 +164,64 @@ def test_two_concurrent_workers_send_each_reminder_once(uses_postgres: None, peo
     assert sum(run.sent for run in runs) == 2
     assert reminded() == sorted([people.member.email, people.other_member.email])
     assert ReminderDelivery.objects.filter(meeting=meeting).count() == 2
+
+
+def test_a_claim_left_by_a_crashed_worker_is_sent_once_after_the_lease(
+        people: People, smtp_server: Mailbox) -> None:
+    meeting = due_meeting(people)
+    now = timezone.now()
+    # The worker claimed (and committed) the reminders, then died before sending any.
+    _start, claimed = reminders._claim(meeting, now=now, token="crashed-worker")
+    assert len(claimed) == 2
+
+    # Within the lease the claim is still the dead worker's: nobody else sends.
+    assert send_due_reminders(now=now + timedelta(minutes=5)).sent == 0
+    run = send_due_reminders(now=now + reminders.LEASE + timedelta(minutes=1))
+    assert (run.claimed, run.sent) == (2, 2)
+    smtp_server.wait_for(2)
+    assert len(smtp_server.to(people.member.email)) == 1
+    assert len(smtp_server.to(people.other_member.email)) == 1
+
+    # Sent is final, however much later the job runs again.
+    assert send_due_reminders(now=now + 3 * reminders.LEASE).claimed == 0
+    assert len(smtp_server.received) == 2
+    assert list(ReminderDelivery.objects.filter(meeting=meeting).values_list(
+        "attempts", flat=True)) == [2, 2]
+
+
+def test_a_crashed_claim_is_never_sent_for_a_time_the_meeting_no_longer_has(
+        people: People, smtp_server: Mailbox) -> None:
+    meeting = due_meeting(people)
+    now = timezone.now()
+    reminders._claim(meeting, now=now, token="crashed-worker")
+    cancel_meeting(actor=people.facilitator, meeting=meeting)
+    smtp_server.clear()  # the cancellation itself
+    assert send_due_reminders(now=now + reminders.LEASE + timedelta(minutes=1)).claimed == 0
+    assert smtp_server.received == []
+
+
+def test_a_reminder_refused_for_now_is_sent_on_a_later_pass(people: People,
+                                                          smtp_server: Mailbox) -> None:
+    meeting = due_meeting(people)
+    smtp_server.refuse(1)  # the first reminder (Marc's, lowest id) gets a 451
+    now = timezone.now()
+    assert send_due_reminders(now=now).sent == 1
+    assert send_due_reminders(now=now + timedelta(minutes=5)).sent == 0  # lease still held
+    assert send_due_reminders(now=now + reminders.LEASE + timedelta(minutes=1)).sent == 1
+    smtp_server.wait_for(2)
+    assert len(smtp_server.to(people.member.email)) == 1
+    assert len(smtp_server.to(people.other_member.email)) == 1
+    assert not ReminderDelivery.objects.filter(meeting=meeting, sent_at__isnull=True).exists()
+
+
+def test_a_reminder_refused_for_good_is_given_up_and_logged(
+        people: People, smtp_server: Mailbox, caplog: pytest.LogCaptureFixture) -> None:
+    meeting = due_meeting(people)
+    smtp_server.refuse(1, "550 5.1.1 Mailbox unavailable")
+    now = timezone.now()
+    assert send_due_reminders(now=now).sent == 1
+    assert f"given up for [{people.member.pk}]" in caplog.text
+    failed = ReminderDelivery.objects.get(meeting=meeting, user=people.member)
+    assert failed.failed_at is not None and failed.sent_at is None
+    assert send_due_reminders(now=now + 2 * reminders.LEASE).claimed == 0
+    assert len(smtp_server.received) == 1
