@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from enum import StrEnum
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -166,6 +165,12 @@ def send_after_commit(*, kind: MailKind, meeting: Meeting, user_ids: Sequence[in
         return
     from meetings.tasks import deliver_meeting_mail  # late: the task module imports this one
 
-    transaction.on_commit(partial(deliver_meeting_mail.enqueue, kind=str(kind),
-                                  meeting_id=meeting.pk, user_ids=list(user_ids),
-                                  changes=list(changes)), robust=True)
+    meeting_id, user_ids, changes = meeting.pk, list(user_ids), list(changes)
+
+    # A named function, not functools.partial: Django logs a robust callback's failure by its
+    # __qualname__, which a partial lacks, so the logging itself raised into the request.
+    def enqueue_meeting_mail() -> None:
+        deliver_meeting_mail.enqueue(kind=str(kind), meeting_id=meeting_id, user_ids=user_ids,
+                                     changes=changes)
+
+    transaction.on_commit(enqueue_meeting_mail, robust=True)

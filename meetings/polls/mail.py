@@ -35,11 +35,13 @@ class PollMail(StrEnum):
 
 
 def send_after_commit(*, kind: PollMail, poll: DatePoll, user_ids: list[int]) -> None:
+    """Queued once the change commits; ``robust`` as for meeting mail: a failure to queue is
+    logged, not raised into a request whose poll change is already committed."""
     if not user_ids:
         return
     poll_id = poll.pk
     transaction.on_commit(lambda: send_poll_mail.enqueue(kind=str(kind), poll_id=poll_id,
-                                                         user_ids=user_ids))
+                                                         user_ids=user_ids), robust=True)
 
 
 def _subject(kind: PollMail, poll: DatePoll) -> str:
