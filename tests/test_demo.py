@@ -5,15 +5,22 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from communities import demo
+from communities import demo, demo_activity
 from communities.models import Event, Membership, Message, Role, Space, Thread, User
 from communities.regions import QUEBEC_REGIONS
+from docs_store.models import Attachment, Document, DocumentVersion, Folder
+from meetings.models import Attendance, DatePoll, Meeting, PollVote, Rsvp
 
-# CI keeps a copy of shared/ beside the repository, as on the development machine.
-REPORT = (Path(__file__).resolve().parents[2] / "shared" / "seed"
-          / "rapport-activites-2023-2024.txt")
+# CI keeps a copy of shared/ beside the repository, as on the development machine; a git
+# worktree sits one level deeper, so look in every folder above.
+_REPORT_PATH = Path("shared") / "seed" / "rapport-activites-2023-2024.txt"
+REPORT = next((folder / _REPORT_PATH for folder in Path(__file__).resolve().parents
+               if (folder / _REPORT_PATH).exists()),
+              Path(__file__).resolve().parents[2] / _REPORT_PATH)
 
 SLUGS = {"grandes-villes", "rma", "metaprisme", "voisins-solidaires", "mae", "accompagnement"}
 ADVERTISED = {demo.STAFF_EMAIL, demo.FACILITATOR_EMAIL, demo.MEMBER1_EMAIL, demo.MEMBER2_EMAIL}
@@ -24,6 +31,17 @@ def debug(settings: pytest.FixtureRequest) -> None:
     settings.DEBUG = True  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path: Path) -> Path:
+    """The embedded file-system storage, in a directory of the test's own."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(root)}}}
+    return root
+
+
 def load() -> str:
     out = StringIO()
     call_command("load_demo", stdout=out)
@@ -32,7 +50,13 @@ def load() -> str:
 
 def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count()
-            for model in (User, Space, Membership, Thread, Message, Event)}
+            for model in (User, Space, Membership, Thread, Message, Event, Folder, Document,
+                          DocumentVersion, Attachment, Meeting, Rsvp, Attendance, DatePoll,
+                          PollVote)}
+
+
+def stored_files(root: Path) -> list[Path]:
+    return sorted(path for path in root.rglob("*") if path.is_file())
 
 
 def slugs_of(email: str, role: str | None = None) -> set[str]:
@@ -101,13 +125,72 @@ def test_every_space_has_discussions_and_a_gapless_event_log(db, debug):
     assert Message.objects.filter(html__contains="<a href=").exists()
 
 
-def test_running_twice_creates_nothing_new(db, debug):
+def test_running_twice_creates_nothing_new(db, debug, media):
     first = load()
-    before = counts()
+    before, files = counts(), stored_files(media)
     second = load()
     assert counts() == before
-    assert "créée" in first
+    assert stored_files(media) == files and len(files) == len(demo_activity.DOCUMENTS)
+    assert "créée" in first and "rencontres" in first and "documents" in first
     assert "rien de nouveau" in second
+
+
+def test_held_meetings_have_their_attendance_and_minutes(db, debug):
+    load()
+    held = Meeting.objects.filter(ends_at__lt=timezone.now())
+    assert held.values("space").distinct().count() >= 2
+    for meeting in held:
+        assert meeting.attendance_recorded_at is not None, meeting.title
+        attended = Attendance.objects.filter(meeting=meeting)
+        assert attended.count() >= 4 and meeting.minutes_html, meeting.title
+        assert not Rsvp.objects.filter(meeting=meeting).exists()
+    with_document = held.exclude(minutes_document=None).get()
+    assert with_document.minutes_document is not None
+    assert with_document.minutes_document.space_id == with_document.space_id
+    assert Event.objects.filter(kind="attendance.recorded").count() == held.count()
+
+
+def test_upcoming_meetings_have_answers_from_members(db, debug):
+    load()
+    upcoming = Meeting.objects.filter(starts_at__gt=timezone.now(), cancelled_at=None)
+    assert upcoming.values("space").distinct().count() >= 2
+    for meeting in upcoming:
+        answers = Rsvp.objects.filter(meeting=meeting)
+        assert answers.count() >= 4, meeting.title
+        assert set(answers.values_list("answer", flat=True)) >= {"yes", "no"}
+        members = Membership.objects.filter(space=meeting.space).values("user")
+        assert not answers.exclude(user__in=members).exists()
+    assert Event.objects.filter(kind="rsvp.changed").count() == Rsvp.objects.count()
+
+
+def test_an_open_date_poll_has_votes_on_future_slots(db, debug):
+    load()
+    poll = DatePoll.objects.get()
+    assert not poll.is_closed
+    slots = list(poll.slots.all())
+    assert len(slots) >= 2 and all(slot.starts_at > timezone.now() for slot in slots)
+    voters = PollVote.objects.filter(slot__poll=poll).values("user").distinct().count()
+    assert voters >= 3
+    assert Event.objects.filter(kind="poll.voted").count() == voters
+
+
+def test_small_documents_in_folders_on_the_storage_and_one_on_a_message(db, debug, media):
+    load()
+    for folder in Folder.objects.all():
+        assert Document.objects.filter(folder=folder).count() >= 2, folder.name
+    assert Folder.objects.values("space").distinct().count() >= 2
+    for document in Document.objects.select_related("current_version"):
+        version = document.current_version
+        assert version is not None and version.content_type in {"text/plain", "text/csv"}
+        assert 0 < version.size < 2_000
+        with default_storage.open(version.storage_key) as stored:
+            content = stored.read()
+        seed = next(d for d in demo_activity.DOCUMENTS if d.title == document.title)
+        assert content == seed.content
+        assert default_storage.path(version.storage_key).startswith(str(media))
+    attachment = Attachment.objects.select_related("message__thread", "document").get()
+    assert attachment.document is not None
+    assert attachment.document.space_id == attachment.message.thread.space_id
 
 
 def test_it_refuses_to_run_without_debug_and_writes_nothing(db, settings):
@@ -133,3 +216,29 @@ def test_no_demo_person_is_named_in_the_activity_report():
     report = _normalised(REPORT.read_text(encoding="utf-8"))
     named = [p.display_name for p in demo.PEOPLE if _normalised(p.display_name) in report]
     assert named == []
+
+
+def _activity_texts() -> str:
+    texts: list[str] = []
+    for document in demo_activity.DOCUMENTS:
+        texts += [document.folder, document.title, document.description,
+                  document.content.decode("utf-8")]
+    for meeting in demo_activity.MEETINGS:
+        texts += [meeting.title, meeting.agenda, meeting.address, meeting.minutes]
+    for poll in demo_activity.POLLS:
+        texts += [poll.title, poll.agenda]
+    for shared in demo_activity.ATTACHED_MESSAGES:
+        texts += [shared.title, shared.body, *(body for _author, body in shared.replies)]
+    return "\n".join(texts)
+
+
+def test_no_one_named_in_the_report_appears_in_meetings_or_documents():
+    """The report names people as « Prénom Nom »: none of those pairs may be in the demo's
+    minutes, agendas or files, where a real name could slip in with real-looking text."""
+    if not REPORT.exists():
+        pytest.skip(f"rapport d'activités absent ({REPORT}) : vérification des noms impossible")
+    word = r"[A-ZÀ-Ý][a-zà-ÿ'’-]+"
+    pairs = set(re.findall(rf"(?=\b({word} {word})\b)", REPORT.read_text(encoding="utf-8")))
+    assert len(pairs) > 20  # the pattern still finds the report's names
+    texts = _normalised(_activity_texts())
+    assert [pair for pair in pairs if _normalised(pair) in texts] == []

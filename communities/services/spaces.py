@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from communities.addresses import mask_email, normalise_email, same_address
 from communities.errors import Conflict, Forbidden, NotFound, ServiceError
 from communities.events import emit
 from communities.models import MANAGING_ROLES, Invitation, Membership, Role, Space, User
@@ -105,7 +106,7 @@ def invite_member(*, actor: User, space: Space, email: str,
     """Invite someone by email. The link carries a single-use token valid 14 days."""
     actor_membership = _require_manager(actor=actor, space=space)
     _check_role(role)
-    email = (email or "").strip().lower()
+    email = normalise_email(email)
     try:
         validate_email(email)
     except ValidationError:
@@ -114,7 +115,7 @@ def invite_member(*, actor: User, space: Space, email: str,
     if not _may_grant(actor=actor, actor_membership=actor_membership, role=role):
         raise Forbidden("forbidden", _("Seule l'administration de l'espace peut inviter une "
                                        "personne comme administratrice."))
-    if Membership.objects.filter(space=space, user__email=email).exists():
+    if Membership.objects.filter(space=space, user__email__iexact=email).exists():
         raise Conflict("already_member", _("Cette personne fait déjà partie de l'espace."))
     raw, digest = new_secret()
     with transaction.atomic():
@@ -136,7 +137,7 @@ def _send_invitation_email(invitation: Invitation, raw_token: str) -> None:
     context = {"invitation": invitation, "space": invitation.space, "url": url,
                "inviter": invitation.invited_by, "days": settings.INVITATION_DAYS}
     # Someone who already has an account is written to in their language; others in French.
-    language = language_of(User.objects.filter(email=invitation.email).first())
+    language = language_of(User.objects.filter(email__iexact=invitation.email).first())
     with in_language(language):
         subject = _("Invitation à rejoindre %(space)s") % {"space": invitation.space.name}
     deliver([compose(to=invitation.email, language=language, subject=subject,
@@ -161,10 +162,21 @@ def invitation_for_token(raw_token: str) -> Invitation:
     return invitation
 
 
+def check_invitation_recipient(*, invitation: Invitation, user: User) -> None:
+    """Only the account of the invited address may accept: a forwarded link lets no one else
+    in. The refusal shows the address masked, since whoever holds the link may not own it."""
+    if not same_address(user.email, invitation.email):
+        raise Forbidden("invitation_other_address",
+                        _("Cette invitation a été envoyée à une autre adresse "
+                          "(%(masked)s). Connectez-vous avec le compte de cette adresse "
+                          "pour l'accepter.") % {"masked": mask_email(invitation.email)})
+
+
 def accept_invitation(*, raw_token: str, user: User | None = None, display_name: str = "",
                       password: str = "") -> Membership:
-    """Accept an invitation: add the signed-in person to the space, or create the account for
-    the invited address first. The token works once."""
+    """Accept an invitation: add the signed-in person to the space if their account is the
+    invited address's, or create the account for the invited address first. The token works
+    once; a refusal leaves it usable."""
     with transaction.atomic():
         invitation = invitation_for_token(raw_token)
         # Lock the row so two clicks on the same link cannot both succeed.
@@ -176,6 +188,8 @@ def accept_invitation(*, raw_token: str, user: User | None = None, display_name:
                                status=410)
         if user is None:
             user = _create_invited_account(invitation, display_name, password)
+        else:
+            check_invitation_recipient(invitation=invitation, user=user)
         membership = add_member(actor=user, space=invitation.space, user=user,
                                 role=invitation.role, via="invitation")
         invitation.accepted_at = timezone.now()
@@ -185,10 +199,10 @@ def accept_invitation(*, raw_token: str, user: User | None = None, display_name:
 
 
 def _create_invited_account(invitation: Invitation, display_name: str, password: str) -> User:
-    if User.objects.filter(email=invitation.email).exists():
+    if User.objects.filter(email__iexact=invitation.email).exists():
         raise Conflict("account_exists", _("Un compte existe déjà pour %(email)s : connectez-vous "
                                            "pour accepter l'invitation.")
-                       % {"email": invitation.email})
+                       % {"email": mask_email(invitation.email)})
     display_name = display_name.strip()
     if not display_name:
         raise ServiceError("invalid", _("Indiquez le nom à afficher aux autres membres."))
@@ -202,7 +216,7 @@ def _create_invited_account(invitation: Invitation, display_name: str, password:
 
 def _expire_invitations(*, space: Space, email: str) -> None:
     """Someone who leaves or is removed cannot come back through a link sent earlier."""
-    Invitation.objects.filter(space=space, email=email, accepted_at__isnull=True,
+    Invitation.objects.filter(space=space, email__iexact=email, accepted_at__isnull=True,
                               expires_at__gt=timezone.now()).update(expires_at=timezone.now())
 
 

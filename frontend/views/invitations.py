@@ -1,5 +1,6 @@
 """Accepting an invitation: a new person creates their account on the spot, a signed-in
-person confirms with one button. A dead link gets an explanation, never an error page."""
+person confirms with one button. A dead link gets an explanation, never an error page, and so
+does someone signed in with another account than the invited address's."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from communities.addresses import mask_email
 from communities.errors import ServiceError
 from communities.models import Invitation, Membership
 from communities.services.spaces import accept_invitation as accept
-from communities.services.spaces import invitation_for_token
+from communities.services.spaces import check_invitation_recipient, invitation_for_token
 from frontend.forms import AcceptInvitationForm, ServiceForm
 
 # Codes that mean the link itself is dead, as opposed to a problem with what was typed.
@@ -26,6 +29,16 @@ def _dead_link(request: HttpRequest, error: ServiceError) -> HttpResponse:
     return render(request, "frontend/invitation_invalid.html",
                   {"error": error, "code": error.code, "days": settings.INVITATION_DAYS},
                   status=error.status)
+
+
+def _other_address(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    # Signing out leads to the sign-in page, which brings the right account back to this link;
+    # the token is untouched, so the link still works for the person it was sent to.
+    return render(request, "frontend/invitation_other_address.html",
+                  {"invitation": invitation, "space": invitation.space,
+                   "masked_email": mask_email(invitation.email),
+                   "login_then_back": reverse("login") + "?next=" + request.path,
+                   "token_path": request.path}, status=403)
 
 
 def _welcome(request: HttpRequest, membership: Membership) -> HttpResponse:
@@ -41,6 +54,12 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         invitation = invitation_for_token(token)
     except ServiceError as error:
         return _dead_link(request, error)
+    if request.user.is_authenticated:
+        try:
+            check_invitation_recipient(invitation=invitation,
+                                       user=request.user)  # type: ignore[arg-type]
+        except ServiceError:
+            return _other_address(request, invitation)
     form: ServiceForm
     if request.user.is_authenticated:
         form = ServiceForm(request.POST if request.method == "POST" else None)
@@ -59,6 +78,8 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         except ServiceError as error:
             if error.code in DEAD_LINK:
                 return _dead_link(request, error)
+            if error.code == "invitation_other_address":  # the account changed meanwhile
+                return _other_address(request, invitation)
             form.add_service_error(error)
         else:
             return _welcome(request, membership)

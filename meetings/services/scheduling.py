@@ -88,6 +88,41 @@ def schedule_meeting(
     return meeting
 
 
+def record_held_meeting(
+    *,
+    actor: User,
+    space: Space,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    mode: str,
+    agenda: str = "",
+    address: str = "",
+    video_url: str = "",
+) -> Meeting:
+    """Add a meeting that already took place (held before the space came to the platform, or
+    organised elsewhere) so that its attendance and minutes can be recorded and it counts in
+    the activity report. It is announced like any meeting, but nobody is invited: it is over."""
+    require_organiser(actor=actor, space=space)
+    title = validation.clean_title(title)
+    agenda = validation.clean_agenda(agenda)
+    validation.check_times(starts_at=starts_at, ends_at=ends_at, must_be_future=False)
+    if ends_at > timezone.now():
+        raise ServiceError("meeting_not_over", _("Cette rencontre n'est pas terminée : "
+                                                 "planifiez-la plutôt, les membres seront "
+                                                 "invité·es."))
+    address, video_url = validation.clean_place(mode=mode, address=address, video_url=video_url)
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            space=space, title=title, agenda=agenda, agenda_html=render_markdown(agenda),
+            starts_at=starts_at, ends_at=ends_at, mode=mode, address=address,
+            video_url=video_url, created_by=actor,
+        )
+        emit(kind="meeting.scheduled", actor=actor, space=space,
+             data={"meeting": meeting_data(meeting)})
+    return meeting
+
+
 def _locked(meeting: Meeting) -> Meeting:
     locked = (Meeting.objects.select_for_update(of=("self",)).select_related("space", "created_by")
               .get(pk=meeting.pk))

@@ -1,7 +1,8 @@
 """``manage.py load_demo``: load communities/demo.py through the services.
 
 `make run` calls it on every start, so it must be idempotent: spaces (by slug), people (by
-email), memberships and threads (by space and title) that already exist are left as they are.
+email), memberships, threads, folders, documents, meetings and polls (by space and title or
+name) that already exist are left as they are.
 """
 
 from __future__ import annotations
@@ -10,14 +11,17 @@ from collections import Counter
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from communities import demo
 from communities.errors import ServiceError
+from communities.management.demo_activity import load_activity
 from communities.models import Membership, Role, Space, Thread, User
 from communities.services.discussion import post_message, start_thread
 from communities.services.spaces import add_member, create_space
+from docs_store.storing import discard
 
 
 class Command(BaseCommand):
@@ -33,13 +37,19 @@ class Command(BaseCommand):
                 "public, ne se chargent qu'en développement. / Refused: DEBUG is off. The demo "
                 "data, with its public password, is only loaded in development."
             )
+        stored: list[str] = []
         try:
             # One transaction: a failure halfway leaves nothing behind, so the next run
             # starts clean instead of skipping half-loaded threads by title.
             with transaction.atomic():
-                created, kept = _load()
-        except ServiceError as error:
-            raise CommandError(f"{error.code}: {error}") from error
+                created, kept = _load(stored)
+        except BaseException as error:
+            # Uploaded files are written before the transaction that rolled back.
+            for key in stored:
+                discard(key)
+            if isinstance(error, ServiceError):
+                raise CommandError(f"{error.code}: {error}") from error
+            raise
         if created:
             self.stdout.write(self.style.SUCCESS(f"Démonstration créée : {_summary(created)}."))
         else:
@@ -48,20 +58,26 @@ class Command(BaseCommand):
             self.stdout.write(f"Déjà présents, laissés tels quels : {_summary(kept)}.")
 
 
-def _load() -> tuple[Counter[str], Counter[str]]:
+def _load(stored: list[str]) -> tuple[Counter[str], Counter[str]]:
     created: Counter[str] = Counter()
     kept: Counter[str] = Counter()
 
     people: dict[str, User] = {}
+    # Hashing is most of a first load's time (0.4 s per account); every demo account has the
+    # same public password, so one hash serves them all.
+    password_hash = ""
     for seed in demo.PEOPLE:
         user = User.objects.filter(email=seed.email).first()
         if user is None:
+            password_hash = password_hash or make_password(demo.DEMO_PASSWORD)
             # No account-creation service yet: an operator creating accounts is what this is.
             user = User.objects.create_user(
-                seed.email, demo.DEMO_PASSWORD, display_name=seed.display_name,
+                seed.email, None, display_name=seed.display_name,
                 organisation=seed.organisation, title=seed.title, region=seed.region,
                 language=seed.language, is_staff=seed.is_staff,
             )
+            user.password = password_hash
+            user.save(update_fields=["password"])
             created["personnes"] += 1
         else:
             kept["personnes"] += 1
@@ -104,9 +120,12 @@ def _load() -> tuple[Counter[str], Counter[str]]:
         created["fils"] += 1
         created["messages"] += len(thread_seed.messages)
 
+    load_activity(people=people, spaces=spaces, organiser=people[demo.FACILITATOR_EMAIL],
+                  created=created, kept=kept, stored=stored)
     return created, kept
 
 
 def _summary(counts: Counter[str]) -> str:
-    kinds = ("espaces", "personnes", "adhésions", "fils", "messages")
+    kinds = ("espaces", "personnes", "adhésions", "fils", "messages", "dossiers", "documents",
+             "rencontres", "sondages")
     return ", ".join(f"{counts[kind]} {kind}" for kind in kinds if counts[kind])
