@@ -32,6 +32,8 @@ urlpatterns = [
     path("espaces/<slug:slug>/messages/<int:message_id>/historique/", views.message_history,
          name="message-history"),
     path("espaces/<slug:slug>/membres/", views.members, name="members"),
+    path("espaces/<slug:slug>/invitations/<int:invitation_id>/renvoyer/",
+         views.resend_invitation, name="resend-invitation"),
     path("espaces/<slug:slug>/membres/<int:user_id>/role/", views.change_role,
          name="change-role"),
     path("espaces/<slug:slug>/membres/<int:user_id>/retirer/", views.remove_member,

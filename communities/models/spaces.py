@@ -69,6 +69,9 @@ class Invitation(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="+")
+    #: The mail server refused or could not be reached when the email was last sent: the
+    #: invitation exists but nobody received its link, so the members page offers to resend.
+    email_failed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"invitation {self.email} → {self.space_id}"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -22,6 +23,8 @@ from communities.models import MANAGING_ROLES, Invitation, Membership, Role, Spa
 from communities.secrets import hash_secret, new_secret
 from communities.selectors import membership_of
 from communities.serializers import person, space_data
+
+logger = logging.getLogger(__name__)
 
 
 def _require_manager(*, actor: User, space: Space) -> Membership | None:
@@ -130,7 +133,45 @@ def invite_member(*, actor: User, space: Space, email: str,
     return SentInvitation(invitation=invitation, token=raw)
 
 
+def resend_invitation(*, actor: User, invitation: Invitation) -> SentInvitation:
+    """Send a pending invitation again (the first email failed, or never arrived) with a new
+    link valid 14 days from now; the old link stops working, so only the newest email counts."""
+    _require_manager(actor=actor, space=invitation.space)
+    raw, digest = new_secret()
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update(of=("self",)).select_related(
+            "space", "invited_by").get(pk=invitation.pk)
+        if locked.accepted_at is not None:
+            raise Conflict("invitation_used", _("Cette invitation a déjà été acceptée."))
+        if Membership.objects.filter(space=locked.space, user__email__iexact=locked.email).exists():
+            raise Conflict("already_member", _("Cette personne fait déjà partie de l'espace."))
+        locked.token_hash = digest
+        locked.expires_at = timezone.now() + timedelta(days=settings.INVITATION_DAYS)
+        locked.save(update_fields=["token_hash", "expires_at"])
+        emit(kind="invitation.sent", actor=actor, space=locked.space,
+             data={"invitation": {"id": locked.pk, "role": locked.role, "by": person(actor),
+                                  "resent": True}})
+        transaction.on_commit(lambda: _send_invitation_email(locked, raw))
+    return SentInvitation(invitation=locked, token=raw)
+
+
 def _send_invitation_email(invitation: Invitation, raw_token: str) -> None:
+    """Runs after the commit: a mail server that refuses or is down must not turn the
+    facilitator's committed invitation into an error page, so the failure is recorded on the
+    invitation (the page says so and offers to resend) and logged."""
+    try:
+        _deliver_invitation_email(invitation, raw_token)
+    except Exception:
+        logger.exception("invitation %s: the email could not be sent", invitation.pk)
+        failed_at: datetime | None = timezone.now()
+    else:
+        failed_at = None
+    if failed_at is not None or invitation.email_failed_at is not None:
+        Invitation.objects.filter(pk=invitation.pk).update(email_failed_at=failed_at)
+    invitation.email_failed_at = failed_at
+
+
+def _deliver_invitation_email(invitation: Invitation, raw_token: str) -> None:
     from emails.outgoing import compose, deliver, in_language, language_of  # emails is above us
 
     url = settings.SITE_URL.rstrip("/") + reverse("accept-invitation", args=[raw_token])

@@ -2,7 +2,13 @@
 shown on the form with what the person typed, a success redirects (Post/Redirect/Get)."""
 
 from frontend.views.invitations import accept_invitation
-from frontend.views.members import change_role, leave_space, members, remove_member
+from frontend.views.members import (
+    change_role,
+    leave_space,
+    members,
+    remove_member,
+    resend_invitation,
+)
 from frontend.views.messages import delete as delete_message
 from frontend.views.messages import edit as edit_message
 from frontend.views.messages import history as message_history
@@ -30,6 +36,7 @@ __all__ = [
     "react",
     "remove_member",
     "rename_thread",
+    "resend_invitation",
     "search",
     "space",
     "thread",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.errors import Forbidden, ServiceError
-from communities.models import Space, User
+from communities.models import Invitation, Space, User
 from communities.selectors import members_of
 from communities.services import spaces as services
 from frontend.forms import InviteForm, RoleForm, ServiceForm
@@ -64,10 +64,37 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         except ServiceError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, _("Invitation envoyée à %(email)s.")
-                             % {"email": sent.invitation.email})
+            _tell_how_it_went(request, sent.invitation)
             return redirect("members", slug=space.slug)
     return _render(request, space, invite_form=form, status=400)
+
+
+def _tell_how_it_went(request: HttpRequest, invitation: Invitation) -> None:
+    if invitation.email_failed_at is None:
+        messages.success(request, _("Invitation envoyée à %(email)s.")
+                         % {"email": invitation.email})
+    else:
+        messages.warning(request, _(
+            "L'invitation pour %(email)s est enregistrée, mais le courriel n'a pas pu partir "
+            "(serveur de courriel injoignable). Réessayez plus tard avec « Renvoyer ».")
+            % {"email": invitation.email})
+
+
+@login_required
+@require_POST
+def resend_invitation(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
+    space = space_or_404(request.user, slug)  # type: ignore[arg-type]
+    invitation = get_object_or_404(Invitation, pk=invitation_id, space=space)
+    try:
+        sent = services.resend_invitation(actor=request.user,  # type: ignore[arg-type]
+                                          invitation=invitation)
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+        if isinstance(error, Forbidden):
+            return _render(request, space, status=403)
+    else:
+        _tell_how_it_went(request, sent.invitation)
+    return redirect("members", slug=space.slug)
 
 
 @login_required
