@@ -13,22 +13,23 @@ import csv
 import io
 from dataclasses import dataclass
 
-from communities.demo import FACILITATOR_EMAIL, MEMBER1_EMAIL, MEMBER2_EMAIL
-
-_ANIM = FACILITATOR_EMAIL
-_M1 = MEMBER1_EMAIL
-_M2 = MEMBER2_EMAIL
-_JOSEE = "josee.lapierre@exemple.qc.ca"
-_ETIENNE = "etienne.dufresne@exemple.qc.ca"
-_MELANIE = "melanie.gosselin@exemple.qc.ca"
-_HUGO = "hugo.villeneuve@exemple.qc.ca"
-_VINCENT = "vincent.lachance@exemple.qc.ca"
-_CATHERINE = "catherine.ouimet@exemple.qc.ca"
-_RACHEL = "rachel.whitmore@exemple.qc.ca"
-_FREDERIC = "frederic.poirier@exemple.qc.ca"
-_LAURENCE = "laurence.gagne-fortin@exemple.qc.ca"
-_KEVIN = "kevin.oconnor@exemple.qc.ca"
-_NICOLAS = "nicolas.levesque@exemple.qc.ca"
+# The people are those of communities.demo, by the same short names.
+from communities.demo import (
+    _ANIM,
+    _CATHERINE,
+    _ETIENNE,
+    _FREDERIC,
+    _HUGO,
+    _JOSEE,
+    _KEVIN,
+    _LAURENCE,
+    _M1,
+    _M2,
+    _MELANIE,
+    _NICOLAS,
+    _RACHEL,
+    _VINCENT,
+)
 
 # Values of meetings.models (MeetingMode, Presence, Answer, PollAnswer), spelled out so this
 # module stays plain data below the meetings app.
