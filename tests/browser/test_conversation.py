@@ -159,6 +159,29 @@ def test_typing_before_the_page_is_live_is_sent_once_it_is(people: People, serve
         {"type": "typing", "space": "rma", "thread": thread.pk}]
 
 
+def test_a_reaction_before_the_page_is_live_still_shows(people: People, server: str,  # type: ignore[no-untyped-def]
+                                                         browser, thread: Thread) -> None:
+    """A reaction sent with fetch shows when its event comes back over the subscription; with
+    the socket open but the subscription not confirmed, it used to wait for an event that
+    might never come. It is submitted the classic way instead, and the reloaded page shows it."""
+    import json
+
+    from playwright.sync_api import expect
+
+    page = new_page(browser, server)
+    sign_in(page, people.other_member.email)
+    sent: list[dict] = []
+    # A socket that opens but never confirms the subscription.
+    page.route_web_socket(re.compile(r"/ws/$"),
+                          lambda ws: ws.on_message(lambda text: sent.append(json.loads(text))))
+    page.goto(reverse("thread", args=["rma", thread.pk]))
+    wait_until(page, lambda: any(f["type"] == "subscribe" for f in sent))
+    message(page, "accoudoirs").locator("summary").click()
+    message(page, "accoudoirs").get_by_role("button", name="Réagir : d'accord").click()
+    expect(message(page, "accoudoirs").locator("button.reaction")).to_have_attribute(
+        "aria-pressed", "true", timeout=WAIT_MS)
+
+
 def wait_until(page, condition) -> None:  # type: ignore[no-untyped-def]
     # Frames reach the route handler while Playwright pumps events, hence the page's own wait.
     for _ in range(WAIT_MS // 50):

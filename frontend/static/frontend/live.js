@@ -502,8 +502,9 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target.closest && event.target.closest("[data-react-form]");
-    // Without a live connection the page reloads the classic way and shows the result.
-    if (!form || !socket || socket.readyState !== WebSocket.OPEN || !event.submitter) return;
+    // The result only shows when its event comes back over the subscription: until the server
+    // has confirmed it (an open socket is not enough), the page reloads the classic way.
+    if (!form || !spaceLive || !event.submitter) return;
     event.preventDefault();
     post(form.action, { emoji: event.submitter.value });
     var picker = form.querySelector("details[open]");
