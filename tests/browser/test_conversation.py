@@ -182,6 +182,48 @@ def test_a_reaction_before_the_page_is_live_still_shows(people: People, server: 
         "aria-pressed", "true", timeout=WAIT_MS)
 
 
+def test_typing_after_a_resync_keeps_the_offer_to_reload(people: People, server: str,  # type: ignore[no-untyped-def]
+                                                          browser, thread: Thread) -> None:
+    """After a resync the server no longer counts the page as subscribed and answers a typing
+    hint with an error; that error used to replace the "reload" offer on the status line of
+    someone who was typing (the very case where the page does not reload by itself)."""
+    import json
+
+    from playwright.sync_api import expect
+
+    page = new_page(browser, server)
+    sign_in(page, people.other_member.email)
+    sockets, sent = [], []
+
+    def serve(ws):  # type: ignore[no-untyped-def]
+        # Answers as realtime/consumer.py does once the subscription is gone.
+        def on_message(text: str) -> None:
+            frame = json.loads(text)
+            sent.append(frame)
+            if frame["type"] == "typing":
+                ws.send(json.dumps({"type": "error", "code": "bad_frame",
+                                    "message": "Abonnez-vous d'abord à cet espace."}))
+        sockets.append(ws)
+        ws.on_message(on_message)
+
+    page.route_web_socket(re.compile(r"/ws/$"), serve)
+    page.goto(reverse("thread", args=["rma", thread.pk]))
+    wait_until(page, lambda: any(f["type"] == "subscribe" for f in sent))
+    sockets[0].send(json.dumps({"type": "subscribed", "space": "rma", "head": 0}))
+    status = page.locator("[data-live-status]")
+    expect(status).to_have_text(LIVE, timeout=WAIT_MS)
+    # A draft, written without keystrokes so that no hint goes out before the resync.
+    page.evaluate("document.querySelector('[data-composer-form] textarea').value = 'Brouillon'")
+    sockets[0].send(json.dumps({"type": "resync", "space": "rma", "reason": "pruned",
+                                "head": 99}))
+    reload = status.get_by_role("button", name="Recharger la page")
+    expect(reload).to_be_visible(timeout=WAIT_MS)
+    page.get_by_role("textbox", name="Votre réponse").press_sequentially(" et la suite")
+    page.wait_for_timeout(300)  # time for a hint, if one were sent, to be answered
+    assert not [f for f in sent if f["type"] == "typing"]
+    expect(reload).to_be_visible()
+
+
 def wait_until(page, condition) -> None:  # type: ignore[no-untyped-def]
     # Frames reach the route handler while Playwright pumps events, hence the page's own wait.
     for _ in range(WAIT_MS // 50):

@@ -906,6 +906,9 @@
         if (frame.space === space) onTyping(frame);
         break;
       case "resync":
+        // The server has dropped the subscription: until it confirms a new one it refuses
+        // typing hints, and its error would replace the "reload" offer on the status line.
+        if (frame.space === space) spaceLive = false;
         if (frame.reason === "too_slow") subscribe(frame.space);  // the log still holds what we missed
         else if (frame.space === PERSONAL) { remember(PERSONAL, frame.head || 0); subscribe(PERSONAL); }
         else offerReload();
