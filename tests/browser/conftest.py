@@ -1,5 +1,10 @@
 """What every browser test needs: Debian's Chromium, a real server on the test database, and
-people signed in. Nothing leaves 127.0.0.1 and no browser is ever downloaded."""
+people signed in. Nothing leaves 127.0.0.1 and no browser is ever downloaded.
+
+CI machines are slow and loaded, so: act on a live page only once it is live (open_live, or
+the status line after a navigation); anything that crosses the websocket waits WAIT_MS, not
+Playwright's 5 s; wait for what should be seen rather than sleeping (wait_for_timeout only
+gives something that must not happen a chance to show)."""
 
 from __future__ import annotations
 
@@ -82,9 +87,22 @@ def open_live(page, path: str) -> None:  # type: ignore[no-untyped-def]
     expect(page.locator("[data-live-status]")).to_have_text(LIVE, timeout=WAIT_MS)
 
 
+# A live page rewrites its status line when the server answers (connected, or a problem).
+SETTLED = f"""() => {{
+  const status = document.querySelector("[data-live-status]");
+  if (!status || !document.getElementById("live-config")) return true;
+  return status.textContent === {LIVE!r} || status.classList.contains("is-problem");
+}}"""
+
+
 def assert_accessible(page, name: str) -> None:  # type: ignore[no-untyped-def]
     from axe_playwright_python.sync_playwright import Axe
 
+    # Axe judges the page as it is when it runs: after a click the new page may still be
+    # parsing, and a live page may still be connecting, so what it checks would be half a page
+    # (or change under it) on a slow machine.
+    page.wait_for_load_state("load", timeout=WAIT_MS)
+    page.wait_for_function(SETTLED, timeout=WAIT_MS)
     results = Axe().run(page)
     assert results.violations_count == 0, f"{name} ({page.url}):\n{results.generate_report()}"
 

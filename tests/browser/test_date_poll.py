@@ -43,6 +43,7 @@ def test_a_date_poll_runs_to_a_meeting_live(people: People, server: str, browser
     facilitator.goto(reverse("space", args=["rma"]))
     facilitator.get_by_role("link", name="Sondages de dates").first.click()
     facilitator.get_by_role("link", name="Proposer des dates").click()
+    expect(facilitator.get_by_label("Titre de la rencontre")).to_be_visible()
     assert_accessible(facilitator, "poll creation")
     facilitator.get_by_label("Titre de la rencontre").fill("Rencontre d'hiver du réseau")
     facilitator.get_by_role("radio", name="Virtuelle").check()
@@ -98,8 +99,8 @@ def test_a_date_poll_runs_to_a_meeting_live(people: People, server: str, browser
 
     # The facilitator picks the first slot (preselected as the best) and the meeting exists.
     facilitator.get_by_role("link", name="Choisir le créneau retenu").click()
-    assert_accessible(facilitator, "pick a slot")
     expect(facilitator.locator(f"#pick-{slots[0]}")).to_be_checked()
+    assert_accessible(facilitator, "pick a slot")
     facilitator.get_by_role("button", name="Planifier la rencontre").click()
     meeting = Meeting.objects.get()
     facilitator.wait_for_url(re.compile(rf"/rencontres/{meeting.pk}/$"))

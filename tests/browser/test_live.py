@@ -99,6 +99,7 @@ def test_a_reply_appears_live_and_every_page_passes_axe(people: People, server: 
             visitor.goto(reverse("accept-invitation", args=[token]))
             assert_accessible(visitor, "invitation")
             visitor.get_by_role("button", name=re.compile("Créer mon compte")).click()
+            expect(visitor.locator(".form-errors")).to_be_visible()
             assert_accessible(visitor, "invitation avec erreurs")
             visitor.screenshot(path=str(SCREENSHOTS / "invitation.png"), full_page=True)
             visitor.goto(reverse("accept-invitation", args=["lien-inconnu"]))

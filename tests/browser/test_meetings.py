@@ -51,6 +51,8 @@ def test_schedule_then_an_answer_seen_live_and_axe_on_every_page(people: People,
             facilitator.get_by_role("navigation", name="Sections de l’espace").get_by_role(
                 "link", name="Rencontres").click()
             facilitator.get_by_role("link", name="Planifier une rencontre").click()
+            expect(facilitator.get_by_role(
+                "button", name="Planifier et inviter les membres")).to_be_visible()
             assert_accessible(facilitator, "schedule form")
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             facilitator.screenshot(path=str(SCREENSHOTS / "meeting-form.png"), full_page=True)

@@ -502,8 +502,9 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target.closest && event.target.closest("[data-react-form]");
-    // Without a live connection the page reloads the classic way and shows the result.
-    if (!form || !socket || socket.readyState !== WebSocket.OPEN || !event.submitter) return;
+    // The result only shows when its event comes back over the subscription: until the server
+    // has confirmed it (an open socket is not enough), the page reloads the classic way.
+    if (!form || !spaceLive || !event.submitter) return;
     event.preventDefault();
     post(form.action, { emoji: event.submitter.value });
     var picker = form.querySelector("details[open]");
@@ -905,6 +906,9 @@
         if (frame.space === space) onTyping(frame);
         break;
       case "resync":
+        // The server has dropped the subscription: until it confirms a new one it refuses
+        // typing hints, and its error would replace the "reload" offer on the status line.
+        if (frame.space === space) spaceLive = false;
         if (frame.reason === "too_slow") subscribe(frame.space);  // the log still holds what we missed
         else if (frame.space === PERSONAL) { remember(PERSONAL, frame.head || 0); subscribe(PERSONAL); }
         else offerReload();
