@@ -276,6 +276,43 @@ def test_unread_badges_follow_the_person_across_devices(people: People, server: 
     expect(laptop.locator("[data-online]")).to_contain_text("Marc Membre", timeout=WAIT_MS)
 
 
+def test_a_read_position_lost_to_the_network_is_sent_again(people: People, server: str,  # type: ignore[no-untyped-def]
+                                                            browser, thread: Thread) -> None:
+    """The person's other devices learn what was read even when the first report failed."""
+    from playwright.sync_api import expect
+
+    from communities.models import ReadPosition
+
+    page = new_page(browser, server)
+    sign_in(page, people.member.email)
+    open_live(page, reverse("thread", args=["rma", thread.pk]))
+    attempts: list[str] = []
+
+    def fail_the_first(route):  # type: ignore[no-untyped-def]
+        attempts.append(route.request.method)
+        if len(attempts) == 1:
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route(re.compile(rf"/fils/{thread.pk}/lu/$"), fail_the_first)
+    arrived = post_message(actor=people.other_member, thread=thread,
+                           body="Arrivée en direct").message
+    expect(message(page, "Arrivée en direct")).to_be_visible(timeout=WAIT_MS)
+
+    def read_up_to() -> int:
+        position = ReadPosition.objects.filter(user=people.member, thread=thread).first()
+        return position.last_read_message if position else 0
+
+    for _ in range(WAIT_MS // 200):
+        if read_up_to() >= arrived.pk:
+            break
+        page.wait_for_timeout(200)
+    assert read_up_to() == arrived.pk
+    assert attempts == ["POST", "POST"]
+    expect(page.locator("[data-live-status]")).to_have_text(LIVE)
+
+
 def test_keyboard_only(people: People, server: str, browser, thread: Thread) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 

@@ -494,10 +494,11 @@
       method: "POST", body: body, credentials: "same-origin",
       headers: { "X-Requested-With": "fetch", "X-CSRFToken": csrfToken() }
     }).then(function (response) {
-      if (response.ok) return;
-      return response.json().then(function (data) { setStatus(data.message, true); },
-        function () { setStatus(strings.action_failed, true); });
-    }, function () { setStatus(strings.action_failed, true); });
+      if (response.ok) return "done";
+      var outcome = response.status >= 500 || response.status === 429 ? "later" : "refused";
+      return response.json().then(function (data) { setStatus(data.message, true); return outcome; },
+        function () { setStatus(strings.action_failed, true); return outcome; });
+    }, function () { setStatus(strings.action_failed, true); return "later"; });
   }
 
   document.addEventListener("submit", function (event) {
@@ -518,16 +519,31 @@
   // person's other devices) shortly after, once for a burst.
   var unreadUpTo = 0;
   var readTimer = null;
+  var readFailures = 0;
 
-  function markRead(id) {
+  function markRead(id, delay) {
     if (!config.read_url) return;
     unreadUpTo = Math.max(unreadUpTo, id);
     if (document.visibilityState !== "visible") return;
     clearTimeout(readTimer);
     readTimer = setTimeout(function () {
-      if (unreadUpTo) post(config.read_url, { up_to: String(unreadUpTo) });
+      var sending = unreadUpTo;
       unreadUpTo = 0;
-    }, 800);
+      if (!sending) return;
+      post(config.read_url, { up_to: String(sending) }).then(function (outcome) {
+        if (outcome === "done") {
+          if (readFailures && spaceLive) setStatus(strings.connected);
+          readFailures = 0;
+          return;
+        }
+        // A network failure or a busy server: the position is kept and sent again (5, 10, 20 s,
+        // then every 30 s) so the person's other devices still learn what was read.
+        if (outcome === "later") {
+          readFailures += 1;
+          markRead(sending, Math.min(30000, 5000 * Math.pow(2, readFailures - 1)));
+        }
+      });
+    }, delay || 800);
   }
 
   document.addEventListener("visibilitychange", function () {
