@@ -125,7 +125,12 @@ def _load(stored: list[str]) -> tuple[Counter[str], Counter[str]]:
     return created, kept
 
 
+# Counted under their plural; one of a kind reads in the singular ("1 sondage").
+_SINGULAR = {"espaces": "espace", "personnes": "personne", "adhésions": "adhésion",
+             "fils": "fil", "messages": "message", "dossiers": "dossier",
+             "documents": "document", "rencontres": "rencontre", "sondages": "sondage"}
+
+
 def _summary(counts: Counter[str]) -> str:
-    kinds = ("espaces", "personnes", "adhésions", "fils", "messages", "dossiers", "documents",
-             "rencontres", "sondages")
-    return ", ".join(f"{counts[kind]} {kind}" for kind in kinds if counts[kind])
+    return ", ".join(f"{counts[kind]} {_SINGULAR[kind] if counts[kind] == 1 else kind}"
+                     for kind in _SINGULAR if counts[kind])
