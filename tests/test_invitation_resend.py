@@ -3,14 +3,16 @@ sent again with a fresh link; nothing of it turns into an error page."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from communities.errors import Conflict, Forbidden, NotFound
-from communities.models import Invitation
+from communities.errors import Conflict, Forbidden, NotFound, ServiceError
+from communities.models import Invitation, Role
 from communities.services.spaces import (
     accept_invitation,
     invitation_for_token,
@@ -66,17 +68,43 @@ def test_resending_replaces_the_link_and_renews_the_delay(
     with django_capture_on_commit_callbacks(execute=True):
         first = invite_member(actor=people.facilitator, space=people.space, email=INVITED)
     Invitation.objects.filter(pk=first.invitation.pk).update(
-        expires_at=first.invitation.expires_at.replace(year=2020))
+        expires_at=timezone.now() + timedelta(hours=1))
     with django_capture_on_commit_callbacks(execute=True):
         again = resend_invitation(actor=people.facilitator, invitation=first.invitation)
     with pytest.raises(NotFound):
         invitation_for_token(first.token)
-    assert invitation_for_token(again.token).expires_at > first.invitation.created_at
+    assert invitation_for_token(again.token).expires_at > timezone.now() + timedelta(days=13)
     membership = accept_invitation(raw_token=again.token, display_name="Nadia Nouvelle",
                                    password="un mot de passe assez long")
     assert membership.space == people.space
     with pytest.raises(Conflict):
         resend_invitation(actor=people.facilitator, invitation=first.invitation)
+
+
+def test_an_expired_invitation_is_not_revived(people: People,
+                                              django_capture_on_commit_callbacks: Any) -> None:
+    """Removing someone expires their pending invitations; resending one would let them back."""
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = invite_member(actor=people.facilitator, space=people.space, email=INVITED)
+    Invitation.objects.filter(pk=sent.invitation.pk).update(expires_at=timezone.now())
+    with pytest.raises(ServiceError) as refused:
+        resend_invitation(actor=people.facilitator, invitation=sent.invitation)
+    assert refused.value.status == 410
+    url = reverse("resend-invitation", args=[people.space.slug, sent.invitation.pk])
+    page = _signed_in(people.facilitator).post(url, follow=True).content.decode()
+    assert "Cette invitation a expiré : invitez la personne de nouveau." in page
+    sent.invitation.refresh_from_db()
+    assert sent.invitation.expires_at <= timezone.now()
+
+
+def test_a_facilitator_cannot_resend_an_admin_invitation(
+        people: People, django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = invite_member(actor=people.staff, space=people.space, email=INVITED,
+                             role=Role.ADMIN)
+    with pytest.raises(Forbidden):
+        resend_invitation(actor=people.facilitator, invitation=sent.invitation)
+    invitation_for_token(sent.token)  # untouched
 
 
 def test_only_the_people_who_run_the_space_may_resend(

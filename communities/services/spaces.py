@@ -136,13 +136,21 @@ def invite_member(*, actor: User, space: Space, email: str,
 def resend_invitation(*, actor: User, invitation: Invitation) -> SentInvitation:
     """Send a pending invitation again (the first email failed, or never arrived) with a new
     link valid 14 days from now; the old link stops working, so only the newest email counts."""
-    _require_manager(actor=actor, space=invitation.space)
+    actor_membership = _require_manager(actor=actor, space=invitation.space)
     raw, digest = new_secret()
     with transaction.atomic():
         locked = Invitation.objects.select_for_update(of=("self",)).select_related(
             "space", "invited_by").get(pk=invitation.pk)
         if locked.accepted_at is not None:
             raise Conflict("invitation_used", _("Cette invitation a déjà été acceptée."))
+        # Leaving or being removed expires a person's invitations: resending one must not
+        # bring them back, so only a pending invitation is resent (else: invite again).
+        if locked.expires_at <= timezone.now():
+            raise ServiceError("invitation_expired", _("Cette invitation a expiré : invitez la "
+                                                       "personne de nouveau."), status=410)
+        if not _may_grant(actor=actor, actor_membership=actor_membership, role=locked.role):
+            raise Forbidden("forbidden", _("Seule l'administration de l'espace peut inviter une "
+                                           "personne comme administratrice."))
         if Membership.objects.filter(space=locked.space, user__email__iexact=locked.email).exists():
             raise Conflict("already_member", _("Cette personne fait déjà partie de l'espace."))
         locked.token_hash = digest
