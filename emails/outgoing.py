@@ -202,7 +202,11 @@ def is_transient(error: BaseException) -> bool:
             400 <= code < 500 for code, _reply in error.recipients.values())
     if isinstance(error, smtplib.SMTPResponseException):
         return 400 <= error.smtp_code < 500
-    return isinstance(error, (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError))
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return True
+    # Other SMTP errors (a refused sender, no common authentication) will not mend; any other
+    # OSError is the network: a name that does not resolve yet, an unreachable host, TLS cut.
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
 
 
 @dataclass

@@ -3,6 +3,9 @@ later, for the refused recipients only; one that says "never" (5xx) is logged, n
 
 from __future__ import annotations
 
+import smtplib
+import socket
+import ssl
 from collections import Counter
 from datetime import timedelta
 from typing import Any
@@ -13,6 +16,7 @@ from django.test import TestCase
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from emails.outgoing import is_transient
 from emails.retry import MAX_ATTEMPTS
 from meetings.models import MeetingMode
 from meetings.polls.mail import send_poll_mail
@@ -121,3 +125,20 @@ def test_a_poll_announcement_refused_then_accepted_arrives_once(
     DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
     work()
     assert per_address(smtp_server) == {people.member.email: 1, people.other_member.email: 1}
+
+
+@pytest.mark.parametrize(("error", "later"), [
+    (socket.gaierror(-3, "Temporary failure in name resolution"), True),
+    (OSError(113, "No route to host"), True),
+    (ssl.SSLEOFError(8, "EOF occurred in violation of protocol"), True),
+    (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), True),
+    (smtplib.SMTPResponseException(421, b"Service not available"), True),
+    (smtplib.SMTPResponseException(535, b"Authentication failed"), False),
+    (smtplib.SMTPNotSupportedError("AUTH not supported"), False),
+    (ValueError("a bug"), False),
+], ids=["dns", "unreachable", "tls-cut", "dropped", "421", "535", "no-auth", "bug"])
+def test_a_network_outage_is_a_try_later_and_a_refusal_is_not(error: BaseException,
+                                                              later: bool) -> None:
+    """A mail server that cannot be reached for a moment (DNS, route, TLS) must not cost the
+    reminders and invitations it owes: they are tried again; a refusal that will not mend is not."""
+    assert is_transient(error) is later
