@@ -85,3 +85,20 @@ def test_only_facilitators_record(meeting: Meeting, people: People) -> None:
     make_past(meeting)
     with pytest.raises(Forbidden):
         record_attendance(actor=people.member, meeting=meeting, attendees={})
+
+
+def test_minutes_in_a_trashed_document_are_not_named_on_the_meeting_page(
+        meeting: Meeting, people: People, client) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from docs_store.services import delete_document
+
+    make_past(meeting)
+    minutes_doc = Document.objects.create(space=people.space, title="Compte rendu confidentiel")
+    record_attendance(actor=people.facilitator, meeting=meeting, attendees={},
+                      minutes_document_id=minutes_doc.pk)
+    client.force_login(people.member)
+    page = reverse("meeting", args=[people.space.slug, meeting.pk])
+    assert "Compte rendu confidentiel" in client.get(page).content.decode()
+    delete_document(actor=people.facilitator, document=minutes_doc)
+    assert "Compte rendu confidentiel" not in client.get(page).content.decode()
