@@ -495,10 +495,14 @@
       headers: { "X-Requested-With": "fetch", "X-CSRFToken": csrfToken() }
     }).then(function (response) {
       if (response.ok) return "done";
+      if (stopped) return "refused";
       var outcome = response.status >= 500 || response.status === 429 ? "later" : "refused";
       return response.json().then(function (data) { setStatus(data.message, true); return outcome; },
         function () { setStatus(strings.action_failed, true); return outcome; });
-    }, function () { setStatus(strings.action_failed, true); return "later"; });
+    }, function () {
+      if (!stopped) setStatus(strings.action_failed, true);
+      return "later";
+    });
   }
 
   document.addEventListener("submit", function (event) {
@@ -531,6 +535,8 @@
       unreadUpTo = 0;
       if (!sending) return;
       post(config.read_url, { up_to: String(sending) }).then(function (outcome) {
+        // Access ended or the page is out of date: its status line says so; no more reports.
+        if (stopped) return;
         if (outcome === "done") {
           if (readFailures && spaceLive) setStatus(strings.connected);
           readFailures = 0;
