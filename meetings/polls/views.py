@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.errors import ServiceError
 from communities.models import Space, User
-from communities.selectors import membership_of
 from frontend.forms import ServiceForm
 from frontend.queries import may_manage, space_or_404
 from frontend.views.refusals import refused
@@ -149,7 +148,7 @@ def poll_detail(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
                                         "changer tant que le sondage est ouvert."))
             return redirect(poll_url(poll))
     results = poll_results(poll, viewer=me)
-    can_manage = may_manage(me, space)[1]
+    membership, can_manage = may_manage(me, space)
     # What the person just typed wins over what is stored, so a refusal loses nothing.
     chosen = {**results.mine, **submitted}
     grid = [{"result": result, "name": vote_field_name(result.slot),
@@ -159,7 +158,7 @@ def poll_detail(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
         "answers": PollAnswer.choices, "can_manage": can_manage,
         "has_answered": bool(results.mine),
         # Staff who are not members read the results but have no answer to give.
-        "may_answer": membership_of(user=me, space=space) is not None,
+        "may_answer": membership is not None,
         "not_answered": services.not_answered(poll, besides=me) if can_manage else [],
         "poll_live": live, "poll_strings": _poll_strings(),
         "meeting_link": meeting_url(space.slug, poll.meeting_id) if poll.meeting_id else "",
