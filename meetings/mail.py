@@ -84,8 +84,8 @@ def meeting_url(meeting: Meeting) -> str:
                                                                      meeting.pk])
 
 
-def _links(batch: LinkBatch, *, kind: MailKind, meeting: Meeting,
-           user: User) -> dict[str, object]:
+def _links(batch: LinkBatch, *, kind: MailKind, meeting: Meeting, user: User,
+           unsubscribe_url: str) -> dict[str, object]:
     """The recipient's own join-back links (in the current language, for the labels)."""
     space = meeting.space
     page = reverse("meeting", args=[space.slug, meeting.pk])
@@ -101,7 +101,7 @@ def _links(batch: LinkBatch, *, kind: MailKind, meeting: Meeting,
                                         space=space),
         "preferences_url": batch.add(user=user, target=reverse("emails:preferences"),
                                      space=None),
-        "unsubscribe_url": unsubscribe.links_for(user=user, space=space).url,
+        "unsubscribe_url": unsubscribe_url,
         "days": settings.JOIN_LINK_DAYS,
     }
 
@@ -109,13 +109,16 @@ def _links(batch: LinkBatch, *, kind: MailKind, meeting: Meeting,
 def _message(batch: LinkBatch, *, kind: MailKind, meeting: Meeting, user: User,
              changes: Sequence[str]) -> EmailMultiAlternatives:
     language = language_of(user)
+    # One signature per recipient, for the footer link and the List-Unsubscribe headers.
+    unsubscribe_links = unsubscribe.links_for(user=user, space=meeting.space)
     with in_language(language):
         context = {
             "kind": str(kind), "meeting": meeting, "recipient": user,
             "when": format_span(meeting.starts_at, meeting.ends_at,
                                 language=translation.get_language()),
             "changes": _change_labels(changes),
-            **_links(batch, kind=kind, meeting=meeting, user=user),
+            **_links(batch, kind=kind, meeting=meeting, user=user,
+                     unsubscribe_url=unsubscribe_links.url),
         }
         subject = _subject(kind, meeting)
     method = _METHOD[kind]
@@ -126,7 +129,7 @@ def _message(batch: LinkBatch, *, kind: MailKind, meeting: Meeting, user: User,
     # method parameter into the Content-Type header (checked by parsing it in the tests).
     return compose(to=user.email, language=language, subject=subject,
                    template="meetings/email/meeting", context=context,
-                   unsubscribe=unsubscribe.links_for(user=user, space=meeting.space),
+                   unsubscribe=unsubscribe_links,
                    alternatives=[(ics, f"text/calendar; method={method}")],
                    attachments=[Attachment("invitation.ics", ics.encode(), "application/ics")])
 
