@@ -40,6 +40,13 @@ from docs_store.tasks import queue_text_extraction
 MAX_DESCRIPTION_CHARS = 5000
 
 
+def _clean_description(description: str | None) -> str:
+    description = (description or "").strip()
+    if len(description) > MAX_DESCRIPTION_CHARS:
+        raise ServiceError("invalid_description", _("La description est trop longue."))
+    return description
+
+
 def _require_uploader(*, actor: User, space: Space) -> None:
     require_member(user=actor, space=space)
     if not may_upload(user=actor, space=space):
@@ -295,9 +302,7 @@ def new_document(*, actor: User, space: Space, file_name: str, title: str = "",
     description. Returns the document, not saved."""
     _require_uploader(actor=actor, space=space)
     _folder_in(space, folder)
-    description = (description or "").strip()
-    if len(description) > MAX_DESCRIPTION_CHARS:
-        raise ServiceError("invalid_description", _("La description est trop longue."))
+    description = _clean_description(description)
     title = _clean_title(title or os.path.splitext(clean_display_name(file_name))[0])
     return Document(space=space, folder=folder, title=title, description=description,
                     uploader=actor)
@@ -398,9 +403,7 @@ def rename_document(*, actor: User, document: Document, title: str) -> Document:
 def describe_document(*, actor: User, document: Document, description: str) -> Document:
     """Change the description (the search index follows: it is a generated column)."""
     _require_editor(actor=actor, document=document)
-    description = (description or "").strip()
-    if len(description) > MAX_DESCRIPTION_CHARS:
-        raise ServiceError("invalid_description", _("La description est trop longue."))
+    description = _clean_description(description)
     if description == document.description:
         return document
     return _change(actor=actor, document=document, kind="document.described", extra={},
