@@ -280,5 +280,6 @@ def register_section(section: type[Section]) -> None:
 
 def default_sections() -> list[Section]:
     """A fresh set per batch (sections keep per-batch data)."""
-    kinds = [Mentions, NewThreads, ActiveDiscussions, Documents, *_registered.values()]
+    kinds: list[type[Section]] = [Mentions, NewThreads, ActiveDiscussions, Documents,
+                                  *_registered.values()]
     return [kind() for kind in sorted(kinds, key=lambda kind: kind.order)]
