@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "realtime",
     "frontend",
     "replies",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -124,7 +124,7 @@ class NewThread(Schema):
     title: str
     body: str
     client_id: str | None = None
-    #: Ids of documents of the space to attach (issue 4).
+    #: Ids of documents of the space to attach (checked in the posting transaction).
     attachments: list[int] = []
 
 
@@ -132,7 +132,7 @@ class NewMessage(Schema):
     body: str
     client_id: str | None = None
     reply_to: int | None = None
-    #: Ids of documents of the space to attach (issue 4).
+    #: Ids of documents of the space to attach (checked in the posting transaction).
     attachments: list[int] = []
 
 
@@ -251,7 +251,7 @@ def space_events(request: HttpRequest, slug: str, after: int = 0,
     }
 
 
-# --- search (issue 3) ------------------------------------------------------------------------
+# --- search ---------------------------------------------------------------------------------
 class SearchThreadOut(Schema):
     id: int
     title: str

@@ -9,12 +9,15 @@ the keys their payload must carry.
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import Any, Protocol
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from communities.models import Event, Space, User
+
+logger = logging.getLogger(__name__)
 
 #: kind -> keys its payload must carry. A kind missing here cannot be emitted.
 EVENT_SCHEMAS: dict[str, frozenset[str]] = {
@@ -135,7 +138,28 @@ def emit(
     return event
 
 
-def _publish(event: Event, stream_label: str) -> None:
-    from realtime.publish import publish_event  # late: realtime depends on communities
+class Publisher(Protocol):
+    def __call__(self, event: Event, *, stream_label: str) -> None: ...
 
-    publish_event(event, stream_label=stream_label)
+
+# The transport sits above this app, so it hands its publisher down at start-up
+# (``realtime``'s AppConfig.ready) instead of this module reaching up for it.
+_publisher: Publisher | None = None
+
+
+def install_publisher(publisher: Publisher | None) -> Publisher | None:
+    """Make ``publisher`` the one that receives every committed event; returns the previous
+    one so a caller may put it back."""
+    global _publisher
+    previous, _publisher = _publisher, publisher
+    return previous
+
+
+def _publish(event: Event, stream_label: str) -> None:
+    if _publisher is None:
+        # The event is committed and hubs would still find it by auditing the log, but live
+        # delivery is lost for this process: say so loudly instead of dropping it unseen.
+        logger.error("no publisher installed (is 'realtime' in INSTALLED_APPS?): event %s #%s "
+                     "not published", event.kind, event.seq)
+        return
+    _publisher(event, stream_label=stream_label)

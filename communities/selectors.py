@@ -8,9 +8,9 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from communities import attachments
 from communities.errors import Forbidden, NotFound
 from communities.models import Event, Membership, Space, Thread, User
-from docs_store.attachments import attachments_prefetch
 
 
 def membership_of(*, user: User, space: Space) -> Membership | None:
@@ -140,7 +140,7 @@ def messages_page(*, thread: Thread, after_id: int = 0, limit: int = 50) -> list
     return list(
         thread.messages.filter(pk__gt=after_id)
         .select_related("author", "reply_to__author")
-        .prefetch_related("reactions", attachments_prefetch())
+        .prefetch_related("reactions", *attachments.prefetch())
         .order_by("pk")[:limit]
     )
 

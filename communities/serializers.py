@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from communities import attachments
 from communities.models import Message, Space, Thread, User
-from docs_store.attachments import cards_of
 
 
 def person(user: User) -> dict[str, Any]:
@@ -75,5 +75,5 @@ def message_data(message: Message, *, with_reactions: bool = True) -> dict[str, 
         "deleted": deleted,
         "reactions": reactions_of(message) if with_reactions and not deleted else [],
         # A deleted message keeps no attachments either: they were part of what it said.
-        "attachments": [] if deleted else cards_of(message, message.thread.space.slug),
+        "attachments": [] if deleted else attachments.cards(message),
     }

@@ -1,6 +1,6 @@
 """Documents joined to discussion messages: which ones a message may carry, and the card a
-message shows for each. Imported by the discussion service and the message serializer, so it
-depends on nothing in communities beyond the models."""
+message shows for each. Posting reaches them through ``docs_store.attaching``, the plug this
+app installs in communities."""
 
 from __future__ import annotations
 
@@ -19,9 +19,10 @@ from docs_store.models import Attachment, Document
 MAX_ATTACHMENTS = 10
 
 
-def clean_attachment_ids(raw: Sequence[object]) -> list[int]:
+def clean_attachment_ids(raw: Sequence[object], *, new_files: int = 0) -> list[int]:
     """Positive integer ids in the order given, without repeats; anything else is refused
-    (a malformed id is a bad request, never silently dropped)."""
+    (a malformed id is a bad request, never silently dropped). ``new_files`` uploaded with
+    the message count towards the limit too."""
     ids: list[int] = []
     for value in raw:
         text = str(value).strip()
@@ -30,7 +31,7 @@ def clean_attachment_ids(raw: Sequence[object]) -> list[int]:
                                % {"value": text[:20]})
         if int(text) not in ids:
             ids.append(int(text))
-    if len(ids) > MAX_ATTACHMENTS:
+    if len(ids) + new_files > MAX_ATTACHMENTS:
         raise ServiceError("too_many_attachments", _(
             "Un message peut porter au plus %(max)s pièces jointes.") % {"max": MAX_ATTACHMENTS})
     return ids

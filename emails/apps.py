@@ -7,3 +7,10 @@ class EmailsConfig(AppConfig):
 
     name = "emails"
     verbose_name = "Courriels"
+
+    def ready(self) -> None:
+        from communities.mailing import install_sender
+        from emails.outgoing import send_base_mail
+
+        # The base app writes invitations but sits below this one: it is handed the sender.
+        install_sender(send_base_mail)

@@ -30,6 +30,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from communities.mailing import Mail as BaseMail
 from communities.models import Language
 
 logger = logging.getLogger(__name__)
@@ -175,6 +176,16 @@ def compose(
     for attachment in attachments:
         message.attach(attachment.filename, attachment.content, attachment.mimetype)
     return message
+
+
+def send_base_mail(mail: BaseMail) -> None:
+    """What ``communities`` writes (invitations), through the same ``compose`` as the rest;
+    installed as its sender by EmailsConfig.ready()."""
+    language = language_of(mail.reader)
+    with in_language(language):
+        subject = mail.subject()
+    deliver([compose(to=mail.to, language=language, subject=subject, template=mail.template,
+                     context=mail.context)])
 
 
 def deliver(messages: Iterable[EmailMessage]) -> int:

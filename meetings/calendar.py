@@ -29,6 +29,7 @@ from icalendar import (
 )
 
 from communities.models import User
+from meetings.links import meeting_url
 from meetings.models import Meeting, MeetingMode
 from meetings.timezones import MEETING_TIME_ZONE, local
 
@@ -69,8 +70,6 @@ def _location(meeting: Meeting) -> str:
 
 def meeting_event(meeting: Meeting, *, attendee: User | None = None,
                   stamp: datetime | None = None) -> Event:
-    from meetings.mail import meeting_url  # late: mail imports this module
-
     url = meeting_url(meeting)
     event = Event()
     event.add("uid", meeting.ics_uid)

@@ -19,19 +19,18 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from communities.models import Membership, User
 from emails import preferences, unsubscribe
-from emails.actions import rsvp_effect
 from emails.joinlinks import LinkBatch
 from emails.outgoing import Attachment, Delivery, compose, in_language, language_of, send_each
 from meetings.calendar import ItipMethod, meeting_calendar
 from meetings.formatting import format_span
 from meetings.models import Answer, Meeting
+from meetings.rsvp_links import rsvp_effect
 
 
 class MailKind(StrEnum):
@@ -77,11 +76,6 @@ def _change_labels(changes: Sequence[str]) -> list[str]:
         if label and label not in said:
             said.append(label)
     return said
-
-
-def meeting_url(meeting: Meeting) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("meeting", args=[meeting.space.slug,
-                                                                     meeting.pk])
 
 
 def _links(batch: LinkBatch, *, kind: MailKind, meeting: Meeting, user: User,
@@ -157,23 +151,3 @@ def send_meeting_mail(*, kind: MailKind, meeting_id: int, user_ids: Sequence[int
     batch.save()  # every link of the send in one INSERT, before any message leaves
     return send_each(messages, what=f"meeting mail {kind} for meeting {meeting.pk}",
                      on_sent=on_sent, still_ours=still_ours)
-
-
-def send_after_commit(*, kind: MailKind, meeting: Meeting, user_ids: Sequence[int],
-                      changes: Sequence[str] = ()) -> None:
-    """Queue the send (meetings.tasks) once the transaction commits, never for a rolled-back
-    change. ``robust``: a failure to queue is logged, not raised into a request whose change
-    is already committed."""
-    if not user_ids:
-        return
-    from meetings.tasks import deliver_meeting_mail  # late: the task module imports this one
-
-    meeting_id, user_ids, changes = meeting.pk, list(user_ids), list(changes)
-
-    # A named function, not functools.partial: Django logs a robust callback's failure by its
-    # __qualname__, which a partial lacks, so the logging itself raised into the request.
-    def enqueue_meeting_mail() -> None:
-        deliver_meeting_mail.enqueue(kind=str(kind), meeting_id=meeting_id, user_ids=user_ids,
-                                     changes=changes)
-
-    transaction.on_commit(enqueue_meeting_mail, robust=True)

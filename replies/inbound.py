@@ -41,6 +41,7 @@ from communities.services.discussion import Posted, post_message
 from docs_store.attachments import MAX_ATTACHMENTS
 from docs_store.services import upload_document
 from docs_store.storing import discard
+from emails.unsubscribe import from_mailto
 from replies import mime
 from replies.addresses import (
     REPLY_PREFIX,
@@ -279,12 +280,6 @@ def _unsubscribe(recipient: str) -> Handled:
     """List-Unsubscribe by mail (RFC 8058 §3.2): the address is the secret, so whatever the
     message says and whoever sends it, it unsubscribes; nothing is answered. The tokens and
     the preferences belong to the outgoing-mail app."""
-    try:
-        from emails.unsubscribe import from_mailto
-    except ImportError:  # the outgoing-mail app (issue 6, part A) is merged separately
-        log.warning("unsubscribe mail for %s: the emails app is not installed", recipient[:40])
-        return Handled(recipient=recipient, outcome=Outcome.DROPPED,
-                       reason="unsubscribe_unavailable")
     local, domain = split_address(recipient)
     if from_mailto(recipient=f"{local}@{domain}") is None:
         log.info("unsubscribe mail with an invalid token, dropped")

@@ -13,6 +13,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities import attachments as attaching
+from communities.attachments import NewFile, Pending
 from communities.errors import Conflict, Forbidden, NotFound, ServiceError
 from communities.events import emit
 from communities.markdown import render_markdown
@@ -20,7 +22,6 @@ from communities.mentions import Mentions, find_mentions, link_mentions
 from communities.models import MANAGING_ROLES, Membership, Message, Space, Thread, User
 from communities.selectors import require_member
 from communities.serializers import message_data, person, thread_data
-from docs_store.attachments import attach, attachable_documents, clean_attachment_ids
 
 MAX_BODY_CHARS = 20_000
 MAX_TITLE_CHARS = 200
@@ -154,9 +155,25 @@ def _remember_seq(message: Message, seq: int) -> None:
     message.created_seq = seq
 
 
+def _committed(pending: Pending, write: Callable[[], Posted]) -> Posted:
+    """Run the post; if it does not commit (refused, or a retry that returned the original),
+    whatever its attachments stored outside the database is taken away."""
+    try:
+        posted = write()
+    except BaseException:
+        pending.abandon()
+        raise
+    if not posted.created:
+        pending.abandon()
+    return posted
+
+
 def start_thread(*, actor: User, space: Space, title: str, body: str,
-                 client_id: str | None = None, attachments: Sequence[object] = ()) -> Posted:
-    """Open a thread with its first message; announces ``thread.created``."""
+                 client_id: str | None = None, attachments: Sequence[object] = (),
+                 files: Sequence[NewFile] = ()) -> Posted:
+    """Open a thread with its first message, carrying documents of the space (``attachments``,
+    their ids) and files uploaded while composing (``files``, stored as documents in the same
+    write); announces ``thread.created``."""
     membership = require_member(user=actor, space=space)
     title = (title or "").strip()
     if not title:
@@ -166,18 +183,18 @@ def start_thread(*, actor: User, space: Space, title: str, body: str,
                            % {"max": MAX_TITLE_CHARS})
     body = clean_body(body)
     client_key = _clean_client_id(client_id)
-    attachment_ids = clean_attachment_ids(attachments)
+    pending = attaching.begin(actor=actor, space=space, ids=attachments, files=files)
 
     def write() -> Posted:
         _check_rate(actor)
         now = timezone.now()
-        documents = attachable_documents(space=space, ids=attachment_ids)
+        pending.gather()
         mentions = _mentions(body=body, space=space, membership=membership, actor=actor)
         thread = Thread.objects.create(space=space, title=title, author=actor,
                                        created_at=now, last_activity_at=now, message_count=1)
         message = _new_message(thread=thread, actor=actor, body=body, client_id=client_key,
                                now=now, mentions=mentions)
-        attach(message=message, documents=documents)
+        pending.attach(message)
         event = emit(kind="thread.created", actor=actor, space=space,
                      data={"thread": thread_data(thread),
                            "message": message_data(message, with_reactions=False)})
@@ -186,22 +203,26 @@ def start_thread(*, actor: User, space: Space, title: str, body: str,
                         mentions=mentions)
         return Posted(thread=thread, message=message, seq=event.seq, created=True)
 
-    return _once(actor=actor, client_id=client_key, write=write,
-                 same_place=lambda original: original.thread.space_id == space.pk
-                 and original.pk == original.thread.messages.order_by("pk")
-                 .values_list("pk", flat=True).first())
+    return _committed(pending, lambda: _once(
+        actor=actor, client_id=client_key, write=write,
+        same_place=lambda original: original.thread.space_id == space.pk
+        and original.pk == original.thread.messages.order_by("pk")
+        .values_list("pk", flat=True).first()))
 
 
 def post_message(*, actor: User, thread: Thread, body: str, client_id: str | None = None,
-                 reply_to: int | None = None, attachments: Sequence[object] = ()) -> Posted:
-    """Add a message to a thread, optionally as a reply to one of its messages and with
-    documents of the space attached; announces ``message.created``. A locked thread accepts
-    nothing new; an attachment from elsewhere or in the trash refuses the whole post."""
+                 reply_to: int | None = None, attachments: Sequence[object] = (),
+                 files: Sequence[NewFile] = ()) -> Posted:
+    """Add a message to a thread, optionally as a reply to one of its messages, with
+    documents of the space attached and files uploaded while composing (see
+    ``start_thread``); announces ``message.created``. A locked thread accepts nothing new; an
+    attachment from elsewhere or in the trash, or a refused file, refuses the whole post and
+    leaves nothing stored."""
     space = thread.space
     membership = require_member(user=actor, space=space)
     body = clean_body(body)
     client_key = _clean_client_id(client_id)
-    attachment_ids = clean_attachment_ids(attachments)
+    pending = attaching.begin(actor=actor, space=space, ids=attachments, files=files)
     answered = None
     if reply_to is not None:
         answered = (Message.objects.select_related("author")
@@ -213,6 +234,9 @@ def post_message(*, actor: User, thread: Thread, body: str, client_id: str | Non
     def write() -> Posted:
         _check_rate(actor)
         now = timezone.now()
+        # Checked and stored inside the transaction (a document trashed meanwhile is not
+        # attached), before the thread's row lock below, which storing a file would hold up.
+        pending.gather()
         # Bumping the thread first takes its row lock, so a concurrent lock_thread either
         # commits before (and this post is refused) or waits for this post.
         bumped = Thread.objects.filter(pk=thread.pk, locked_at__isnull=True).update(
@@ -221,12 +245,10 @@ def post_message(*, actor: User, thread: Thread, body: str, client_id: str | Non
         if not bumped:
             raise Forbidden("thread_locked", _("Ce fil est verrouillé : il n'accepte plus de "
                                                "nouveaux messages."))
-        # Checked inside the transaction: a document trashed meanwhile is not attached.
-        documents = attachable_documents(space=space, ids=attachment_ids)
         mentions = _mentions(body=body, space=space, membership=membership, actor=actor)
         message = _new_message(thread=thread, actor=actor, body=body, client_id=client_key,
                                now=now, mentions=mentions, reply_to=answered)
-        attach(message=message, documents=documents)
+        pending.attach(message)
         thread.last_activity_at = now
         # Read back under the row lock the update holds: concurrent posts each report the
         # count their own post made, not a stale one.
@@ -244,5 +266,6 @@ def post_message(*, actor: User, thread: Thread, body: str, client_id: str | Non
                         mentions=mentions)
         return Posted(thread=thread, message=message, seq=event.seq, created=True)
 
-    return _once(actor=actor, client_id=client_key, write=write,
-                 same_place=lambda original: original.thread_id == thread.pk)
+    return _committed(pending, lambda: _once(
+        actor=actor, client_id=client_key, write=write,
+        same_place=lambda original: original.thread_id == thread.pk))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from communities import mailing
 from communities.addresses import mask_email, normalise_email, same_address
 from communities.errors import Conflict, Forbidden, NotFound, ServiceError
 from communities.events import emit
@@ -180,17 +181,15 @@ def _send_invitation_email(invitation: Invitation, raw_token: str) -> None:
 
 
 def _deliver_invitation_email(invitation: Invitation, raw_token: str) -> None:
-    from emails.outgoing import compose, deliver, in_language, language_of  # emails is above us
-
     url = settings.SITE_URL.rstrip("/") + reverse("accept-invitation", args=[raw_token])
     context = {"invitation": invitation, "space": invitation.space, "url": url,
                "inviter": invitation.invited_by, "days": settings.INVITATION_DAYS}
+    space_name = invitation.space.name
     # Someone who already has an account is written to in their language; others in French.
-    language = language_of(User.objects.filter(email__iexact=invitation.email).first())
-    with in_language(language):
-        subject = _("Invitation à rejoindre %(space)s") % {"space": invitation.space.name}
-    deliver([compose(to=invitation.email, language=language, subject=subject,
-                     template="communities/email/invitation", context=context)])
+    mailing.send(mailing.Mail(
+        to=invitation.email, template="communities/email/invitation", context=context,
+        subject=lambda: _("Invitation à rejoindre %(space)s") % {"space": space_name},
+        reader=User.objects.filter(email__iexact=invitation.email).first()))
 
 
 def invitation_for_token(raw_token: str) -> Invitation:

@@ -1,25 +1,23 @@
 """The sections of a digest. Each reads what it needs for a whole batch in ``prepare`` (a fixed
 number of queries whatever the number of members) and then picks, per member and space, the
-items of that member's window in ``items`` (no query). A new kind of content — meetings,
-polls — is a new Section in ``SECTIONS``."""
+items of that member's window in ``items`` (no query). A new kind of content is a new Section;
+another app's (meetings, polls) is registered with ``register_section`` from its
+AppConfig.ready(), so mail knows nothing of it."""
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
-from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from communities.models import Event, Message, Space
-from emails.actions import rsvp_effect
-from emails.digest.content import Action, Item, Recipient
+from emails.digest.content import Item, Recipient
 
 EXCERPT_CHARS = 160
 NAMES_SHOWN = 3
@@ -109,6 +107,8 @@ class Section:
     limit = 8
     #: False: items come oldest first and the newest are shown; True: already in order.
     ranked = False
+    #: Where the section comes in the email (smaller first).
+    order = 100
 
     def prepare(self, *, recipients: Sequence[Recipient], batch: Batch) -> None:
         """Load per-batch data (extend when a section needs more than the events)."""
@@ -120,6 +120,7 @@ class Section:
 
 class NewThreads(Section):
     key = "new_threads"
+    order = 40
     heading = gettext_lazy("Nouveaux fils de discussion")
     kinds = frozenset({"thread.created"})
 
@@ -153,6 +154,7 @@ class NewThreads(Section):
 
 class ActiveDiscussions(Section):
     key = "active"
+    order = 50
     heading = gettext_lazy("Discussions les plus actives")
     kinds = frozenset({"message.created"})
     limit = 5
@@ -193,6 +195,7 @@ class Mentions(Section):
     """Messages that name the member (from their personal stream)."""
 
     key = "mentions"
+    order = 10
     heading = gettext_lazy("Messages qui vous mentionnent")
 
     def prepare(self, *, recipients: Sequence[Recipient], batch: Batch) -> None:
@@ -235,6 +238,7 @@ class Mentions(Section):
 
 class Documents(Section):
     key = "documents"
+    order = 60
     heading = gettext_lazy("Nouveaux documents et versions")
     kinds = frozenset({"document.created", "document.version_added", "document.deleted",
                        "document.purged"})
@@ -263,99 +267,19 @@ class Documents(Section):
         return list(latest.values())
 
 
-#: How far ahead a digest announces meetings.
-MEETINGS_AHEAD = timedelta(days=21)
+#: Sections other apps add (``register_section`` in their AppConfig.ready()), by key.
+_registered: dict[str, type[Section]] = {}
 
 
-class UpcomingMeetings(Section):
-    """Meetings of the coming weeks, each with the member's answer and "Oui / Non /
-    Peut-être" buttons that record it in one click (through the landing page)."""
-
-    key = "meetings"
-    heading = gettext_lazy("Rencontres à venir")
-    ranked = True
-
-    def prepare(self, *, recipients: Sequence[Recipient], batch: Batch) -> None:
-        from meetings.models import Meeting, Rsvp
-
-        super().prepare(recipients=recipients, batch=batch)
-        self.by_space: dict[int, list[Meeting]] = defaultdict(list)
-        self.answers: dict[tuple[int, int], str] = {}
-        if not recipients:
-            return
-        start = min(r.until for r in recipients)
-        for meeting in Meeting.objects.filter(
-            space_id__in={s.pk for r in recipients for s in r.spaces}, cancelled_at__isnull=True,
-            starts_at__gt=start, starts_at__lte=max(r.until for r in recipients) + MEETINGS_AHEAD,
-        ).order_by("starts_at", "pk"):
-            self.by_space[meeting.space_id].append(meeting)
-        meeting_ids = [m.pk for found in self.by_space.values() for m in found]
-        self.answers = {(r.user_id, r.meeting_id): r.answer for r in Rsvp.objects.filter(
-            meeting_id__in=meeting_ids, user_id__in=[r.user.pk for r in recipients])}
-
-    def items(self, *, recipient: Recipient, space: Space, events: list[Event]) -> list[Item]:
-        from meetings.formatting import format_span
-        from meetings.models import Answer
-
-        found = []
-        for meeting in self.by_space.get(space.pk, ()):
-            if not recipient.until < meeting.starts_at <= recipient.until + MEETINGS_AHEAD:
-                continue
-            target = reverse("meeting", args=[space.slug, meeting.pk])
-            given = self.answers.get((recipient.user.pk, meeting.pk))
-            status = (_("Votre réponse : %(answer)s") % {"answer": Answer(given).label}
-                      if given else _("Vous n'avez pas encore répondu."))
-            found.append(Item(
-                title=meeting.title, target=target,
-                detail=f"{format_span(meeting.starts_at, meeting.ends_at)} — {status}",
-                actions=[Action(label=str(label).capitalize(), target=target,
-                                effect=rsvp_effect(answer=value, meeting_id=meeting.pk))
-                         for value, label in Answer.choices if value != given]))
-            if len(found) == self.limit:
-                break
-        return found
-
-
-class WaitingPolls(Section):
-    """Open date polls of the space in which the member has not answered yet."""
-
-    key = "polls"
-    heading = gettext_lazy("Sondages de dates qui attendent votre réponse")
-
-    def prepare(self, *, recipients: Sequence[Recipient], batch: Batch) -> None:
-        from meetings.models import DatePoll, PollVote
-
-        super().prepare(recipients=recipients, batch=batch)
-        self.by_space: dict[int, list[DatePoll]] = defaultdict(list)
-        self.answered: set[tuple[int, int]] = set()
-        if not recipients:
-            return
-        for poll in (DatePoll.objects.filter(
-                space_id__in={s.pk for r in recipients for s in r.spaces},
-                closed_at__isnull=True).annotate(slot_count=Count("slots"))
-                .order_by("created_at", "pk")):
-            self.by_space[poll.space_id].append(poll)
-        poll_ids = [p.pk for found in self.by_space.values() for p in found]
-        self.answered = set(PollVote.objects.filter(
-            slot__poll_id__in=poll_ids, user_id__in=[r.user.pk for r in recipients])
-            .values_list("user_id", "slot__poll_id").distinct())
-
-    def items(self, *, recipient: Recipient, space: Space, events: list[Event]) -> list[Item]:
-        found = []
-        for poll in self.by_space.get(space.pk, ()):
-            if (recipient.user.pk, poll.pk) in self.answered:
-                continue
-            if poll.created_by_id == recipient.user.pk:
-                continue
-            count = poll.slot_count  # type: ignore[attr-defined]
-            found.append(Item(title=poll.title,
-                              target=reverse("poll", args=[space.slug, poll.pk]),
-                              detail=ngettext("%(n)s date proposée", "%(n)s dates proposées",
-                                              count) % {"n": count}))
-        return found
+def register_section(section: type[Section]) -> None:
+    """Add a kind of content to every digest, placed by its ``order`` among the others."""
+    if not section.key or _registered.get(section.key, section) is not section:
+        raise ValueError(f"a digest section needs its own key ({section.key!r})")
+    _registered[section.key] = section
 
 
 def default_sections() -> list[Section]:
     """A fresh set per batch (sections keep per-batch data)."""
-    return [Mentions(), UpcomingMeetings(), WaitingPolls(), NewThreads(), ActiveDiscussions(),
-            Documents()]
+    kinds: list[type[Section]] = [Mentions, NewThreads, ActiveDiscussions, Documents,
+                                  *_registered.values()]
+    return [kind() for kind in sorted(kinds, key=lambda kind: kind.order)]

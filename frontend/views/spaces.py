@@ -13,10 +13,11 @@ from django.views.decorators.http import require_http_methods
 from communities.errors import ServiceError
 from communities.models import User
 from communities.selectors import spaces_of, threads_for_member
+from communities.services.discussion import start_thread
 from frontend.forms import ThreadForm
 from frontend.queries import may_manage, mention_candidates, space_or_404
 from frontend.views.documents.common import done, invalid
-from frontend.views.documents.compose import compose_context, start_thread_with
+from frontend.views.documents.compose import compose_context, new_files
 from frontend.views.live import live_context
 from meetings.polls.live import open_polls_context
 
@@ -40,10 +41,11 @@ def space(request: HttpRequest, slug: str) -> HttpResponse:
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:
-            # With the documents picked or uploaded in the form (issue 4).
-            posted = start_thread_with(request, actor=me, space=current,
-                                       title=form.cleaned_data["title"],
-                                       body=form.cleaned_data["body"])
+            # With the documents picked in the form and the file uploaded with it.
+            posted = start_thread(actor=me, space=current, title=form.cleaned_data["title"],
+                                  body=form.cleaned_data["body"],
+                                  attachments=request.POST.getlist("attachments"),
+                                  files=new_files(request))
         except ServiceError as error:
             refusal = error
             form.add_service_error(error)

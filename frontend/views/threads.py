@@ -14,14 +14,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from communities.errors import ServiceError
 from communities.models import Thread, User
 from communities.selectors import membership_of, read_position
-from communities.services.discussion import may_moderate
+from communities.services.discussion import may_moderate, post_message
 from communities.services.moderation import lock_thread, pin_thread, rename_thread
 from communities.services.reactions import EMOJI
 from communities.services.reading import mark_read
 from frontend.forms import RenameForm, ReplyForm
 from frontend.queries import mention_candidates, template_row, thread_or_404, thread_window
 from frontend.views.documents.common import done, invalid
-from frontend.views.documents.compose import compose_context, post_reply
+from frontend.views.documents.compose import compose_context, new_files
 from frontend.views.live import live_context
 from frontend.views.refusals import refused, wants_json
 
@@ -51,10 +51,11 @@ def thread(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
     refusal = None
     if posting and form.is_valid():
         try:
-            # With the documents picked or uploaded in the composer (issue 4).
-            posted = post_reply(request, actor=me, thread=current,
-                                body=form.cleaned_data["body"],
-                                reply_to=form.cleaned_data["reply_to"])
+            # With the documents picked in the composer and the file uploaded with it.
+            posted = post_message(actor=me, thread=current, body=form.cleaned_data["body"],
+                                  reply_to=form.cleaned_data["reply_to"],
+                                  attachments=request.POST.getlist("attachments"),
+                                  files=new_files(request))
         except ServiceError as error:
             refusal = error
             form.add_service_error(error)

@@ -16,7 +16,8 @@ from communities.events import emit
 from communities.markdown import render_markdown
 from communities.models import Membership, Space, User
 from communities.serializers import person
-from meetings import mail
+from meetings import tasks
+from meetings.mail import MailKind
 from meetings.models import Answer, Meeting
 from meetings.serializers import meeting_data
 from meetings.services import validation
@@ -83,7 +84,7 @@ def schedule_meeting(
         else:
             members = set(_member_ids(space))
             recipient_ids = [user.pk for user in invitees if user.pk in members]
-        mail.send_after_commit(kind=mail.MailKind.INVITATION, meeting=meeting,
+        tasks.send_after_commit(kind=MailKind.INVITATION, meeting=meeting,
                                user_ids=recipient_ids)
     return meeting
 
@@ -202,7 +203,7 @@ def update_meeting(
         if "capacity" in changed:
             promote_waiting(meeting=current, actor=actor)
         if calendar_changed:
-            mail.send_after_commit(kind=mail.MailKind.UPDATE, meeting=current,
+            tasks.send_after_commit(kind=MailKind.UPDATE, meeting=current,
                                    user_ids=_member_ids(current.space),
                                    changes=[c for c in changed if c in CALENDAR_FIELDS])
     return current
@@ -230,7 +231,7 @@ def cancel_meeting(*, actor: User, meeting: Meeting, note: str = "") -> Meeting:
              data={"meeting": meeting_data(current), "by": person(actor)})
         # Those who said no have nothing to remove, but it is in their calendar if their
         # mail client added the invitation on arrival, so everyone is told.
-        mail.send_after_commit(kind=mail.MailKind.CANCELLATION, meeting=current,
+        tasks.send_after_commit(kind=MailKind.CANCELLATION, meeting=current,
                                user_ids=_member_ids(current.space))
     return current
 

@@ -8,7 +8,8 @@ from django.db.models import Count, Q
 from communities.events import emit
 from communities.models import User
 from communities.serializers import person
-from meetings import mail
+from meetings import tasks
+from meetings.mail import MailKind
 from meetings.models import Answer, Meeting, Rsvp
 from meetings.serializers import counts_data
 
@@ -70,6 +71,6 @@ def promote_waiting(*, meeting: Meeting, actor: User | None) -> list[Rsvp]:
         emit(kind="rsvp.changed", actor=actor, space=meeting.space,
              data=rsvp_event_data(rsvp=rsvp, meeting=meeting, promoted=True))
     if promoted:
-        mail.send_after_commit(kind=mail.MailKind.PROMOTED, meeting=meeting,
+        tasks.send_after_commit(kind=MailKind.PROMOTED, meeting=meeting,
                                user_ids=[r.user_id for r in promoted])
     return promoted

@@ -124,8 +124,8 @@ def test_new_documents_and_versions_are_listed(people: People, smtp_server: Mail
     assert "-- Nouveaux documents et versions --" in text
     assert "Guide des parcs accessibles" in text
     assert "ajouté par Florence Animatrice" in text
-    # Its link opens the document's page for Marc once he is signed in by it (issue 4's
-    # pages), and the page's download link gives the file.
+    # Its link opens the document's page for Marc once he is signed in by it, and the page's
+    # download link gives the file.
     link = text.split("Guide des parcs accessibles", 1)[1].split("\n")[2].strip()
     client = Client()
     page = client.get(path_of(link))

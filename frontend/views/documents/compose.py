@@ -1,5 +1,6 @@
 """What the thread composer needs to attach documents: the space's documents to pick from,
-whether a new file may be uploaded with the message, and the posting itself."""
+whether a new file may be uploaded with the message, and that file for the posting service
+(the thread and space pages post through communities' services)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,11 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from communities.attachments import NewFile
 from communities.errors import ServiceError
-from communities.models import Space, Thread, User
-from communities.services.discussion import Posted
+from communities.models import Space
 from docs_store.access import settings_for
 from docs_store.models import Document, UploadsBy
-from docs_store.posting import post_with_upload, start_with_upload
 from frontend.document_forms import FILE_ERRORS
 
 #: The picker lists this many documents, most recent first; older ones are found by name in
@@ -35,19 +35,8 @@ def compose_context(request: HttpRequest, space: Space, *, moderator: bool,
     }
 
 
-def post_reply(request: HttpRequest, *, actor: User, thread: Thread, body: str,
-               reply_to: int | None) -> Posted:
+def new_files(request: HttpRequest) -> list[NewFile]:
+    """The file uploaded in the composer, if any, for the posting service to store with the
+    message."""
     upload = request.FILES.get("upload")
-    return post_with_upload(actor=actor, thread=thread, body=body, reply_to=reply_to,
-                            attachments=request.POST.getlist("attachments"),
-                            upload=upload,  # type: ignore[arg-type]
-                            upload_name=upload.name or "" if upload else "")
-
-
-def start_thread_with(request: HttpRequest, *, actor: User, space: Space, title: str,
-                      body: str) -> Posted:
-    upload = request.FILES.get("upload")
-    return start_with_upload(actor=actor, space=space, title=title, body=body,
-                             attachments=request.POST.getlist("attachments"),
-                             upload=upload,  # type: ignore[arg-type]
-                             upload_name=upload.name or "" if upload else "")
+    return [NewFile(file=upload, name=upload.name or "")] if upload else []  # type: ignore[arg-type]

@@ -1,4 +1,5 @@
-"""``manage.py load_demo``: load communities/demo.py through the services.
+"""``manage.py load_demo``: load demo/content.py and demo/activity.py through the
+services.
 
 `make run` calls it on every start, so it must be idempotent: spaces (by slug), people (by
 email), memberships, threads, folders, documents, meetings and polls (by space and title or
@@ -15,12 +16,12 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from communities import demo
 from communities.errors import ServiceError
-from communities.management.demo_activity import load_activity
 from communities.models import Membership, Role, Space, Thread, User
 from communities.services.discussion import post_message, start_thread
 from communities.services.spaces import add_member, create_space
+from demo import content as demo
+from demo.activity_loader import load_activity
 from docs_store.storing import discard
 
 

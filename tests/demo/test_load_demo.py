@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import re
 from io import StringIO
 from pathlib import Path
@@ -9,18 +10,40 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from communities import demo, demo_activity
 from communities.models import Event, Membership, Message, Role, Space, Thread, User
 from communities.regions import QUEBEC_REGIONS
+from demo import activity as demo_activity
+from demo import content as demo
 from docs_store.models import Attachment, Document, DocumentVersion, Folder
 from meetings.models import Attendance, DatePoll, Meeting, PollVote, Rsvp
+from tests.conftest import IN_CI
 
-# CI keeps a copy of shared/ beside the repository, as on the development machine; a git
-# worktree sits one level deeper, so look in every folder above.
-_REPORT_PATH = Path("shared") / "seed" / "rapport-activites-2023-2024.txt"
-REPORT = next((folder / _REPORT_PATH for folder in Path(__file__).resolve().parents
-               if (folder / _REPORT_PATH).exists()),
-              Path(__file__).resolve().parents[2] / _REPORT_PATH)
+
+def _find_report() -> Path | None:
+    """Espace MUNI's activity report, which names real people and so is never in the
+    repository (not even as hashes of its names, which a list of common names would undo).
+    CI and development machines keep ``shared/`` beside the clone (a worktree sits deeper);
+    ESPACE_SHARED_DIR names it anywhere else."""
+    relative = Path("seed") / "rapport-activites-2023-2024.txt"
+    explicit = os.environ.get("ESPACE_SHARED_DIR")
+    folders = [Path(explicit)] if explicit else [
+        parent / "shared" for parent in Path(__file__).resolve().parents]
+    return next((folder / relative for folder in folders if (folder / relative).is_file()), None)
+
+
+def report_text() -> str:
+    """The report's text; without it the check cannot be made, which fails a CI run (a
+    silent skip there would let a real name in) and skips on a laptop, saying where to put
+    it."""
+    report = _find_report()
+    if report is None:
+        why = ("rapport d'activités introuvable (shared/seed/ à côté du dépôt, ou "
+               "ESPACE_SHARED_DIR) : vérification des noms impossible")
+        if IN_CI:
+            pytest.fail(why)
+        pytest.skip(why)
+    return report.read_text(encoding="utf-8")
+
 
 SLUGS = {"grandes-villes", "rma", "metaprisme", "voisins-solidaires", "mae", "accompagnement"}
 ADVERTISED = {demo.STAFF_EMAIL, demo.FACILITATOR_EMAIL, demo.MEMBER1_EMAIL, demo.MEMBER2_EMAIL}
@@ -211,9 +234,7 @@ def _normalised(text: str) -> str:
 
 
 def test_no_demo_person_is_named_in_the_activity_report():
-    if not REPORT.exists():
-        pytest.skip(f"rapport d'activités absent ({REPORT}) : vérification des noms impossible")
-    report = _normalised(REPORT.read_text(encoding="utf-8"))
+    report = _normalised(report_text())
     named = [p.display_name for p in demo.PEOPLE if _normalised(p.display_name) in report]
     assert named == []
 
@@ -235,10 +256,23 @@ def _activity_texts() -> str:
 def test_no_one_named_in_the_report_appears_in_meetings_or_documents():
     """The report names people as « Prénom Nom »: none of those pairs may be in the demo's
     minutes, agendas or files, where a real name could slip in with real-looking text."""
-    if not REPORT.exists():
-        pytest.skip(f"rapport d'activités absent ({REPORT}) : vérification des noms impossible")
     word = r"[A-ZÀ-Ý][a-zà-ÿ'’-]+"
-    pairs = set(re.findall(rf"(?=\b({word} {word})\b)", REPORT.read_text(encoding="utf-8")))
+    pairs = set(re.findall(rf"(?=\b({word} {word})\b)", report_text()))
     assert len(pairs) > 20  # the pattern still finds the report's names
     texts = _normalised(_activity_texts())
     assert [pair for pair in pairs if _normalised(pair) in texts] == []
+
+
+def test_a_report_that_cannot_be_found_fails_a_ci_run(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("ESPACE_SHARED_DIR", str(tmp_path))
+    monkeypatch.setattr(f"{__name__}.IN_CI", True)
+    with pytest.raises(pytest.fail.Exception, match="ESPACE_SHARED_DIR"):
+        report_text()
+
+
+def test_the_report_is_found_where_shared_is_given(monkeypatch, tmp_path: Path) -> None:
+    (tmp_path / "seed").mkdir()
+    (tmp_path / "seed" / "rapport-activites-2023-2024.txt").write_text("Aline Exemple",
+                                                                        encoding="utf-8")
+    monkeypatch.setenv("ESPACE_SHARED_DIR", str(tmp_path))
+    assert report_text() == "Aline Exemple"

@@ -1,10 +1,10 @@
-"""Load communities/demo_activity.py (documents, meetings, a date poll, a message with a file)
+"""Load demo/activity.py (documents, meetings, a date poll, a message with a file)
 through the services of docs_store and meetings, for ``manage.py load_demo``.
 
-This is an entry point like the command itself, which is why it may reach the apps above
-``communities``. Each item is found again by its space and title, so a second run leaves it as
-it is; an item is created whole (a meeting with its attendance or answers, a poll with its
-votes) or not at all.
+Like the command, it sits above every domain app, which is why the demo is an app of its own:
+none of them has to know it. Each item is found again by its space and title, so a second
+run leaves it as it is; an item is created whole (a meeting with its attendance or answers,
+a poll with its votes) or not at all.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
-from communities import demo_activity as data
 from communities.models import Space, Thread, User
 from communities.services.discussion import post_message, start_thread
+from demo import activity as data
 from docs_store.models import Document, Folder
 from docs_store.services import create_folder, upload_document
 from meetings.models import DatePoll, Meeting

@@ -1,5 +1,5 @@
 """The demo's meetings, date polls and documents, so that a newcomer running ``make run`` sees
-those pages filled in too. Plain data only, like communities/demo.py (whose people, all
+those pages filled in too. Plain data only, like demo/content.py (whose people, all
 fictional, are named here by email); the management command loads it through the services.
 
 Times are days from the first load at a wall-clock time in America/Toronto: the past meeting
@@ -13,8 +13,8 @@ import csv
 import io
 from dataclasses import dataclass
 
-# The people are those of communities.demo, by the same short names.
-from communities.demo import (
+# The people are those of demo.content, by the same short names.
+from demo.content import (
     _ANIM,
     _CATHERINE,
     _ETIENNE,

@@ -3,8 +3,8 @@ few threads so that no space looks empty. Plain data only; ``manage.py load_demo
 through the services.
 
 The space descriptions paraphrase Espace MUNI's 2023-2024 activity report. Everyone below is
-invented: the report names real people, and none of them may appear here (tests/test_demo.py
-checks the display names against the report).
+invented: the report names real people, and none of them may appear here (tests/demo/
+test_load_demo.py checks the display names against the report).
 
 Message bodies are Markdown rendered with ``breaks`` on, so a paragraph must stay on one line
 of the final string: the implicit concatenations below never contain a newline mid-paragraph.
