@@ -1,0 +1,175 @@
+/*
+ * The open thread: messages posted, edited or deleted meanwhile, and the thread's own title,
+ * pin and lock. New messages are built from the page's <template id="message-template">,
+ * rendered by the server with every action, so they look and behave like the others.
+ */
+import { on } from "./core.js";
+import { fillCards } from "./documents.js";
+import { announce, config, el, fill, me, PLACEHOLDER, strings, threadId, timeNode } from "./page.js";
+import { stopTyping } from "./presence.js";
+import { markRead } from "./reading.js";
+
+const template = document.getElementById("message-template");
+const threadPage = document.querySelector("[data-thread-page]");
+const messageList = document.querySelector("[data-messages]");
+
+function slot(root, name) {
+  return root.querySelector('[data-slot="' + name + '"]');
+}
+
+// As the server does for rendered pages: message headings sit below the page's (h1 → h3).
+function demoteHeadings(container) {
+  container.querySelectorAll("h1, h2, h3, h4, h5, h6").forEach((heading) => {
+    const level = Math.min(6, Number(heading.tagName.charAt(1)) + 2);
+    const replacement = document.createElement("h" + level);
+    while (heading.firstChild) replacement.appendChild(heading.firstChild);
+    heading.parentNode.replaceChild(replacement, heading);
+  });
+}
+
+function setBody(item, html) {
+  const body = slot(item, "body");
+  // Sanitised by the server with an allowlist (communities.markdown) when it was written;
+  // the page's Content-Security-Policy also forbids inline scripts and handlers.
+  body.innerHTML = html;
+  demoteHeadings(body);
+}
+
+// Same rule as the server's quote (communities.serializers.quote_of).
+function excerptOf(text) {
+  const flat = String(text || "").split(/\s+/).join(" ").trim();
+  return flat.length > 140 ? flat.slice(0, 140) + "…" : flat;
+}
+
+function withId(root, id) {
+  [root, ...root.querySelectorAll("*")].forEach((node) => {
+    ["id", "href", "action", "aria-labelledby", "aria-describedby", "data-reply", "data-message-id"].forEach((name) => {
+      const value = node.getAttribute(name);
+      if (value && value.indexOf(PLACEHOLDER) !== -1) node.setAttribute(name, value.split(PLACEHOLDER).join(String(id)));
+    });
+  });
+}
+
+function buildMessage(message) {
+  const item = template.content.querySelector("li").cloneNode(true);
+  withId(item, message.id);
+  item.classList.add("is-new");
+  item.setAttribute("data-author-id", String(message.author.id));
+  const name = message.author.display_name || "";
+  slot(item, "avatar").textContent = name.charAt(0).toUpperCase();
+  slot(item, "author").textContent = name;
+  slot(item, "organisation").textContent = message.author.organisation ? " · " + message.author.organisation : "";
+  const time = slot(item, "time");
+  time.textContent = "";
+  time.appendChild(timeNode(message.created_at));
+  const quote = slot(item, "quote");
+  if (message.reply_to) {
+    quote.setAttribute("data-quote-of", String(message.reply_to.id));
+    slot(quote, "quote-link").setAttribute("href", "#message-" + message.reply_to.id);
+    slot(quote, "quote-author").textContent = message.reply_to.author;
+    const excerpt = slot(quote, "quote-excerpt");
+    if (message.reply_to.deleted) excerpt.appendChild(el("em", "", strings.tombstone));
+    else excerpt.textContent = message.reply_to.excerpt;
+    quote.hidden = false;
+  } else {
+    quote.remove();
+  }
+  setBody(item, message.html);
+  fillCards(item, message.attachments || []);
+  const mine = message.author.id === me.id;
+  if (!mine) slot(item, "edit").remove();
+  if (!mine && !config.moderator) slot(item, "delete").remove();
+  return item;
+}
+
+function appendMessage(message) {
+  if (!messageList || !template || document.getElementById("message-" + message.id)) return false;
+  // A page that stops before the end of the thread must not grow a gap: the newer messages
+  // are behind the "Messages suivants" link.
+  if (messageList.hasAttribute("data-not-at-end")) return false;
+  messageList.appendChild(buildMessage(message));
+  return true;
+}
+
+function quotesOf(id) {
+  return document.querySelectorAll('[data-quote-of="' + id + '"] [data-slot="quote-excerpt"]');
+}
+
+function applyEdit(message) {
+  const item = document.getElementById("message-" + message.id);
+  if (!item || message.deleted) return;
+  setBody(item, message.html);
+  const edited = slot(item, "edited");
+  if (edited) edited.hidden = !message.edited_at;
+  quotesOf(message.id).forEach((node) => { node.textContent = excerptOf(message.body); });
+}
+
+function applyDelete(message) {
+  const item = document.getElementById("message-" + message.id);
+  quotesOf(message.id).forEach((node) => {
+    node.textContent = "";
+    node.appendChild(el("em", "", strings.tombstone));
+  });
+  if (!item) return;
+  item.classList.add("is-deleted");
+  const body = slot(item, "body");
+  body.textContent = "";
+  body.appendChild(el("p", "tombstone", strings.tombstone));
+  ["edited", "foot"].forEach((name) => {
+    const node = slot(item, name);
+    // Keep focus somewhere sensible if it was on a control that disappears.
+    if (node && node.contains(document.activeElement)) body.setAttribute("tabindex", "-1");
+    if (node) node.hidden = true;
+  });
+  const reactions = slot(item, "reactions");
+  if (reactions) reactions.textContent = "";
+}
+
+function setFlag(root, name, on) {
+  const flag = root.querySelector('[data-flag="' + name + '"]');
+  if (flag) flag.hidden = !on;
+}
+
+function composerIsEmpty() {
+  const field = document.querySelector("[data-composer-form] textarea");
+  return !field || field.value.trim() === "";
+}
+
+function applyThread(thread) {
+  if (threadId !== thread.id || !threadPage) return;
+  const title = document.querySelector("[data-thread-title]");
+  if (title) title.textContent = thread.title;
+  const crumb = document.querySelector('.breadcrumbs [aria-current="page"]');
+  if (crumb) crumb.textContent = thread.title;
+  setFlag(threadPage, "pinned", thread.pinned);
+  setFlag(threadPage, "locked", thread.locked);
+  threadPage.classList.toggle("is-locked", thread.locked);
+  const notice = document.querySelector("[data-locked-notice]");
+  if (notice) notice.hidden = !thread.locked;
+  const composer = document.querySelector("[data-composer]");
+  // A text being typed stays visible: the server will explain why it cannot be posted.
+  if (composer && (!thread.locked || composerIsEmpty())) composer.hidden = thread.locked;
+}
+
+on("message.created", (data) => {
+  const message = data.message;
+  if (threadId === null || message.thread !== threadId) return;
+  stopTyping(message.author.id);
+  if (appendMessage(message)) {
+    if (message.author.id !== me.id) announce(fill(strings.new_message, { name: message.author.display_name }));
+    markRead(message.id);
+  }
+});
+on("message.edited", (data) => applyEdit(data.message));
+on("message.deleted", (data) => applyDelete(data.message));
+on("thread.updated", (data) => {
+  applyThread(data.thread);
+  if (data.thread.id === threadId) announce(fill(strings.thread_renamed, { title: data.thread.title }));
+});
+on("thread.pinned", (data) => applyThread(data.thread));
+on("thread.locked", (data) => {
+  applyThread(data.thread);
+  if (data.thread.id === threadId) {
+    announce(fill(strings[data.thread.locked ? "thread_locked" : "thread_unlocked"], { title: data.thread.title }));
+  }
+});
