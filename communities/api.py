@@ -167,11 +167,16 @@ class ErrorOut(Schema):
 
 
 # --- endpoints -------------------------------------------------------------------------------
-@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut},
-             summary="Obtenir un jeton d'API / Get an API token")
+@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut},
+             summary="Obtenir un jeton d'API / Get an API token",
+             description="Après trop d'échecs pour un compte ou depuis une adresse, la "
+                         "connexion est suspendue un moment (429, « too_many_attempts »). / "
+                         "After too many failures for one account or from one address, "
+                         "sign-in is suspended for a while (429).")
 def create_token(request: HttpRequest, credentials: Credentials) -> dict[str, str]:
     return {"token": accounts.issue_api_token(email=credentials.email,
-                                              password=credentials.password)}
+                                              password=credentials.password,
+                                              request=request)}
 
 
 @router.post("/realtime/ticket", response={200: TicketOut, 401: ErrorOut},

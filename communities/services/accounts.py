@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,9 +19,17 @@ from communities.secrets import hash_secret, new_secret
 from communities.serializers import person
 
 
-def issue_api_token(*, email: str, password: str) -> str:
-    """Check the credentials and return a new bearer token (shown once, stored hashed)."""
-    user = authenticate(username=(email or "").strip().lower(), password=password or "")
+def issue_api_token(*, email: str, password: str, request: HttpRequest | None = None) -> str:
+    """Check the credentials and return a new bearer token (shown once, stored hashed).
+
+    ``request`` is the HTTP request the credentials came in, when there is one: the sign-in
+    throttle counts failures per account and per address from it."""
+    email = (email or "").strip().lower()
+    if "\x00" in email or "\x00" in (password or ""):
+        # No account can have it, and PostgreSQL cannot even compare it.
+        raise ServiceError("invalid_credentials", _("Courriel ou mot de passe incorrect."),
+                           status=401)
+    user = authenticate(request, username=email, password=password or "")
     if user is None or not user.is_active:
         raise ServiceError("invalid_credentials", _("Courriel ou mot de passe incorrect."),
                            status=401)
