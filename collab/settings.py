@@ -383,5 +383,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # aiosmtpd (the LMTP listener) logs every command with its addresses at INFO: kept out of
     # the logs (Law 25), warnings and errors still shown.
-    "loggers": {"daphne": {"level": "WARNING"}, "mail.log": {"level": "WARNING"}},
+    # django-axes logs every sign-in at INFO; its warnings (failures, lockouts) stay.
+    "loggers": {"daphne": {"level": "WARNING"}, "mail.log": {"level": "WARNING"},
+                "axes": {"level": "WARNING"}},
 }
