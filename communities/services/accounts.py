@@ -33,8 +33,8 @@ def create_api_token(*, email: str, password: str, label: str = "",
     ``request`` is the HTTP request the credentials came in, when there is one: the sign-in
     throttle counts failures per account and per address from it."""
     email = (email or "").strip().lower()
-    if "\x00" in email or "\x00" in (password or ""):
-        # No account can have it, and PostgreSQL cannot even compare it.
+    if not (_storable(email) and _storable(password or "")):
+        # No account can have it, and neither PostgreSQL nor the hasher can even compare it.
         raise ServiceError("invalid_credentials", _("Courriel ou mot de passe incorrect."),
                            status=401)
     user = authenticate(request, username=email, password=password or "")
@@ -42,14 +42,28 @@ def create_api_token(*, email: str, password: str, label: str = "",
         raise ServiceError("invalid_credentials", _("Courriel ou mot de passe incorrect."),
                            status=401)
     label = (label or "").strip()
-    if len(label) > LABEL_MAX or "\x00" in label:
+    if len(label) > LABEL_MAX:
         raise ServiceError("invalid_label", _("Le nom du jeton doit tenir en 100 caractères."))
+    if not _storable(label):
+        raise ServiceError("invalid_label", _("Le nom du jeton contient des caractères non "
+                                              "valides."))
     raw, digest = new_secret()
     with transaction.atomic():
         token = ApiToken.objects.create(user=user, key_hash=digest, label=label)
         emit(kind="api_token.created", actor=user, owner=user,
              data={"token": api_token_data(token)})
     return raw, token
+
+
+def _storable(text: str) -> bool:
+    """Text PostgreSQL can hold: no NUL, no lone surrogate (valid JSON can carry both)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def issue_api_token(*, email: str, password: str, request: HttpRequest | None = None) -> str:

@@ -206,3 +206,37 @@ def test_revoking_an_unknown_token_is_a_french_404(people):
         accounts.revoke_api_token(user=people.member, token_id=987654)
     assert refused.value.status == 404
     assert "jeton" in str(refused.value.message)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("field", ["email", "password", "label"])
+def test_odd_text_in_the_token_request_is_refused_not_a_crash(people, uses_postgres, field):
+    payload = {"email": people.member.email, "password": PASSWORD, "label": "", field: "\ud800"}
+    answer = Client().post("/api/v1/auth/token", json.dumps(payload),
+                           content_type="application/json")
+    assert answer.status_code in {400, 401, 422}
+    assert answer.json()["code"] in {"invalid_credentials", "invalid_label", "invalid_request"}
+
+
+@pytest.mark.postgres
+def test_a_huge_token_id_is_a_404(people, uses_postgres):
+    answer = api(token_for(people.member.email)).delete("/api/v1/auth/tokens/" + "9" * 30)
+    assert answer.status_code == 404
+    assert browser(people.member).post("/compte/jetons/" + "9" * 30 + "/revoquer/",
+                                       follow=True).status_code == 200
+
+
+def test_staff_setting_a_password_in_the_back_office_ends_sessions_and_tokens(people):
+    token = token_for(people.member.email)
+    elsewhere = browser(people.member)
+    staff = browser(people.staff)
+    people.staff.is_superuser = True
+    people.staff.save()
+    answer = staff.post(f"/admin/communities/user/{people.member.pk}/password/", {
+        "usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    assert elsewhere.get("/").status_code == 302
+    assert api(token).get("/api/v1/spaces").status_code == 401
+    people.member.refresh_from_db()
+    assert people.member.check_password(NEW_PASSWORD)
+    assert Event.objects.filter(owner=people.member, kind="account.sessions_ended").exists()
