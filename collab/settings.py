@@ -215,7 +215,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # A guesser who keeps trying must not keep the real owner out for ever: the lock lifts
 # LOGIN_COOLOFF_MINUTES after it began, whatever comes in meanwhile.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_RESET_ON_SUCCESS = True
+# Failures fade with the cool-off only: axes's reset on success deletes every attempt from the
+# address too, so a guesser signing in to an account of their own would wipe the tally.
+AXES_RESET_ON_SUCCESS = False
 # The sign-in form's field and authenticate()'s keyword, though people sign in by email.
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "collab.throttle.username"

@@ -143,3 +143,12 @@ def test_a_nul_in_the_email_is_refused_not_a_crash(people, uses_postgres):
     assert answer.json()["code"] == "invalid_credentials"
 
 
+
+
+def test_signing_in_to_ones_own_account_does_not_wipe_the_count(people, uses_postgres):
+    """A guesser with an account of their own cannot reset the tally between guesses."""
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(people.member.email, "devine")
+    assert signed_in(sign_in(people.outsider.email, PASSWORD))
+    sign_in(people.member.email, "devine")
+    assert sign_in(people.member.email, PASSWORD, address="192.0.2.33").status_code == 429
