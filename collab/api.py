@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from communities.api import router as communities_router
 from communities.api_conversation import router as conversation_router
+from communities.api_tokens import router as tokens_router
 from communities.errors import ServiceError
 from docs_store.api import router as documents_router
 from meetings.api import router as meetings_router
@@ -22,6 +23,7 @@ api = NinjaAPI(
 )
 api.add_router("/", communities_router)
 api.add_router("/", conversation_router)
+api.add_router("/", tokens_router)
 api.add_router("/", documents_router)
 api.add_router("/", meetings_router)
 

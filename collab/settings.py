@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "communities",
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "frontend.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during sign-in into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "collab.urls"
@@ -195,6 +199,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 INVITATION_DAYS = 14
+# Bearer tokens of the API stop working this many days after they were issued.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
+
+# Password guessing (django-axes): after LOGIN_FAILURE_LIMIT failures for one account, or
+# from one address, every sign-in for it (page and API token alike) is refused for
+# LOGIN_COOLOFF_MINUTES without checking the password. The first backend refuses before the
+# password hasher runs, so a locked-out guess costs no hashing.
+AUTHENTICATION_BACKENDS = [
+    "collab.throttle.SignInThrottle",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A guesser who keeps trying must not keep the real owner out for ever: the lock lifts
+# LOGIN_COOLOFF_MINUTES after it began, whatever comes in meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Failures fade with the cool-off only: axes's reset on success deletes every attempt from the
+# address too, so a guesser signing in to an account of their own would wipe the tally.
+AXES_RESET_ON_SUCCESS = False
+# The sign-in form's field and authenticate()'s keyword, though people sign in by email.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "collab.throttle.username"
+AXES_LOCKOUT_CALLABLE = "collab.throttle.lockout_response"
+# Law 25: no log of every successful sign-in with its address; failures are kept only while
+# they count (the cool-off), and the log lines name neither the person nor the address.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 # --- I18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "fr-ca"
@@ -354,5 +386,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # aiosmtpd (the LMTP listener) logs every command with its addresses at INFO: kept out of
     # the logs (Law 25), warnings and errors still shown.
-    "loggers": {"daphne": {"level": "WARNING"}, "mail.log": {"level": "WARNING"}},
+    # django-axes logs every sign-in at INFO; its warnings (failures, lockouts) stay.
+    "loggers": {"daphne": {"level": "WARNING"}, "mail.log": {"level": "WARNING"},
+                "axes": {"level": "WARNING"}},
 }

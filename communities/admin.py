@@ -5,15 +5,31 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from communities.models import Event, Invitation, Membership, Space, Thread, User
-from communities.services.accounts import deactivate_user
+from communities.services.accounts import change_password, deactivate_user, sign_out_everywhere
+
+
+class StaffPasswordChangeForm(AdminPasswordChangeForm):
+    """Staff setting someone's password close every other door, as a person changing their
+    own does: their sessions end and their API tokens are revoked, through the service."""
+
+    def save(self, commit: bool = True) -> User:
+        if commit and self.cleaned_data.get("set_usable_password", True):
+            change_password(user=self.user, new_password=self.cleaned_data["password1"])
+            return self.user
+        user: User = super().save(commit=commit)
+        if commit:  # the password made unusable: nobody signs in with it any more
+            sign_out_everywhere(user=user)
+        return user
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    change_password_form = StaffPasswordChangeForm
     ordering = ["email"]
     list_display = ["email", "display_name", "organisation", "region", "is_active", "is_staff"]
     search_fields = ["email", "display_name", "organisation"]

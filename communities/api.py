@@ -7,22 +7,25 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
 
 from communities import selectors
 from communities.errors import ServiceError
-from communities.models import Space, User
+from communities.models import ApiToken, Space, User
 from communities.serializers import message_data, thread_data
 from communities.services import accounts, discussion
 
 
 class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = accounts.user_for_api_token(token)
-        if user is not None:
-            request.user = user
-        return user
+    """``request.auth`` is the ApiToken (so a ticket or a list can name it), ``request.user``
+    its owner."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        api_token = accounts.api_token_for(token)
+        if api_token is not None:
+            request.user = api_token.user
+        return api_token
 
 
 bearer = BearerToken()
@@ -39,10 +42,14 @@ def _user(request: HttpRequest) -> User:
 class Credentials(Schema):
     email: str
     password: str
+    label: str = Field("", max_length=100,
+                       description="Un nom pour le reconnaître / A name to recognise it by")
 
 
 class TokenOut(Schema):
     token: str
+    id: int
+    expires_at: datetime
 
 
 class TicketOut(Schema):
@@ -167,17 +174,24 @@ class ErrorOut(Schema):
 
 
 # --- endpoints -------------------------------------------------------------------------------
-@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut},
-             summary="Obtenir un jeton d'API / Get an API token")
-def create_token(request: HttpRequest, credentials: Credentials) -> dict[str, str]:
-    return {"token": accounts.issue_api_token(email=credentials.email,
-                                              password=credentials.password)}
+@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut},
+             summary="Obtenir un jeton d'API / Get an API token",
+             description="Après trop d'échecs pour un compte ou depuis une adresse, la "
+                         "connexion est suspendue un moment (429, « too_many_attempts »). / "
+                         "After too many failures for one account or from one address, "
+                         "sign-in is suspended for a while (429).")
+def create_token(request: HttpRequest, credentials: Credentials) -> dict[str, Any]:
+    raw, token = accounts.create_api_token(email=credentials.email,
+                                           password=credentials.password,
+                                           label=credentials.label, request=request)
+    return {"token": raw, "id": token.pk, "expires_at": token.expires_at}
 
 
 @router.post("/realtime/ticket", response={200: TicketOut, 401: ErrorOut},
              summary="Billet de connexion websocket / Websocket ticket")
 def create_ticket(request: HttpRequest) -> dict[str, Any]:
-    ticket, lifetime = accounts.issue_realtime_ticket(user=_user(request))
+    api_token = request.auth  # type: ignore[attr-defined]
+    ticket, lifetime = accounts.issue_realtime_ticket(user=_user(request), api_token=api_token)
     return {"ticket": ticket, "expires_in": lifetime}
 
 

@@ -73,13 +73,20 @@ EVENT_SCHEMAS: dict[str, frozenset[str]] = {
     "poll.closed": frozenset({"poll", "slot", "meeting", "by"}),
     # personal stream
     "account.deactivated": frozenset({"by"}),
+    # Every session but the one it was done from ended, every API token revoked (their ids):
+    # after a password change or "sign out everywhere" (``reason``).
+    "account.sessions_ended": frozenset({"reason", "tokens_revoked"}),
+    # One's own API tokens (the serializers' api_token_data; never the secret).
+    "api_token.created": frozenset({"token"}),
+    "api_token.revoked": frozenset({"token"}),
     "membership.ended": frozenset({"space", "reason"}),
     "mention.created": frozenset({"space", "thread", "message", "by", "everyone"}),
     "read.updated": frozenset({"space", "thread", "last_read_message", "unread"}),
 }
 
 PERSONAL_STREAM_KINDS = frozenset(
-    {"account.deactivated", "membership.ended", "mention.created", "read.updated"}
+    {"account.deactivated", "account.sessions_ended", "api_token.created", "api_token.revoked",
+     "membership.ended", "mention.created", "read.updated"}
 )
 SPACE_STREAM_KINDS = frozenset(EVENT_SCHEMAS) - PERSONAL_STREAM_KINDS
 

@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 
 from django.db import models
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities import attachments
 from communities.errors import Forbidden, NotFound
-from communities.models import Event, Membership, Space, Thread, User
+from communities.models import ApiToken, Event, Membership, Space, Thread, User
 
 
 def membership_of(*, user: User, space: Space) -> Membership | None:
@@ -150,3 +151,9 @@ def read_position(*, thread: Thread, user: User) -> int:
 
     return (ReadPosition.objects.filter(thread=thread, user=user)
             .values_list("last_read_message", flat=True).first()) or 0
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    """Someone's tokens that still work, newest first."""
+    return ApiToken.objects.filter(user=user, expires_at__gt=timezone.now()).order_by(
+        "-created_at", "-pk")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from communities import attachments
-from communities.models import Message, Space, Thread, User
+from communities.models import ApiToken, Message, Space, Thread, User
 
 
 def person(user: User) -> dict[str, Any]:
@@ -15,6 +15,17 @@ def person(user: User) -> dict[str, Any]:
         "id": user.pk,
         "display_name": user.display_name,
         "organisation": user.organisation,
+    }
+
+
+def api_token_data(token: ApiToken) -> dict[str, Any]:
+    """What its owner sees of a token: never the secret, which only its hash stands for."""
+    return {
+        "id": token.pk,
+        "label": token.label,
+        "created_at": token.created_at.isoformat(),
+        "expires_at": token.expires_at.isoformat(),
+        "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
     }
 
 

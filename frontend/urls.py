@@ -3,6 +3,7 @@ from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import include, path
 
 from frontend import views
+from frontend.views import account as account_views
 from frontend.views import calendar_feed as calendar_feed_views
 from frontend.views import documents
 from frontend.views import meetings as meeting_views
@@ -12,6 +13,12 @@ urlpatterns = [
                                                     redirect_authenticated_user=True),
          name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("compte/securite/", account_views.security, name="account-security"),
+    path("compte/mot-de-passe/", account_views.password_change, name="password-change"),
+    path("compte/deconnexion-partout/", account_views.sign_out_everywhere,
+         name="sign-out-everywhere"),
+    path("compte/jetons/<int:token_id>/revoquer/", account_views.revoke_token,
+         name="token-revoke"),
     path("", views.my_spaces, name="my-spaces"),
     path("espaces/<slug:slug>/", views.space, name="space"),
     path("espaces/<slug:slug>/fils/<int:thread_id>/", views.thread, name="thread"),

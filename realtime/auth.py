@@ -47,10 +47,12 @@ class WebsocketAuthMiddleware:
         if origin is not None and not origin_allowed(origin):
             return await WebsocketDenier()(scope, receive, send)
         if tickets:
-            user = await database_sync_to_async(redeem_realtime_ticket)(raw=tickets[0])
-            if user is None:
+            redeemed = await database_sync_to_async(redeem_realtime_ticket)(raw=tickets[0])
+            if redeemed is None:
                 return await WebsocketDenier()(scope, receive, send)
-            return await self.inner({**scope, "user": user, "auth": "ticket"}, receive, send)
+            user, api_token_id = redeemed
+            return await self.inner({**scope, "user": user, "auth": "ticket",
+                                     "api_token": api_token_id}, receive, send)
         if origin is None:
             return await WebsocketDenier()(scope, receive, send)
         return await self.with_session({**scope, "auth": "session"}, receive, send)

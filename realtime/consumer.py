@@ -48,6 +48,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             display_name=user.display_name,
             session_key=session.session_key if self.scope.get("auth") == "session" and session
             else None,
+            api_token_id=self.scope.get("api_token"),
         )
         self.hub.attach(self.link)
 

@@ -7,7 +7,8 @@ frame to each local link. The database stays the source of truth: the hub tracks
 seq it delivered per stream, fills any gap from the log, and an audit tick re-reads stream
 heads so events whose notification was lost (Redis down, process restart) still arrive.
 The same tick re-checks membership, account status and sessions, which is how removed,
-deactivated or signed-out people lose their live streams within two seconds.
+deactivated or signed-out people, and connections opened with a revoked or expired API token,
+lose their live streams within two seconds.
 
 Subscription without gap or duplicate: a subscriber is registered *before* the log is read,
 so live frames dispatched meanwhile are buffered; after the replay up to the head read from
@@ -397,6 +398,7 @@ class Hub:
         snapshot = await store.audit_snapshot(
             keys, {link.user_id for link in links},
             {link.session_key for link in links if link.session_key},
+            {link.api_token_id for link in links if link.api_token_id is not None},
         )
         for key in keys:
             stream = self.streams.get(key)
@@ -410,8 +412,10 @@ class Hub:
         for link in links:
             if link not in self.links:
                 continue
-            signed_out = link.session_key is not None and (
-                link.session_key not in snapshot.live_sessions
+            signed_out = (
+                link.session_key is not None and link.session_key not in snapshot.live_sessions
+            ) or (
+                link.api_token_id is not None and link.api_token_id not in snapshot.live_tokens
             )
             if link.user_id not in snapshot.active_users or signed_out:
                 await self._end_link(link)

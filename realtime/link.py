@@ -55,6 +55,9 @@ class Link:
     max_pending: int
     #: Set for browser connections; the audit closes the link once the session is gone.
     session_key: str | None = None
+    #: Set for connections opened with a ticket asked with an API token; the audit closes the
+    #: link once that token is revoked or expired.
+    api_token_id: int | None = None
     #: How the person appears in the online list of the spaces they are in.
     display_name: str = ""
     #: Stream key -> the label clients know it by (space slug or "@me").

@@ -12,7 +12,7 @@ from django.contrib.sessions.models import Session
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from communities.models import Event, Membership, Space, User
+from communities.models import ApiToken, Event, Membership, Space, User
 from realtime.frames import PERSONAL_STREAM, event_frame
 
 StreamKey = tuple[str, int]  # ("space", space_id) or ("user", user_id)
@@ -85,12 +85,14 @@ class AuditSnapshot:
     active_users: set[int]
     staff: set[int]
     live_sessions: set[str]
+    live_tokens: set[int]
 
 
 @database_sync_to_async
-def audit_snapshot(streams: list[StreamKey], user_ids: set[int],
-                   session_keys: set[str]) -> AuditSnapshot:
-    """Everything one audit tick needs, in four queries whatever the number of connections.
+def audit_snapshot(streams: list[StreamKey], user_ids: set[int], session_keys: set[str],
+                   token_ids: set[int] | None = None) -> AuditSnapshot:
+    """Everything one audit tick needs, in five queries at most whatever the number of
+    connections (sessions and API tokens are read only when some connection has one).
 
     Membership is read before the heads: a removal that commits in between is then either
     missed by both (next tick) or visible in the heads, so the hub delivers ``member.removed``
@@ -116,9 +118,13 @@ def audit_snapshot(streams: list[StreamKey], user_ids: set[int],
         Session.objects.filter(session_key__in=session_keys, expire_date__gt=timezone.now())
         .values_list("session_key", flat=True)
     ) if session_keys else set()
+    live_tokens = set(
+        ApiToken.objects.filter(pk__in=token_ids, expires_at__gt=timezone.now())
+        .values_list("pk", flat=True)
+    ) if token_ids else set()
     heads.update(
         (("space", pk), head)
         for pk, head in Space.objects.filter(pk__in=space_ids).values_list("pk", "event_head")
     )
     return AuditSnapshot(heads=heads, memberships=memberships, active_users=active_users,
-                         staff=staff, live_sessions=live_sessions)
+                         staff=staff, live_sessions=live_sessions, live_tokens=live_tokens)

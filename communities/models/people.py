@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -70,12 +72,21 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.display_name
 
 
+def _token_expiry() -> datetime:
+    return timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A bearer token for the JSON API. Only a SHA-256 of the secret is stored."""
+    """A bearer token for the JSON API. Only a SHA-256 of the secret is stored. It works until
+    ``expires_at`` (API_TOKEN_DAYS after issue), its owner revokes it, or their password
+    changes; a revoked token is deleted, so a stored row is a token that may still work."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
+    #: The owner's name for it ("script du rapport"), shown where they list their tokens.
+    label = models.CharField(_("nom"), max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=_token_expiry)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -86,6 +97,10 @@ class RealtimeTicket(models.Model):
     """A single-use, 60-second credential for a websocket opened by an API client."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    #: The API token it was asked with: the connection it opens lives only as long as that
+    #: token does (its hub ends it on the next audit after a revocation or expiry).
+    api_token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="+")
     key_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

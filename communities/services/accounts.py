@@ -1,4 +1,5 @@
-"""Accounts and credentials: API tokens, websocket tickets, profile, deactivation."""
+"""Accounts and credentials: API tokens, websocket tickets, passwords and sessions,
+deactivation."""
 
 from __future__ import annotations
 
@@ -8,55 +9,150 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.errors import Forbidden, ServiceError
+from communities.errors import Forbidden, NotFound, ServiceError
 from communities.events import emit
 from communities.models import ApiToken, RealtimeTicket, User
 from communities.secrets import hash_secret, new_secret
-from communities.serializers import person
+from communities.serializers import api_token_data, person
+
+LABEL_MAX = 100
+#: How stale a token's "last used" may be.
+LAST_USE_PRECISION = timedelta(minutes=5)
 
 
-def issue_api_token(*, email: str, password: str) -> str:
-    """Check the credentials and return a new bearer token (shown once, stored hashed)."""
-    user = authenticate(username=(email or "").strip().lower(), password=password or "")
+def create_api_token(*, email: str, password: str, label: str = "",
+                     request: HttpRequest | None = None) -> tuple[str, ApiToken]:
+    """Check the credentials and issue a bearer token; returns the secret (shown once, stored
+    hashed) and the token. It works for API_TOKEN_DAYS, until revoked or a password change.
+
+    ``request`` is the HTTP request the credentials came in, when there is one: the sign-in
+    throttle counts failures per account and per address from it."""
+    email = (email or "").strip().lower()
+    if not (_storable(email) and _storable(password or "")):
+        # No account can have it, and neither PostgreSQL nor the hasher can even compare it.
+        raise ServiceError("invalid_credentials", _("Courriel ou mot de passe incorrect."),
+                           status=401)
+    user = authenticate(request, username=email, password=password or "")
     if user is None or not user.is_active:
         raise ServiceError("invalid_credentials", _("Courriel ou mot de passe incorrect."),
                            status=401)
+    label = (label or "").strip()
+    if len(label) > LABEL_MAX:
+        raise ServiceError("invalid_label", _("Le nom du jeton doit tenir en 100 caractères."))
+    if not _storable(label):
+        raise ServiceError("invalid_label", _("Le nom du jeton contient des caractères non "
+                                              "valides."))
     raw, digest = new_secret()
-    ApiToken.objects.create(user=user, key_hash=digest)
-    return raw
+    with transaction.atomic():
+        token = ApiToken.objects.create(user=user, key_hash=digest, label=label)
+        emit(kind="api_token.created", actor=user, owner=user,
+             data={"token": api_token_data(token)})
+    return raw, token
+
+
+def _storable(text: str) -> bool:
+    """Text PostgreSQL can hold: no NUL, no lone surrogate (valid JSON can carry both)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def issue_api_token(*, email: str, password: str, request: HttpRequest | None = None) -> str:
+    """The secret of a new token, for scripts that need nothing else."""
+    return create_api_token(email=email, password=password, request=request)[0]
+
+
+def api_token_for(raw: str) -> ApiToken | None:
+    """The live token with this secret (its user loaded), or None when it is unknown,
+    revoked, expired or its owner's account is closed."""
+    now = timezone.now()
+    token = (ApiToken.objects.select_related("user")
+             .filter(key_hash=hash_secret(raw), expires_at__gt=now).first())
+    if token is None or not token.user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > LAST_USE_PRECISION:
+        # Coarse on purpose: one write per token every few minutes, not one per request.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
 
 
 def user_for_api_token(raw: str) -> User | None:
-    token = ApiToken.objects.select_related("user").filter(key_hash=hash_secret(raw)).first()
-    if token is None or not token.user.is_active:
-        return None
-    return token.user
+    token = api_token_for(raw)
+    return None if token is None else token.user
 
 
-def issue_realtime_ticket(*, user: User) -> tuple[str, int]:
-    """A single-use ticket for ``/ws/?ticket=...``; returns it and its lifetime in seconds."""
+def revoke_api_token(*, user: User, token_id: int) -> None:
+    """Someone revokes one of their own tokens; it stops working at once, and the websocket
+    it opened closes on its hub's next audit."""
+    with transaction.atomic():
+        deleted, _counts = ApiToken.objects.filter(pk=token_id, user=user).delete()
+        if not deleted:
+            # Someone else's token answers exactly like one that does not exist.
+            raise NotFound("not_found", _("Ce jeton n'existe pas ou a déjà été révoqué."))
+        emit(kind="api_token.revoked", actor=user, owner=user, data={"token": token_id})
+
+
+def change_password(*, user: User, new_password: str,
+                    keep_session_key: str | None = None) -> None:
+    """Set a new password (already checked by the form's validators) and close every other
+    door: the other sessions end, their websockets close on the next audit, every API token
+    is revoked. ``keep_session_key`` is the session the change was made from."""
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        _end_everything_else(user, keep_session_key, reason="password_changed")
+
+
+def sign_out_everywhere(*, user: User, keep_session_key: str | None = None) -> None:
+    """End every session of this person but ``keep_session_key`` and revoke all their API
+    tokens, for a lost phone or a shared computer left signed in."""
+    with transaction.atomic():
+        _end_everything_else(user, keep_session_key, reason="signed_out_everywhere")
+
+
+def _end_everything_else(user: User, keep_session_key: str | None, *, reason: str) -> None:
+    revoked = list(ApiToken.objects.filter(user=user).order_by("pk").values_list("pk", flat=True))
+    ApiToken.objects.filter(pk__in=revoked).delete()
+    _end_sessions_of(user, keep=keep_session_key)
+    emit(kind="account.sessions_ended", actor=user, owner=user,
+         data={"reason": reason, "tokens_revoked": revoked})
+
+
+def issue_realtime_ticket(*, user: User, api_token: ApiToken | None = None) -> tuple[str, int]:
+    """A single-use ticket for ``/ws/?ticket=...``; returns it and its lifetime in seconds.
+    Asked with an API token, the connection it opens lasts only as long as that token."""
     raw, digest = new_secret()
     lifetime = settings.REALTIME_TICKET_SECONDS
     RealtimeTicket.objects.create(
-        user=user, key_hash=digest, expires_at=timezone.now() + timedelta(seconds=lifetime)
+        user=user, api_token=api_token, key_hash=digest,
+        expires_at=timezone.now() + timedelta(seconds=lifetime),
     )
     return raw, lifetime
 
 
-def redeem_realtime_ticket(*, raw: str) -> User | None:
-    """Consume a ticket. The conditional update makes it single-use even when two
-    connections race with the same ticket."""
+def redeem_realtime_ticket(*, raw: str) -> tuple[User, int | None] | None:
+    """Consume a ticket: its person and the API token it was asked with, if any. The
+    conditional update makes it single-use even when two connections race with the same
+    ticket; a ticket whose token was revoked went with it, one whose token expired is refused."""
     now = timezone.now()
     claimed = RealtimeTicket.objects.filter(
-        key_hash=hash_secret(raw), used_at__isnull=True, expires_at__gt=now
+        Q(api_token__isnull=True) | Q(api_token__expires_at__gt=now),
+        key_hash=hash_secret(raw), used_at__isnull=True, expires_at__gt=now,
     ).update(used_at=now)
     if claimed != 1:
         return None
     ticket = RealtimeTicket.objects.select_related("user").get(key_hash=hash_secret(raw))
-    return ticket.user if ticket.user.is_active else None
+    return (ticket.user, ticket.api_token_id) if ticket.user.is_active else None
 
 
 def deactivate_user(*, actor: User, user: User) -> None:
@@ -73,9 +169,14 @@ def deactivate_user(*, actor: User, user: User) -> None:
         emit(kind="account.deactivated", actor=actor, owner=user, data={"by": person(actor)})
 
 
-def _end_sessions_of(user: User) -> None:
-    # Database sessions are the default; decoding each live one is acceptable for a rare,
-    # staff-only action.
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
+def _end_sessions_of(user: User, *, keep: str | None = None) -> None:
+    # Database sessions do not say whose they are without decoding them; decoding each live
+    # one is acceptable for rare actions (a password change, a deactivation). Deleting the
+    # row is what the hubs' audit sees.
+    ended = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now())
+        .exclude(session_key=keep or "").iterator()
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk)
+    ]
+    Session.objects.filter(session_key__in=ended).delete()
