@@ -29,10 +29,10 @@ from frontend.meeting_forms import (
 )
 from frontend.queries import PLACEHOLDER_ID, may_manage, space_or_404
 from frontend.views.live import live_context
+from frontend.views.open_polls import open_polls_context
 from meetings import selectors
 from meetings.calendar import meeting_calendar
 from meetings.models import Meeting
-from meetings.polls.live import open_polls_context
 from meetings.services import attendance as attendance_services
 from meetings.services import reminders, rsvp, scheduling
 from meetings.services.attendance import attendance_data

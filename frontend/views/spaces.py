@@ -18,7 +18,7 @@ from frontend.queries import may_manage, mention_candidates, space_or_404
 from frontend.views.documents.common import done, invalid
 from frontend.views.documents.compose import compose_context, start_thread_with
 from frontend.views.live import live_context
-from meetings.polls.live import open_polls_context
+from frontend.views.open_polls import open_polls_context
 
 
 @login_required

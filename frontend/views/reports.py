@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET
 
 from communities.models import Space, User
 from frontend.queries import may_manage, space_or_404
+from frontend.report_forms import PeriodForm
 from reports.chart import BarChart, bar_chart
 from reports.export import report_csv
 from reports.figures import Report, activity_report
-from reports.forms import PeriodForm
 from reports.periods import day_label
 
 
@@ -57,7 +57,7 @@ def _respond(request: HttpRequest, *, spaces: list[Space], space: Space | None,
              as_csv: bool) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     if form.is_bound and not form.is_valid():
-        return render(request, "reports/report.html",
+        return render(request, "frontend/reports/report.html",
                       {"form": form, "space": space, "report": None, "can_manage": True},
                       status=400)
     report = activity_report(spaces=spaces, period=form.period())
@@ -76,7 +76,7 @@ def _respond(request: HttpRequest, *, spaces: list[Space], space: Space | None,
         "first_day": day_label(report.period.first_day),
         "last_day": day_label(report.period.last_day),
     }
-    return render(request, "reports/report.html", context)
+    return render(request, "frontend/reports/report.html", context)
 
 
 @login_required
