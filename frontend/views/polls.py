@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from communities.access import membership_of
 from communities.errors import NotFound, ServiceError
 from communities.models import Space, User
 from frontend.forms import ServiceForm
 from frontend.poll_forms import SLOT_ROWS, PollForm, read_answers, slot_formset, vote_field_name
-from frontend.queries import PLACEHOLDER_ID, may_manage, space_or_404
+from frontend.queries import PLACEHOLDER_ID, space_or_404
 from frontend.views.refusals import refused
+from meetings.access import may_answer, may_organise
 from meetings.models.polls import DatePoll, PollAnswer
 from meetings.polls.selectors import poll_results, polls_of, visible_poll
 from meetings.services import polls as services
@@ -28,7 +30,7 @@ from meetings.services.polls import MAX_SLOTS
 
 def _organiser_space_or_404(user: User, slug: str) -> Space:
     space = space_or_404(user, slug)
-    if not may_manage(user, space)[1]:
+    if not may_organise(membership_of(user=user, space=space), user):
         raise Http404
     return space
 
@@ -57,7 +59,7 @@ def poll_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "frontend/polls/list.html", {
         "space": space, "open_polls": [p for p in polls if not p.is_closed],
         "closed_polls": [p for p in polls if p.is_closed],
-        "can_manage": may_manage(me, space)[1],
+        "can_manage": may_organise(membership_of(user=me, space=space), me),
     })
 
 
@@ -151,7 +153,8 @@ def poll_detail(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
                                         "changer tant que le sondage est ouvert."))
             return redirect(poll_url(poll))
     results = poll_results(poll, viewer=me)
-    membership, can_manage = may_manage(me, space)
+    membership = membership_of(user=me, space=space)
+    can_manage = may_organise(membership, me)
     # What the person just typed wins over what is stored, so a refusal loses nothing.
     chosen = {**results.mine, **submitted}
     grid = [{"result": result, "name": vote_field_name(result.slot),
@@ -160,8 +163,7 @@ def poll_detail(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
         "space": space, "poll": poll, "results": results, "grid": grid, "form": form,
         "answers": PollAnswer.choices, "can_manage": can_manage,
         "has_answered": bool(results.mine),
-        # Staff who are not members read the results but have no answer to give.
-        "may_answer": membership is not None,
+        "may_answer": may_answer(membership, me),
         "not_answered": services.not_answered(poll, besides=me) if can_manage else [],
         "poll_live": live, "poll_strings": _poll_strings(),
         "meeting_link": meeting_url(space.slug, poll.meeting_id) if poll.meeting_id else "",

@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from communities.access import may_manage, membership_of
 from communities.errors import ServiceError
 from communities.models import User
 from communities.selectors import spaces_of, threads_for_member
 from frontend.forms import ThreadForm
-from frontend.queries import may_manage, mention_candidates, space_or_404
+from frontend.queries import mention_candidates, space_or_404
 from frontend.views.documents.common import done, invalid
 from frontend.views.documents.compose import compose_context, start_thread_with
 from frontend.views.live import live_context
@@ -32,7 +33,7 @@ def my_spaces(request: HttpRequest) -> HttpResponse:
 def space(request: HttpRequest, slug: str) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
     current = space_or_404(me, slug)
-    _membership, can_manage = may_manage(me, current)
+    can_manage = may_manage(membership_of(user=me, space=current), me)
     # The head is read before the list so live.js replays anything newer; duplicates are
     # recognised by id, gaps are impossible.
     context = live_context(current, user=me, moderator=can_manage)
