@@ -23,7 +23,7 @@ from frontend.queries import PLACEHOLDER_ID, space_or_404
 from frontend.views.refusals import refused
 from meetings.access import may_answer, may_organise
 from meetings.models.polls import DatePoll, PollAnswer
-from meetings.polls.selectors import poll_results, polls_of, visible_poll
+from meetings.polls.selectors import not_answered, poll_results, polls_of, visible_poll
 from meetings.services import polls as services
 from meetings.services.polls import MAX_SLOTS
 
@@ -164,7 +164,7 @@ def poll_detail(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
         "answers": PollAnswer.choices, "can_manage": can_manage,
         "has_answered": bool(results.mine),
         "may_answer": may_answer(membership, me),
-        "not_answered": services.not_answered(poll, besides=me) if can_manage else [],
+        "not_answered": not_answered(poll, besides=me) if can_manage else [],
         "poll_live": live, "poll_strings": _poll_strings(),
         "meeting_link": meeting_url(space.slug, poll.meeting_id) if poll.meeting_id else "",
     }, status=status)

@@ -36,6 +36,15 @@ def visible_poll(*, space: Space, poll_id: int) -> DatePoll:
     return poll
 
 
+def not_answered(poll: DatePoll, *, besides: User) -> list[User]:
+    """Active members of the space who have not answered yet, other than ``besides`` (the
+    facilitator who would remind them)."""
+    answered = PollVote.objects.filter(slot__poll=poll).values("user_id")
+    return list(User.objects.filter(
+        memberships__space_id=poll.space_id, is_active=True,
+    ).exclude(pk__in=answered).exclude(pk=besides.pk).order_by("display_name", "pk"))
+
+
 @dataclass
 class SlotResult:
     slot: PollSlot

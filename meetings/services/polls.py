@@ -21,6 +21,7 @@ from meetings.access import require_answerer, require_organiser
 from meetings.models import Meeting
 from meetings.models.polls import DatePoll, PollAnswer, PollSlot, PollVote
 from meetings.polls import mail as poll_mail
+from meetings.polls.selectors import not_answered
 from meetings.polls.serializers import poll_data, slot_data, tally_data
 from meetings.services import validation
 from meetings.services.scheduling import schedule_meeting
@@ -177,15 +178,6 @@ def close_without_date(*, actor: User, poll: DatePoll) -> DatePoll:
             "poll": poll_data(current, current.slots.all()), "slot": None, "meeting": None,
             "by": person(actor)})
     return current
-
-
-def not_answered(poll: DatePoll, *, besides: User) -> list[User]:
-    """Active members of the space who have not answered yet, other than ``besides`` (the
-    facilitator who would remind them)."""
-    answered = PollVote.objects.filter(slot__poll=poll).values("user_id")
-    return list(User.objects.filter(
-        memberships__space_id=poll.space_id, is_active=True,
-    ).exclude(pk__in=answered).exclude(pk=besides.pk).order_by("display_name", "pk"))
 
 
 def remind_non_respondents(*, actor: User, poll: DatePoll) -> list[User]:
