@@ -40,6 +40,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from communities.access import is_platform_staff
 from communities.errors import ServiceError
 from communities.models import Membership, Message, Space, Thread, User
 
@@ -176,7 +177,7 @@ def _scope(user: User, space: Space | None) -> tuple[str, dict[str, Any]]:
     """SQL condition on ``t.space_id`` limiting a query to what ``user`` may read."""
     clauses: list[str] = []
     params: dict[str, Any] = {}
-    if not user.is_staff:
+    if not is_platform_staff(user):
         clauses.append(f"t.space_id IN (SELECT space_id FROM {Membership._meta.db_table} "  # noqa: S608
                        "WHERE user_id = %(user)s)")
         params["user"] = user.pk

@@ -1,4 +1,4 @@
-"""Reads that are more than a one-liner, and the permission lookups services share."""
+"""Reads that are more than a one-liner. Who may read what is ``communities.access``'s."""
 
 from __future__ import annotations
 
@@ -10,42 +10,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities import attachments
-from communities.errors import Forbidden, NotFound
+from communities.access import may_read_space
+from communities.errors import NotFound
 from communities.models import ApiToken, Event, Membership, Space, Thread, User
-
-
-def membership_of(*, user: User, space: Space) -> Membership | None:
-    if not user.is_authenticated:
-        return None
-    return Membership.objects.filter(user=user, space=space).first()
-
-
-def require_member(*, user: User, space: Space) -> Membership | None:
-    """The caller's membership; platform staff pass without one (returns None)."""
-    membership = membership_of(user=user, space=space)
-    if membership is None and not (user.is_active and user.is_staff):
-        raise Forbidden("forbidden", _("Vous ne faites pas partie de cet espace."))
-    return membership
 
 
 def visible_space(*, user: User, slug: str) -> Space:
     """A space the user may read. Non-members get the same answer as for a space that does not
     exist, so private spaces do not leak their names."""
     space = Space.objects.filter(slug=slug).first()
-    if space is None or (
-        not (user.is_active and user.is_staff)
-        and not Membership.objects.filter(user=user, space=space).exists()
-    ):
+    if space is None or not may_read_space(user=user, space_id=space.pk):
         raise NotFound("not_found", _("Cet espace n'existe pas ou ne vous est pas accessible."))
     return space
 
 
 def visible_thread(*, user: User, thread_id: int) -> Thread:
     thread = Thread.objects.select_related("space", "author").filter(pk=thread_id).first()
-    if thread is None or (
-        not (user.is_active and user.is_staff)
-        and not Membership.objects.filter(user=user, space_id=thread.space_id).exists()
-    ):
+    if thread is None or not may_read_space(user=user, space_id=thread.space_id):
         raise NotFound("not_found", _("Ce fil n'existe pas ou ne vous est pas accessible."))
     return thread
 

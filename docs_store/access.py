@@ -4,10 +4,15 @@ it), and the pages choose their controls with them: one rule, three users."""
 
 from __future__ import annotations
 
+from communities.access import (
+    is_platform_staff,
+    may_manage,
+    may_read_space,
+    membership_of,
+    require_member,
+)
 from communities.errors import Forbidden
 from communities.models import Membership, Role, Space, User
-from communities.selectors import membership_of, require_member
-from communities.services.discussion import may_moderate
 from docs_store.models import Document, SpaceDocumentSettings, UploadsBy
 
 
@@ -16,12 +21,17 @@ def settings_for(space: Space) -> SpaceDocumentSettings:
     return found or SpaceDocumentSettings(space=space)
 
 
+def may_read(*, user: User, space_id: int) -> bool:
+    """Members and staff read a space's documents, while their account is active."""
+    return bool(user.is_active and may_read_space(user=user, space_id=space_id))
+
+
 def may_upload(*, user: User, space: Space) -> bool:
     try:
         membership = require_member(user=user, space=space)
     except Forbidden:
         return False
-    if may_moderate(membership, user):
+    if may_manage(membership, user):
         return True
     return settings_for(space).uploads_by == UploadsBy.MEMBERS
 
@@ -30,16 +40,16 @@ def is_space_admin(*, user: User, space: Space) -> bool:
     """Staff, or the space's admin role (facilitators are not: emptying the trash is final)."""
     if not user.is_active:
         return False
-    return user.is_staff or Membership.objects.filter(user=user, space=space,
-                                                      role=Role.ADMIN).exists()
+    return is_platform_staff(user) or Membership.objects.filter(user=user, space=space,
+                                                                role=Role.ADMIN).exists()
 
 
 def may_edit(*, user: User, document: Document) -> bool:
     """A facilitator, or the document's uploader while still allowed to upload."""
     membership = membership_of(user=user, space=document.space)
-    if membership is None and not (user.is_active and user.is_staff):
+    if membership is None and not is_platform_staff(user):
         return False
-    if may_moderate(membership, user):
+    if may_manage(membership, user):
         return True
     return document.uploader_id == user.pk and may_upload(user=user, space=document.space)
 

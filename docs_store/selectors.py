@@ -9,23 +9,17 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from communities.access import may_manage, membership_of
 from communities.errors import NotFound
-from communities.models import Membership, Space, User
-from communities.selectors import membership_of
-from communities.services.discussion import may_moderate
-from docs_store.access import is_space_admin, may_restore, may_upload
+from communities.models import Space, User
+from docs_store.access import is_space_admin, may_read, may_restore, may_upload
 from docs_store.models import Document, Folder
-
-
-def _can_read(user: User, space_id: int) -> bool:
-    return bool(user.is_active and (
-        user.is_staff or Membership.objects.filter(user=user, space_id=space_id).exists()))
 
 
 def visible_document(*, user: User, document_id: int) -> Document:
     document = (Document.objects.select_related("space", "uploader", "current_version__uploaded_by")
                 .filter(pk=document_id).first())
-    if document is None or not _can_read(user, document.space_id) or (
+    if document is None or not may_read(user=user, space_id=document.space_id) or (
             document.deleted_at is not None and not may_restore(user=user, document=document)):
         raise NotFound("not_found", _("Ce document n'existe pas ou ne vous est pas accessible."))
     return document
@@ -35,14 +29,14 @@ def visible_folder(*, user: User, space: Space, folder_id: int | None) -> Folder
     if folder_id is None:
         return None
     folder = Folder.objects.select_related("space").filter(pk=folder_id, space=space).first()
-    if folder is None or not _can_read(user, space.pk):
+    if folder is None or not may_read(user=user, space_id=space.pk):
         raise NotFound("not_found", _("Ce dossier n'existe pas ou ne vous est pas accessible."))
     return folder
 
 
 def folder_by_id(*, user: User, folder_id: int) -> Folder:
     folder = Folder.objects.select_related("space").filter(pk=folder_id).first()
-    if folder is None or not _can_read(user, folder.space_id):
+    if folder is None or not may_read(user=user, space_id=folder.space_id):
         raise NotFound("not_found", _("Ce dossier n'existe pas ou ne vous est pas accessible."))
     return folder
 
@@ -65,7 +59,7 @@ def trash_contents(*, user: User, space: Space) -> list[Document]:
     space's admins, their own for members allowed to upload, none for the others (the same
     rule as may_restore, as one query)."""
     trashed = _listed(space).filter(deleted_at__isnull=False)
-    if is_space_admin(user=user, space=space) or may_moderate(
+    if is_space_admin(user=user, space=space) or may_manage(
             membership_of(user=user, space=space), user):
         return list(trashed)
     if may_upload(user=user, space=space):

@@ -16,12 +16,11 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities.access import may_manage, require_member
 from communities.errors import Conflict, Forbidden, NotFound, ServiceError
 from communities.events import emit
 from communities.models import Space, User
-from communities.selectors import require_member
 from communities.serializers import person
-from communities.services.discussion import may_moderate
 from docs_store import antivirus
 from docs_store.access import is_space_admin, may_upload, settings_for
 from docs_store.models import (
@@ -57,7 +56,7 @@ def _require_uploader(*, actor: User, space: Space) -> None:
 def _require_editor(*, actor: User, document: Document) -> None:
     """The uploader of a document (while still allowed to upload) or a facilitator."""
     membership = require_member(user=actor, space=document.space)
-    if may_moderate(membership, actor):
+    if may_manage(membership, actor):
         return
     if document.uploader_id != actor.pk or not may_upload(user=actor, space=document.space):
         raise Forbidden("forbidden", _("Seules la personne qui a déposé ce document et "
@@ -97,7 +96,7 @@ def create_folder(*, actor: User, space: Space, name: str, parent: Folder | None
 def _require_folder_editor(*, actor: User, folder: Folder) -> None:
     """The creator of a folder (while still allowed to upload) or a facilitator."""
     membership = require_member(user=actor, space=folder.space)
-    if may_moderate(membership, actor):
+    if may_manage(membership, actor):
         return
     if folder.created_by_id != actor.pk or not may_upload(user=actor, space=folder.space):
         raise Forbidden("forbidden", _("Seules la personne qui a créé ce dossier et "
@@ -513,8 +512,7 @@ def _purge(ids: Iterable[int], *, actor: User | None, before: datetime | None) -
 
 def empty_trash(*, actor: User, space: Space) -> int:
     """Delete for good every document in the space's trash; space admins only."""
-    if not actor.is_staff:
-        require_member(user=actor, space=space)
+    require_member(user=actor, space=space)
     if not is_space_admin(user=actor, space=space):
         raise Forbidden("forbidden", _("Seule l'administration de l'espace peut vider la "
                                        "corbeille."))

@@ -5,19 +5,18 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from communities.access import may_manage, require_member
 from communities.errors import Forbidden, ServiceError
 from communities.events import emit
 from communities.models import Space, User
-from communities.selectors import require_member
 from communities.serializers import person
-from communities.services.discussion import may_moderate
 from docs_store.models import SpaceDocumentSettings, UploadsBy
 
 
 def change_upload_rule(*, actor: User, space: Space, uploads_by: str) -> SpaceDocumentSettings:
     """Facilitators only; announces ``document_settings.changed`` when the rule changes."""
-    membership = None if actor.is_staff else require_member(user=actor, space=space)
-    if not may_moderate(membership, actor):
+    membership = require_member(user=actor, space=space)
+    if not may_manage(membership, actor):
         raise Forbidden("forbidden", _("Seule l'animation peut changer les réglages des "
                                        "documents."))
     if uploads_by not in UploadsBy.values:

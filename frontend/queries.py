@@ -21,7 +21,7 @@ from communities.models import (
     Thread,
     User,
 )
-from communities.selectors import membership_of, visible_space, visible_thread
+from communities.selectors import visible_space, visible_thread
 from docs_store.attachments import attachments_prefetch
 
 
@@ -41,15 +41,6 @@ def thread_or_404(user: User, slug: str, thread_id: int) -> Thread:
     if thread.space.slug != slug:
         raise Http404
     return thread
-
-
-def may_manage(user: User, space: Space) -> tuple[Membership | None, bool]:
-    """The person's membership and whether they may invite, remove and change roles."""
-    membership = membership_of(user=user, space=space)
-    allowed = (user.is_active and user.is_staff) or (
-        membership is not None and membership.can_manage
-    )
-    return membership, allowed
 
 
 def pending_invitations(space: Space) -> list[Invitation]:

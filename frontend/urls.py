@@ -5,8 +5,17 @@ from django.urls import include, path
 from frontend import views
 from frontend.views import account as account_views
 from frontend.views import calendar_feed as calendar_feed_views
-from frontend.views import documents
+from frontend.views import documents, email_links, polls, reports
 from frontend.views import meetings as meeting_views
+
+#: Pages reached from emails: join-back links, preferences, unsubscribe. Their names keep the
+#: "emails:" namespace the mail code reverses.
+email_link_patterns = [
+    path("lien/<str:token>/", email_links.join, name="join"),
+    path("lien/<str:token>/nouveau/", email_links.fresh_link, name="fresh-link"),
+    path("preferences/", email_links.preferences_page, name="preferences"),
+    path("desabonnement/<str:token>/", email_links.unsubscribe_page, name="unsubscribe"),
+]
 
 urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(template_name="frontend/login.html",
@@ -93,10 +102,20 @@ urlpatterns = [
     path("agenda/<str:token>.ics", calendar_feed_views.feed, name="calendar-feed"),
     path("recherche/", views.search, name="search"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept-invitation"),
-    path("", include("reports.urls")),
-    path("", include("meetings.polls.urls")),
-    # Pages reached from emails: join-back links, preferences, unsubscribe (emails/urls.py).
-    path("courriel/", include("emails.urls")),
+    path("espaces/<slug:slug>/rapport/", reports.space_report, name="space-report"),
+    path("espaces/<slug:slug>/rapport/csv/", reports.space_report_csv, name="space-report-csv"),
+    path("rapport/", reports.all_spaces_report, name="all-spaces-report"),
+    path("rapport/csv/", reports.all_spaces_report_csv, name="all-spaces-report-csv"),
+    path("espaces/<slug:slug>/sondages/", polls.poll_list, name="polls"),
+    path("espaces/<slug:slug>/sondages/nouveau/", polls.poll_create, name="poll-create"),
+    path("espaces/<slug:slug>/sondages/<int:poll_id>/", polls.poll_detail, name="poll"),
+    path("espaces/<slug:slug>/sondages/<int:poll_id>/rappel/", polls.poll_remind,
+         name="poll-remind"),
+    path("espaces/<slug:slug>/sondages/<int:poll_id>/choisir/", polls.poll_pick,
+         name="poll-pick"),
+    path("espaces/<slug:slug>/sondages/<int:poll_id>/fermer/", polls.poll_close,
+         name="poll-close"),
+    path("courriel/", include((email_link_patterns, "emails"))),
 ]
 
 # Only with DEBUG (development and the end-to-end tests' daphne); production serves /static/

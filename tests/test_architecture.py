@@ -25,16 +25,6 @@ DOMAIN_APPS = ("communities", "docs_store", "meetings", "emails", "replies", "re
 WEB_LAYERS = ("frontend", "realtime")
 BASE_APP = "communities"
 
-#: Imports of the web layer that remain while the poll and report pages move to ``frontend``
-#: on another branch; the entries go when that move lands, and nothing else belongs here.
-PAGES_STILL_MOVING: frozenset[tuple[str, str]] = frozenset({
-    ("meetings.polls.forms", "frontend.forms"),
-    ("meetings.polls.live", "frontend.queries"),
-    ("meetings.polls.views", "frontend.forms"),
-    ("meetings.polls.views", "frontend.queries"),
-    ("meetings.polls.views", "frontend.views.refusals"),
-    ("reports.views", "frontend.queries"),
-})
 
 
 @dataclass(frozen=True)
@@ -158,17 +148,10 @@ def test_domain_apps_never_import_pages_or_the_transport() -> None:
     offenders = [
         imp for imp in project_imports()
         if _app(imp.source) in DOMAIN_APPS and _app(imp.target) in WEB_LAYERS
-        and (imp.source, imp.target) not in PAGES_STILL_MOVING
     ]
     assert not offenders, _report(
         "a domain app imports frontend or realtime (register a hook in the upper app's "
         "AppConfig.ready() instead)", offenders)
-
-
-def test_every_entry_still_moving_is_still_an_import() -> None:
-    # Once the pages have moved, the entries must go too, or they would let the imports back.
-    imports = {(imp.source, imp.target) for imp in project_imports()}
-    assert not PAGES_STILL_MOVING - imports, sorted(PAGES_STILL_MOVING - imports)
 
 
 def test_the_base_app_imports_no_other_app_of_the_project() -> None:

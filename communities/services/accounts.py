@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities.access import is_platform_staff
 from communities.errors import Forbidden, NotFound, ServiceError
 from communities.events import emit
 from communities.models import ApiToken, RealtimeTicket, User
@@ -158,7 +159,7 @@ def redeem_realtime_ticket(*, raw: str) -> tuple[User, int | None] | None:
 def deactivate_user(*, actor: User, user: User) -> None:
     """Platform staff close an account: it can no longer sign in, its sessions and tokens are
     revoked, and its live streams end (hubs close them on their next audit)."""
-    if not actor.is_staff:
+    if not is_platform_staff(actor):
         raise Forbidden("forbidden",
                         _("Seul le personnel de la plateforme peut désactiver un compte."))
     with transaction.atomic():

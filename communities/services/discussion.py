@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities import attachments as attaching
+from communities.access import may_manage, require_member
 from communities.attachments import NewFile, Pending
 from communities.errors import Conflict, Forbidden, NotFound, ServiceError
 from communities.events import emit
 from communities.markdown import render_markdown
 from communities.mentions import Mentions, find_mentions, link_mentions
-from communities.models import MANAGING_ROLES, Membership, Message, Space, Thread, User
-from communities.selectors import require_member
+from communities.models import Membership, Message, Space, Thread, User
 from communities.serializers import message_data, person, thread_data
 
 MAX_BODY_CHARS = 20_000
@@ -98,12 +98,6 @@ def _once(*, actor: User, client_id: str, write: Callable[[], Posted],
         raise
 
 
-def may_moderate(membership: Membership | None, actor: User) -> bool:
-    return (actor.is_active and actor.is_staff) or (
-        membership is not None and membership.role in MANAGING_ROLES
-    )
-
-
 def _check_rate(actor: User) -> None:
     """Refuse a post beyond POST_RATE_LIMIT messages per author per minute (0 = no limit)."""
     limit = settings.POST_RATE_LIMIT
@@ -121,7 +115,7 @@ def _check_rate(actor: User) -> None:
 
 def _mentions(*, body: str, space: Space, membership: Membership | None,
               actor: User) -> Mentions:
-    return find_mentions(body, space=space, everyone_allowed=may_moderate(membership, actor))
+    return find_mentions(body, space=space, everyone_allowed=may_manage(membership, actor))
 
 
 def _new_message(*, thread: Thread, actor: User, body: str, client_id: str, now: datetime,

@@ -7,19 +7,19 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities.access import may_manage, require_member
 from communities.errors import Forbidden, ServiceError
 from communities.events import emit
 from communities.markdown import render_markdown
 from communities.mentions import find_mentions, link_mentions
 from communities.models import Event, Message, MessageRevision, Thread, User
-from communities.selectors import require_member
 from communities.serializers import message_data, person, quote_of, thread_data
-from communities.services.discussion import MAX_TITLE_CHARS, clean_body, may_moderate
+from communities.services.discussion import MAX_TITLE_CHARS, clean_body
 
 
 def _require_moderator(*, actor: User, thread: Thread) -> None:
     membership = require_member(user=actor, space=thread.space)
-    if not may_moderate(membership, actor):
+    if not may_manage(membership, actor):
         raise Forbidden("forbidden", _("Seules les personnes qui animent l'espace peuvent "
                                        "faire cela."))
 
@@ -27,7 +27,7 @@ def _require_moderator(*, actor: User, thread: Thread) -> None:
 def rename_thread(*, actor: User, thread: Thread, title: str) -> Thread:
     """The author of a thread or a facilitator gives it a new title."""
     membership = require_member(user=actor, space=thread.space)
-    if thread.author_id != actor.pk and not may_moderate(membership, actor):
+    if thread.author_id != actor.pk and not may_manage(membership, actor):
         raise Forbidden("forbidden", _("Seuls l'auteur du fil et l'animation peuvent le "
                                        "renommer."))
     title = (title or "").strip()
@@ -91,7 +91,7 @@ def edit_message(*, actor: User, message: Message, body: str) -> Message:
                                        written_at=current.edited_at or current.created_at,
                                        replaced_at=now)
         mentions = find_mentions(body, space=current.thread.space,
-                                 everyone_allowed=may_moderate(membership, actor))
+                                 everyone_allowed=may_manage(membership, actor))
         current.body = body
         current.html = link_mentions(render_markdown(body), mentions)
         current.edited_at = now
@@ -108,7 +108,7 @@ def delete_message(*, actor: User, message: Message) -> Message:
     membership = require_member(user=actor, space=message.thread.space)
     with transaction.atomic():
         current = _editable(message.pk)
-        if current.author_id != actor.pk and not may_moderate(membership, actor):
+        if current.author_id != actor.pk and not may_manage(membership, actor):
             raise Forbidden("forbidden", _("Vous ne pouvez supprimer que vos propres "
                                            "messages."))
         if current.deleted_at is not None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from communities.access import require_member
 from communities.errors import ServiceError
 from communities.events import emit
 from communities.models import Message, Reaction, User
-from communities.selectors import require_member
 from communities.serializers import person
 
 #: The set offered everywhere; anything else is refused.

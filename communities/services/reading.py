@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from communities.access import require_member
 from communities.events import emit
 from communities.models import Message, ReadPosition, Thread, User
-from communities.selectors import require_member
 
 
 def mark_read(*, actor: User, thread: Thread, up_to: int) -> int:

@@ -17,34 +17,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from communities import mailing
+from communities.access import is_platform_staff, may_grant, membership_of, require_manager
 from communities.addresses import mask_email, normalise_email, same_address
 from communities.errors import Conflict, Forbidden, NotFound, ServiceError
 from communities.events import emit
 from communities.models import MANAGING_ROLES, Invitation, Membership, Role, Space, User
 from communities.secrets import hash_secret, new_secret
-from communities.selectors import membership_of
 from communities.serializers import person, space_data
 
 logger = logging.getLogger(__name__)
-
-
-def _require_manager(*, actor: User, space: Space) -> Membership | None:
-    membership = membership_of(user=actor, space=space)
-    if actor.is_active and actor.is_staff:
-        return membership
-    if membership is None or membership.role not in MANAGING_ROLES:
-        raise Forbidden("forbidden", _("Seules les personnes qui animent ou administrent cet "
-                                       "espace peuvent faire cela."))
-    return membership
-
-
-def _may_grant(*, actor: User, actor_membership: Membership | None, role: str) -> bool:
-    # Facilitators run the community; only a space admin (or staff) hands out admin rights.
-    if actor.is_staff:
-        return True
-    return actor_membership is not None and (
-        actor_membership.role == Role.ADMIN or role != Role.ADMIN
-    )
 
 
 def _check_role(role: str) -> str:
@@ -63,7 +44,7 @@ def _managers_left_after(*, space: Space, without: Membership) -> int:
 
 def create_space(*, actor: User, slug: str, name: str, description: str = "",
                  is_private: bool = True) -> Space:
-    if not (actor.is_active and actor.is_staff):
+    if not is_platform_staff(actor):
         raise Forbidden("forbidden", _("Seul le personnel de la plateforme crée des espaces."))
     slug = slugify(slug)
     name = name.strip()
@@ -108,7 +89,7 @@ class SentInvitation:
 def invite_member(*, actor: User, space: Space, email: str,
                   role: str = Role.MEMBER) -> SentInvitation:
     """Invite someone by email. The link carries a single-use token valid 14 days."""
-    actor_membership = _require_manager(actor=actor, space=space)
+    actor_membership = require_manager(user=actor, space=space)
     _check_role(role)
     email = normalise_email(email)
     try:
@@ -116,7 +97,7 @@ def invite_member(*, actor: User, space: Space, email: str,
     except ValidationError:
         raise ServiceError("invalid_email", _("Adresse courriel invalide : « %(email)s ».")
                            % {"email": email}) from None
-    if not _may_grant(actor=actor, actor_membership=actor_membership, role=role):
+    if not may_grant(user=actor, membership=actor_membership, role=role):
         raise Forbidden("forbidden", _("Seule l'administration de l'espace peut inviter une "
                                        "personne comme administratrice."))
     if Membership.objects.filter(space=space, user__email__iexact=email).exists():
@@ -137,7 +118,7 @@ def invite_member(*, actor: User, space: Space, email: str,
 def resend_invitation(*, actor: User, invitation: Invitation) -> SentInvitation:
     """Send a pending invitation again (the first email failed, or never arrived) with a new
     link valid 14 days from now; the old link stops working, so only the newest email counts."""
-    actor_membership = _require_manager(actor=actor, space=invitation.space)
+    actor_membership = require_manager(user=actor, space=invitation.space)
     raw, digest = new_secret()
     with transaction.atomic():
         locked = Invitation.objects.select_for_update(of=("self",)).select_related(
@@ -149,7 +130,7 @@ def resend_invitation(*, actor: User, invitation: Invitation) -> SentInvitation:
         if locked.expires_at <= timezone.now():
             raise ServiceError("invitation_expired", _("Cette invitation a expiré : invitez la "
                                                        "personne de nouveau."), status=410)
-        if not _may_grant(actor=actor, actor_membership=actor_membership, role=locked.role):
+        if not may_grant(user=actor, membership=actor_membership, role=locked.role):
             raise Forbidden("forbidden", _("Seule l'administration de l'espace peut inviter une "
                                            "personne comme administratrice."))
         if Membership.objects.filter(space=locked.space, user__email__iexact=locked.email).exists():
@@ -288,13 +269,13 @@ def leave_space(*, actor: User, space: Space) -> None:
 
 def remove_member(*, actor: User, space: Space, member: User) -> None:
     with transaction.atomic():
-        actor_membership = _require_manager(actor=actor, space=space)
+        actor_membership = require_manager(user=actor, space=space)
         membership = membership_of(user=member, space=space)
         if membership is None:
             raise NotFound("not_member", _("Cette personne ne fait pas partie de l'espace."))
         if member.pk == actor.pk:
             raise ServiceError("use_leave", _("Pour vous retirer vous-même, quittez l'espace."))
-        if not _may_grant(actor=actor, actor_membership=actor_membership, role=membership.role):
+        if not may_grant(user=actor, membership=actor_membership, role=membership.role):
             raise Forbidden("forbidden", _("Seule l'administration de l'espace peut retirer "
                                            "une personne administratrice."))
         membership.delete()
@@ -308,7 +289,7 @@ def remove_member(*, actor: User, space: Space, member: User) -> None:
 def change_role(*, actor: User, space: Space, member: User, role: str) -> Membership:
     _check_role(role)
     with transaction.atomic():
-        actor_membership = _require_manager(actor=actor, space=space)
+        actor_membership = require_manager(user=actor, space=space)
         membership = Membership.objects.select_for_update().filter(space=space, user=member).first()
         if membership is None:
             raise NotFound("not_member", _("Cette personne ne fait pas partie de l'espace."))
@@ -316,8 +297,8 @@ def change_role(*, actor: User, space: Space, member: User, role: str) -> Member
         if previous == role:
             return membership
         if not (
-            _may_grant(actor=actor, actor_membership=actor_membership, role=role)
-            and _may_grant(actor=actor, actor_membership=actor_membership, role=previous)
+            may_grant(user=actor, membership=actor_membership, role=role)
+            and may_grant(user=actor, membership=actor_membership, role=previous)
         ):
             raise Forbidden("forbidden", _("Seule l'administration de l'espace peut donner ou "
                                            "retirer le rôle d'administration."))

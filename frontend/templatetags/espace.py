@@ -12,10 +12,17 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Message
+from communities import access
+from communities.models import Message, User
 from communities.serializers import quote_of
 
 register = template.Library()
+
+
+@register.filter
+def is_platform_staff(user: User) -> bool:
+    """The navigation shows staff-only pages by the same rule those pages check."""
+    return access.is_platform_staff(user)
 
 # Django's own fr_CA TIME_FORMAT leaves the "h" of "14 h 05" unescaped, which renders the
 # 12-hour clock instead of the letter; the Office québécois de la langue française style is

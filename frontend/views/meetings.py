@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from communities.access import membership_of
 from communities.errors import Forbidden, NotFound, ServiceError
 from communities.models import Space, User
 from communities.selectors import members_of
@@ -27,12 +28,13 @@ from frontend.meeting_forms import (
     ReminderForm,
     RsvpForm,
 )
-from frontend.queries import PLACEHOLDER_ID, may_manage, space_or_404
+from frontend.queries import PLACEHOLDER_ID, space_or_404
 from frontend.views.live import live_context
+from frontend.views.open_polls import open_polls_context
 from meetings import selectors
+from meetings.access import may_answer, may_organise
 from meetings.calendar import meeting_calendar
 from meetings.models import Meeting
-from meetings.polls.live import open_polls_context
 from meetings.services import attendance as attendance_services
 from meetings.services import reminders, rsvp, scheduling
 from meetings.services.attendance import attendance_data
@@ -93,7 +95,7 @@ def _refused(request: HttpRequest, space: Space, error: Forbidden) -> HttpRespon
 def meetings(request: HttpRequest, slug: str) -> HttpResponse:
     me = _me(request)
     space = space_or_404(me, slug)
-    _membership, can_manage = may_manage(me, space)
+    can_manage = may_organise(membership_of(user=me, space=space), me)
     form = ReminderForm(request.POST if request.method == "POST" else None,
                         initial={"reminder_hours": reminders.reminder_hours_of(space)})
     if request.method == "POST" and form.is_valid():
@@ -127,7 +129,7 @@ def _meeting_form_page(request: HttpRequest, *, space: Space, meeting: Meeting |
 def schedule(request: HttpRequest, slug: str) -> HttpResponse:
     me = _me(request)
     space = space_or_404(me, slug)
-    _membership, can_manage = may_manage(me, space)
+    can_manage = may_organise(membership_of(user=me, space=space), me)
     if not can_manage:
         return _refused(request, space, Forbidden("forbidden", _(
             "Seules les personnes qui animent cet espace peuvent organiser ses rencontres.")))
@@ -157,7 +159,7 @@ def edit(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
     me = _me(request)
     space = space_or_404(me, slug)
     meeting = _meeting_or_404(me, space, meeting_id)
-    _membership, can_manage = may_manage(me, space)
+    can_manage = may_organise(membership_of(user=me, space=space), me)
     if not can_manage:
         return _refused(request, space, Forbidden("forbidden", _(
             "Seules les personnes qui animent cet espace peuvent modifier ses rencontres.")))
@@ -207,12 +209,13 @@ def cancel(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
 def _meeting_page(request: HttpRequest, *, space: Space, meeting: Meeting,
                   rsvp_form: RsvpForm | None = None, status: int = 200) -> HttpResponse:
     me = _me(request)
-    _membership, can_manage = may_manage(me, space)
+    membership = membership_of(user=me, space=space)
+    can_manage = may_organise(membership, me)
     view = selectors.rsvp_view(meeting=meeting, user=me)
     context = _live(space, me, can_manage=can_manage, meeting=meeting)
     return render(request, "frontend/meetings/detail.html", {
         **context, "space": space, "meeting": meeting, "can_manage": can_manage,
-        "rsvps": view, "is_member": _membership is not None,
+        "rsvps": view, "is_member": may_answer(membership, me),
         "rsvp_form": rsvp_form or RsvpForm(initial={"answer": view.mine.answer}
                                            if view.mine else None),
         "attendance": attendance_data(meeting) if meeting.attendance_recorded_at else None,
@@ -271,7 +274,7 @@ def attendance(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse
     me = _me(request)
     space = space_or_404(me, slug)
     current = _meeting_or_404(me, space, meeting_id)
-    _membership, can_manage = may_manage(me, space)
+    can_manage = may_organise(membership_of(user=me, space=space), me)
     if not can_manage:
         return _refused(request, space, Forbidden("forbidden", _(
             "Seules les personnes qui animent cet espace notent les présences.")))

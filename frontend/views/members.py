@@ -12,12 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from communities.access import may_manage, membership_of
 from communities.errors import Forbidden, ServiceError
 from communities.models import Invitation, Space, User
 from communities.selectors import members_of
 from communities.services import spaces as services
 from frontend.forms import InviteForm, RoleForm, ServiceForm
-from frontend.queries import may_manage, pending_invitations, space_or_404
+from frontend.queries import pending_invitations, space_or_404
 
 
 def _role_prefix(user_id: int) -> str:
@@ -27,7 +28,7 @@ def _role_prefix(user_id: int) -> str:
 def _render(request: HttpRequest, space: Space, *, invite_form: InviteForm | None = None,
             failed_role: tuple[int, RoleForm] | None = None, status: int = 200) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
-    _membership, can_manage = may_manage(me, space)
+    can_manage = may_manage(membership_of(user=me, space=space), me)
     rows: list[dict[str, Any]] = []
     for membership in members_of(space):
         row: dict[str, Any] = {"membership": membership, "is_me": membership.user_id == me.pk}
@@ -108,7 +109,8 @@ def change_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
             services.change_role(actor=request.user, space=space,  # type: ignore[arg-type]
                                  member=member, role=form.cleaned_data["role"])
         except Forbidden as error:
-            _membership, can_manage = may_manage(request.user, space)  # type: ignore[arg-type]
+            me: User = request.user  # type: ignore[assignment]
+            can_manage = may_manage(membership_of(user=me, space=space), me)
             if not can_manage:
                 messages.error(request, str(error.message))
                 return _render(request, space, status=403)

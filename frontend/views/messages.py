@@ -9,10 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from communities.access import may_manage, membership_of
 from communities.errors import Forbidden, ServiceError
 from communities.models import Message, User
-from communities.selectors import membership_of
-from communities.services.discussion import may_moderate
 from communities.services.moderation import delete_message, edit_message
 from communities.services.reactions import toggle_reaction
 from frontend.forms import EditForm, ServiceForm
@@ -60,7 +59,7 @@ def edit(request: HttpRequest, slug: str, message_id: int) -> HttpResponse:
 def delete(request: HttpRequest, slug: str, message_id: int) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
     message = message_or_404(me, slug, message_id)
-    moderator = may_moderate(membership_of(user=me, space=message.thread.space), me)
+    moderator = may_manage(membership_of(user=me, space=message.thread.space), me)
     if message.author_id != me.pk and not moderator:
         return _refuse(request, message, Forbidden(
             "forbidden", _("Vous ne pouvez supprimer que vos propres messages.")))

@@ -10,16 +10,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from communities.access import may_manage, membership_of
 from communities.errors import ServiceError
 from communities.models import User
 from communities.selectors import spaces_of, threads_for_member
 from communities.services.discussion import start_thread
 from frontend.forms import ThreadForm
-from frontend.queries import may_manage, mention_candidates, space_or_404
+from frontend.queries import mention_candidates, space_or_404
 from frontend.views.documents.common import done, invalid
 from frontend.views.documents.compose import compose_context, new_files
 from frontend.views.live import live_context
-from meetings.polls.live import open_polls_context
+from frontend.views.open_polls import open_polls_context
 
 
 @login_required
@@ -33,7 +34,7 @@ def my_spaces(request: HttpRequest) -> HttpResponse:
 def space(request: HttpRequest, slug: str) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
     current = space_or_404(me, slug)
-    _membership, can_manage = may_manage(me, current)
+    can_manage = may_manage(membership_of(user=me, space=current), me)
     # The head is read before the list so live.js replays anything newer; duplicates are
     # recognised by id, gaps are impossible.
     context = live_context(current, user=me, moderator=can_manage)

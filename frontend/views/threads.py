@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from communities.access import may_manage, membership_of
 from communities.errors import ServiceError
 from communities.models import Thread, User
-from communities.selectors import membership_of, read_position
-from communities.services.discussion import may_moderate, post_message
+from communities.selectors import read_position
+from communities.services.discussion import post_message
 from communities.services.moderation import lock_thread, pin_thread, rename_thread
 from communities.services.reactions import EMOJI
 from communities.services.reading import mark_read
@@ -42,7 +43,7 @@ def _reply_to_param(request: HttpRequest) -> int | None:
 def thread(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
     current = thread_or_404(me, slug, thread_id)
-    moderator = may_moderate(membership_of(user=me, space=current.space), me)
+    moderator = may_manage(membership_of(user=me, space=current.space), me)
     # Read before the messages, so live.js replays anything newer (see the space page).
     context = live_context(current.space, user=me, thread_id=current.pk, moderator=moderator)
     posting = request.method == "POST"
@@ -97,7 +98,7 @@ def _message_param(request: HttpRequest, name: str) -> int | None:
 def rename(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
     current = thread_or_404(me, slug, thread_id)
-    moderator = may_moderate(membership_of(user=me, space=current.space), me)
+    moderator = may_manage(membership_of(user=me, space=current.space), me)
     if not moderator and current.author_id != me.pk:
         error = ServiceError("forbidden", _("Seuls l'auteur du fil et l'animation peuvent le "
                                             "renommer."), status=403)

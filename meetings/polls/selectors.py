@@ -1,4 +1,4 @@
-"""Reads of the date poll pages: which polls a member sees, and a poll's results (counts per
+"""Reads of date polls: which polls a space has, one poll, and a poll's results (counts per
 slot and everyone's answers) in a fixed number of queries."""
 
 from __future__ import annotations
@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
-from django.http import Http404
+from django.utils.translation import gettext as _
 
+from communities.errors import NotFound
 from communities.models import Space, User
 from meetings.models.polls import DatePoll, PollAnswer, PollSlot, PollVote
 
@@ -24,13 +25,24 @@ def open_polls_of(space: Space) -> QuerySet[DatePoll]:
             .order_by("created_at", "pk"))
 
 
-def poll_or_404(space: Space, poll_id: int) -> DatePoll:
+def visible_poll(*, space: Space, poll_id: int) -> DatePoll:
+    """A poll of a space the caller may read (the caller's access to ``space`` is already
+    checked); another space's poll id gives the same answer as an unknown one."""
     poll = (DatePoll.objects.select_related("space", "created_by", "meeting", "chosen_slot",
                                             "reminded_by")
             .filter(space=space, pk=poll_id).first())
     if poll is None:
-        raise Http404
+        raise NotFound("not_found", _("Ce sondage n'existe pas ou ne vous est pas accessible."))
     return poll
+
+
+def not_answered(poll: DatePoll, *, besides: User) -> list[User]:
+    """Active members of the space who have not answered yet, other than ``besides`` (the
+    facilitator who would remind them)."""
+    answered = PollVote.objects.filter(slot__poll=poll).values("user_id")
+    return list(User.objects.filter(
+        memberships__space_id=poll.space_id, is_active=True,
+    ).exclude(pk__in=answered).exclude(pk=besides.pk).order_by("display_name", "pk"))
 
 
 @dataclass

@@ -14,8 +14,8 @@ from communities.ids import storable_ids
 from communities.markdown import render_markdown
 from communities.models import Membership, User
 from communities.serializers import person
+from meetings.access import require_organiser
 from meetings.models import Attendance, Meeting, Presence
-from meetings.services.permissions import require_organiser
 from meetings.services.validation import AGENDA_MAX, documents_of_space
 
 MAX_GUESTS = 10_000

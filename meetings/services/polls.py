@@ -17,12 +17,13 @@ from communities.errors import Conflict, ServiceError
 from communities.events import emit
 from communities.models import Membership, Space, User
 from communities.serializers import person
+from meetings.access import require_answerer, require_organiser
 from meetings.models import Meeting
 from meetings.models.polls import DatePoll, PollAnswer, PollSlot, PollVote
 from meetings.polls import mail as poll_mail
+from meetings.polls.selectors import not_answered
 from meetings.polls.serializers import poll_data, slot_data, tally_data
 from meetings.services import validation
-from meetings.services.permissions import require_member, require_organiser
 from meetings.services.scheduling import schedule_meeting
 
 MIN_SLOTS = 2
@@ -103,7 +104,7 @@ def _clean_answers(slots: list[PollSlot], answers: Mapping[int, str]) -> dict[in
 def vote(*, actor: User, poll: DatePoll, answers: Mapping[int, str]) -> DatePoll:
     """Give or change one's answers (slot id -> yes / if_needed / no), every slot at once.
     Answers that change nothing write and emit nothing."""
-    require_member(actor=actor, space=poll.space)
+    require_answerer(actor=actor, space=poll.space)
     with transaction.atomic():
         current = _locked(poll)
         if current.is_closed:
@@ -177,15 +178,6 @@ def close_without_date(*, actor: User, poll: DatePoll) -> DatePoll:
             "poll": poll_data(current, current.slots.all()), "slot": None, "meeting": None,
             "by": person(actor)})
     return current
-
-
-def not_answered(poll: DatePoll, *, besides: User) -> list[User]:
-    """Active members of the space who have not answered yet, other than ``besides`` (the
-    facilitator who would remind them)."""
-    answered = PollVote.objects.filter(slot__poll=poll).values("user_id")
-    return list(User.objects.filter(
-        memberships__space_id=poll.space_id, is_active=True,
-    ).exclude(pk__in=answered).exclude(pk=besides.pk).order_by("display_name", "pk"))
 
 
 def remind_non_respondents(*, actor: User, poll: DatePoll) -> list[User]:

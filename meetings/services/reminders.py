@@ -28,9 +28,9 @@ from communities.models import Membership, Space, User
 from emails import preferences
 from emails.retry import MAX_ATTEMPTS
 from meetings import mail
+from meetings.access import require_organiser
 from meetings.models import Answer, Meeting, ReminderDelivery, Rsvp, SpaceMeetingSettings
 from meetings.models.reminders import DEFAULT_REMINDER_HOURS
-from meetings.services.permissions import require_organiser
 
 logger = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from communities.errors import ServiceError
 from communities.events import emit
 from communities.models import User
+from meetings.access import require_answerer
 from meetings.models import Answer, Meeting, Rsvp
-from meetings.services.permissions import require_member
 from meetings.services.waiting_list import promote_waiting, rsvp_event_data, seats_taken
 
 
@@ -21,7 +21,7 @@ def answer_meeting(*, actor: User, meeting: Meeting, answer: str) -> Rsvp:
     if answer not in Answer.values:
         raise ServiceError("invalid_answer", _("Réponse inconnue : choisissez oui, non ou "
                                                "peut-être."))
-    require_member(actor=actor, space=meeting.space)
+    require_answerer(actor=actor, space=meeting.space)
     with transaction.atomic():
         # The meeting's row lock serialises every answer to this meeting, so two people
         # cannot both take the last seat.

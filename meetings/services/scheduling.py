@@ -17,11 +17,11 @@ from communities.markdown import render_markdown
 from communities.models import Membership, Space, User
 from communities.serializers import person
 from meetings import tasks
+from meetings.access import require_organiser
 from meetings.mail import MailKind
 from meetings.models import Answer, Meeting
 from meetings.serializers import meeting_data
 from meetings.services import validation
-from meetings.services.permissions import require_organiser
 from meetings.services.waiting_list import promote_waiting, seats_taken
 
 

@@ -128,14 +128,14 @@ def test_two_concurrent_yes_for_the_last_seat_give_one_seat(uses_postgres: None,
     both_checked = threading.Barrier(2, timeout=20)
     from meetings.services import rsvp as rsvp_module
 
-    real_check = rsvp_module.require_member
+    real_check = rsvp_module.require_answerer
 
     def check_then_wait(**kwargs):  # type: ignore[no-untyped-def]
         membership = real_check(**kwargs)
         both_checked.wait()
         return membership
 
-    monkeypatch.setattr(rsvp_module, "require_member", check_then_wait)
+    monkeypatch.setattr(rsvp_module, "require_answerer", check_then_wait)
     outcomes: list[str] = []
 
     def answer(user) -> None:  # type: ignore[no-untyped-def]

@@ -9,10 +9,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from communities.access import may_manage, membership_of
 from communities.errors import NotFound
 from communities.models import Space, User
-from communities.selectors import membership_of
-from communities.services.discussion import may_moderate
 from docs_store import selectors
 from docs_store.access import is_space_admin, may_upload
 from docs_store.models import Document, Folder
@@ -73,7 +72,7 @@ class Powers:
 
 
 def powers_of(user: User, space: Space) -> Powers:
-    moderate = may_moderate(membership_of(user=user, space=space), user)
+    moderate = may_manage(membership_of(user=user, space=space), user)
     return Powers(upload=may_upload(user=user, space=space), moderate=moderate,
                   admin=is_space_admin(user=user, space=space))
 

@@ -1,6 +1,6 @@
-"""The open polls shown on the space page and the meetings list, and what
-meetings/static/meetings/polls_live.js needs to keep them current from poll.opened,
-poll.voted and poll.closed (links, and its words in the reader's language)."""
+"""The open polls shown on the space page and the meetings list, and what polls_live.js
+needs to keep them current from poll.opened, poll.voted and poll.closed (links, and its
+words in the reader's language)."""
 
 from __future__ import annotations
 

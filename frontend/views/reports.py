@@ -13,23 +13,19 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from communities.access import is_platform_staff, may_manage, membership_of
 from communities.models import Space, User
-from frontend.queries import may_manage, space_or_404
+from frontend.queries import space_or_404
+from frontend.report_forms import PeriodForm
 from reports.chart import BarChart, bar_chart
 from reports.export import report_csv
 from reports.figures import Report, activity_report
-from reports.forms import PeriodForm
 from reports.periods import day_label
-
-
-def _is_staff(user: User) -> bool:
-    return user.is_active and user.is_staff
 
 
 def _managed_space_or_404(user: User, slug: str) -> Space:
     space = space_or_404(user, slug)
-    _membership, allowed = may_manage(user, space)
-    if not allowed:
+    if not may_manage(membership_of(user=user, space=space), user):
         raise Http404
     return space
 
@@ -57,7 +53,7 @@ def _respond(request: HttpRequest, *, spaces: list[Space], space: Space | None,
              as_csv: bool) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     if form.is_bound and not form.is_valid():
-        return render(request, "reports/report.html",
+        return render(request, "frontend/reports/report.html",
                       {"form": form, "space": space, "report": None, "can_manage": True},
                       status=400)
     report = activity_report(spaces=spaces, period=form.period())
@@ -76,7 +72,7 @@ def _respond(request: HttpRequest, *, spaces: list[Space], space: Space | None,
         "first_day": day_label(report.period.first_day),
         "last_day": day_label(report.period.last_day),
     }
-    return render(request, "reports/report.html", context)
+    return render(request, "frontend/reports/report.html", context)
 
 
 @login_required
@@ -94,7 +90,7 @@ def space_report_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _all_spaces(user: User) -> list[Space]:
-    if not _is_staff(user):
+    if not is_platform_staff(user):
         raise Http404
     return list(Space.objects.order_by("name"))
 

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from communities.errors import ServiceError
 from communities.models import User
 from emails import actions, joinlinks, preferences, unsubscribe
-from emails.forms import FreshLinkForm, PreferencesForm
 from emails.joinlinks import Checked, Refusal
+from frontend.email_forms import FreshLinkForm, PreferencesForm
 
 _STATUS = {Refusal.UNKNOWN: 404, Refusal.USED: 410, Refusal.EXPIRED: 410,
            Refusal.LEFT_SPACE: 403, Refusal.INACTIVE: 403}
@@ -29,7 +29,7 @@ _STATUS = {Refusal.UNKNOWN: 404, Refusal.USED: 410, Refusal.EXPIRED: 410,
 def _dead(request: HttpRequest, token: str, checked: Checked,
           form: FreshLinkForm | None = None) -> HttpResponse:
     assert checked.refusal is not None
-    return render(request, "emails/pages/join_dead.html",
+    return render(request, "frontend/email_pages/join_dead.html",
                   {"refusal": checked.refusal.value, "token": token,
                    "form": form or FreshLinkForm()},
                   status=_STATUS[checked.refusal])
@@ -49,10 +49,10 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     assert checked.link is not None
     if _someone_else(request, checked):
         # Never switch accounts silently: the person signed in must sign out first.
-        return render(request, "emails/pages/join_other_person.html", {"token": token},
+        return render(request, "frontend/email_pages/join_other_person.html", {"token": token},
                       status=409)
     if request.method != "POST":
-        return render(request, "emails/pages/join.html",
+        return render(request, "frontend/email_pages/join.html",
                       {"token": token, "link": checked.link,
                        "action": actions.describe(checked.link)})
     used = joinlinks.consume(token)
@@ -74,7 +74,7 @@ def fresh_link(request: HttpRequest, token: str) -> HttpResponse:
     if not form.is_valid():
         return _dead(request, token, joinlinks.check(token), form=form)
     joinlinks.send_fresh_link(raw_token=token, email=form.cleaned_data["email"])
-    return render(request, "emails/pages/fresh_link_sent.html")
+    return render(request, "frontend/email_pages/fresh_link_sent.html")
 
 
 @never_cache
@@ -94,7 +94,7 @@ def preferences_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Vos préférences de courriel sont enregistrées."))
             return redirect("emails:preferences")
-    return render(request, "emails/pages/preferences.html", {"form": form},
+    return render(request, "frontend/email_pages/preferences.html", {"form": form},
                   status=400 if form.is_bound else 200)
 
 
@@ -104,8 +104,9 @@ def preferences_page(request: HttpRequest) -> HttpResponse:
 def unsubscribe_page(request: HttpRequest, token: str) -> HttpResponse:
     scope = unsubscribe.scope_of(token)
     if scope is None:
-        return render(request, "emails/pages/unsubscribe_invalid.html", status=404)
+        return render(request, "frontend/email_pages/unsubscribe_invalid.html", status=404)
     if request.method == "POST":
         unsubscribe.apply(scope)
-        return render(request, "emails/pages/unsubscribed.html", {"scope": scope})
-    return render(request, "emails/pages/unsubscribe.html", {"scope": scope, "token": token})
+        return render(request, "frontend/email_pages/unsubscribed.html", {"scope": scope})
+    return render(request, "frontend/email_pages/unsubscribe.html",
+                  {"scope": scope, "token": token})

@@ -14,27 +14,32 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from communities.errors import ServiceError
+from communities.access import membership_of
+from communities.errors import NotFound, ServiceError
 from communities.models import Space, User
 from frontend.forms import ServiceForm
-from frontend.queries import may_manage, space_or_404
+from frontend.poll_forms import SLOT_ROWS, PollForm, read_answers, slot_formset, vote_field_name
+from frontend.queries import PLACEHOLDER_ID, space_or_404
 from frontend.views.refusals import refused
+from meetings.access import may_answer, may_organise
 from meetings.models.polls import DatePoll, PollAnswer
-from meetings.polls.forms import SLOT_ROWS, PollForm, read_answers, slot_formset, vote_field_name
-from meetings.polls.selectors import poll_or_404, poll_results, polls_of
+from meetings.polls.selectors import not_answered, poll_results, polls_of, visible_poll
 from meetings.services import polls as services
 from meetings.services.polls import MAX_SLOTS
 
 
 def _organiser_space_or_404(user: User, slug: str) -> Space:
     space = space_or_404(user, slug)
-    if not may_manage(user, space)[1]:
+    if not may_organise(membership_of(user=user, space=space), user):
         raise Http404
     return space
 
 
-#: Stands for the meeting id in the URL the page's script completes when the poll closes.
-PLACEHOLDER_ID = 999_999_999
+def poll_or_404(space: Space, poll_id: int) -> DatePoll:
+    try:
+        return visible_poll(space=space, poll_id=poll_id)
+    except NotFound as error:
+        raise Http404(str(error.message)) from None
 
 
 def meeting_url(space_slug: str, meeting_id: int) -> str:
@@ -51,10 +56,10 @@ def poll_list(request: HttpRequest, slug: str) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
     space = space_or_404(me, slug)
     polls = list(polls_of(space))
-    return render(request, "meetings/polls/list.html", {
+    return render(request, "frontend/polls/list.html", {
         "space": space, "open_polls": [p for p in polls if not p.is_closed],
         "closed_polls": [p for p in polls if p.is_closed],
-        "can_manage": may_manage(me, space)[1],
+        "can_manage": may_organise(membership_of(user=me, space=space), me),
     })
 
 
@@ -92,7 +97,7 @@ def poll_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _render_create(request: HttpRequest, space: Space, form: PollForm, slots: Any, *,
                    status: int = 200) -> HttpResponse:
-    return render(request, "meetings/polls/create.html", {
+    return render(request, "frontend/polls/create.html", {
         "space": space, "form": form, "slots": slots,
         "can_add": slots.total_form_count() < MAX_SLOTS, "max_slots": MAX_SLOTS,
         "can_manage": True,
@@ -148,18 +153,18 @@ def poll_detail(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
                                         "changer tant que le sondage est ouvert."))
             return redirect(poll_url(poll))
     results = poll_results(poll, viewer=me)
-    membership, can_manage = may_manage(me, space)
+    membership = membership_of(user=me, space=space)
+    can_manage = may_organise(membership, me)
     # What the person just typed wins over what is stored, so a refusal loses nothing.
     chosen = {**results.mine, **submitted}
     grid = [{"result": result, "name": vote_field_name(result.slot),
              "chosen": chosen.get(result.slot.pk, "")} for result in results.slots]
-    return render(request, "meetings/polls/detail.html", {
+    return render(request, "frontend/polls/detail.html", {
         "space": space, "poll": poll, "results": results, "grid": grid, "form": form,
         "answers": PollAnswer.choices, "can_manage": can_manage,
         "has_answered": bool(results.mine),
-        # Staff who are not members read the results but have no answer to give.
-        "may_answer": membership is not None,
-        "not_answered": services.not_answered(poll, besides=me) if can_manage else [],
+        "may_answer": may_answer(membership, me),
+        "not_answered": not_answered(poll, besides=me) if can_manage else [],
         "poll_live": live, "poll_strings": _poll_strings(),
         "meeting_link": meeting_url(space.slug, poll.meeting_id) if poll.meeting_id else "",
     }, status=status)
@@ -210,7 +215,7 @@ def poll_pick(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
             messages.success(request, _("La rencontre est planifiée et les invitations sont "
                                         "envoyées aux personnes qui ont répondu."))
             return redirect(meeting_url(space.slug, meeting.pk))
-    return render(request, "meetings/polls/pick.html", {
+    return render(request, "frontend/polls/pick.html", {
         "space": space, "poll": poll, "results": results, "form": form,
         "selected": selected, "invitees": len(results.respondents), "can_manage": True,
     }, status=status)
@@ -235,7 +240,7 @@ def poll_close(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
             messages.success(request, _("Le sondage est fermé sans date retenue. Aucune "
                                         "invitation n'a été envoyée."))
             return redirect(poll_url(poll))
-    return render(request, "meetings/polls/close.html", {
+    return render(request, "frontend/polls/close.html", {
         "space": space, "poll": poll, "form": form, "can_manage": True,
         "title": _("Fermer le sondage sans retenir de date"),
         "question": _("Les membres ne pourront plus répondre et aucune rencontre ne sera "

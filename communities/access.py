@@ -1,0 +1,64 @@
+"""Who may do what in a space, as plain answers. Services refuse with these, selectors hide
+with them and pages choose their controls with them, so a rule changes in one place. Other
+apps build their own rules on these (``docs_store.access``, ``meetings.access``).
+
+This module imports no other app of the project: everything above ``communities`` may ask it.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from communities.errors import Forbidden
+from communities.models import MANAGING_ROLES, Membership, Role, Space, User
+
+
+def is_platform_staff(user: User) -> bool:
+    """Platform staff reach every space; a deactivated account keeps the flag but loses it."""
+    return bool(user.is_active and user.is_staff)
+
+
+def membership_of(*, user: User, space: Space) -> Membership | None:
+    """The lookup every rule of a space starts from (one query)."""
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, space=space).first()
+
+
+def may_read_space(*, user: User, space_id: int) -> bool:
+    """Staff, or any member: the test every read of a space goes through."""
+    return is_platform_staff(user) or Membership.objects.filter(
+        user=user, space_id=space_id).exists()
+
+
+def require_member(*, user: User, space: Space) -> Membership | None:
+    """The caller's membership; platform staff pass without one (returns None)."""
+    membership = membership_of(user=user, space=space)
+    if membership is None and not is_platform_staff(user):
+        raise Forbidden("forbidden", _("Vous ne faites pas partie de cet espace."))
+    return membership
+
+
+def may_manage(membership: Membership | None, user: User) -> bool:
+    """Staff, or the space's facilitators and admins: they moderate threads, invite, remove and
+    change roles, organise meetings and read the activity report. Takes the membership the
+    caller already fetched, so asking costs no query."""
+    return is_platform_staff(user) or (
+        membership is not None and membership.role in MANAGING_ROLES
+    )
+
+
+def require_manager(*, user: User, space: Space) -> Membership | None:
+    """The membership of someone who runs the space (None for staff who are not members)."""
+    membership = membership_of(user=user, space=space)
+    if not may_manage(membership, user):
+        raise Forbidden("forbidden", _("Seules les personnes qui animent ou administrent cet "
+                                       "espace peuvent faire cela."))
+    return membership
+
+
+def may_grant(*, user: User, membership: Membership | None, role: str) -> bool:
+    """Facilitators run the community; only a space admin (or staff) hands out admin rights."""
+    if is_platform_staff(user):
+        return True
+    return membership is not None and (membership.role == Role.ADMIN or role != Role.ADMIN)
