@@ -1,7 +1,12 @@
 """Shared fixtures: the people of a community of practice, and the services the tests need.
 
 PostgreSQL and Redis come from DATABASE_URL and REDIS_URL. On a laptop without them the tests
-that need them are skipped with the reason; with CI=true a missing service fails the run.
+that need them are skipped with the reason; with CI=true a missing service fails the run, and
+so does any test that skips: in CI every test runs.
+
+Personas (in the style of healthchecks' alice, bob and charlie): ``people`` is one community
+of practice with a facilitator, two members, an outsider and a staff member; ``web`` and
+``api`` give each of them a signed-in browser or an API client (``tests/clients.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import pytest
 from django.conf import settings
 
 from communities.models import Membership, Role, Space, User
+from tests.clients import PASSWORD, Personas, api_client_for, client_for
 from tests.smtp import smtp_mailbox, smtp_server  # noqa: F401  (fixtures for every test)
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -94,7 +100,7 @@ class People:
 
 
 def make_user(email: str, name: str, **extra: object) -> User:
-    return User.objects.create_user(email, "mot-de-passe-solide-42", display_name=name, **extra)
+    return User.objects.create_user(email, PASSWORD, display_name=name, **extra)
 
 
 @pytest.fixture
@@ -114,6 +120,18 @@ def people(db: None) -> People:
     Membership.objects.create(space=space, user=other, role=Role.MEMBER)
     return People(space=space, facilitator=facilitator, member=member, other_member=other,
                   outsider=outsider, staff=staff)
+
+
+@pytest.fixture
+def web(people: People) -> Personas:
+    """A signed-in browser per persona: ``web.member.get(url)``; ``web.anonymous`` too."""
+    return Personas(people, client_for)
+
+
+@pytest.fixture
+def api(people: People) -> Personas:
+    """An API client per persona, with its bearer token: ``api.outsider.get(url)``."""
+    return Personas(people, api_client_for)
 
 
 @pytest.fixture

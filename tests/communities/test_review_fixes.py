@@ -12,11 +12,11 @@ from communities.errors import Conflict
 from communities.models import Invitation, Space, Thread
 from communities.services.discussion import post_message, start_thread
 from communities.services.spaces import accept_invitation, invite_member, remove_member
-from tests.test_api import token_for
+from tests.clients import token_for
 
 
 def api_for(user) -> Client:
-    return Client(headers={"authorization": f"Bearer {token_for(Client(), user.email)}"})
+    return Client(headers={"authorization": f"Bearer {token_for(user)}"})
 
 
 def test_a_client_id_reused_for_another_thread_is_refused_not_answered(people):

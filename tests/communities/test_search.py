@@ -15,6 +15,7 @@ from communities.models import Membership, Message, Role, Space, Thread, User
 from communities.search import MAX_QUERY_CHARS, PAGE_SIZE, parse_query, search
 from communities.services.discussion import post_message, start_thread
 from communities.services.spaces import leave_space
+from tests.clients import Personas, client_for
 from tests.conftest import People, make_user
 
 
@@ -186,20 +187,12 @@ def test_sqlite_triggers_are_restored_after_a_table_rebuild(people: People, talk
 
 
 # --- API ---------------------------------------------------------------------------------------
-@pytest.fixture
-def api(people: People) -> Client:
-    token = Client().post("/api/v1/auth/token", {"email": people.member.email,
-                                                 "password": "mot-de-passe-solide-42"},
-                          content_type="application/json").json()["token"]
-    return Client(headers={"authorization": f"Bearer {token}"})
-
-
-def test_api_search_is_paginated(api: Client, people: People, talk) -> None:
+def test_api_search_is_paginated(api: Personas, people: People, talk) -> None:
     thread = talk["lunch"].thread
     posted = [post_message(actor=people.member, thread=thread,
                            body=f"Patinoires réfrigérées, budget {n}").message.pk
               for n in range(PAGE_SIZE + 5)]
-    first = api.get("/api/v1/search", {"q": "patinoire refrigeree"})
+    first = api.member.get("/api/v1/search", {"q": "patinoire refrigeree"})
     assert first.status_code == 200
     body = first.json()
     assert (body["query"], body["page"], body["has_next"]) == ("patinoire refrigeree", 1, True)
@@ -213,29 +206,29 @@ def test_api_search_is_paginated(api: Client, people: People, talk) -> None:
     assert result["url"] == (f"/espaces/rma/fils/{thread.pk}/?message={result['message_id']}"
                              f"#message-{result['message_id']}")
     assert "<mark>" in result["excerpt_html"]
-    second = api.get("/api/v1/search", {"q": "patinoire refrigeree", "page": "2"}).json()
+    second = api.member.get("/api/v1/search", {"q": "patinoire refrigeree", "page": "2"}).json()
     assert (second["page"], second["has_next"], len(second["results"])) == (2, False, 5)
     seen = [r["message_id"] for r in body["results"] + second["results"]]
     assert sorted(seen) == sorted(posted)
 
 
-def test_api_empty_query_is_a_french_400(api: Client) -> None:
+def test_api_empty_query_is_a_french_400(api: Personas) -> None:
     cases: list[dict[str, str]] = [{"q": ""}, {}, {"q": "!!!"}]
     for params in cases:
-        answer = api.get("/api/v1/search", params)
+        answer = api.member.get("/api/v1/search", params)
         assert answer.status_code == 400
         assert answer.json() == {"code": "empty_query",
                                  "message": "Saisissez au moins un mot à rechercher."}
-    answer = api.get("/api/v1/search", {"q": "parc", "page": "0"})
+    answer = api.member.get("/api/v1/search", {"q": "parc", "page": "0"})
     assert answer.status_code == 400 and answer.json()["code"] == "invalid_page"
 
 
-def test_api_space_filter_and_unknown_space(api: Client, people: People, talk) -> None:
-    answer = api.get("/api/v1/search", {"q": "accessibilite", "space": "rma"})
+def test_api_space_filter_and_unknown_space(api: Personas, people: People, talk) -> None:
+    answer = api.member.get("/api/v1/search", {"q": "accessibilite", "space": "rma"})
     assert [r["message_id"] for r in answer.json()["results"]] == [talk["access"].pk]
     Space.objects.create(slug="voirie", name="Voirie")
     for slug in ("voirie", "inexistant"):
-        answer = api.get("/api/v1/search", {"q": "accessibilite", "space": slug})
+        answer = api.member.get("/api/v1/search", {"q": "accessibilite", "space": slug})
         assert answer.status_code == 404
         assert answer.json()["code"] == "not_found"
 
@@ -245,9 +238,8 @@ def test_api_search_needs_a_token() -> None:
 
 
 # --- the page ----------------------------------------------------------------------------------
-def test_search_page_lists_results_linked_in_context(people: People, talk) -> None:
-    client = Client()
-    client.force_login(people.member)
+def test_search_page_lists_results_linked_in_context(web: Personas, people: People, talk) -> None:
+    client = web.member
     response = client.get(reverse("search"), {"q": "accessibilite"})
     html = response.content.decode()
     assert response.status_code == 200
@@ -261,16 +253,14 @@ def test_search_page_lists_results_linked_in_context(people: People, talk) -> No
     assert f'id="message-{talk["access"].pk}"' in thread_page
 
 
-def test_search_page_without_query_shows_the_form(people: People) -> None:
-    client = Client()
-    client.force_login(people.member)
+def test_search_page_without_query_shows_the_form(web: Personas, people: People) -> None:
+    client = web.member
     response = client.get(reverse("search"))
     assert response.status_code == 200 and 'name="q"' in response.content.decode()
 
 
-def test_search_page_empty_query_and_no_result(people: People, talk) -> None:
-    client = Client()
-    client.force_login(people.member)
+def test_search_page_empty_query_and_no_result(web: Personas, people: People, talk) -> None:
+    client = web.member
     empty = client.get(reverse("search"), {"q": " ? "})
     assert empty.status_code == 400
     assert "Saisissez au moins un mot à rechercher." in empty.content.decode()
@@ -280,8 +270,7 @@ def test_search_page_empty_query_and_no_result(people: People, talk) -> None:
 
 def test_search_page_is_private(people: People, talk) -> None:
     assert Client().get(reverse("search"), {"q": "parc"}).status_code == 302
-    client = Client()
-    client.force_login(make_user("zoe@exemple.qc.ca", "Zoé Ailleurs"))
+    client = client_for(make_user("zoe@exemple.qc.ca", "Zoé Ailleurs"))
     response = client.get(reverse("search"), {"q": "accessibilite"})
     assert response.status_code == 200 and "Aucun résultat" in response.content.decode()
     assert client.get(reverse("search"), {"q": "parc", "space": "rma"}).status_code == 404
