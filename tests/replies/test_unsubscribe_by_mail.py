@@ -1,6 +1,5 @@
 """The List-Unsubscribe mailto address (RFC 8058) arrives on the same inbound path as replies
-and is handed to the outgoing-mail app, which owns the tokens and the preferences. Runs once
-that app (issue 6, part A) is merged beside this one."""
+and is handed to the outgoing-mail app, which owns the tokens and the preferences."""
 
 from __future__ import annotations
 
@@ -8,9 +7,7 @@ import smtplib
 
 import pytest
 
-unsubscribe = pytest.importorskip("emails.unsubscribe",
-                                  reason="the emails app (issue 6, part A) is merged separately")
-preferences = pytest.importorskip("emails.preferences")
+from emails import preferences, unsubscribe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
