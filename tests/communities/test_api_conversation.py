@@ -7,7 +7,7 @@ import json
 import pytest
 from django.test import Client
 
-from communities.models import Message
+from communities.models import Message, Thread
 from communities.services.discussion import post_message, start_thread
 from communities.services.reading import mark_read
 from tests.clients import api_client_for
@@ -125,3 +125,13 @@ def test_my_spaces_show_unread_and_a_newcomer_starts_with_none(api, people, thre
     assert unread == {people.member: 2, people.outsider: 1}
     mark_read(actor=people.member, thread=thread, up_to=thread.messages.order_by("pk").last().pk)
     assert api.member.get("/api/v1/spaces").json()[0]["unread"] == 0
+
+
+def test_a_patch_with_a_forbidden_part_changes_nothing(api, people):
+    thread = start_thread(actor=people.member, space=people.space, title="Avant",
+                          body="x").thread
+    answer = api.member.patch(
+        f"/api/v1/threads/{thread.pk}", json.dumps({"title": "Après", "pinned": True}),
+        content_type="application/json")
+    assert answer.status_code == 403
+    assert Thread.objects.get(pk=thread.pk).title == "Avant"

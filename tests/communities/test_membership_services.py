@@ -179,3 +179,13 @@ def test_staff_deactivate_an_account_from_the_admin(people):
     assert not people.member.is_active
     assert not ApiToken.objects.filter(user=people.member).exists()
     assert Event.objects.filter(kind="account.deactivated", owner=people.member).exists()
+
+
+def test_a_removed_member_cannot_come_back_through_an_earlier_invitation(people):
+    first = invite_member(actor=people.facilitator, space=people.space,
+                          email="olivier@exemple.qc.ca")
+    second = invite_member(actor=people.facilitator, space=people.space,
+                           email="olivier@exemple.qc.ca")  # sent twice, as happens
+    accept_invitation(raw_token=first.token, user=people.outsider)
+    remove_member(actor=people.facilitator, space=people.space, member=people.outsider)
+    assert not Invitation.objects.get(pk=second.invitation.pk).is_usable

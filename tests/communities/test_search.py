@@ -293,3 +293,10 @@ def test_search_page_is_private(people: People, talk) -> None:
     response = client.get(reverse("search"), {"q": "accessibilite"})
     assert response.status_code == 200 and "Aucun résultat" in response.content.decode()
     assert client.get(reverse("search"), {"q": "parc", "space": "rma"}).status_code == 404
+
+
+def test_a_search_page_past_the_end_is_empty_not_an_error(api, web, people):
+    answer = web.member.get(reverse("search") + "?q=parc&page=99999999999999999999")
+    assert answer.status_code in {200, 400}
+    found = api.member.get("/api/v1/search?q=parc&page=99999999999999999")
+    assert found.status_code == 200 and found.json()["results"] == []
