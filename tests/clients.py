@@ -8,7 +8,6 @@ The ``web`` and ``api`` fixtures (``tests/conftest.py``) give one client per per
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.test import Client
@@ -45,34 +44,30 @@ def api_client_for(user: User | None) -> Client:
     return Client(headers={"authorization": f"Bearer {token_for(user)}"})
 
 
+class _Persona:
+    """A client for the person of ``people`` this attribute is named after, made once."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, personas: Personas, owner: type | None = None) -> Client:
+        user = None if self.name == "anonymous" else getattr(personas.people, self.name)
+        # Stored on the instance, which then shadows this descriptor: made once per test.
+        client = personas.__dict__[self.name] = personas.make(user)
+        return client
+
+
 class Personas:
     """One client per person of the ``people`` space, each made the first time it is used
     (an API client costs a sign-in request)."""
 
+    facilitator = _Persona()
+    member = _Persona()
+    other_member = _Persona()
+    outsider = _Persona()
+    staff = _Persona()
+    anonymous = _Persona()
+
     def __init__(self, people: People, make: Callable[[User | None], Client]) -> None:
-        self._people = people
-        self._make = make
-
-    @cached_property
-    def facilitator(self) -> Client:
-        return self._make(self._people.facilitator)
-
-    @cached_property
-    def member(self) -> Client:
-        return self._make(self._people.member)
-
-    @cached_property
-    def other_member(self) -> Client:
-        return self._make(self._people.other_member)
-
-    @cached_property
-    def outsider(self) -> Client:
-        return self._make(self._people.outsider)
-
-    @cached_property
-    def staff(self) -> Client:
-        return self._make(self._people.staff)
-
-    @cached_property
-    def anonymous(self) -> Client:
-        return self._make(None)
+        self.people = people
+        self.make = make
