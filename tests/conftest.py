@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from communities.models import Membership, Role, Space, User
+from communities.models import Membership, Message, Role, Space, User
+from communities.services.discussion import post_message, start_thread
 from tests.clients import PASSWORD, Personas, api_client_for, client_for
 from tests.smtp import smtp_mailbox, smtp_server  # noqa: F401  (fixtures for every test)
 
@@ -131,6 +132,25 @@ def people(db: None) -> People:
     Membership.objects.create(space=space, user=other, role=Role.MEMBER)
     return People(space=space, facilitator=facilitator, member=member, other_member=other,
                   outsider=outsider, staff=staff)
+
+
+@pytest.fixture
+def talk(people: People) -> dict[str, Message]:
+    """A few messages in the people's space, worded the way members write (the search tests
+    look for them)."""
+    lunch = start_thread(actor=people.facilitator, space=people.space,
+                         title="Programme de l'automne",
+                         body="Nos déjeuners-causeries reprennent en octobre.")
+    access = post_message(actor=people.member, thread=lunch.thread,
+                          body="Merci ! Une séance sur l'accessibilité des parcs serait utile.")
+    one = post_message(actor=people.other_member, thread=lunch.thread,
+                       body="Compte rendu de la rencontre de mars à Laval.")
+    many = post_message(actor=people.member, thread=lunch.thread,
+                        body="Les rencontres régionales ont attiré 40 personnes.")
+    titled = start_thread(actor=people.member, space=people.space,
+                          title="Stationnement hivernal", body="Qui a une politique écrite ?")
+    return {"lunch": lunch.message, "access": access.message, "one": one.message,
+            "many": many.message, "titled": titled.message}
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from tests.conftest import People, make_user
 INVITED = "nadia@exemple.qc.ca"
 
 
-
 @pytest.fixture
 def token(people: People) -> str:
     return invite_member(actor=people.facilitator, space=people.space, email=INVITED).token

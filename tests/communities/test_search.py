@@ -1,6 +1,6 @@
 """Search over threads and messages: French accents and plurals, membership, deleted messages,
-safe highlighted excerpts, the API and the page. Runs on SQLite (FTS5) and, with DATABASE_URL,
-on PostgreSQL (tsvector + fr_unaccent)."""
+safe highlighted excerpts and the API (the page: tests/frontend/test_search_page.py). Runs on
+SQLite (FTS5) and, with DATABASE_URL, on PostgreSQL (tsvector + fr_unaccent)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from communities.errors import ServiceError
@@ -20,30 +19,12 @@ from communities.models import Membership, Message, Role, Space, Thread, User
 from communities.search import MAX_QUERY_CHARS, PAGE_SIZE, parse_query, search
 from communities.services.discussion import post_message, start_thread
 from communities.services.spaces import leave_space
-from tests.clients import Personas, client_for
-from tests.conftest import People, make_user
+from tests.clients import Personas
+from tests.conftest import People
 
 
 def found_ids(user: User, q: str, **kwargs: object) -> list[int]:
     return [hit.message.pk for hit in search(user=user, q=q, **kwargs).hits]  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def talk(people: People) -> dict[str, Message]:
-    """A few messages in the people's space, worded the way members write."""
-    lunch = start_thread(actor=people.facilitator, space=people.space,
-                         title="Programme de l'automne",
-                         body="Nos déjeuners-causeries reprennent en octobre.")
-    access = post_message(actor=people.member, thread=lunch.thread,
-                          body="Merci ! Une séance sur l'accessibilité des parcs serait utile.")
-    one = post_message(actor=people.other_member, thread=lunch.thread,
-                       body="Compte rendu de la rencontre de mars à Laval.")
-    many = post_message(actor=people.member, thread=lunch.thread,
-                        body="Les rencontres régionales ont attiré 40 personnes.")
-    titled = start_thread(actor=people.member, space=people.space,
-                          title="Stationnement hivernal", body="Qui a une politique écrite ?")
-    return {"lunch": lunch.message, "access": access.message, "one": one.message,
-            "many": many.message, "titled": titled.message}
 
 
 # --- French: accents, hyphenated compounds, plurals --------------------------------------------
@@ -254,49 +235,3 @@ def test_api_space_filter_and_unknown_space(api: Personas, people: People, talk)
 
 def test_api_search_needs_a_token() -> None:
     assert Client().get("/api/v1/search", {"q": "parc"}).status_code == 401
-
-
-# --- the page ----------------------------------------------------------------------------------
-def test_search_page_lists_results_linked_in_context(web: Personas, people: People, talk) -> None:
-    client = web.member
-    response = client.get(reverse("search"), {"q": "accessibilite"})
-    html = response.content.decode()
-    assert response.status_code == 200
-    url = reverse("thread", args=["rma", talk["lunch"].thread.pk])
-    assert f'href="{url}?message={talk["access"].pk}#message-{talk["access"].pk}"' in html
-    assert "<mark>accessibilité</mark>" in html
-    assert "Programme de l&#x27;automne" in html
-    assert 'role="search"' in html and 'for="search-q"' in html and 'for="site-search-q"' in html
-    # The anchor the result links to exists on the thread page.
-    thread_page = client.get(url).content.decode()
-    assert f'id="message-{talk["access"].pk}"' in thread_page
-
-
-def test_search_page_without_query_shows_the_form(web: Personas, people: People) -> None:
-    client = web.member
-    response = client.get(reverse("search"))
-    assert response.status_code == 200 and 'name="q"' in response.content.decode()
-
-
-def test_search_page_empty_query_and_no_result(web: Personas, people: People, talk) -> None:
-    client = web.member
-    empty = client.get(reverse("search"), {"q": " ? "})
-    assert empty.status_code == 400
-    assert "Saisissez au moins un mot à rechercher." in empty.content.decode()
-    none = client.get(reverse("search"), {"q": "hippopotame"})
-    assert none.status_code == 200 and "Aucun résultat" in none.content.decode()
-
-
-def test_search_page_is_private(people: People, talk) -> None:
-    assert Client().get(reverse("search"), {"q": "parc"}).status_code == 302
-    client = client_for(make_user("zoe@exemple.qc.ca", "Zoé Ailleurs"))
-    response = client.get(reverse("search"), {"q": "accessibilite"})
-    assert response.status_code == 200 and "Aucun résultat" in response.content.decode()
-    assert client.get(reverse("search"), {"q": "parc", "space": "rma"}).status_code == 404
-
-
-def test_a_search_page_past_the_end_is_empty_not_an_error(api, web, people):
-    answer = web.member.get(reverse("search") + "?q=parc&page=99999999999999999999")
-    assert answer.status_code in {200, 400}
-    found = api.member.get("/api/v1/search?q=parc&page=99999999999999999")
-    assert found.status_code == 200 and found.json()["results"] == []
