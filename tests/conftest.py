@@ -1,7 +1,12 @@
 """Shared fixtures: the people of a community of practice, and the services the tests need.
 
 PostgreSQL and Redis come from DATABASE_URL and REDIS_URL. On a laptop without them the tests
-that need them are skipped with the reason; with CI=true a missing service fails the run.
+that need them are skipped with the reason; with CI=true a missing service fails the run, and
+so does any test that skips: in CI every test runs.
+
+Personas (in the style of healthchecks' alice, bob and charlie): ``people`` is one community
+of practice with a facilitator, two members, an outsider and a staff member; ``web`` and
+``api`` give each of them a signed-in browser or an API client (``tests/clients.py``).
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from communities.models import Membership, Role, Space, User
+from communities.models import Membership, Message, Role, Space, User
+from communities.services.discussion import post_message, start_thread
+from tests.clients import PASSWORD, Personas, api_client_for, client_for
 from tests.smtp import smtp_mailbox, smtp_server  # noqa: F401  (fixtures for every test)
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -56,6 +63,17 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("CI=true but services are missing: " + "; ".join(missing.values()))
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """With CI=true a skip is a failure: a test that cannot run there is a test nobody runs."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped with CI=true, where every test must run: {reason}"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         for name, why in SERVICE_PROBLEMS.items():
@@ -94,7 +112,7 @@ class People:
 
 
 def make_user(email: str, name: str, **extra: object) -> User:
-    return User.objects.create_user(email, "mot-de-passe-solide-42", display_name=name, **extra)
+    return User.objects.create_user(email, PASSWORD, display_name=name, **extra)
 
 
 @pytest.fixture
@@ -114,6 +132,37 @@ def people(db: None) -> People:
     Membership.objects.create(space=space, user=other, role=Role.MEMBER)
     return People(space=space, facilitator=facilitator, member=member, other_member=other,
                   outsider=outsider, staff=staff)
+
+
+@pytest.fixture
+def talk(people: People) -> dict[str, Message]:
+    """A few messages in the people's space, worded the way members write (the search tests
+    look for them)."""
+    lunch = start_thread(actor=people.facilitator, space=people.space,
+                         title="Programme de l'automne",
+                         body="Nos déjeuners-causeries reprennent en octobre.")
+    access = post_message(actor=people.member, thread=lunch.thread,
+                          body="Merci ! Une séance sur l'accessibilité des parcs serait utile.")
+    one = post_message(actor=people.other_member, thread=lunch.thread,
+                       body="Compte rendu de la rencontre de mars à Laval.")
+    many = post_message(actor=people.member, thread=lunch.thread,
+                        body="Les rencontres régionales ont attiré 40 personnes.")
+    titled = start_thread(actor=people.member, space=people.space,
+                          title="Stationnement hivernal", body="Qui a une politique écrite ?")
+    return {"lunch": lunch.message, "access": access.message, "one": one.message,
+            "many": many.message, "titled": titled.message}
+
+
+@pytest.fixture
+def web(people: People) -> Personas:
+    """A signed-in browser per persona: ``web.member.get(url)``; ``web.anonymous`` too."""
+    return Personas(people, client_for)
+
+
+@pytest.fixture
+def api(people: People) -> Personas:
+    """An API client per persona, with its bearer token: ``api.outsider.get(url)``."""
+    return Personas(people, api_client_for)
 
 
 @pytest.fixture

@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from tests.queries import count_queries
 
 HUGE_ID = 10**25
 
 
 @contextmanager
 def huge_id_kept_from_the_database() -> Iterator[None]:
-    with CaptureQueriesContext(connection) as queries:
+    with count_queries() as queries:
         yield
     assert not [q["sql"] for q in queries.captured_queries if str(HUGE_ID) in q["sql"]]

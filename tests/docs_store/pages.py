@@ -1,4 +1,4 @@
-"""Helpers of the document page tests: clients per persona, uploads through the page."""
+"""Helpers of the document page tests: personas by role, uploads through the page."""
 
 from __future__ import annotations
 
@@ -16,13 +16,6 @@ from tests.conftest import People
 from tests.docs_store.samples import PDF
 
 ROLES = ["facilitator", "member", "removed", "outsider", "anonymous"]
-
-
-def client_for(user: User | None, **headers: str) -> Client:
-    client = Client(headers=headers)
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def persona(people: People, role: str) -> User | None:

@@ -10,15 +10,14 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from communities.errors import ServiceError
 from docs_store import services
 from docs_store.models import Document, DocumentVersion
 from tests.clamd import EICAR, SIGNATURE_NAME
+from tests.clients import api_client_for, client_for
 from tests.conftest import People
 from tests.docs_store.samples import CSV, PDF, zip_of
-from tests.docs_store.test_api_permissions import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +100,7 @@ def test_a_file_beyond_the_scanner_stream_limit_is_refused_with_the_reason(
 
 def test_the_api_answers_a_virus_with_a_french_400(fs_backend, antivirus,
                                                    people: People) -> None:
-    answer = client_for(people.facilitator).post(
+    answer = api_client_for(people.facilitator).post(
         f"/api/v1/spaces/{people.space.slug}/documents",
         {"file": SimpleUploadedFile("x.txt", EICAR, content_type="text/plain")})
     assert answer.status_code == 400, answer.content
@@ -113,8 +112,7 @@ def test_the_api_answers_a_virus_with_a_french_400(fs_backend, antivirus,
 def _admin_home(people: People) -> str:
     people.staff.is_superuser = True
     people.staff.save()
-    client = Client()
-    client.force_login(people.staff)
+    client = client_for(people.staff)
     answer = client.get("/admin/")
     assert answer.status_code == 200
     return answer.content.decode()
@@ -135,7 +133,6 @@ def test_with_antivirus_the_admin_says_uploads_are_scanned(antivirus, people: Pe
 def test_the_documents_list_in_the_admin_repeats_it(settings: Any, people: People) -> None:
     settings.CLAMAV_SOCKET = settings.CLAMAV_TCP = ""
     _admin_home(people)
-    client = Client()
-    client.force_login(people.staff)
+    client = client_for(people.staff)
     body = client.get("/admin/docs_store/document/").content.decode()
     assert "Les fichiers déposés ne sont pas analysés" in body

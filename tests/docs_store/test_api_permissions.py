@@ -12,19 +12,10 @@ from django.test import Client
 from communities.services.spaces import remove_member
 from docs_store.models import Document, SpaceDocumentSettings, UploadsBy
 from docs_store.services import upload_document
+from tests.clients import api_client_for
 from tests.docs_store.samples import HTML, PDF
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    if user is None:
-        return Client()
-    answer = Client().post("/api/v1/auth/token",
-                           {"email": user.email, "password": "mot-de-passe-solide-42"},
-                           content_type="application/json")
-    assert answer.status_code == 200, answer.content
-    return Client(headers={"authorization": f"Bearer {answer.json()['token']}"})
 
 
 def _who(people, role):
@@ -60,7 +51,7 @@ EXPECTED = {
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(fs_backend, people, role):
     document = _document(people)
-    client = client_for(_who(people, role))
+    client = api_client_for(_who(people, role))
     slug = people.space.slug
     listed = client.get(f"/api/v1/spaces/{slug}/documents")
     read = client.get(f"/api/v1/documents/{document.pk}")
@@ -85,7 +76,7 @@ def test_permission_matrix(fs_backend, people, role):
 
 def test_members_upload_when_the_space_allows_it(fs_backend, people):
     SpaceDocumentSettings.objects.create(space=people.space, uploads_by=UploadsBy.MEMBERS)
-    member = client_for(people.member)
+    member = api_client_for(people.member)
     answer = _upload(member, people.space.slug)
     assert answer.status_code == 201, answer.content
     created = answer.json()
@@ -99,14 +90,14 @@ def test_members_upload_when_the_space_allows_it(fs_backend, people):
 
 
 def test_api_round_trip_on_both_backends(backend, people):
-    client = client_for(people.facilitator)
+    client = api_client_for(people.facilitator)
     answer = _upload(client, people.space.slug)
     assert answer.status_code == 201, answer.content
     document_id = answer.json()["id"]
     listing = client.get(f"/api/v1/spaces/{people.space.slug}/documents").json()
     assert [d["id"] for d in listing["documents"]] == [document_id]
     assert listing["can_upload"] is True
-    download = client_for(people.member).get(f"/api/v1/documents/{document_id}/download")
+    download = api_client_for(people.member).get(f"/api/v1/documents/{document_id}/download")
     assert download["X-Content-Type-Options"] == "nosniff"
     if backend.kind == "fs":
         assert download.status_code == 200
@@ -119,7 +110,7 @@ def test_api_round_trip_on_both_backends(backend, people):
 
 
 def test_refusal_is_french_json_and_leaves_nothing(backend, people):
-    answer = _upload(client_for(people.facilitator), people.space.slug, HTML, "photo.png")
+    answer = _upload(api_client_for(people.facilitator), people.space.slug, HTML, "photo.png")
     assert answer.status_code == 400
     assert answer.json()["code"] == "markup_refused"
     assert "ne sont pas acceptés" in answer.json()["message"]
@@ -127,7 +118,7 @@ def test_refusal_is_french_json_and_leaves_nothing(backend, people):
 
 
 def test_rename_move_trash_and_restore(fs_backend, people):
-    client = client_for(people.facilitator)
+    client = api_client_for(people.facilitator)
     slug = people.space.slug
     folder = client.post(f"/api/v1/spaces/{slug}/folders", {"name": "Guides"},
                          content_type="application/json")
@@ -149,7 +140,7 @@ def test_rename_move_trash_and_restore(fs_backend, people):
     assert [d["id"] for d in trash["documents"]] == [document.pk]
     # Who may restore it may still download it, to decide; to members it is gone.
     assert client.get(f"/api/v1/documents/{document.pk}/download").status_code == 200
-    assert client_for(people.member).get(
+    assert api_client_for(people.member).get(
         f"/api/v1/documents/{document.pk}/download").status_code == 404
     restored = client.post(f"/api/v1/documents/{document.pk}/restore")
     assert restored.json()["deleted"] is False
@@ -174,7 +165,7 @@ def test_permission_matrix_of_a_trashed_document(fs_backend, people, role):
     add_version(actor=people.facilitator, document=document, file=io.BytesIO(PDF),
                 file_name="guide-2.pdf")
     delete_document(actor=people.facilitator, document=document)
-    client = client_for(_who(people, role))
+    client = api_client_for(_who(people, role))
     answers = (
         client.get(f"/api/v1/documents/{document.pk}"),
         client.get(f"/api/v1/documents/{document.pk}/download"),

@@ -20,10 +20,12 @@ from communities.services.moderation import lock_thread
 from docs_store.attachments import MAX_ATTACHMENTS
 from docs_store.models import Attachment, Document, SpaceDocumentSettings
 from docs_store.services import delete_document, empty_trash, rename_document, restore_document
-from tests.docs_store.pages import a_document, client_for
+from tests.clients import api_client_for, client_for
+from tests.docs_store.pages import a_document
 from tests.docs_store.samples import HTML, PDF
 from tests.events_helper import verify_space_action
 from tests.ids_helper import HUGE_ID, huge_id_kept_from_the_database
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -93,19 +95,16 @@ def _trashed(people) -> Document:  # type: ignore[no-untyped-def]
 
 
 def test_posting_without_attachments_costs_the_same_queries_as_before(
-        fs_backend, people, thread, django_assert_max_num_queries):
-    with django_assert_max_num_queries(11):
+        fs_backend, people, thread):
+    with count_queries(at_most=11):
         post_message(actor=people.member, thread=thread, body="Sans pièce jointe")
 
 
 def test_attachments_cost_two_queries_whatever_their_number(fs_backend, people, thread):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     documents = [a_document(people, title=f"D{i}").pk for i in range(5)]
 
     def cost(attachments: list[int]) -> int:
-        with CaptureQueriesContext(connection) as captured:
+        with count_queries() as captured:
             post_message(actor=people.member, thread=thread, body="Texte",
                          attachments=attachments)
         return len(captured)
@@ -123,7 +122,7 @@ def test_a_document_trashed_later_shows_as_deleted_without_its_title(fs_backend,
     verify_space_action("rma", lambda: delete_document(actor=people.facilitator,
                                                        document=guide),
                         kinds=["document.deleted"])
-    api = _api(people.other_member).get(f"/api/v1/threads/{thread.pk}").json()
+    api = api_client_for(people.other_member).get(f"/api/v1/threads/{thread.pk}").json()
     assert api["messages"][-1]["attachments"] == [gone(guide.pk)]
     page = client_for(people.other_member).get(reverse("thread", args=["rma", thread.pk]))
     text = markup.unescape(page.content.decode())
@@ -147,20 +146,13 @@ def test_a_purged_document_leaves_a_deleted_card(fs_backend, people, thread,
     with django_capture_on_commit_callbacks(execute=True):
         empty_trash(actor=people.facilitator, space=people.space)
     assert Attachment.objects.get(message=posted.message).document is None
-    api = _api(people.member).get(f"/api/v1/threads/{thread.pk}").json()
+    api = api_client_for(people.member).get(f"/api/v1/threads/{thread.pk}").json()
     assert api["messages"][-1]["attachments"] == [gone(None)]
-
-
-def _api(user) -> Client:  # type: ignore[no-untyped-def]
-    answer = Client().post("/api/v1/auth/token",
-                           {"email": user.email, "password": "mot-de-passe-solide-42"},
-                           content_type="application/json")
-    return Client(headers={"authorization": f"Bearer {answer.json()['token']}"})
 
 
 def test_the_api_posts_with_attachments_and_refuses_bad_ones(fs_backend, people, thread):
     guide = a_document(people)
-    api = _api(people.member)
+    api = api_client_for(people.member)
     url = f"/api/v1/threads/{thread.pk}/messages"
     posted = api.post(url, json.dumps({"body": "Le guide", "attachments": [guide.pk]}),
                       content_type="application/json")
@@ -295,7 +287,7 @@ def test_a_huge_attachment_id_is_refused_like_an_unknown_one(fs_backend, people,
 
 
 def test_the_api_refuses_a_huge_attachment_id_like_an_unknown_one(fs_backend, people, thread):
-    api = _api(people.member)
+    api = api_client_for(people.member)
     for url, payload in [(f"/api/v1/threads/{thread.pk}/messages", {"body": "Encore"}),
                          ("/api/v1/spaces/rma/threads", {"title": "Nouveau", "body": "Texte"})]:
         with huge_id_kept_from_the_database():

@@ -17,9 +17,9 @@ from django.utils import timezone
 from communities.errors import ServiceError
 from docs_store import direct_uploads, services
 from docs_store.models import Document, PendingUpload, SpaceDocumentSettings
+from tests.clients import api_client_for
 from tests.conftest import People
 from tests.docs_store.samples import PDF
-from tests.docs_store.test_api_permissions import client_for
 from tests.docs_store.test_direct_uploads import browser_post, finish, offer
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_a_second_offer_past_the_quota_is_refused_while_the_first_is_pending(
     assert "dépôts en cours" in str(refusal.value.message)
     assert list(PendingUpload.objects.values_list("pk", flat=True)) == [first.pending.pk]
     # The same through the API: a French 413, and no second offer.
-    answer = client_for(people.facilitator).post(
+    answer = api_client_for(people.facilitator).post(
         f"/api/v1/spaces/{people.space.slug}/documents/direct",
         {"file_name": "trois.pdf", "size": len(PDF)}, content_type="application/json")
     assert answer.status_code == 413
@@ -90,7 +90,7 @@ def test_an_expired_or_abandoned_offer_gives_its_room_back(s3_backend,
     assert not PendingUpload.objects.filter(pk=abandoned.pending.pk).exists()
     assert s3_backend.keys() == []
     # Through the API too: 204, then the offer is gone.
-    api = client_for(people.facilitator)
+    api = api_client_for(people.facilitator)
     started = api.post(f"/api/v1/spaces/{people.space.slug}/documents/direct",
                        {"file_name": "api.pdf", "size": len(PDF)},
                        content_type="application/json")

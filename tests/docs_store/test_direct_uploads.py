@@ -24,9 +24,9 @@ from communities.errors import Conflict, Forbidden, NotFound, ServiceError
 from docs_store import direct_uploads, services
 from docs_store.models import Document, DocumentVersion, PendingUpload, SpaceDocumentSettings
 from tests.clamd import EICAR
+from tests.clients import api_client_for
 from tests.conftest import People
 from tests.docs_store.samples import CSV, HTML, PDF, docx
-from tests.docs_store.test_api_permissions import client_for
 from tests.events_helper import verify_space_action
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_on_the_file_system_direct_upload_is_not_offered(fs_backend, people: Peo
         offer(people)
     assert refusal.value.code == "direct_upload_unavailable"
     assert refusal.value.status == 501
-    answer = client_for(people.facilitator).post(
+    answer = api_client_for(people.facilitator).post(
         f"/api/v1/spaces/{people.space.slug}/documents/direct",
         {"file_name": "gros.pdf", "size": 10}, content_type="application/json")
     assert answer.status_code == 501
@@ -221,7 +221,7 @@ def test_abandoned_uploads_are_purged_with_their_objects(s3_backend, people: Peo
 
 
 def test_the_api_round_trip(s3_backend, people: People) -> None:
-    api = client_for(people.facilitator)
+    api = api_client_for(people.facilitator)
     started = api.post(f"/api/v1/spaces/{people.space.slug}/documents/direct",
                        {"file_name": "guide.pdf", "size": len(PDF), "title": "Guide"},
                        content_type="application/json")

@@ -9,9 +9,9 @@ import pytest
 from communities.errors import Conflict, Forbidden, ServiceError
 from docs_store import services
 from docs_store.models import Folder
+from tests.clients import api_client_for
 from tests.docs_store.samples import PDF
 from tests.docs_store.state import apply_document_event, fetch_documents
-from tests.docs_store.test_api_permissions import client_for
 from tests.events_helper import verify_space_action
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,7 @@ def test_members_cannot_change_others_folders(fs_backend, people):
 
 def test_folder_api(fs_backend, people):
     a, b, c = _tree(people)
-    facilitator = client_for(people.facilitator)
+    facilitator = api_client_for(people.facilitator)
     answer = facilitator.patch(f"/api/v1/folders/{c.pk}", {"name": "Cycle", "parent": 0},
                                content_type="application/json")
     assert answer.status_code == 200, answer.content
@@ -97,6 +97,6 @@ def test_folder_api(fs_backend, people):
                                content_type="application/json")
     assert answer.status_code == 400
     assert facilitator.delete(f"/api/v1/folders/{a.pk}").status_code == 409
-    assert client_for(people.member).delete(f"/api/v1/folders/{c.pk}").status_code == 403
-    assert client_for(people.outsider).delete(f"/api/v1/folders/{c.pk}").status_code == 404
+    assert api_client_for(people.member).delete(f"/api/v1/folders/{c.pk}").status_code == 403
+    assert api_client_for(people.outsider).delete(f"/api/v1/folders/{c.pk}").status_code == 404
     assert facilitator.delete(f"/api/v1/folders/{c.pk}").status_code == 204

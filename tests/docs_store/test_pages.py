@@ -14,9 +14,11 @@ from django.utils import timezone
 
 from docs_store.models import Document, Folder, SpaceDocumentSettings, UploadsBy
 from docs_store.services import add_version, create_folder, delete_document
-from tests.docs_store.pages import a_document, client_for, upload_page
+from tests.clients import client_for
+from tests.docs_store.pages import a_document, upload_page
 from tests.docs_store.samples import CSV, PDF, PNG
 from tests.docs_store.state import current
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -305,10 +307,8 @@ def test_a_forged_folder_is_a_404_not_the_root(fs_backend, people, forged):
 
 
 def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as captured:
+    with count_queries() as captured:
         assert client.get(url).status_code == 200
     return len(captured)
 

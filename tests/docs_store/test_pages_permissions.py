@@ -12,7 +12,8 @@ import pytest
 from django.urls import reverse
 
 from docs_store.models import Document, SpaceDocumentSettings
-from tests.docs_store.pages import ROLES, a_document, client_for, persona, upload_page
+from tests.clients import client_for
+from tests.docs_store.pages import ROLES, a_document, persona, upload_page
 from tests.docs_store.samples import HTML, PDF, SVG, zip_of
 
 pytestmark = pytest.mark.django_db

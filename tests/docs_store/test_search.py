@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -21,10 +20,11 @@ from docs_store import services
 from docs_store.extraction import clean, extract_version_text
 from docs_store.models import Document, DocumentVersion, TextStatus
 from docs_store.search import search_documents
+from tests.clients import api_client_for, client_for
 from tests.conftest import People
 from tests.docs_store.pdfs import pdf_with_pages
 from tests.docs_store.samples import PNG
-from tests.docs_store.test_api_permissions import client_for
+from tests.queries import count_queries
 
 # The worker closes the database connection when it is done, as in production: the tests
 # commit for real.
@@ -263,15 +263,13 @@ def test_documents_in_the_trash_are_not_found_until_restored(fs_backend,
 
 
 def test_a_search_costs_the_same_queries_for_3_or_20_hits(fs_backend, people: People) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     def queries_for(count: int) -> int:
         Document.objects.all().delete()
         for n in range(count):
             upload(people, PNG, f"{n}.png", title=f"Fiche {n}",
                    description=f"Parc de quartier numéro {n}")
-        with CaptureQueriesContext(connection) as captured:
+        with count_queries() as captured:
             assert len(search_documents(user=people.member, q="parc quartier").hits) == count
         return len(captured)
 
@@ -290,8 +288,7 @@ def test_markup_in_a_description_is_shown_as_text(fs_backend, people: People) ->
 
 # --- the page and the API ----------------------------------------------------------------------
 def _page(user: Any, **params: str) -> Any:
-    client = Client()
-    client.force_login(user)
+    client = client_for(user)
     return client.get(reverse("search"), params)
 
 
@@ -327,14 +324,14 @@ def test_an_outsider_sees_no_document_on_the_page(fs_backend, people: People) ->
 
 def test_the_api_searches_documents_of_my_spaces(fs_backend, people: People) -> None:
     upload(people, PNG, "plan.png", title="Plan du parc", description="Sentiers accessibles")
-    answer = client_for(people.member).get("/api/v1/search/documents",
+    answer = api_client_for(people.member).get("/api/v1/search/documents",
                                            {"q": "sentier", "space": people.space.slug})
     assert answer.status_code == 200, answer.content
     [result] = answer.json()["results"]
     assert result["document"]["title"] == "Plan du parc"
     assert "<mark>" in result["excerpt_html"]
-    assert client_for(people.outsider).get(
+    assert api_client_for(people.outsider).get(
         "/api/v1/search/documents", {"q": "sentier"}).json()["results"] == []
-    refused = client_for(people.member).get("/api/v1/search/documents", {"q": "  "})
+    refused = api_client_for(people.member).get("/api/v1/search/documents", {"q": "  "})
     assert refused.status_code == 400
     assert "Saisissez" in refused.json()["message"]

@@ -16,10 +16,10 @@ from communities.errors import Forbidden, ServiceError
 from communities.models import Membership, Role
 from docs_store import services
 from docs_store.models import Document, DocumentVersion
+from tests.clients import api_client_for
 from tests.conftest import make_user
 from tests.docs_store.samples import CSV, PDF
 from tests.docs_store.state import apply_document_event, fetch_documents
-from tests.docs_store.test_api_permissions import client_for
 from tests.events_helper import verify_space_action
 
 pytestmark = pytest.mark.django_db
@@ -80,11 +80,11 @@ def test_only_admins_empty_the_trash(fs_backend, people, who):
 
 def test_staff_and_api(fs_backend, people, admin):
     _trashed(people)
-    assert client_for(people.facilitator).post(
+    assert api_client_for(people.facilitator).post(
         f"/api/v1/spaces/{people.space.slug}/trash/empty").status_code == 403
-    assert client_for(people.outsider).post(
+    assert api_client_for(people.outsider).post(
         f"/api/v1/spaces/{people.space.slug}/trash/empty").status_code == 404
-    answer = client_for(people.staff).post(f"/api/v1/spaces/{people.space.slug}/trash/empty")
+    answer = api_client_for(people.staff).post(f"/api/v1/spaces/{people.space.slug}/trash/empty")
     assert answer.status_code == 200, answer.content
     assert answer.json() == {"purged": 1}
     assert not Document.objects.exists()

@@ -10,9 +10,9 @@ from communities.errors import Forbidden, NotFound
 from docs_store import services
 from docs_store.downloads import download_response
 from docs_store.models import Document
+from tests.clients import api_client_for
 from tests.docs_store.samples import CSV, PDF
 from tests.docs_store.state import apply_document_event, fetch_documents
-from tests.docs_store.test_api_permissions import client_for
 from tests.events_helper import verify_space_action
 
 pytestmark = pytest.mark.django_db
@@ -67,11 +67,11 @@ def test_restore_refusals(fs_backend, people):
 
 def test_restore_through_the_api(fs_backend, people):
     document = _two_versions(people)
-    answer = client_for(people.facilitator).post(
+    answer = api_client_for(people.facilitator).post(
         f"/api/v1/documents/{document.pk}/versions/1/restore")
     assert answer.status_code == 200, answer.content
     assert answer.json()["version"]["number"] == 1
-    assert client_for(people.member).post(
+    assert api_client_for(people.member).post(
         f"/api/v1/documents/{document.pk}/versions/2/restore").status_code == 403
-    assert client_for(people.outsider).post(
+    assert api_client_for(people.outsider).post(
         f"/api/v1/documents/{document.pk}/versions/2/restore").status_code == 404

@@ -14,8 +14,8 @@ from docs_store.models import Document, DocumentVersion
 from docs_store.services import delete_document
 from frontend.templatetags.documents import filesize
 from frontend.templatetags.espace import day
-from tests.docs_store.pages import a_document, client_for
-from tests.docs_store.test_api_permissions import client_for as api_client_for
+from tests.clients import api_client_for, client_for
+from tests.docs_store.pages import a_document
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from communities.models import Membership, Space, User
@@ -16,6 +14,7 @@ from emails.digest import builder, periods, sending
 from emails.digest.content import Recipient
 from tests.conftest import People, make_user
 from tests.emails.helpers import week_of_activity
+from tests.queries import count_queries
 
 # Pinned on PostgreSQL, the production database: on SQLite, Django splits a bulk insert at the
 # 999-parameter limit (about 111 join-back links a statement), so one more INSERT per hundred
@@ -44,7 +43,7 @@ def _recipients(users: list[User]) -> list[Recipient]:
 
 
 def _queries(action: object) -> int:
-    with CaptureQueriesContext(connection) as captured:
+    with count_queries() as captured:
         action()  # type: ignore[operator]
     return len(captured)
 

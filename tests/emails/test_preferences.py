@@ -15,6 +15,7 @@ from django.urls import reverse
 from communities.models import Space
 from emails.models import EmailPreferences, SpaceEmailPreferences
 from emails.preferences import choices_of
+from tests.clients import client_for
 from tests.conftest import People
 from tests.smtp import Mailbox
 
@@ -23,9 +24,7 @@ URL = "/courriel/preferences/"
 
 
 def _signed_in(people: People) -> Client:
-    client = Client()
-    client.force_login(people.member)
-    return client
+    return client_for(people.member)
 
 
 def test_the_defaults_are_a_weekly_digest_and_notifications_right_away(people: People) -> None:

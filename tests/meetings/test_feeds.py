@@ -13,6 +13,7 @@ from communities.services.spaces import leave_space
 from meetings.models import CalendarFeed, Meeting
 from meetings.services.feeds import issue_calendar_feed, revoke_calendar_feed
 from meetings.services.scheduling import cancel_meeting
+from tests.clients import client_for
 from tests.conftest import People
 from tests.meetings.conftest import schedule
 
@@ -98,8 +99,7 @@ def test_other_spaces_meetings_are_not_in_the_feed(people: People) -> None:
 
 
 def test_the_feed_page_shows_the_url_once_and_can_turn_it_off(people: People) -> None:
-    client = Client()
-    client.force_login(people.member)
+    client = client_for(people.member)
     page = client.get(reverse("calendar-feed-page"))
     assert page.status_code == 200 and page["Cache-Control"] == "private, no-store"
     created = client.post(reverse("calendar-feed-page"), {"action": "issue"})

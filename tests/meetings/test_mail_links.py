@@ -9,9 +9,7 @@ import re
 from email.message import EmailMessage
 
 import pytest
-from django.db import connection
 from django.test import Client, TestCase
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from emails import preferences
@@ -24,6 +22,7 @@ from tests.conftest import People
 from tests.emails.helpers import JOIN_LINK, html_of, join_links, path_of, text_of
 from tests.meetings.conftest import schedule
 from tests.meetings.test_reminders import due_meeting
+from tests.queries import count_queries
 from tests.smtp import Mailbox
 
 pytestmark = pytest.mark.django_db
@@ -178,12 +177,12 @@ def test_a_muted_space_gets_no_meeting_mail(people: People, smtp_server: Mailbox
 def test_all_links_of_a_send_are_one_insert(people: People) -> None:
     meeting = schedule(people, invitees=[])
     everyone = [people.facilitator.pk, people.member.pk, people.other_member.pk]
-    with CaptureQueriesContext(connection) as alone:
+    with count_queries() as alone:
         send_meeting_mail(kind=MailKind.INVITATION, meeting_id=meeting.pk,
                           user_ids=[people.member.pk])
     JoinLink.objects.all().delete()
 
-    with CaptureQueriesContext(connection) as queries:
+    with count_queries() as queries:
         sent = send_meeting_mail(kind=MailKind.INVITATION, meeting_id=meeting.pk,
                                  user_ids=everyone).sent
 

@@ -11,11 +11,12 @@ from django.urls import reverse
 from communities.errors import ServiceError
 from meetings.models import Attendance, Meeting
 from meetings.timezones import instant_from_local
+from tests.clients import api_client_for, client_for
 from tests.conftest import People
 from tests.ids_helper import HUGE_ID, huge_id_kept_from_the_database
 from tests.meetings.conftest import make_past
-from tests.meetings.test_api import NEW, api_for, send
-from tests.meetings.test_pages import client_for, form_data
+from tests.meetings.test_api import NEW, send
+from tests.meetings.test_pages import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def test_the_edit_form_refuses_a_far_date_and_keeps_the_meeting(meeting: Meeting
 def test_the_api_refuses_out_of_range_values_in_french(people: People, overrides: dict,
                                                        code: str) -> None:
     with huge_id_kept_from_the_database():
-        refused = send(api_for(people.facilitator), "post", "/api/v1/spaces/rma/meetings",
+        refused = send(api_client_for(people.facilitator), "post", "/api/v1/spaces/rma/meetings",
                        {**NEW, **overrides})
     assert refused.status_code == 400, refused.content
     assert refused.json()["code"] == code
@@ -77,7 +78,7 @@ def test_the_api_refuses_out_of_range_values_in_french(people: People, overrides
 
 def test_the_api_patch_refuses_them_and_changes_nothing(meeting: Meeting,
                                                         people: People) -> None:
-    client = api_for(people.facilitator)
+    client = api_client_for(people.facilitator)
     url = f"/api/v1/spaces/rma/meetings/{meeting.pk}"
     before = (meeting.starts_at, meeting.ends_at, meeting.capacity)
     far = send(client, "patch", url, {"starts_at": FAR, "ends_at": "9999-12-31T23:30:00-05:00"})
@@ -95,7 +96,7 @@ def test_the_api_patch_refuses_them_and_changes_nothing(meeting: Meeting,
 def test_attendance_with_huge_ids_is_refused_like_unknown_ones(meeting: Meeting,
                                                                people: People) -> None:
     make_past(meeting)
-    client = api_for(people.facilitator)
+    client = api_client_for(people.facilitator)
     url = f"/api/v1/spaces/rma/meetings/{meeting.pk}/attendance"
     with huge_id_kept_from_the_database():
         stranger = send(client, "put", url,

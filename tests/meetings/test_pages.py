@@ -6,24 +6,19 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail as outbox
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from communities.models import Language, User
+from communities.models import Language
 from meetings.models import Answer, Meeting, Rsvp
 from meetings.services.rsvp import answer_meeting
 from meetings.timezones import local
+from tests.clients import client_for
 from tests.conftest import People
 from tests.meetings.conftest import in_days, make_past, schedule
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def form_data(**overrides: object) -> dict[str, object]:
@@ -231,24 +226,18 @@ def test_meeting_page_query_count_does_not_grow_with_answers(people: People) -> 
     client = client_for(people.member)
     url = reverse("meeting", args=["rma", meeting.pk])
     client.get(url)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as few:
+    with count_queries() as few:
         client.get(url)
     for n in range(30):
         user = make_user(f"p{n}@exemple.qc.ca", f"Personne {n}")
         Membership.objects.create(space=people.space, user=user, role=Role.MEMBER)
         answer_meeting(actor=user, meeting=meeting, answer=Answer.YES)
-    with CaptureQueriesContext(connection) as many:
+    with count_queries() as many:
         client.get(url)
     assert len(many) == len(few) == MEETING_PAGE_QUERIES, (len(few), len(many))
 
 
 def test_list_query_count_does_not_grow_with_meetings(people: People) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from docs_store.models import Document
 
     document = Document.objects.create(space=people.space, title="Plan")
@@ -257,12 +246,12 @@ def test_list_query_count_does_not_grow_with_meetings(people: People) -> None:
     schedule(people, document_ids=[document.pk])
     make_past(schedule(people))
     client.get(url)
-    with CaptureQueriesContext(connection) as few:
+    with count_queries() as few:
         client.get(url)
     for n in range(8):
         schedule(people, title=f"À venir {n}", document_ids=[document.pk])
         make_past(schedule(people, title=f"Passée {n}"))
-    with CaptureQueriesContext(connection) as many:
+    with count_queries() as many:
         page = client.get(url)
     assert page.content.decode().count('class="card meeting-item') == 18
     assert len(many) == len(few), (len(few), len(many))

@@ -19,6 +19,7 @@ from meetings.services.waiting_list import rsvp_counts, waiting_position
 from tests.conftest import People, make_user
 from tests.meetings.conftest import make_past, schedule
 from tests.meetings.helpers import verify_meeting_action
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -161,16 +162,14 @@ ANSWER_QUERIES = 9
 
 
 def test_an_answer_costs_the_same_queries_with_many_answers(people: People) -> None:
-    from django.test.utils import CaptureQueriesContext
-
     meeting = schedule(people)
-    with CaptureQueriesContext(connection) as first:
+    with count_queries() as first:
         answer_meeting(actor=people.member, meeting=meeting, answer=Answer.YES)
     for n in range(30):
         user = make_user(f"p{n}@exemple.qc.ca", f"Personne {n}")
         Membership.objects.create(space=people.space, user=user, role=Role.MEMBER)
         answer_meeting(actor=user, meeting=meeting, answer=Answer.MAYBE)
-    with CaptureQueriesContext(connection) as later:
+    with count_queries() as later:
         answer_meeting(actor=people.other_member, meeting=meeting, answer=Answer.YES)
     assert len(first) == len(later) == ANSWER_QUERIES, (len(first), len(later))
 

@@ -14,6 +14,7 @@ from replies.addresses import (
     token_from_local_part,
 )
 from replies.models import ReplyAddress
+from tests.queries import count_queries
 
 
 def _thread(people):  # type: ignore[no-untyped-def]
@@ -47,10 +48,10 @@ def test_each_email_gets_its_own_address(people):
         user=people.member, thread=thread)
 
 
-def test_a_batch_of_addresses_costs_one_query(people, django_assert_num_queries):
+def test_a_batch_of_addresses_costs_one_query(people):
     thread = _thread(people)
     pairs = [(people.member, thread), (people.other_member, thread), (people.facilitator, thread)]
-    with django_assert_num_queries(1):
+    with count_queries(exactly=1):
         addresses = reply_addresses(pairs=pairs)
     assert len(set(addresses.values())) == 3
     token = addresses[(people.other_member.pk, thread.pk)].split("@")[0].removeprefix(

@@ -17,6 +17,7 @@ from replies.addresses import reply_address
 from replies.inbound import receive_mail
 from replies.models import InboundMail, ReplyAddress
 from tests.events_helper import verify_action
+from tests.queries import count_queries
 from tests.replies.helpers import reply_mail, sample
 
 pytestmark = pytest.mark.django_db
@@ -305,12 +306,12 @@ def test_mail_for_another_domain_is_ignored(people, smtp_server):
 
 @pytest.mark.parametrize("earlier_replies", [0, 20])
 def test_posting_a_reply_by_email_costs_a_fixed_number_of_queries(
-        people, thread, smtp_server, django_assert_num_queries, earlier_replies):
+        people, thread, smtp_server, earlier_replies):
     for n in range(earlier_replies):
         post_message(actor=people.other_member, thread=thread, body=f"Réponse {n}")
     address = reply_address(user=people.member, thread=thread)
     raw = reply_mail(sender="marc@exemple.qc.ca", recipient=address, body="Compté")
-    with django_assert_num_queries(QUERIES_PER_REPLY):
+    with count_queries(exactly=QUERIES_PER_REPLY):
         assert _deliver(raw, address).outcome == "posted"
 
 

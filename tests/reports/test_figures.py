@@ -10,6 +10,7 @@ import pytest
 
 from reports.figures import activity_report
 from reports.periods import Period, fiscal_year, fiscal_year_of
+from tests.queries import count_queries
 from tests.reports.world import World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -91,8 +92,8 @@ def test_a_custom_period_counts_only_its_days(world: World) -> None:
 
 
 def test_the_report_costs_the_same_queries_for_one_space_or_three(
-        world: World, django_assert_num_queries: Any) -> None:
-    with django_assert_num_queries(10):
+        world: World) -> None:
+    with count_queries(exactly=10):
         activity_report(spaces=[world.a], period=YEAR)
-    with django_assert_num_queries(10):
+    with count_queries(exactly=10):
         activity_report(spaces=[world.a, world.b, world.c], period=YEAR)

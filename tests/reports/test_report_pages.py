@@ -12,6 +12,8 @@ from django.urls import reverse
 
 from communities.models import Membership, Role, Space, User
 from reports.export import HEADERS
+from tests.clients import client_for
+from tests.queries import count_queries
 from tests.reports.world import World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -21,12 +23,6 @@ YEAR = {"exercice": "2025"}
 @pytest.fixture
 def world() -> World:
     return build_world()
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _staff() -> User:
@@ -183,15 +179,12 @@ def test_the_report_speaks_english_but_the_csv_stays_french(world: World) -> Non
 
 def test_the_all_spaces_page_costs_the_same_queries_with_more_spaces(
         world: World) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = client_for(_staff())
-    with CaptureQueriesContext(connection) as three:
+    with count_queries() as three:
         assert client.get(reverse("all-spaces-report"), YEAR).status_code == 200
     for n in range(10):
         Space.objects.create(slug=f"autre-{n}", name=f"Autre communauté {n}")
-    with CaptureQueriesContext(connection) as thirteen:
+    with count_queries() as thirteen:
         assert client.get(reverse("all-spaces-report"), YEAR).status_code == 200
     assert len(three) == len(thirteen) <= 14
 

@@ -18,6 +18,7 @@ from communities.services.spaces import (
     leave_space,
     remove_member,
 )
+from tests.clients import client_for
 from tests.events_helper import verify_space_action
 
 
@@ -166,19 +167,25 @@ def test_a_thread_and_its_replies_rebuild_the_same_state_as_a_fresh_fetch(people
 
 
 def test_staff_deactivate_an_account_from_the_admin(people):
-    from django.test import Client
-
     from communities.models import ApiToken
 
     ApiToken.objects.create(user=people.member, key_hash="x" * 64)
     people.staff.is_superuser = True
     people.staff.save()
-    admin = Client()
-    admin.force_login(people.staff)
-    answer = admin.post("/admin/communities/user/", {
+    answer = client_for(people.staff).post("/admin/communities/user/", {
         "action": "deactivate", "_selected_action": [people.member.pk]})
     assert answer.status_code == 302
     people.member.refresh_from_db()
     assert not people.member.is_active
     assert not ApiToken.objects.filter(user=people.member).exists()
     assert Event.objects.filter(kind="account.deactivated", owner=people.member).exists()
+
+
+def test_a_removed_member_cannot_come_back_through_an_earlier_invitation(people):
+    first = invite_member(actor=people.facilitator, space=people.space,
+                          email="olivier@exemple.qc.ca")
+    second = invite_member(actor=people.facilitator, space=people.space,
+                           email="olivier@exemple.qc.ca")  # sent twice, as happens
+    accept_invitation(raw_token=first.token, user=people.outsider)
+    remove_member(actor=people.facilitator, space=people.space, member=people.outsider)
+    assert not Invitation.objects.get(pk=second.invitation.pk).is_usable

@@ -15,7 +15,7 @@ from emails.models import JoinLink
 from meetings.models.polls import DatePoll
 from meetings.services.polls import remind_non_respondents, vote
 from tests.conftest import People, make_user
-from tests.meetings_polls.conftest import slot_ids
+from tests.meetings.polls.conftest import slot_ids
 from tests.smtp import Mailbox
 
 pytestmark = pytest.mark.django_db

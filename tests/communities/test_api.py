@@ -10,21 +10,7 @@ from django.db import connection
 from django.test import Client
 
 from communities.models import Message
-
-
-def token_for(client: Client, email: str) -> str:
-    answer = client.post("/api/v1/auth/token", {"email": email,
-                                                "password": "mot-de-passe-solide-42"},
-                         content_type="application/json")
-    assert answer.status_code == 200, answer.content
-    return answer.json()["token"]
-
-
-@pytest.fixture
-def api(people):
-    client = Client()
-    token = token_for(client, people.member.email)
-    return Client(headers={"authorization": f"Bearer {token}"})
+from tests.clients import token_for
 
 
 def post_json(client: Client, url: str, payload: object):
@@ -46,36 +32,36 @@ def test_no_token_gets_a_french_401(people):
 
 
 def test_my_spaces_list_role_and_head(api, people):
-    assert api.get("/api/v1/spaces").json() == [{
+    assert api.member.get("/api/v1/spaces").json() == [{
         "slug": "rma", "name": "Réseau Municipalités accessibles",
         "description": people.space.description, "role": "member", "head": 0, "unread": 0,
     }]
 
 
 def test_start_a_thread_then_post_and_read_the_log(api, people):
-    created = post_json(api, "/api/v1/spaces/rma/threads",
+    created = post_json(api.member, "/api/v1/spaces/rma/threads",
                         {"title": "Bancs", "body": "*Bonjour*", "client_id": "t-1"})
     assert created.status_code == 201
     body = created.json()
     assert body["seq"] == 1 and body["message"]["html"] == "<p><em>Bonjour</em></p>"
     thread_id = body["thread"]["id"]
-    posted = post_json(api, f"/api/v1/threads/{thread_id}/messages", {"body": "Suite"})
+    posted = post_json(api.member, f"/api/v1/threads/{thread_id}/messages", {"body": "Suite"})
     assert posted.status_code == 201
     message = posted.json()["message"]
     assert set(message) == {"id", "thread", "author", "created_at", "body", "html", "reply_to",
                             "edited_at", "deleted", "reactions", "attachments"}
-    log = api.get("/api/v1/spaces/rma/events?after=1&limit=10").json()
+    log = api.member.get("/api/v1/spaces/rma/events?after=1&limit=10").json()
     assert log["head"] == 2
     assert [(e["seq"], e["kind"]) for e in log["events"]] == [(2, "message.created")]
     assert log["events"][0]["data"]["message"] == message
 
 
 def test_a_retried_post_returns_the_original_with_200(api, people):
-    thread_id = post_json(api, "/api/v1/spaces/rma/threads",
+    thread_id = post_json(api.member, "/api/v1/spaces/rma/threads",
                           {"title": "T", "body": "a"}).json()["thread"]["id"]
     url = f"/api/v1/threads/{thread_id}/messages"
-    first = post_json(api, url, {"body": "Une fois", "client_id": "m-42"})
-    again = post_json(api, url, {"body": "Une fois", "client_id": "m-42"})
+    first = post_json(api.member, url, {"body": "Une fois", "client_id": "m-42"})
+    again = post_json(api.member, url, {"body": "Une fois", "client_id": "m-42"})
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json() == again.json()
     assert Message.objects.filter(client_id="m-42").count() == 1
@@ -83,10 +69,9 @@ def test_a_retried_post_returns_the_original_with_200(api, people):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_retries_create_one_message(people, uses_postgres):
-    token = token_for(Client(), people.member.email)
-    client = Client(headers={"authorization": f"Bearer {token}"})
-    thread_id = post_json(client, "/api/v1/spaces/rma/threads",
+def test_concurrent_retries_create_one_message(api, people, uses_postgres):
+    token = token_for(people.member)
+    thread_id = post_json(api.member, "/api/v1/spaces/rma/threads",
                           {"title": "T", "body": "a"}).json()["thread"]["id"]
     statuses: list[int] = []
     barrier = threading.Barrier(8)
@@ -110,33 +95,31 @@ def test_concurrent_retries_create_one_message(people, uses_postgres):
     assert Message.objects.filter(client_id="retry-1").count() == 1
 
 
-def test_outsiders_get_404_and_nothing_leaks(people):
-    token = token_for(Client(), people.outsider.email)
-    outsider = Client(headers={"authorization": f"Bearer {token}"})
-    answer = post_json(outsider, "/api/v1/spaces/rma/threads", {"title": "T", "body": "x"})
+def test_outsiders_get_404_and_nothing_leaks(api, people):
+    answer = post_json(api.outsider, "/api/v1/spaces/rma/threads", {"title": "T", "body": "x"})
     assert answer.status_code == 404
     assert "Réseau" not in answer.content.decode()
-    assert outsider.get("/api/v1/spaces/rma/events").status_code == 404
+    assert api.outsider.get("/api/v1/spaces/rma/events").status_code == 404
 
 
 @pytest.mark.parametrize("payload", ["{pas du json", json.dumps({"title": "T"}),
                                      json.dumps({"title": 3, "body": []})])
 def test_malformed_bodies_get_a_french_422(api, people, payload):
-    answer = api.post("/api/v1/spaces/rma/threads", payload, content_type="application/json")
+    answer = api.member.post("/api/v1/spaces/rma/threads", payload, content_type="application/json")
     assert answer.status_code in {400, 422}
     assert answer.json()["message"].startswith("Requête invalide")
 
 
 def test_service_refusals_are_json_with_a_french_message(api, people):
-    answer = post_json(api, "/api/v1/spaces/rma/threads", {"title": "T", "body": "   "})
+    answer = post_json(api.member, "/api/v1/spaces/rma/threads", {"title": "T", "body": "   "})
     assert answer.status_code == 400
     assert answer.json() == {"code": "empty_body", "message": "Le message est vide."}
-    answer = api.get("/api/v1/spaces/rma/events?after=-1")
+    answer = api.member.get("/api/v1/spaces/rma/events?after=-1")
     assert answer.status_code == 400
 
 
-def test_a_ticket_is_issued_to_authenticated_clients(api):
-    answer = api.post("/api/v1/realtime/ticket")
+def test_a_ticket_is_issued_to_authenticated_clients(api, people):
+    answer = api.member.post("/api/v1/realtime/ticket")
     assert answer.status_code == 200
     assert answer.json()["expires_in"] == 60 and len(answer.json()["ticket"]) > 30
 

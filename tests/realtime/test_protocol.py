@@ -14,6 +14,8 @@ from django.utils import timezone
 from collab.routing import websocket_application
 from communities.services.discussion import post_message, start_thread
 from realtime.hub import stop_hub
+from tests.clients import client_for
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -94,12 +96,8 @@ async def test_replay_then_live_without_gap(people):
 
 
 async def session_headers(user, origin: bytes = b"http://127.0.0.1:8000") -> list:
-    from django.test import Client
-
     def login() -> str:
-        client = Client()
-        client.force_login(user)
-        return client.cookies["sessionid"].value
+        return client_for(user).cookies["sessionid"].value
 
     key = await sync_to_async(login)()
     return [(b"cookie", f"sessionid={key}".encode()), (b"origin", origin)]
@@ -209,8 +207,7 @@ async def test_a_private_space_answers_an_outsider_exactly_like_an_unknown_slug(
     await ws.disconnect()
 
 
-def test_access_to_a_space_is_one_query_whether_it_exists_or_not(people,
-                                                                 django_assert_num_queries):
+def test_access_to_a_space_is_one_query_whether_it_exists_or_not(people):
     from realtime import store
 
     read = store.space_stream.func  # the plain function under database_sync_to_async
@@ -220,7 +217,7 @@ def test_access_to_a_space_is_one_query_whether_it_exists_or_not(people,
         (people.member, "rma", ("space", people.space.pk)),
         (people.staff, "rma", ("space", people.space.pk)),
     ]:
-        with django_assert_num_queries(1):
+        with count_queries(exactly=1):
             assert read(user.pk, slug) == expected
 
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.timeout(90)]
 

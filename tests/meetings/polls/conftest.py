@@ -17,6 +17,12 @@ from tests.conftest import People
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_inline() -> None:
+    """Unlike the meeting tests around them, poll tests keep the database task queue of the
+    settings: several run the worker themselves to see what it sends and when."""
+
+
+@pytest.fixture(autouse=True)
 def _in_french() -> Iterator[None]:
     # A page rendered for an English reader leaves English active in this thread; messages
     # are asserted in French, the source language.

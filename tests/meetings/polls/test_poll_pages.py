@@ -7,23 +7,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from communities.models import User
 from meetings.models import MeetingMode
 from meetings.models.polls import DatePoll, PollVote
 from meetings.services.polls import pick_slot, vote
+from tests.clients import client_for
 from tests.conftest import People
-from tests.meetings_polls.conftest import slot_ids
+from tests.meetings.polls.conftest import slot_ids
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _create_data(day: date, **extra: str) -> dict[str, str]:
@@ -204,18 +199,18 @@ def test_the_poll_page_speaks_english_to_english_readers(people: People, poll: D
 
 
 def test_the_results_cost_two_queries_whatever_the_number_of_voters(
-        people: People, poll: DatePoll, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+        people: People, poll: DatePoll) -> None:  # type: ignore[no-untyped-def]
     from communities.models import Membership, Role
     from meetings.polls.selectors import poll_results
     from tests.conftest import make_user
 
-    with django_assert_num_queries(2):
+    with count_queries(exactly=2):
         poll_results(poll, viewer=people.member)
     for n in range(20):
         voter = make_user(f"votant{n}@exemple.qc.ca", f"Votant {n}")
         Membership.objects.create(space=people.space, user=voter, role=Role.MEMBER)
         vote(actor=voter, poll=poll, answers=dict.fromkeys(slot_ids(poll), "yes"))
-    with django_assert_num_queries(2):
+    with count_queries(exactly=2):
         results = poll_results(poll, viewer=people.member)
     assert len(results.respondents) == 20 and results.slots[0].yes == 20
 

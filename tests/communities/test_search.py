@@ -1,13 +1,17 @@
 """Search over threads and messages: French accents and plurals, membership, deleted messages,
-safe highlighted excerpts, the API and the page. Runs on SQLite (FTS5) and, with DATABASE_URL,
-on PostgreSQL (tsvector + fr_unaccent)."""
+safe highlighted excerpts and the API (the page: tests/frontend/test_search_page.py). Runs on
+SQLite (FTS5) and, with DATABASE_URL, on PostgreSQL (tsvector + fr_unaccent)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from communities.errors import ServiceError
@@ -15,29 +19,12 @@ from communities.models import Membership, Message, Role, Space, Thread, User
 from communities.search import MAX_QUERY_CHARS, PAGE_SIZE, parse_query, search
 from communities.services.discussion import post_message, start_thread
 from communities.services.spaces import leave_space
-from tests.conftest import People, make_user
+from tests.clients import Personas
+from tests.conftest import People
 
 
 def found_ids(user: User, q: str, **kwargs: object) -> list[int]:
     return [hit.message.pk for hit in search(user=user, q=q, **kwargs).hits]  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def talk(people: People) -> dict[str, Message]:
-    """A few messages in the people's space, worded the way members write."""
-    lunch = start_thread(actor=people.facilitator, space=people.space,
-                         title="Programme de l'automne",
-                         body="Nos déjeuners-causeries reprennent en octobre.")
-    access = post_message(actor=people.member, thread=lunch.thread,
-                          body="Merci ! Une séance sur l'accessibilité des parcs serait utile.")
-    one = post_message(actor=people.other_member, thread=lunch.thread,
-                       body="Compte rendu de la rencontre de mars à Laval.")
-    many = post_message(actor=people.member, thread=lunch.thread,
-                        body="Les rencontres régionales ont attiré 40 personnes.")
-    titled = start_thread(actor=people.member, space=people.space,
-                          title="Stationnement hivernal", body="Qui a une politique écrite ?")
-    return {"lunch": lunch.message, "access": access.message, "one": one.message,
-            "many": many.message, "titled": titled.message}
 
 
 # --- French: accents, hyphenated compounds, plurals --------------------------------------------
@@ -170,7 +157,10 @@ def test_a_query_cannot_inject_markup(people: People, talk) -> None:
 # --- the SQLite index survives a table rebuild -------------------------------------------------
 def test_sqlite_triggers_are_restored_after_a_table_rebuild(people: People, talk) -> None:
     if connection.vendor != "sqlite":
-        pytest.skip("SQLite only")
+        # The laptop database has this index and CI runs on PostgreSQL: rather than skip
+        # there, run this very test again in a process of its own on SQLite.
+        _passes_on_sqlite("test_sqlite_triggers_are_restored_after_a_table_rebuild")
+        return
     from communities.search import repair_sqlite_index
 
     with connection.cursor() as cursor:
@@ -185,21 +175,24 @@ def test_sqlite_triggers_are_restored_after_a_table_rebuild(people: People, talk
     assert set(found_ids(people.member, "patinoire")) == {missed.pk, later.pk}
 
 
+def _passes_on_sqlite(test_name: str) -> None:
+    environment = {name: value for name, value in os.environ.items()
+                   if name not in {"DATABASE_URL", "CI"}}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", f"{__file__}::{test_name}", "-q",
+         "-p", "no:cacheprovider"],
+        cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True, timeout=100,
+        check=False)
+    assert run.returncode == 0 and "1 passed" in run.stdout, run.stdout[-3000:] + run.stderr
+
+
 # --- API ---------------------------------------------------------------------------------------
-@pytest.fixture
-def api(people: People) -> Client:
-    token = Client().post("/api/v1/auth/token", {"email": people.member.email,
-                                                 "password": "mot-de-passe-solide-42"},
-                          content_type="application/json").json()["token"]
-    return Client(headers={"authorization": f"Bearer {token}"})
-
-
-def test_api_search_is_paginated(api: Client, people: People, talk) -> None:
+def test_api_search_is_paginated(api: Personas, people: People, talk) -> None:
     thread = talk["lunch"].thread
     posted = [post_message(actor=people.member, thread=thread,
                            body=f"Patinoires réfrigérées, budget {n}").message.pk
               for n in range(PAGE_SIZE + 5)]
-    first = api.get("/api/v1/search", {"q": "patinoire refrigeree"})
+    first = api.member.get("/api/v1/search", {"q": "patinoire refrigeree"})
     assert first.status_code == 200
     body = first.json()
     assert (body["query"], body["page"], body["has_next"]) == ("patinoire refrigeree", 1, True)
@@ -213,75 +206,32 @@ def test_api_search_is_paginated(api: Client, people: People, talk) -> None:
     assert result["url"] == (f"/espaces/rma/fils/{thread.pk}/?message={result['message_id']}"
                              f"#message-{result['message_id']}")
     assert "<mark>" in result["excerpt_html"]
-    second = api.get("/api/v1/search", {"q": "patinoire refrigeree", "page": "2"}).json()
+    second = api.member.get("/api/v1/search", {"q": "patinoire refrigeree", "page": "2"}).json()
     assert (second["page"], second["has_next"], len(second["results"])) == (2, False, 5)
     seen = [r["message_id"] for r in body["results"] + second["results"]]
     assert sorted(seen) == sorted(posted)
 
 
-def test_api_empty_query_is_a_french_400(api: Client) -> None:
+def test_api_empty_query_is_a_french_400(api: Personas) -> None:
     cases: list[dict[str, str]] = [{"q": ""}, {}, {"q": "!!!"}]
     for params in cases:
-        answer = api.get("/api/v1/search", params)
+        answer = api.member.get("/api/v1/search", params)
         assert answer.status_code == 400
         assert answer.json() == {"code": "empty_query",
                                  "message": "Saisissez au moins un mot à rechercher."}
-    answer = api.get("/api/v1/search", {"q": "parc", "page": "0"})
+    answer = api.member.get("/api/v1/search", {"q": "parc", "page": "0"})
     assert answer.status_code == 400 and answer.json()["code"] == "invalid_page"
 
 
-def test_api_space_filter_and_unknown_space(api: Client, people: People, talk) -> None:
-    answer = api.get("/api/v1/search", {"q": "accessibilite", "space": "rma"})
+def test_api_space_filter_and_unknown_space(api: Personas, people: People, talk) -> None:
+    answer = api.member.get("/api/v1/search", {"q": "accessibilite", "space": "rma"})
     assert [r["message_id"] for r in answer.json()["results"]] == [talk["access"].pk]
     Space.objects.create(slug="voirie", name="Voirie")
     for slug in ("voirie", "inexistant"):
-        answer = api.get("/api/v1/search", {"q": "accessibilite", "space": slug})
+        answer = api.member.get("/api/v1/search", {"q": "accessibilite", "space": slug})
         assert answer.status_code == 404
         assert answer.json()["code"] == "not_found"
 
 
 def test_api_search_needs_a_token() -> None:
     assert Client().get("/api/v1/search", {"q": "parc"}).status_code == 401
-
-
-# --- the page ----------------------------------------------------------------------------------
-def test_search_page_lists_results_linked_in_context(people: People, talk) -> None:
-    client = Client()
-    client.force_login(people.member)
-    response = client.get(reverse("search"), {"q": "accessibilite"})
-    html = response.content.decode()
-    assert response.status_code == 200
-    url = reverse("thread", args=["rma", talk["lunch"].thread.pk])
-    assert f'href="{url}?message={talk["access"].pk}#message-{talk["access"].pk}"' in html
-    assert "<mark>accessibilité</mark>" in html
-    assert "Programme de l&#x27;automne" in html
-    assert 'role="search"' in html and 'for="search-q"' in html and 'for="site-search-q"' in html
-    # The anchor the result links to exists on the thread page.
-    thread_page = client.get(url).content.decode()
-    assert f'id="message-{talk["access"].pk}"' in thread_page
-
-
-def test_search_page_without_query_shows_the_form(people: People) -> None:
-    client = Client()
-    client.force_login(people.member)
-    response = client.get(reverse("search"))
-    assert response.status_code == 200 and 'name="q"' in response.content.decode()
-
-
-def test_search_page_empty_query_and_no_result(people: People, talk) -> None:
-    client = Client()
-    client.force_login(people.member)
-    empty = client.get(reverse("search"), {"q": " ? "})
-    assert empty.status_code == 400
-    assert "Saisissez au moins un mot à rechercher." in empty.content.decode()
-    none = client.get(reverse("search"), {"q": "hippopotame"})
-    assert none.status_code == 200 and "Aucun résultat" in none.content.decode()
-
-
-def test_search_page_is_private(people: People, talk) -> None:
-    assert Client().get(reverse("search"), {"q": "parc"}).status_code == 302
-    client = Client()
-    client.force_login(make_user("zoe@exemple.qc.ca", "Zoé Ailleurs"))
-    response = client.get(reverse("search"), {"q": "accessibilite"})
-    assert response.status_code == 200 and "Aucun résultat" in response.content.decode()
-    assert client.get(reverse("search"), {"q": "parc", "space": "rma"}).status_code == 404

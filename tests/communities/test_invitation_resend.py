@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +18,7 @@ from communities.services.spaces import (
     invite_member,
     resend_invitation,
 )
+from tests.clients import client_for
 from tests.conftest import People
 from tests.smtp import Mailbox
 
@@ -27,18 +27,12 @@ pytestmark = pytest.mark.django_db
 INVITED = "nouvelle@exemple.qc.ca"
 
 
-def _signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 # Committed for real, as in production: the email is sent when the invitation commits, before
 # the page answers, so the page can say it did not leave.
 @pytest.mark.django_db(transaction=True)
 def test_a_refused_invitation_email_is_said_on_the_page_and_resent_with_a_new_link(
         people: People, smtp_server: Mailbox) -> None:
-    facilitator = _signed_in(people.facilitator)
+    facilitator = client_for(people.facilitator)
     members = reverse("members", args=[people.space.slug])
     smtp_server.refuse(1, "550 5.7.1 Relais refusé")
     response = facilitator.post(members, {"email": INVITED, "role": "member"}, follow=True)
@@ -91,7 +85,7 @@ def test_an_expired_invitation_is_not_revived(people: People,
         resend_invitation(actor=people.facilitator, invitation=sent.invitation)
     assert refused.value.status == 410
     url = reverse("resend-invitation", args=[people.space.slug, sent.invitation.pk])
-    page = _signed_in(people.facilitator).post(url, follow=True).content.decode()
+    page = client_for(people.facilitator).post(url, follow=True).content.decode()
     assert "Cette invitation a expiré : invitez la personne de nouveau." in page
     sent.invitation.refresh_from_db()
     assert sent.invitation.expires_at <= timezone.now()
@@ -114,7 +108,7 @@ def test_only_the_people_who_run_the_space_may_resend(
     with pytest.raises(Forbidden):
         resend_invitation(actor=people.member, invitation=sent.invitation)
     url = reverse("resend-invitation", args=[people.space.slug, sent.invitation.pk])
-    assert _signed_in(people.member).post(url).status_code == 403
-    assert _signed_in(people.outsider).post(url).status_code == 404
-    assert _signed_in(people.facilitator).get(url).status_code == 405
+    assert client_for(people.member).post(url).status_code == 403
+    assert client_for(people.outsider).post(url).status_code == 404
+    assert client_for(people.facilitator).get(url).status_code == 405
     invitation_for_token(sent.token)  # still the link that was sent

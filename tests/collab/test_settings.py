@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository
 PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "k" * 20 + "Zq8!x#Lm2@Vr5$Tp9&Wn4*Ys7^Hb3%Gd",

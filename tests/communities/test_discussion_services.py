@@ -1,10 +1,16 @@
+"""Starting a thread and posting in it: who may, what everyone is told, and what a retry
+with the same client id gets."""
+
 from __future__ import annotations
+
+import json
 
 import pytest
 
-from communities.errors import Forbidden, ServiceError
-from communities.models import Event, Message
+from communities.errors import Conflict, Forbidden, ServiceError
+from communities.models import Event, Membership, Message, Space
 from communities.services.discussion import MAX_BODY_CHARS, post_message, start_thread
+from communities.services.spaces import remove_member
 from tests.events_helper import verify_action
 
 
@@ -54,3 +60,26 @@ def test_retrying_with_the_same_client_id_returns_the_original(people):
     assert again.message.pk == first.message.pk and again.seq == first.seq
     assert Message.objects.filter(client_id="c-1").count() == 1
     assert Event.objects.filter(kind="message.created").count() == 1
+
+
+def test_a_client_id_reused_for_another_thread_is_refused_not_answered(api, people):
+    first = start_thread(actor=people.member, space=people.space, title="A", body="a").thread
+    second = start_thread(actor=people.member, space=people.space, title="B", body="b").thread
+    post_message(actor=people.member, thread=first, body="un", client_id="c-9")
+    with pytest.raises(Conflict):
+        post_message(actor=people.member, thread=second, body="nouveau", client_id="c-9")
+    answer = api.member.post(
+        f"/api/v1/threads/{second.pk}/messages",
+        json.dumps({"body": "nouveau", "client_id": "c-9"}), content_type="application/json")
+    assert answer.status_code == 409 and "client_id" in answer.json()["message"]
+
+
+def test_a_removed_member_cannot_read_old_content_through_a_client_id(people):
+    other = Space.objects.create(slug="mae", name="MAE")
+    Membership.objects.create(space=other, user=people.member)
+    start_thread(actor=people.member, space=people.space, title="Secret", body="x",
+                 client_id="t-1")
+    remove_member(actor=people.facilitator, space=people.space, member=people.member)
+    with pytest.raises(Conflict):
+        start_thread(actor=people.member, space=other, title="Autre", body="y",
+                     client_id="t-1")

@@ -18,3 +18,10 @@ def test_pruning_old_events_raises_the_floor_so_resumers_are_told(people):
     space = Space.objects.get(pk=people.space.pk)
     assert (space.event_floor, space.event_head) == (1, 3)
     assert list(Event.objects.values_list("seq", flat=True).order_by("seq")) == [2, 3]
+
+
+def test_the_event_log_api_says_when_history_was_pruned(api, people):
+    start_thread(actor=people.member, space=people.space, title="T", body="x")
+    Space.objects.filter(pk=people.space.pk).update(event_floor=1)
+    answer = api.member.get("/api/v1/spaces/rma/events?after=0")
+    assert answer.status_code == 410 and answer.json()["code"] == "pruned"

@@ -16,8 +16,9 @@ from meetings.models.polls import DatePoll, PollSlot, PollVote
 from meetings.services.polls import close_without_date, open_poll, pick_slot, vote
 from tests.conftest import People
 from tests.events_helper import verify_action
-from tests.meetings_polls.conftest import local_slot, slot_ids
-from tests.meetings_polls.state import apply_poll_event, fetch_poll
+from tests.meetings.polls.conftest import local_slot, slot_ids
+from tests.meetings.polls.state import apply_poll_event, fetch_poll
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -257,8 +258,6 @@ def test_an_answer_costs_the_same_queries_for_three_slots_or_twenty(
         people: People, poll: DatePoll, next_week: date) -> None:
     import re
 
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     big = open_poll(actor=people.facilitator, space=people.space, title="Vingt créneaux",
                     mode=MeetingMode.VIRTUAL, video_url="https://zoom.us/j/1",
@@ -266,7 +265,7 @@ def test_an_answer_costs_the_same_queries_for_three_slots_or_twenty(
                            for d in range(20)])
     counts = []
     for target in (poll, big):
-        with CaptureQueriesContext(connection) as queries:
+        with count_queries() as queries:
             vote(actor=people.member, poll=target, answers=dict.fromkeys(slot_ids(target), "yes"))
         # Savepoints come and go with the test's transaction; count the real work.
         counts.append(len([q for q in queries if not re.match(r"(RELEASE )?SAVEPOINT",

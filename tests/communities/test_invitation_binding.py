@@ -16,15 +16,10 @@ from communities.addresses import mask_email, normalise_email
 from communities.errors import Conflict, Forbidden
 from communities.models import Event, Invitation, Membership, User
 from communities.services.spaces import accept_invitation, invite_member
+from tests.clients import client_for
 from tests.conftest import People, make_user
 
 INVITED = "nadia@exemple.qc.ca"
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -90,7 +85,7 @@ def test_addresses_are_compared_and_masked_after_normalisation() -> None:
 def test_the_page_tells_someone_signed_in_with_another_address_and_offers_to_switch(
         people: People, token: str) -> None:
     url = reverse("accept-invitation", args=[token])
-    page = signed_in(people.outsider).get(url)
+    page = client_for(people.outsider).get(url)
     html = page.content.decode()
     assert page.status_code == 403
     assert "Cette invitation a été envoyée à une autre adresse" in html
@@ -107,7 +102,7 @@ def test_the_page_tells_someone_signed_in_with_another_address_and_offers_to_swi
 def test_posting_the_accept_button_with_another_account_joins_no_one(
         people: People, token: str) -> None:
     url = reverse("accept-invitation", args=[token])
-    answer = signed_in(people.outsider).post(url)
+    answer = client_for(people.outsider).post(url)
     assert answer.status_code == 403
     assert "n•••@exemple.qc.ca" in answer.content.decode()
     _untouched(people)
@@ -116,7 +111,7 @@ def test_posting_the_accept_button_with_another_account_joins_no_one(
 def test_signing_out_then_in_as_the_invited_person_accepts(people: People, token: str) -> None:
     make_user(INVITED, "Nadia Nouvelle")
     url = reverse("accept-invitation", args=[token])
-    client = signed_in(people.outsider)
+    client = client_for(people.outsider)
     login_then_back = reverse("login") + "?next=" + url
     out = client.post(reverse("logout"), {"next": login_then_back})
     assert out.status_code == 302 and out["Location"] == login_then_back
@@ -145,7 +140,7 @@ def test_signing_up_from_the_link_creates_the_account_for_the_invited_address_on
 def test_dead_links_still_get_a_clear_french_page_even_when_signed_in_elsewhere(
         people: People, token: str) -> None:
     url = reverse("accept-invitation", args=[token])
-    client = signed_in(people.outsider)
+    client = client_for(people.outsider)
     Invitation.objects.update(expires_at=timezone.now() - timedelta(days=1))
     assert "Cette invitation a expiré." in client.get(url).content.decode()
     # Revoked: what leaving or removal does to invitations sent earlier.
@@ -161,7 +156,7 @@ def test_dead_links_still_get_a_clear_french_page_even_when_signed_in_elsewhere(
 
 
 def test_the_other_address_page_is_translated(people: People, token: str, settings) -> None:
-    client = signed_in(people.outsider)
+    client = client_for(people.outsider)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(reverse("accept-invitation", args=[token])).content.decode()
     assert "This invitation was sent to another address: n•••@exemple.qc.ca." in html

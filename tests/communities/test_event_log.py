@@ -12,6 +12,7 @@ from communities.models import Event, Space
 from communities.serializers import person
 from communities.services.discussion import post_message, start_thread
 from tests.events_helper import capture_events
+from tests.queries import count_queries
 
 
 @pytest.mark.postgres
@@ -100,9 +101,8 @@ def test_an_event_written_outside_a_transaction_is_refused(people):
              data={"member": person(people.member)})
 
 
-def test_posting_a_message_costs_a_constant_number_of_queries(people,
-                                                              django_assert_max_num_queries):
+def test_posting_a_message_costs_a_constant_number_of_queries(people):
     thread = start_thread(actor=people.member, space=people.space, title="T", body="0").thread
     for text in ["court", "**plus long** " * 200]:
-        with django_assert_max_num_queries(11):
+        with count_queries(at_most=11):
             post_message(actor=people.member, thread=thread, body=text, client_id=text[:20])

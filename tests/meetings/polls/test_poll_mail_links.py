@@ -9,9 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client, TestCase
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from communities.models import User
@@ -23,6 +21,7 @@ from meetings.polls.mail import send_poll_mail
 from meetings.services.polls import open_poll
 from tests.conftest import People
 from tests.emails.helpers import JOIN_LINK, html_of, join_links, path_of, text_of
+from tests.queries import count_queries
 from tests.smtp import Mailbox
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +93,7 @@ def test_poll_mail_honours_unsubscribe_and_stores_links_in_one_insert(
     preferences.stop_space(user=people.other_member, space=people.space)
     everyone = [people.member.pk, people.other_member.pk, people.facilitator.pk]
 
-    with CaptureQueriesContext(connection) as queries:
+    with count_queries() as queries:
         sent = send_poll_mail.call(kind="opened", poll_id=poll.pk, user_ids=everyone)
 
     assert sent == 2  # Marc and Florence; Noémie unsubscribed from the space

@@ -4,18 +4,18 @@ the event log read by the API and by a websocket replay, replies quoting it, and
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from communities.models import Event, Message
 from communities.services.discussion import post_message, start_thread
 from communities.services.moderation import delete_message, edit_message
 from realtime.store import events_between
+from tests.clients import api_client_for
 from tests.conftest import People
 from tests.emails.helpers import send_weekly, text_of
 from tests.events_helper import apply_event, fetch_state, verify_space_action
+from tests.queries import queries_of
 from tests.smtp import Mailbox
-from tests.test_api import token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -46,9 +46,7 @@ def _assert_forgotten(text: str) -> None:
 
 def test_the_events_api_no_longer_returns_a_deleted_messages_words(people: People) -> None:
     _said_then_deleted(people)
-    token = token_for(Client(), people.facilitator.email)
-    answer = Client(headers={"authorization": f"Bearer {token}"}).get(
-        "/api/v1/spaces/rma/events?after=0")
+    answer = api_client_for(people.facilitator).get("/api/v1/spaces/rma/events?after=0")
 
     assert answer.status_code == 200
     kinds = [e["kind"] for e in answer.json()["events"]]
@@ -107,9 +105,6 @@ def test_the_digest_checks_the_message_itself_not_only_the_log(people: People,
 
 
 def test_forgetting_costs_the_same_queries_for_one_event_or_many(people: People) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     def deletion_cost(replies: int) -> int:
         opened = start_thread(actor=people.member, space=people.space, title="Fil",
                               body=FIRST_WORDS)
@@ -117,9 +112,7 @@ def test_forgetting_costs_the_same_queries_for_one_event_or_many(people: People)
             post_message(actor=people.other_member, thread=opened.thread, body=f"r{n}",
                          reply_to=opened.message.pk)
             edit_message(actor=people.member, message=opened.message, body=f"{EDITED_WORDS} {n}")
-        with CaptureQueriesContext(connection) as captured:
-            delete_message(actor=people.member, message=opened.message)
-        return len(captured)
+        return queries_of(lambda: delete_message(actor=people.member, message=opened.message))
 
     assert deletion_cost(1) == deletion_cost(12)
 
