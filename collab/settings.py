@@ -266,6 +266,9 @@ if S3_BUCKET:
 DOCS_ZIP_MAX_ENTRIES = env.int("DOCS_ZIP_MAX_ENTRIES", default=10_000)
 DOCS_ZIP_MAX_UNCOMPRESSED_BYTES = env.int("DOCS_ZIP_MAX_UNCOMPRESSED_BYTES",
                                           default=2 * 1024 * 1024 * 1024)
+# Largest inflated/compressed ratio of an archive entry over 1 MiB (real documents stay
+# well under 100; a zip bomb is near 1,000).
+DOCS_ZIP_MAX_RATIO = env.int("DOCS_ZIP_MAX_RATIO", default=200)
 DOCS_TRASH_DAYS = 30
 # Presigned download URLs on S3 live this long (at most 300 s).
 DOCS_DOWNLOAD_URL_SECONDS = 300
