@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    # Installed for its packaged Swagger UI (templates and static files): without it the API
+    # docs page loads Swagger from a CDN, which our Content-Security-Policy blocks.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "communities",
