@@ -21,7 +21,7 @@ run: install messages ## Run the platform on embedded defaults with demo data
 	@# with it.
 	$(BIN)/python manage.py db_worker --verbosity 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/daphne -b $(HOST) -p $(PORT) collab.asgi:application
+	$(BIN)/python -m collab.devserver -b $(HOST) -p $(PORT) collab.asgi:application
 
 test: install-dev test-deps messages ## Install everything the tests need, then run them all
 	$(BIN)/ruff check .

@@ -9,6 +9,9 @@ django_http = get_asgi_application()  # must run before importing code that touc
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
+from collab import accesslog  # noqa: E402
 from collab.routing import websocket_application  # noqa: E402
+
+accesslog.install()
 
 application = ProtocolTypeRouter({"http": django_http, "websocket": websocket_application})

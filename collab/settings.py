@@ -355,9 +355,14 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"] if not DEBUG and not SECURE_HSTS_PREL
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Django's request warnings ("Not Found: <path>") name the path, tokens included.
+    "filters": {"mask_tokens": {"()": "collab.accesslog.MaskTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_tokens"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # aiosmtpd (the LMTP listener) logs every command with its addresses at INFO: kept out of
     # the logs (Law 25), warnings and errors still shown.
-    "loggers": {"daphne": {"level": "WARNING"}, "mail.log": {"level": "WARNING"}},
+    "loggers": {"daphne": {"level": "WARNING"}, "mail.log": {"level": "WARNING"},
+                # Django's own console handler (DEBUG) and mail to ADMINS would write those
+                # paths unmasked: its records go to the one console above instead.
+                "django": {"handlers": [], "propagate": True}},
 }
