@@ -4,6 +4,8 @@ it), and the pages choose their controls with them: one rule, three users."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from communities.errors import Forbidden
 from communities.models import Membership, Role, Space, User
 from communities.selectors import membership_of, require_member
@@ -42,6 +44,12 @@ def may_edit(*, user: User, document: Document) -> bool:
     if may_moderate(membership, user):
         return True
     return document.uploader_id == user.pk and may_upload(user=user, space=document.space)
+
+
+def not_an_editor() -> Forbidden:
+    """The refusal for someone who may not edit a document, for services and pages alike."""
+    return Forbidden("forbidden", _("Seules la personne qui a déposé ce document et "
+                                    "l'animation peuvent le modifier."))
 
 
 def may_restore(*, user: User, document: Document) -> bool:
