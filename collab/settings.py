@@ -1,9 +1,11 @@
 """Settings read from the environment only.
 
 Nothing set gives the embedded defaults a laptop needs: SQLite in WAL mode, the in-memory
-channel layer, files under ``var/`` and email printed to the console. Production sets
-``DEBUG=false`` plus ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL``, ``REDIS_URL``, the
-``S3_*`` and ``SMTP_*`` variables. Every secret may instead be given as ``<NAME>_FILE``.
+channel layer, files under ``var/`` and email printed to the console, but neither debug mode
+nor a secret key: ``make run`` asks for both (DEBUG=true, a key generated once in ``var/``).
+Production sets ``DEBUG=false`` plus ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL``,
+``REDIS_URL``, the ``S3_*`` and ``SMTP_*`` variables. Every secret may instead be given as
+``<NAME>_FILE``.
 A malformed value stops the process with a message naming the variable.
 """
 
@@ -17,25 +19,29 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from collab.env import env
+from collab.env import KEY_REQUIRED, env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "var")))
 # The embedded defaults keep the SQLite file, uploads and logs here; a fresh clone has none.
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = env.bool("DEBUG", default=True)
+# Safe unless told otherwise: development is asked for (``make run`` sets DEBUG=true and a
+# key of its own, var/dev-secret-key), never fallen into by forgetting a variable.
+DEBUG = env.bool("DEBUG", default=False)
+# Production declared itself (DEBUG=false written out): every missing piece stops it here.
+_production_declared = "DEBUG" in os.environ and not DEBUG
 
+# No key is written in the code. Without one, tools that sign nothing (migrations, type
+# checking, messages) still run; the servers refuse to start (collab/asgi.py) and anything
+# that would sign refuses, both naming SECRET_KEY.
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY (ou SECRET_KEY_FILE) est requis quand DEBUG=false.")
-    SECRET_KEY = "dev-only-insecure-key-espace-collaboratif-0123456789abcdefghij"  # noqa: S105
+if not SECRET_KEY and _production_declared:
+    raise ImproperlyConfigured(KEY_REQUIRED)
 
-ALLOWED_HOSTS: list[str] = env.list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
-)
-if not DEBUG and not ALLOWED_HOSTS:
+# Loopback only unless named: a server reached by any other name answers 400.
+ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+if _production_declared and "ALLOWED_HOSTS" not in os.environ:
     raise ImproperlyConfigured("ALLOWED_HOSTS est requis quand DEBUG=false.")
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
