@@ -7,7 +7,13 @@ PORT   ?= 8000
 
 .PHONY: run test install install-dev messages lint typecheck test-deps serve bench clean
 
-run: install messages ## Run the platform on embedded defaults with demo data
+# Development is asked for, never a default: debug mode, and a secret key made once for this
+# checkout (kept out of git in var/).
+DEV_KEY := var/dev-secret-key
+run: export DEBUG := true
+run: export SECRET_KEY_FILE := $(CURDIR)/$(DEV_KEY)
+
+run: install messages $(DEV_KEY) ## Run the platform on embedded defaults with demo data
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@echo ""
@@ -21,7 +27,11 @@ run: install messages ## Run the platform on embedded defaults with demo data
 	@# with it.
 	$(BIN)/python manage.py db_worker --verbosity 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/daphne -b $(HOST) -p $(PORT) collab.asgi:application
+	$(BIN)/python -m collab.devserver -b $(HOST) -p $(PORT) collab.asgi:application
+
+$(DEV_KEY):
+	@mkdir -p $(@D)
+	@umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50), end='')" > $@
 
 test: install-dev test-deps messages ## Install everything the tests need, then run them all
 	$(BIN)/ruff check .

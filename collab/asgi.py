@@ -7,8 +7,22 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "collab.settings")
 django_http = get_asgi_application()  # must run before importing code that touches models
 
+from django.conf import settings  # noqa: E402
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+from collab.env import KEY_REQUIRED  # noqa: E402
+
+# A server without a key would start and then fail on every sign-in: refuse to start instead.
+try:
+    settings.SECRET_KEY  # noqa: B018 (Django raises here when it is empty)
+except ImproperlyConfigured:
+    raise ImproperlyConfigured(KEY_REQUIRED) from None
+
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
+from collab import accesslog  # noqa: E402
 from collab.routing import websocket_application  # noqa: E402
+
+accesslog.install()
 
 application = ProtocolTypeRouter({"http": django_http, "websocket": websocket_application})

@@ -52,3 +52,9 @@ class StrictEnv(environ.FileAwareEnv):
 
 
 env = StrictEnv()
+
+KEY_REQUIRED = (
+    "SECRET_KEY (ou SECRET_KEY_FILE) est requis : donnez une clé secrète longue et aléatoire ; "
+    "en développement, « make run » en crée une. / SECRET_KEY (or SECRET_KEY_FILE) is "
+    "required; in development, `make run` creates one."
+)

@@ -1,9 +1,11 @@
 """Settings read from the environment only.
 
 Nothing set gives the embedded defaults a laptop needs: SQLite in WAL mode, the in-memory
-channel layer, files under ``var/`` and email printed to the console. Production sets
-``DEBUG=false`` plus ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL``, ``REDIS_URL``, the
-``S3_*`` and ``SMTP_*`` variables. Every secret may instead be given as ``<NAME>_FILE``.
+channel layer, files under ``var/`` and email printed to the console, but neither debug mode
+nor a secret key: ``make run`` asks for both (DEBUG=true, a key generated once in ``var/``).
+Production sets ``DEBUG=false`` plus ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL``,
+``REDIS_URL``, the ``S3_*`` and ``SMTP_*`` variables. Every secret may instead be given as
+``<NAME>_FILE``.
 A malformed value stops the process with a message naming the variable.
 """
 
@@ -18,25 +20,29 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from collab.env import env
+from collab.env import KEY_REQUIRED, env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "var")))
 # The embedded defaults keep the SQLite file, uploads and logs here; a fresh clone has none.
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = env.bool("DEBUG", default=True)
+# Safe unless told otherwise: development is asked for (``make run`` sets DEBUG=true and a
+# key of its own, var/dev-secret-key), never fallen into by forgetting a variable.
+DEBUG = env.bool("DEBUG", default=False)
+# Production declared itself (DEBUG=false written out): every missing piece stops it here.
+_production_declared = "DEBUG" in os.environ and not DEBUG
 
+# No key is written in the code. Without one, tools that sign nothing (migrations, type
+# checking, messages) still run; the servers refuse to start (collab/asgi.py) and anything
+# that would sign refuses, both naming SECRET_KEY.
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY (ou SECRET_KEY_FILE) est requis quand DEBUG=false.")
-    SECRET_KEY = "dev-only-insecure-key-espace-collaboratif-0123456789abcdefghij"  # noqa: S105
+if not SECRET_KEY and _production_declared:
+    raise ImproperlyConfigured(KEY_REQUIRED)
 
-ALLOWED_HOSTS: list[str] = env.list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
-)
-if not DEBUG and not ALLOWED_HOSTS:
+# Loopback only unless named: a server reached by any other name answers 400.
+ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+if _production_declared and "ALLOWED_HOSTS" not in os.environ:
     raise ImproperlyConfigured("ALLOWED_HOSTS est requis quand DEBUG=false.")
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -50,6 +56,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "axes",
+    # Installed for its packaged Swagger UI (templates and static files): without it the API
+    # docs page loads Swagger from a CDN, which our Content-Security-Policy blocks.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "communities",
@@ -299,6 +308,9 @@ if S3_BUCKET:
 DOCS_ZIP_MAX_ENTRIES = env.int("DOCS_ZIP_MAX_ENTRIES", default=10_000)
 DOCS_ZIP_MAX_UNCOMPRESSED_BYTES = env.int("DOCS_ZIP_MAX_UNCOMPRESSED_BYTES",
                                           default=2 * 1024 * 1024 * 1024)
+# Largest inflated/compressed ratio of an archive entry over 1 MiB (real documents stay
+# well under 100; a zip bomb is near 1,000).
+DOCS_ZIP_MAX_RATIO = env.int("DOCS_ZIP_MAX_RATIO", default=200)
 DOCS_TRASH_DAYS = 30
 # Presigned download URLs on S3 live this long (at most 300 s).
 DOCS_DOWNLOAD_URL_SECONDS = 300
@@ -382,11 +394,16 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"] if not DEBUG and not SECURE_HSTS_PREL
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Django's request warnings ("Not Found: <path>") name the path, tokens included.
+    "filters": {"mask_tokens": {"()": "collab.accesslog.MaskTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_tokens"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # aiosmtpd (the LMTP listener) logs every command with its addresses at INFO: kept out of
     # the logs (Law 25), warnings and errors still shown.
     # django-axes logs every sign-in at INFO; its warnings (failures, lockouts) stay.
     "loggers": {"daphne": {"level": "WARNING"}, "mail.log": {"level": "WARNING"},
-                "axes": {"level": "WARNING"}},
+                "axes": {"level": "WARNING"},
+                # Django's own console handler (DEBUG) and mail to ADMINS would write those
+                # paths unmasked: its records go to the one console above instead.
+                "django": {"handlers": [], "propagate": True}},
 }

@@ -4,6 +4,8 @@ it), and the pages choose their controls with them: one rule, three users."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from communities.access import (
     is_platform_staff,
     may_manage,
@@ -52,6 +54,12 @@ def may_edit(*, user: User, document: Document) -> bool:
     if may_manage(membership, user):
         return True
     return document.uploader_id == user.pk and may_upload(user=user, space=document.space)
+
+
+def not_an_editor() -> Forbidden:
+    """The refusal for someone who may not edit a document, for services and pages alike."""
+    return Forbidden("forbidden", _("Seules la personne qui a déposé ce document et "
+                                    "l'animation peuvent le modifier."))
 
 
 def may_restore(*, user: User, document: Document) -> bool:

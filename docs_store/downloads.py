@@ -54,6 +54,9 @@ def download_response(*, user: User, document_id: int,
                                 content_type=version.content_type)
         response["Content-Length"] = str(version.size)
         response["Content-Disposition"] = disposition or "attachment"
+        # A PDF or an image opened in a tab is a document of our origin: sandboxed, nothing
+        # it holds (PDF scripts, a polyglot file) runs with our cookies or our pages.
+        response["Content-Security-Policy"] = "sandbox"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

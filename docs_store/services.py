@@ -22,7 +22,7 @@ from communities.events import emit
 from communities.models import Space, User
 from communities.serializers import person
 from docs_store import antivirus
-from docs_store.access import is_space_admin, may_upload, settings_for
+from docs_store.access import is_space_admin, may_upload, not_an_editor, settings_for
 from docs_store.models import (
     Document,
     DocumentVersion,
@@ -59,8 +59,7 @@ def _require_editor(*, actor: User, document: Document) -> None:
     if may_manage(membership, actor):
         return
     if document.uploader_id != actor.pk or not may_upload(user=actor, space=document.space):
-        raise Forbidden("forbidden", _("Seules la personne qui a déposé ce document et "
-                                       "l'animation peuvent le modifier."))
+        raise not_an_editor()
 
 
 def _clean_title(title: str) -> str:

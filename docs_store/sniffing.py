@@ -15,6 +15,11 @@ from django.utils.translation import gettext as _
 from communities.errors import ServiceError
 
 HEAD_BYTES = 64 * 1024
+#: How much of an archive entry sniffing ever inflates: an ODF ``mimetype`` is under 100 bytes.
+ENTRY_HEAD_BYTES = 256
+#: Entries smaller than this inflated are never refused for their ratio: a tiny file of
+#: repeated bytes compresses a thousandfold and costs nothing.
+RATIO_FLOOR_BYTES = 1024 * 1024
 
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 OLE_BY_EXTENSION = {
@@ -134,7 +139,10 @@ def _zip_type(file: IO[bytes]) -> str:
             raise refuse("macros_refused", _("Les documents contenant des macros ne sont pas "
                                              "acceptés."))
         if "mimetype" in names:
-            declared = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+            # Bounded: zipfile inflates only what is asked for (the declared size may lie).
+            with archive.open("mimetype") as entry:
+                head = entry.read(ENTRY_HEAD_BYTES)
+            declared = head[:100].decode("ascii", "replace").strip()
             if declared in ODF_TYPES:
                 return declared
         if "[Content_Types].xml" in names:
@@ -157,3 +165,11 @@ def _check_zip_caps(entries: list[zipfile.ZipInfo]) -> None:
         raise refuse("zip_too_large", _(
             "Cette archive décompressée dépasserait %(max)s Mo : elle est refusée.")
             % {"max": settings.DOCS_ZIP_MAX_UNCOMPRESSED_BYTES // (1024 * 1024)})
+    # Office XML compresses ten- to fiftyfold; a thousandfold is a bomb for whoever opens it.
+    for entry in entries:
+        if (entry.file_size > RATIO_FLOOR_BYTES
+                and entry.file_size > settings.DOCS_ZIP_MAX_RATIO * max(entry.compress_size, 1)):
+            raise refuse("zip_ratio", _(
+                "Cette archive est compressée à l'excès (plus de %(ratio)s fois) : elle "
+                "pourrait saturer la mémoire de qui l'ouvre. Elle est refusée.")
+                % {"ratio": settings.DOCS_ZIP_MAX_RATIO})

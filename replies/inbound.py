@@ -15,8 +15,9 @@ The one entry point for the MTA pipe (``manage.py receive_email``) and the LMTP 
    with a client_id derived from the Message-ID and the thread.
 4. Anything else is answered by ``bouncing.send_not_posted`` to the member's own account
    address: the token's member when the sender is not them (forged or forwarded mail), the
-   account whose address sent it for an unknown token, and nobody (a log line) when no member
-   is concerned. A member gets at most REPLY_BOUNCES_PER_HOUR such answers an hour.
+   account whose address sent it for an unknown token when our MTA verified that sender, and
+   nobody (a log line) otherwise. Only a valid token's own member gets their text back. A
+   member gets at most REPLY_BOUNCES_PER_HOUR such answers an hour.
 
 A database or SMTP failure raises out of here with nothing recorded, so the caller can ask the
 MTA to try again later.
@@ -90,13 +91,14 @@ def _client_id(mail: mime.ReceivedMail, thread_id: int) -> str:
 def _refusal_before_posting(mail: mime.ReceivedMail, address: ReplyAddress | None,
                             ) -> Refusal | None:
     if address is None:
-        # Nobody's token: tell the sender only if the address is one of our members' own.
+        # Nobody's token vouches for the sender and a From header is easy to forge: only a
+        # member our MTA verified is told, and never with the text received, which anyone
+        # could have written.
         known = None
-        if mail.from_address and not mail.authentication_failure:
+        if mail.from_address and mail.sender_verified:
             known = User.objects.filter(email__iexact=mail.from_address,
                                         is_active=True).first()
-        return Refusal(reason="unknown_address", tell=known, returned_text=reply_text(mail.text)
-                       if known else "")
+        return Refusal(reason="unknown_address", tell=known)
     member = address.user
     if not member.is_active:
         return Refusal(reason="inactive_account", tell=None)
@@ -105,8 +107,9 @@ def _refusal_before_posting(mail: mime.ReceivedMail, address: ReplyAddress | Non
     if mail.from_address != member.email.lower():
         return Refusal(reason="spoofed", tell=member, thread=address.thread)
     if address.expires_at <= timezone.now():
-        return Refusal(reason="expired_address", tell=member, thread=address.thread,
-                       returned_text=reply_text(mail.text))
+        # An old address may have leaked since: its text is not given back, lest we relay
+        # whoever found it.
+        return Refusal(reason="expired_address", tell=member, thread=address.thread)
     if mail.too_large:
         return Refusal(reason="too_large", tell=member, thread=address.thread)
     return None

@@ -51,6 +51,8 @@ class ReceivedMail:
     automatic: bool
     #: "dmarc=fail" or "spf=fail" when a trusted Authentication-Results says so, else "".
     authentication_failure: str
+    #: A trusted Authentication-Results says dmarc=pass and nothing failed.
+    sender_verified: bool = False
     #: The message was longer than REPLY_MAX_MESSAGE_BYTES and only its start was read.
     too_large: bool = False
     #: The files attached, to be added to the space's documents with the reply.
@@ -99,29 +101,43 @@ def _automatic(message: Message, from_address: str, envelope_sender: str | None)
     return bool(_AUTOMATIC_SENDERS.match(from_address))
 
 
-def authentication_failure(message: Message) -> str:
-    """What our own MTA's Authentication-Results headers say against the message.
+def _trusted_results(message: Message) -> list[tuple[str, str]]:
+    """(method, result) pairs, lower-cased, of our own MTA's Authentication-Results headers.
 
     Only headers whose authserv-id is in REPLY_TRUSTED_AUTHSERV_IDS count (RFC 8601 §5: our
-    MTA removes any that claim its id on the way in), and only a failure is used: a
-    ``dmarc=fail`` or ``spf=fail`` refuses the message, while a pass never replaces the check
-    that the From address is the member's."""
+    MTA removes any that claim its id on the way in)."""
     trusted = {authserv.lower() for authserv in settings.REPLY_TRUSTED_AUTHSERV_IDS}
     if not trusted:
-        return ""
+        return []
     try:
         headers = [str(value) for value in message.get_all("Authentication-Results") or []]
     except Exception:
-        return ""
+        return []
+    results: list[tuple[str, str]] = []
     for header in headers:
-        authserv, _sep, results = header.partition(";")
+        authserv, _sep, methods = header.partition(";")
         authserv_id = authserv.strip().split()[0].lower() if authserv.strip() else ""
-        if authserv_id not in trusted:
-            continue
-        for method, result in _RESULT.findall(results):
-            if result.lower() == "fail":
-                return f"{method.lower()}=fail"
+        if authserv_id in trusted:
+            results += [(method.lower(), result.lower())
+                        for method, result in _RESULT.findall(methods)]
+    return results
+
+
+def authentication_failure(message: Message) -> str:
+    """What our own MTA's Authentication-Results headers say against the message: a
+    ``dmarc=fail`` or ``spf=fail`` refuses it, while a pass never replaces the check that the
+    From address is the member's."""
+    for method, result in _trusted_results(message):
+        if result == "fail":
+            return f"{method}=fail"
     return ""
+
+
+def sender_verified(message: Message) -> bool:
+    """Whether our own MTA found the From domain aligned and authentic (DMARC pass, nothing
+    failed): the only proof of the sender when no reply token vouches for them."""
+    results = _trusted_results(message)
+    return ("dmarc", "pass") in results and not any(result == "fail" for _m, result in results)
 
 
 def _decoded(part: Message) -> str:
@@ -221,6 +237,7 @@ def read_mail(raw: bytes, *, envelope_sender: str | None = None,
         text=text,
         automatic=_automatic(message, from_address, envelope_sender),
         authentication_failure=authentication_failure(message),
+        sender_verified=sender_verified(message),
         too_large=too_large,
         files=_files(message),
     )

@@ -67,12 +67,15 @@ class ServerProcess:
 
 @contextmanager
 def running_server(*, redis_url: str | None, server: str = "daphne",
-                   extra_env: dict[str, str] | None = None) -> Iterator[ServerProcess]:
+                   extra_env: dict[str, str] | None = None,
+                   access_log: bool = False) -> Iterator[ServerProcess]:
+    """daphne writes its access log to the server's log always; uvicorn only if asked."""
     port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": test_database_url(),
         "DEBUG": "true",
+        "SECRET_KEY": settings.SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "REALTIME_AUDIT_SECONDS": "0.5",
         "PYTHONUNBUFFERED": "1",
@@ -85,11 +88,12 @@ def running_server(*, redis_url: str | None, server: str = "daphne",
     if redis_url:
         env["REDIS_URL"] = redis_url
     if server == "daphne":
-        command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+        command = [sys.executable, "-m", "collab.devserver", "-b", "127.0.0.1", "-p", str(port),
                    "collab.asgi:application"]
     else:
         command = [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port),
-                   "--log-level", "warning", "collab.asgi:application"]
+                   "--log-level", "info" if access_log else "warning",
+                   "collab.asgi:application"]
     log = open(ROOT / "var" / f"server-{port}.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:

@@ -114,16 +114,21 @@ def test_an_unknown_address_from_a_stranger_is_dropped_without_any_mail(people, 
     assert InboundMail.objects.get().outcome == "dropped"
 
 
-def test_an_unknown_address_from_a_member_tells_that_member(people, smtp_server):
+def test_an_unknown_address_from_a_verified_member_tells_that_member(
+        people, smtp_server, settings):
+    settings.REPLY_TRUSTED_AUTHSERV_IDS = ["mx.espace.exemple"]
     recipient = "reply+" + "b" * 52 + "@localhost"
     handled = _deliver(reply_mail(sender="noemie@exemple.qc.ca", recipient=recipient,
-                                  body="Ma réponse importante"), recipient)
+                                  body="Ma réponse importante",
+                                  headers={"Authentication-Results":
+                                           "mx.espace.exemple; dmarc=pass"}), recipient)
     assert handled.outcome == "bounced"
     assert smtp_server.received[0].rcpt_tos == ["noemie@exemple.qc.ca"]
-    assert "Ma réponse importante" in _text(smtp_server.received[0].message)
+    # Nothing vouches that the member wrote it: the text is not relayed.
+    assert "Ma réponse importante" not in _text(smtp_server.received[0].message)
 
 
-def test_an_expired_address_is_refused_and_the_text_given_back(people, thread, smtp_server):
+def test_an_expired_address_is_refused_without_the_text(people, thread, smtp_server):
     address = reply_address(user=people.member, thread=thread)
     ReplyAddress.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     handled = _deliver(reply_mail(sender="marc@exemple.qc.ca", recipient=address,
@@ -131,7 +136,7 @@ def test_an_expired_address_is_refused_and_the_text_given_back(people, thread, s
     assert (handled.outcome, handled.reason) == ("bounced", "expired_address")
     text = _text(smtp_server.wait_for(1)[0])
     assert "a expiré" in text and "has expired" in text
-    assert "Texte à ne pas perdre" in text
+    assert "Texte à ne pas perdre" not in text
 
 
 def test_a_member_who_left_the_space_cannot_post(people, thread, smtp_server):

@@ -45,10 +45,13 @@ def test_an_address_that_is_not_a_reply_address_is_refused_at_rcpt(people, lmtp_
         assert code == 550
 
 
-def test_each_recipient_gets_its_own_status_line(people, thread, lmtp_listener, smtp_server):
+def test_each_recipient_gets_its_own_status_line(people, thread, lmtp_listener, smtp_server,
+                                                 settings):
+    settings.REPLY_TRUSTED_AUTHSERV_IDS = ["mx.espace.exemple"]
     posted_to = reply_address(user=people.member, thread=thread)
     unknown = "reply+" + "c" * 52 + "@localhost"
-    raw = reply_mail(sender="marc@exemple.qc.ca", recipient=posted_to, body="Bien reçu")
+    raw = reply_mail(sender="marc@exemple.qc.ca", recipient=posted_to, body="Bien reçu",
+                     headers={"Authentication-Results": "mx.espace.exemple; dmarc=pass"})
     with _client(lmtp_listener) as client:
         client.mail("marc@exemple.qc.ca")
         assert client.rcpt(posted_to)[0] == 250
@@ -57,7 +60,8 @@ def test_each_recipient_gets_its_own_status_line(people, thread, lmtp_listener, 
         code, text = client.data(raw)
         second_code, second_text = client.getreply()
     assert (code, text) == (250, b"2.0.0 posted")
-    # The unknown address came from a member: they are told, so it is "bounced" for us.
+    # The unknown address came from a member our MTA verified: they are told, so it is
+    # "bounced" for us.
     assert (second_code, second_text) == (250, b"2.0.0 bounced")
     assert smtp_server.received[0].rcpt_tos == ["marc@exemple.qc.ca"]
 

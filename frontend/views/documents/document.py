@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from communities.errors import NotFound, ServiceError
 from communities.models import User
 from docs_store import services
+from docs_store.access import may_edit, not_an_editor
 from docs_store.downloads import download_response
 from docs_store.models import Document
 from frontend.document_forms import (
@@ -156,6 +157,9 @@ def edit(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
     document = document_or_404(me, slug, document_id)
     space = document.space
+    if not may_edit(user=me, document=document):
+        # Nothing to fill in that could only be refused on saving.
+        return refused(request, not_an_editor(), space=space)
     posting = request.method == "POST"
     form = DocumentEditForm(request.POST if posting else None,
                             initial={"title": document.title, "folder": document.folder_id or "",
@@ -188,6 +192,8 @@ def edit(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
 def delete(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
     document = document_or_404(me, slug, document_id)
+    if not may_edit(user=me, document=document):
+        return refused(request, not_an_editor(), space=document.space)
     if request.method == "POST":
         try:
             services.delete_document(actor=me, document=document)
