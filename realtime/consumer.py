@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections import deque
 from typing import Any, TypeGuard
 
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -44,6 +45,8 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
     hub: Hub
     link: Link | None = None
     last_typing: float
+    #: When this connection's last subscribe and unsubscribe frames arrived (past minute).
+    recent_subscribes: deque[float]
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -52,6 +55,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             return
         self.language = user.language
         self.last_typing = 0.0
+        self.recent_subscribes: deque[float] = deque()
         await self.accept()
         self.hub = await get_hub()
         session = self.scope.get("session")
@@ -117,7 +121,29 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         assert self.link is not None
         await self.link.send(text_message(error_frame(code, message, **extra)))
 
+    async def _too_fast(self, frame: dict[str, Any]) -> bool:
+        """Each subscription change reads the database and a subscribe may replay history:
+        past REALTIME_SUBSCRIBE_RATE a minute the frame is refused, and the connection stays."""
+        limit = settings.REALTIME_SUBSCRIBE_RATE
+        if not limit:
+            return False
+        now = time.monotonic()
+        recent = self.recent_subscribes
+        while recent and now - recent[0] >= 60:
+            recent.popleft()
+        if len(recent) < limit:
+            recent.append(now)
+            return False
+        label = frame.get("space")
+        extra = {"space": label} if _readable_label(label) else {}
+        await self._error("rate_limited", _("Trop d'abonnements sur cette connexion : attendez "
+                                            "une minute (au plus %(n)s par minute).")
+                          % {"n": limit}, **extra)
+        return True
+
     async def _stream_for(self, frame: dict[str, Any]) -> tuple[store.StreamKey, str] | None:
+        if await self._too_fast(frame):
+            return None
         label = frame.get("space")
         if not _readable_label(label):
             await self._error("bad_frame", _("Indiquez l'espace (« space »)."))
