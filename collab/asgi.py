@@ -9,6 +9,10 @@ django_http = get_asgi_application()  # must run before importing code that touc
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
+from collab.body_guard import RequestBodyGuard  # noqa: E402
+from collab.daphne_forms import stop_form_parsing  # noqa: E402
 from collab.routing import websocket_application  # noqa: E402
 
-application = ProtocolTypeRouter({"http": django_http, "websocket": websocket_application})
+stop_form_parsing()
+application = ProtocolTypeRouter({"http": RequestBodyGuard(django_http),
+                                  "websocket": websocket_application})

@@ -174,6 +174,9 @@ POST_RATE_LIMIT = env.int("POST_RATE_LIMIT", default=30)
 # Reactions one person may add or take back per minute (0 turns the limit off): each toggle is
 # an event pushed to every member of the space.
 REACTION_RATE_LIMIT = env.int("REACTION_RATE_LIMIT", default=20)
+# The largest request body accepted, judged from Content-Length before a byte is read
+# (collab/body_guard.py); each space's own upload limit still applies below it.
+REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=1024 * 1024 * 1024)
 
 # --- Background tasks -------------------------------------------------------------------------
 # Django's Tasks API. "database" (the default, laptop included: `make run` starts a worker)
