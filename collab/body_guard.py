@@ -17,7 +17,7 @@ from http.cookies import SimpleCookie
 from importlib import import_module
 from typing import Any
 
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.utils import translation
@@ -93,7 +93,7 @@ class RequestBodyGuard:
                     % {"max": limit // (1024 * 1024)})
             chunked = b"chunked" in headers.get(b"transfer-encoding", b"").lower()
             large = chunked or (length or 0) > ANONYMOUS_BODY_BYTES
-            if large and not await sync_to_async(_signed_in)(headers):
+            if large and not await database_sync_to_async(_signed_in)(headers):
                 return await _refuse(scope, send, 401, "unauthenticated", _(
                     "Connectez-vous avant d'envoyer un fichier : la session a pris fin ou "
                     "le jeton est invalide."))
