@@ -1,12 +1,15 @@
 """Document upload and download through the app against an S3-protocol server, beside a direct
 boto3 transfer of the same file in the same run.
 
-The bench starts moto's S3 server and one uvicorn process of the app (the production server)
-on loopback, with the S3 settings pointed at moto and PostgreSQL (a fresh ``bench_documents``
-database) or SQLite behind it. For each size it writes a file of random bytes behind a PDF
-header (so it passes content sniffing), then:
+The bench starts moto's S3 server and one process of the app on loopback (uvicorn, the
+production server, by default; ``--servers uvicorn,daphne`` measures ``make run``'s daphne
+too, one after the other), with the S3 settings pointed at moto and PostgreSQL (a fresh
+``bench_documents`` database) or SQLite behind it. For each size it writes a file of random
+bytes behind a PDF header (so it passes content sniffing), then:
 
 * app upload: one multipart POST to ``/api/v1/spaces/<slug>/documents``, streamed from disk;
+* anonymous upload: the same POST without a token, which must be refused (401) without the
+  server growing by the body's size;
 * app download: GET ``/api/v1/documents/<id>/download`` (the permission check, then a redirect
   to a presigned URL) and the object read from moto to the end;
 * direct: boto3 ``upload_file`` (default settings: 8 MB parts, 10 threads) and a streamed
@@ -16,7 +19,8 @@ Throughput is MB/s (MB = 10^6 bytes); the server's memory is its RSS sampled eve
 the growth is the peak during a transfer minus the RSS just before it. The issue's target: a
 500 MB upload must not grow the server's memory by more than 32 MB.
 
-    python -m bench.documents [--sizes 10,100,500] [--database-url postgres://.../bench_documents]
+    python -m bench.documents [--sizes 10,100,500] [--servers uvicorn,daphne]
+                              [--database-url postgres://.../bench_documents]
 """
 
 from __future__ import annotations
@@ -162,7 +166,7 @@ def timed(action: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - started, result
 
 
-def app_upload(port: int, token: str, path: Path) -> dict[str, Any]:
+def app_upload(port: int, token: str | None, path: Path, expect: int = 201) -> dict[str, Any]:
     """One multipart POST, its body streamed from the file with a Content-Length, as a
     browser sends it."""
     boundary = secrets.token_hex(16)
@@ -171,19 +175,24 @@ def app_upload(port: int, token: str, path: Path) -> dict[str, Any]:
     tail = f"\r\n--{boundary}--\r\n".encode()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     connection.putrequest("POST", f"/api/v1/spaces/{SPACE}/documents")
-    connection.putheader("Authorization", f"Bearer {token}")
+    if token is not None:
+        connection.putheader("Authorization", f"Bearer {token}")
     connection.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
     connection.putheader("Content-Length", str(len(head) + path.stat().st_size + len(tail)))
     connection.endheaders()
-    connection.send(head)
-    with open(path, "rb") as source:
-        while chunk := source.read(CHUNK):
-            connection.send(chunk)
-    connection.send(tail)
+    try:
+        connection.send(head)
+        with open(path, "rb") as source:
+            while chunk := source.read(CHUNK):
+                connection.send(chunk)
+        connection.send(tail)
+    except OSError:
+        if expect == 201:
+            raise  # a refusal may close before the body is sent; an accepted upload must not
     answer = connection.getresponse()
     body = answer.read()
     connection.close()
-    if answer.status != 201:
+    if answer.status != expect:
         raise RuntimeError(f"upload answered {answer.status}: {body[:500]!r}")
     return dict(json.loads(body))
 
@@ -245,6 +254,10 @@ def measure_size(*, size_mb: float, port: int, token: str, client: Any, bucket: 
                              "server_rss_peak_mb": round(sampled.peak / 2**20, 1),
                              "server_rss_growth_mb": sampled.growth_mb}
         with Sampler(server_pid).watching() as sampled:
+            seconds, _ = timed(lambda: app_upload(port, None, path, expect=401))
+        row["anonymous_upload"] = {"seconds": round(seconds, 3),
+                                   "server_rss_growth_mb": sampled.growth_mb}
+        with Sampler(server_pid).watching() as sampled:
             seconds, count = timed(lambda: app_download(port, token, document["id"]))
         if count != size:
             raise RuntimeError(f"downloaded {count} bytes of {size}")
@@ -270,11 +283,29 @@ def measure_size(*, size_mb: float, port: int, token: str, client: Any, bucket: 
         path.unlink(missing_ok=True)
 
 
-def run(sizes: list[float], database_url: str | None) -> dict[str, Any]:
+SERVERS = {
+    "uvicorn": lambda port: [sys.executable, "-m", "uvicorn", "collab.asgi:application",
+                             "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
+    "daphne": lambda port: [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+                            "collab.asgi:application"],
+}
+
+
+def run(sizes: list[float], database_url: str | None,
+        servers: list[str] | None = None) -> dict[str, Any]:
+    """The first server's figures at the top (the shape readers of earlier results know),
+    every server's under ``by_server``."""
     from bench.dataset import prepare_database
 
+    # Once for every server: recreating the database would cut this process's connection.
     url, how = prepare_database(database_url or _default_database())
     token = prepare_people(url)
+    by_server = {name: run_one(sizes, url, how, token, name) for name in servers or ["uvicorn"]}
+    return {**next(iter(by_server.values())), "by_server": by_server}
+
+
+def run_one(sizes: list[float], url: str, how: str, token: str,
+            server_name: str) -> dict[str, Any]:
     moto_port, app_port = free_port(), free_port()
     endpoint = f"http://127.0.0.1:{moto_port}"
     bucket = f"banc-{uuid.uuid4().hex[:10]}"
@@ -291,9 +322,8 @@ def run(sizes: list[float], database_url: str | None) -> dict[str, Any]:
             "S3_BUCKET": bucket, "S3_ENDPOINT_URL": endpoint, "S3_REGION": REGION,
             "S3_ACCESS_KEY_ID": KEY_ID, "S3_SECRET_ACCESS_KEY": SECRET,
         }
-        server = [sys.executable, "-m", "uvicorn", "collab.asgi:application", "--host",
-                  "127.0.0.1", "--port", str(app_port), "--no-access-log"]
-        with process(server, server_env, app_port, "documents-server.log") as app, \
+        server = SERVERS[server_name](app_port)
+        with process(server, server_env, app_port, f"documents-{server_name}.log") as app, \
                 tempfile.TemporaryDirectory(dir=LOGS) as scratch:
             # Warm-up, not reported: the first request imports the API and builds the S3
             # client, which would count as "growth" of the first size measured.
@@ -302,7 +332,7 @@ def run(sizes: list[float], database_url: str | None) -> dict[str, Any]:
             rows = [measure_size(size_mb=size, port=app_port, token=token, client=client,
                                  bucket=bucket, folder=Path(scratch), server_pid=app.pid)
                     for size in sizes]
-    return {"database": how, "server": "uvicorn, 1 process", "storage": "moto S3 server",
+    return {"database": how, "server": f"{server_name}, 1 process", "storage": "moto S3 server",
             "target_upload_growth_mb": TARGET_GROWTH_MB, "sizes": rows}
 
 
@@ -314,13 +344,14 @@ def print_table(result: dict[str, Any]) -> None:
     print(f"{result['server']}, {result['storage']}, {result['database']}")
     print(f"{'size':>7} | {'app up MB/s':>11} {'direct up':>9} {'ratio':>5} | "
           f"{'app down MB/s':>13} {'direct down':>11} {'ratio':>5} | "
-          f"{'RSS growth up':>13} {'down':>5}")
+          f"{'RSS growth up':>13} {'anon':>5} {'down':>5}")
     for row in result["sizes"]:
         print(f"{row['size_mb']:>5} MB | {row['app_upload']['mb_s']:>11} "
               f"{row['direct_upload']['mb_s']:>9} {row['ratio_upload_app_over_direct']:>5} | "
               f"{row['app_download']['mb_s']:>13} {row['direct_download']['mb_s']:>11} "
               f"{row['ratio_download_app_over_direct']:>5} | "
               f"{row['app_upload']['server_rss_growth_mb']:>10} MB "
+              f"{row['anonymous_upload']['server_rss_growth_mb']:>5} "
               f"{row['app_download']['server_rss_growth_mb']:>5}")
     for row in result["sizes"]:
         growth = row["app_upload"]["server_rss_growth_mb"]
@@ -332,14 +363,18 @@ def print_table(result: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10,100,500", help="file sizes in MB, comma-separated")
+    parser.add_argument("--servers", default="uvicorn",
+                        help="ASGI servers to measure, comma-separated (uvicorn, daphne)")
     parser.add_argument("--database-url", default=None,
                         help="a bench_* PostgreSQL database is recreated; default "
                              "bench_documents on 127.0.0.1, else a SQLite file")
     parser.add_argument("--json-out", default=None)
     args = parser.parse_args(argv)
     sizes = [float(s) for s in args.sizes.split(",") if s.strip()]
-    result = run(sizes, args.database_url)
-    print_table(result)
+    result = run(sizes, args.database_url,
+                 [name for name in args.servers.split(",") if name.strip()])
+    for one in result["by_server"].values():
+        print_table(one)
     out = Path(args.json_out) if args.json_out else (
         RESULTS / f"documents-{datetime.now():%Y%m%d-%H%M%S}.json")
     out.parent.mkdir(parents=True, exist_ok=True)

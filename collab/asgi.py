@@ -21,8 +21,11 @@ except ImproperlyConfigured:
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
 from collab import accesslog  # noqa: E402
+from collab.body_guard import RequestBodyGuard  # noqa: E402
+from collab.daphne_forms import stop_form_parsing  # noqa: E402
 from collab.routing import websocket_application  # noqa: E402
 
 accesslog.install()
-
-application = ProtocolTypeRouter({"http": django_http, "websocket": websocket_application})
+stop_form_parsing()
+application = ProtocolTypeRouter({"http": RequestBodyGuard(django_http),
+                                  "websocket": websocket_application})

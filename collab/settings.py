@@ -177,9 +177,20 @@ REALTIME_AUDIT_SECONDS = env.float("REALTIME_AUDIT_SECONDS", default=1.0)
 REALTIME_MAX_PENDING_FRAMES = env.int("REALTIME_MAX_PENDING_FRAMES", default=2000)
 REALTIME_MAX_FRAME_BYTES = 64 * 1024
 REALTIME_TICKET_SECONDS = 60
+# Subscribe and unsubscribe frames one connection may send per minute: each reads the database
+# and a subscribe may replay history, so a loop of them must not turn into a flood.
+REALTIME_SUBSCRIBE_RATE = env.int("REALTIME_SUBSCRIBE_RATE", default=20)
+# The most events one subscribe replays; a client further behind is told to reload (resync).
+REALTIME_MAX_REPLAY = env.int("REALTIME_MAX_REPLAY", default=1000)
 EVENT_RETENTION_DAYS = env.int("EVENT_RETENTION_DAYS", default=400)
 # Messages one person may post per minute (0 turns the limit off).
 POST_RATE_LIMIT = env.int("POST_RATE_LIMIT", default=30)
+# Reactions one person may add or take back per minute (0 turns the limit off): each toggle is
+# an event pushed to every member of the space.
+REACTION_RATE_LIMIT = env.int("REACTION_RATE_LIMIT", default=20)
+# The largest request body accepted, judged from Content-Length before a byte is read
+# (collab/body_guard.py); each space's own upload limit still applies below it.
+REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=1024 * 1024 * 1024)
 
 # --- Background tasks -------------------------------------------------------------------------
 # Django's Tasks API. "database" (the default, laptop included: `make run` starts a worker)

@@ -113,7 +113,7 @@ def delete_message(request: HttpRequest, message_id: int) -> dict[str, Any]:
 
 
 @router.post("/messages/{message_id}/reactions", response={200: ReactionState, 400: ErrorOut,
-                                                            404: ErrorOut},
+                                                            404: ErrorOut, 429: ErrorOut},
              summary="Ajouter ou retirer une réaction / Toggle a reaction")
 def react(request: HttpRequest, message_id: int, reaction: ReactionIn) -> dict[str, Any]:
     message = _message(request, message_id)

@@ -4,8 +4,10 @@ hand the connection to the process's hub. Protocol: docs/realtime-protocol.md.""
 from __future__ import annotations
 
 import json
+import logging
 import time
-from typing import Any
+from collections import deque
+from typing import Any, TypeGuard
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -18,7 +20,22 @@ from realtime.hub import Hub, get_hub
 from realtime.link import Link, text_message
 
 CLOSE_UNAUTHENTICATED = 4001
+CLOSE_HANDLER_FAILED = 1011
 TYPING_INTERVAL = 2.0
+
+logger = logging.getLogger(__name__)
+
+
+def _readable_label(label: object) -> TypeGuard[str]:
+    """A stream name we can look up and echo: no NUL (PostgreSQL refuses it in text) and no
+    lone surrogate (it cannot be encoded, in a query or in the frame that would echo it)."""
+    if not isinstance(label, str) or not label or len(label) > 100 or "\x00" in label:
+        return False
+    try:
+        label.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class RealtimeConsumer(AsyncWebsocketConsumer):
@@ -28,6 +45,8 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
     hub: Hub
     link: Link | None = None
     last_typing: float
+    #: When this connection's last subscribe and unsubscribe frames arrived (past minute).
+    recent_subscribes: deque[float]
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -36,6 +55,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             return
         self.language = user.language
         self.last_typing = 0.0
+        self.recent_subscribes: deque[float] = deque()
         await self.accept()
         self.hub = await get_hub()
         session = self.scope.get("session")
@@ -63,29 +83,70 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.link is None:
             return
-        with translation.override(self.language):
-            raw = text_data if text_data is not None else bytes_data or b""
-            size = len(raw.encode() if isinstance(raw, str) else raw)
-            if size > settings.REALTIME_MAX_FRAME_BYTES:
-                return await self._error("too_large", _("Trame trop grande (64 Kio au plus)."))
-            try:
-                frame = json.loads(raw)
-            except (ValueError, UnicodeDecodeError):
-                return await self._error("bad_json", _("Trame illisible : JSON attendu."))
-            if not isinstance(frame, dict):
-                return await self._error("bad_frame", _("Trame invalide : objet JSON attendu."))
-            handler = self.handlers.get(frame.get("type"))  # type: ignore[arg-type]
-            if handler is None:
-                return await self._error("unknown_type", _("Type de trame inconnu."))
-            await handler(self, frame)
+        try:
+            with translation.override(self.language):
+                await self._handle(text_data if text_data is not None else bytes_data or b"")
+        except Exception:
+            # A frame we did not foresee must not leave a ghost: the server would close the
+            # socket without a disconnect, and the person would stay online with a dead link.
+            logger.exception("websocket frame handler failed; connection closed")
+            await self._abandon()
+
+    async def _abandon(self) -> None:
+        if self.link is not None:
+            link, self.link = self.link, None
+            await self.hub.detach(link)
+        await self.close(code=CLOSE_HANDLER_FAILED)
+
+    async def _handle(self, raw: str | bytes) -> None:
+        size = len(raw.encode(errors="surrogatepass") if isinstance(raw, str) else raw)
+        if size > settings.REALTIME_MAX_FRAME_BYTES:
+            return await self._error("too_large", _("Trame trop grande (64 Kio au plus)."))
+        try:
+            frame = json.loads(raw)
+        except ValueError:  # UnicodeDecodeError included
+            return await self._error("bad_json", _("Trame illisible : JSON attendu."))
+        except RecursionError:
+            return await self._error("bad_json", _("Trame illisible : JSON trop imbriqué."))
+        if not isinstance(frame, dict):
+            return await self._error("bad_frame", _("Trame invalide : objet JSON attendu."))
+        kind = frame.get("type")
+        if not isinstance(kind, str):
+            return await self._error("bad_frame", _("Indiquez le type de la trame (« type »)."))
+        handler = self.handlers.get(kind)
+        if handler is None:
+            return await self._error("unknown_type", _("Type de trame inconnu."))
+        await handler(self, frame)
 
     async def _error(self, code: str, message: str, **extra: Any) -> None:
         assert self.link is not None
         await self.link.send(text_message(error_frame(code, message, **extra)))
 
-    async def _stream_for(self, frame: dict[str, Any]) -> tuple[store.StreamKey, str] | None:
+    async def _too_fast(self, frame: dict[str, Any]) -> bool:
+        """Each subscription change reads the database and a subscribe may replay history:
+        past REALTIME_SUBSCRIBE_RATE a minute the frame is refused, and the connection stays."""
+        limit = settings.REALTIME_SUBSCRIBE_RATE
+        if not limit:
+            return False
+        now = time.monotonic()
+        recent = self.recent_subscribes
+        while recent and now - recent[0] >= 60:
+            recent.popleft()
+        if len(recent) < limit:
+            recent.append(now)
+            return False
         label = frame.get("space")
-        if not isinstance(label, str) or not label or len(label) > 100:
+        extra = {"space": label} if _readable_label(label) else {}
+        await self._error("rate_limited", _("Trop d'abonnements sur cette connexion : attendez "
+                                            "une minute (au plus %(n)s par minute).")
+                          % {"n": limit}, **extra)
+        return True
+
+    async def _stream_for(self, frame: dict[str, Any]) -> tuple[store.StreamKey, str] | None:
+        if await self._too_fast(frame):
+            return None
+        label = frame.get("space")
+        if not _readable_label(label):
             await self._error("bad_frame", _("Indiquez l'espace (« space »)."))
             return None
         assert self.link is not None

@@ -39,6 +39,19 @@ logger = logging.getLogger(__name__)
 REPLAY_PAGE = 500
 
 
+def _unservable(start: int, bounds: store.Bounds) -> str | None:
+    """Why a replay from ``start`` cannot be served as a continuation, if it cannot."""
+    if start < bounds.floor:
+        return "pruned"
+    if start > bounds.head:
+        return "ahead"
+    if bounds.head - start > settings.REALTIME_MAX_REPLAY:
+        # Reloading the state costs less than replaying it frame by frame, and a replay must
+        # not be a way to make the server send without end.
+        return "too_far"
+    return None
+
+
 @dataclass(eq=False)
 class Stream:
     key: StreamKey
@@ -112,8 +125,8 @@ class Hub:
         try:
             bounds = await store.bounds(key)
             start = bounds.head if after is None else after
-            if start < bounds.floor or start > bounds.head:
-                reason = "pruned" if start < bounds.floor else "ahead"
+            reason = _unservable(start, bounds)
+            if reason is not None:
                 await self._leave(link, key)
                 await link.send(text_message(dumps({"type": "resync", "space": label,
                                                     "reason": reason, "head": bounds.head})))
