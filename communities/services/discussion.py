@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 
 from communities.errors import Conflict, Forbidden, NotFound, ServiceError
 from communities.events import emit
-from communities.markdown import render_markdown
-from communities.mentions import Mentions, find_mentions, link_mentions
+from communities.mentions import Marked, Mentions, mark_mentions
 from communities.models import MANAGING_ROLES, Membership, Message, Space, Thread, User
 from communities.selectors import require_member
 from communities.serializers import message_data, person, thread_data
@@ -118,16 +117,16 @@ def _check_rate(actor: User) -> None:
                            % {"n": limit}, status=429)
 
 
-def _mentions(*, body: str, space: Space, membership: Membership | None,
-              actor: User) -> Mentions:
-    return find_mentions(body, space=space, everyone_allowed=may_moderate(membership, actor))
+def _marked(*, body: str, space: Space, membership: Membership | None,
+            actor: User) -> Marked:
+    return mark_mentions(body, space=space, everyone_allowed=may_moderate(membership, actor))
 
 
 def _new_message(*, thread: Thread, actor: User, body: str, client_id: str, now: datetime,
-                 mentions: Mentions, reply_to: Message | None = None) -> Message:
+                 marked: Marked, reply_to: Message | None = None) -> Message:
     message = Message.objects.create(
         thread=thread, author=actor, body=body, created_at=now, client_id=client_id,
-        html=link_mentions(render_markdown(body), mentions), reply_to=reply_to,
+        html=marked.html, reply_to=reply_to,
     )
     message.reply_to = reply_to
     return message
@@ -172,18 +171,18 @@ def start_thread(*, actor: User, space: Space, title: str, body: str,
         _check_rate(actor)
         now = timezone.now()
         documents = attachable_documents(space=space, ids=attachment_ids)
-        mentions = _mentions(body=body, space=space, membership=membership, actor=actor)
+        marked = _marked(body=body, space=space, membership=membership, actor=actor)
         thread = Thread.objects.create(space=space, title=title, author=actor,
                                        created_at=now, last_activity_at=now, message_count=1)
         message = _new_message(thread=thread, actor=actor, body=body, client_id=client_key,
-                               now=now, mentions=mentions)
+                               now=now, marked=marked)
         attach(message=message, documents=documents)
         event = emit(kind="thread.created", actor=actor, space=space,
                      data={"thread": thread_data(thread),
                            "message": message_data(message, with_reactions=False)})
         _remember_seq(message, event.seq)
         notify_mentions(actor=actor, space=space, thread=thread, message=message,
-                        mentions=mentions)
+                        mentions=marked.mentions)
         return Posted(thread=thread, message=message, seq=event.seq, created=True)
 
     return _once(actor=actor, client_id=client_key, write=write,
@@ -223,9 +222,9 @@ def post_message(*, actor: User, thread: Thread, body: str, client_id: str | Non
                                                "nouveaux messages."))
         # Checked inside the transaction: a document trashed meanwhile is not attached.
         documents = attachable_documents(space=space, ids=attachment_ids)
-        mentions = _mentions(body=body, space=space, membership=membership, actor=actor)
+        marked = _marked(body=body, space=space, membership=membership, actor=actor)
         message = _new_message(thread=thread, actor=actor, body=body, client_id=client_key,
-                               now=now, mentions=mentions, reply_to=answered)
+                               now=now, marked=marked, reply_to=answered)
         attach(message=message, documents=documents)
         thread.last_activity_at = now
         # Read back under the row lock the update holds: concurrent posts each report the
@@ -241,7 +240,7 @@ def post_message(*, actor: User, thread: Thread, body: str, client_id: str | Non
         )
         _remember_seq(message, event.seq)
         notify_mentions(actor=actor, space=space, thread=thread, message=message,
-                        mentions=mentions)
+                        mentions=marked.mentions)
         return Posted(thread=thread, message=message, seq=event.seq, created=True)
 
     return _once(actor=actor, client_id=client_key, write=write,

@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 
 from communities.errors import Forbidden, ServiceError
 from communities.events import emit
-from communities.markdown import render_markdown
-from communities.mentions import find_mentions, link_mentions
+from communities.mentions import mark_mentions
 from communities.models import Event, Message, MessageRevision, Thread, User
 from communities.selectors import require_member
 from communities.serializers import message_data, person, quote_of, thread_data
@@ -90,10 +89,9 @@ def edit_message(*, actor: User, message: Message, body: str) -> Message:
         MessageRevision.objects.create(message=current, body=current.body, html=current.html,
                                        written_at=current.edited_at or current.created_at,
                                        replaced_at=now)
-        mentions = find_mentions(body, space=current.thread.space,
-                                 everyone_allowed=may_moderate(membership, actor))
         current.body = body
-        current.html = link_mentions(render_markdown(body), mentions)
+        current.html = mark_mentions(body, space=current.thread.space,
+                                     everyone_allowed=may_moderate(membership, actor)).html
         current.edited_at = now
         current.save(update_fields=["body", "html", "edited_at"])
         emit(kind="message.edited", actor=actor, space=current.thread.space,
