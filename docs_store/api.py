@@ -187,7 +187,12 @@ def read(request: HttpRequest, document_id: int) -> dict[str, Any]:
 
 
 @router.get("/documents/{document_id}/download", response={404: ErrorOut},
-            summary="Télécharger / Download")
+            summary="Télécharger / Download",
+            openapi_extra={"responses": {
+                "200": {"description": "Le fichier / The file",
+                        "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}},
+                "302": {"description": "Vers une adresse S3 présignée / To a presigned S3 URL"},
+            }})
 def download(request: HttpRequest, document_id: int,
              version: int | None = None) -> HttpResponseBase:
     return download_response(user=_user(request), document_id=document_id, number=version)

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import AwareDatetime, Field
 
 from communities import selectors as space_selectors
 from communities.api import ErrorOut, PersonOut, bearer
+from communities.errors import ServiceError
 from communities.models import User
 from meetings import selectors
 from meetings.calendar import meeting_calendar
@@ -177,6 +179,14 @@ def detail(request: HttpRequest, slug: str, meeting_id: int) -> dict[str, Any]:
 def change(request: HttpRequest, slug: str, meeting_id: int,
            payload: MeetingChange) -> dict[str, Any]:
     given = payload.model_dump(exclude_unset=True)
+    # null means "no limit" for capacity and "none" for documents; for the others it would
+    # reach the service as a value, so it is refused rather than guessed.
+    nulls = sorted(name for name, value in given.items()
+                   if value is None and name not in ("capacity", "documents"))
+    if nulls:
+        raise ServiceError("null_field", _(
+            "Ces champs ne peuvent pas valoir null : %(fields)s. Omettez un champ pour le "
+            "garder tel quel.") % {"fields": ", ".join(nulls)})
     if "documents" in given:
         given["document_ids"] = given.pop("documents") or []
     meeting = scheduling.update_meeting(actor=_user(request),
@@ -222,7 +232,10 @@ def record(request: HttpRequest, slug: str, meeting_id: int,
 
 
 @router.get("/spaces/{slug}/meetings/{meeting_id}/ics", response={404: ErrorOut},
-            summary="La rencontre en iCalendar / The meeting as iCalendar (.ics)")
+            summary="La rencontre en iCalendar / The meeting as iCalendar (.ics)",
+            openapi_extra={"responses": {"200": {
+                "description": "RFC 5545",
+                "content": {"text/calendar": {"schema": {"type": "string"}}}}}})
 def ics(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
     body = meeting_calendar(_meeting(request, slug, meeting_id)).to_ical()
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -19,6 +19,7 @@ from communities.mentions import Marked, Mentions, mark_mentions
 from communities.models import MANAGING_ROLES, Membership, Message, Space, Thread, User
 from communities.selectors import require_member
 from communities.serializers import message_data, person, thread_data
+from communities.text import require_storable
 from docs_store.attachments import attach, attachable_documents, clean_attachment_ids
 
 MAX_BODY_CHARS = 20_000
@@ -36,7 +37,7 @@ class Posted:
 
 
 def clean_body(body: str) -> str:
-    body = (body or "").strip()
+    body = require_storable((body or "").strip())
     if not body:
         raise ServiceError("empty_body", _("Le message est vide."))
     if len(body) > MAX_BODY_CHARS:
@@ -157,7 +158,7 @@ def start_thread(*, actor: User, space: Space, title: str, body: str,
                  client_id: str | None = None, attachments: Sequence[object] = ()) -> Posted:
     """Open a thread with its first message; announces ``thread.created``."""
     membership = require_member(user=actor, space=space)
-    title = (title or "").strip()
+    title = require_storable((title or "").strip())
     if not title:
         raise ServiceError("empty_title", _("Donnez un titre au fil de discussion."))
     if len(title) > MAX_TITLE_CHARS:

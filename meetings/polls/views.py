@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.errors import ServiceError
+from communities.ids import parse_id
 from communities.models import Space, User
 from frontend.forms import ServiceForm
 from frontend.queries import may_manage, space_or_404
@@ -195,7 +196,7 @@ def poll_pick(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     form = PickForm(request.POST if request.method == "POST" else None)
     results = poll_results(poll, viewer=me)
     raw = request.POST.get("slot", "") if request.method == "POST" else ""
-    given = int(raw) if raw.isascii() and raw.isdigit() else None
+    given = parse_id(raw)
     selected = given if request.method == "POST" else results.best_slot_id
     status = 200
     if request.method == "POST":
