@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from communities.mentions import plain_mentions
 from communities.models import Message, Space, Thread, User
 from docs_store.attachments import cards_of
 
@@ -41,7 +42,7 @@ QUOTE_CHARS = 140
 
 def quote_of(message: Message) -> dict[str, Any]:
     """What a reply shows of the message it answers: who, and the start of what they said."""
-    text = "" if message.deleted_at else " ".join(message.body.split())
+    text = "" if message.deleted_at else " ".join(plain_mentions(message.body).split())
     return {
         "id": message.pk,
         "author": message.author.display_name,

@@ -123,10 +123,10 @@ def _marked(*, body: str, space: Space, membership: Membership | None,
     return mark_mentions(body, space=space, everyone_allowed=may_moderate(membership, actor))
 
 
-def _new_message(*, thread: Thread, actor: User, body: str, client_id: str, now: datetime,
+def _new_message(*, thread: Thread, actor: User, client_id: str, now: datetime,
                  marked: Marked, reply_to: Message | None = None) -> Message:
     message = Message.objects.create(
-        thread=thread, author=actor, body=body, created_at=now, client_id=client_id,
+        thread=thread, author=actor, body=marked.body, created_at=now, client_id=client_id,
         html=marked.html, reply_to=reply_to,
     )
     message.reply_to = reply_to
@@ -175,7 +175,7 @@ def start_thread(*, actor: User, space: Space, title: str, body: str,
         marked = _marked(body=body, space=space, membership=membership, actor=actor)
         thread = Thread.objects.create(space=space, title=title, author=actor,
                                        created_at=now, last_activity_at=now, message_count=1)
-        message = _new_message(thread=thread, actor=actor, body=body, client_id=client_key,
+        message = _new_message(thread=thread, actor=actor, client_id=client_key,
                                now=now, marked=marked)
         attach(message=message, documents=documents)
         event = emit(kind="thread.created", actor=actor, space=space,
@@ -224,7 +224,7 @@ def post_message(*, actor: User, thread: Thread, body: str, client_id: str | Non
         # Checked inside the transaction: a document trashed meanwhile is not attached.
         documents = attachable_documents(space=space, ids=attachment_ids)
         marked = _marked(body=body, space=space, membership=membership, actor=actor)
-        message = _new_message(thread=thread, actor=actor, body=body, client_id=client_key,
+        message = _new_message(thread=thread, actor=actor, client_id=client_key,
                                now=now, marked=marked, reply_to=answered)
         attach(message=message, documents=documents)
         thread.last_activity_at = now

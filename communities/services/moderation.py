@@ -89,9 +89,10 @@ def edit_message(*, actor: User, message: Message, body: str) -> Message:
         MessageRevision.objects.create(message=current, body=current.body, html=current.html,
                                        written_at=current.edited_at or current.created_at,
                                        replaced_at=now)
-        current.body = body
-        current.html = mark_mentions(body, space=current.thread.space,
-                                     everyone_allowed=may_moderate(membership, actor)).html
+        marked = mark_mentions(body, space=current.thread.space,
+                               everyone_allowed=may_moderate(membership, actor))
+        current.body = marked.body
+        current.html = marked.html
         current.edited_at = now
         current.save(update_fields=["body", "html", "edited_at"])
         emit(kind="message.edited", actor=actor, space=current.thread.space,
