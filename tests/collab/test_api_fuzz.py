@@ -35,7 +35,7 @@ CHECKS = [checks.not_a_server_error, checks.status_code_conformance,
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 # Bounded so the whole run stays under a minute; FUZZ_EXAMPLES=200 for a longer hunt.
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 
 #: Path parameter -> the value naming a real object, filled by the ``world`` fixture.
 REAL: dict[str, Any] = {}

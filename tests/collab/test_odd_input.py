@@ -158,3 +158,23 @@ def test_huge_ids_in_pages_are_unknown_ids(people: People, thread: Thread) -> No
                                {"name": "PV", "parent": HUGE})
     assert created.status_code == 404 and not Folder.objects.exists()
     assert Message.objects.count() == 1
+
+
+def test_nul_in_a_path_or_a_query_is_refused(member_api: Client) -> None:
+    slug = member_api.get("/api/v1/spaces/rma%00/threads")
+    assert slug.status_code == 422 and "invalide" in slug.json()["message"]
+    assert_refused_in_french(member_api.get("/api/v1/search?q=parc%00s"))
+    assert_refused_in_french(member_api.get("/api/v1/search/documents?q=%00"))
+
+
+def test_null_for_a_meeting_field_that_cannot_be_empty_is_refused(
+        facilitator_api: Client, people: People) -> None:
+    meeting = schedule(people)
+    refused = raw_json(facilitator_api, "patch", f"/api/v1/spaces/rma/meetings/{meeting.pk}",
+                       '{"starts_at": null, "mode": null, "agenda": null}')
+    assert refused.status_code == 400, refused.content
+    assert refused.json()["code"] == "null_field"
+    assert "agenda, mode, starts_at" in refused.json()["message"]
+    kept = Meeting.objects.get(pk=meeting.pk)
+    assert (kept.starts_at, kept.mode, kept.agenda) == (meeting.starts_at, meeting.mode,
+                                                         meeting.agenda)
