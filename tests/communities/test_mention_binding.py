@@ -4,7 +4,11 @@ share is refused, and whatever name is typed before the id, the person's own is 
 
 from __future__ import annotations
 
+import html
+
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from communities.errors import ServiceError
 from communities.models import Membership, User
@@ -98,3 +102,17 @@ def test_the_composer_tells_namesakes_apart_by_their_organisation(people: People
     assert {(c["id"], c["org"]) for c in candidates} == {
         (people.other_member.pk, "Ville de Gatineau"), (twin.pk, "Ville de Québec")}
     assert Membership.objects.filter(space=people.space).count() == 4
+
+
+def test_the_sign_up_page_says_why_a_name_is_refused_and_keeps_what_was_typed(
+        people: People) -> None:
+    sent = invite_member(actor=people.facilitator, space=people.space,
+                         email="nouveau@exemple.qc.ca")
+    page = Client().post(reverse("accept-invitation", args=[sent.token]), {
+        "display_name": "Florence Animatrice", "password": "mot-de-passe-solide-42",
+        "password_confirmation": "mot-de-passe-solide-42"})
+    assert page.status_code == 400
+    text = html.unescape(page.content.decode())
+    assert "porte déjà le nom « Florence Animatrice »" in text
+    assert 'value="Florence Animatrice"' in text
+    assert not User.objects.filter(email="nouveau@exemple.qc.ca").exists()
