@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
+from pydantic import StringConstraints
 
 from communities import selectors
 from communities.errors import ServiceError
@@ -173,6 +174,11 @@ class ErrorOut(Schema):
     message: str
 
 
+# A space's slug in a path: anything else (a NUL among them, which PostgreSQL refuses) is a
+# 422 before any query, and the OpenAPI document says what a slug looks like.
+SpaceSlug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)]
+
+
 # --- endpoints -------------------------------------------------------------------------------
 @router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut},
              summary="Obtenir un jeton d'API / Get an API token",
@@ -208,7 +214,7 @@ def my_spaces(request: HttpRequest) -> list[dict[str, Any]]:
 # Beside the POST on the same path: ninja routes one path to one router.
 @router.get("/spaces/{slug}/threads", response={200: list[ThreadListItem], 404: ErrorOut},
             summary="Fils d'un espace, non lus compris / Threads with unread counts")
-def list_threads(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+def list_threads(request: HttpRequest, slug: SpaceSlug) -> list[dict[str, Any]]:
     space = selectors.visible_space(user=_user(request), slug=slug)
     return [{**thread_data(t), "unread": t.unread}  # type: ignore[attr-defined]
             for t in selectors.threads_for_member(space=space, user=_user(request))]
@@ -217,7 +223,7 @@ def list_threads(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 @router.post("/spaces/{slug}/threads", response={201: ThreadPosted, 200: ThreadPosted,
                                                   400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
              summary="Ouvrir un fil / Start a thread")
-def start_thread(request: HttpRequest, slug: str,
+def start_thread(request: HttpRequest, slug: SpaceSlug,
                  payload: NewThread) -> Status[dict[str, Any]]:
     space: Space = selectors.visible_space(user=_user(request), slug=slug)
     posted = discussion.start_thread(actor=_user(request), space=space, title=payload.title,
@@ -246,7 +252,7 @@ def post_message(request: HttpRequest, thread_id: int,
 
 @router.get("/spaces/{slug}/events", response={200: EventPage, 404: ErrorOut},
             summary="Journal d'événements / Event log")
-def space_events(request: HttpRequest, slug: str, after: int = 0,
+def space_events(request: HttpRequest, slug: SpaceSlug, after: int = 0,
                  limit: int = 100) -> dict[str, Any]:
     if after < 0 or not 1 <= limit <= 1000:
         raise ServiceError("invalid", _("« after » doit être positif et « limit » entre 1 et "

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from communities import attachments
+from communities.mentions import plain_mentions
 from communities.models import ApiToken, Message, Space, Thread, User
 
 
@@ -52,7 +53,7 @@ QUOTE_CHARS = 140
 
 def quote_of(message: Message) -> dict[str, Any]:
     """What a reply shows of the message it answers: who, and the start of what they said."""
-    text = "" if message.deleted_at else " ".join(message.body.split())
+    text = "" if message.deleted_at else " ".join(plain_mentions(message.body).split())
     return {
         "id": message.pk,
         "author": message.author.display_name,

@@ -11,7 +11,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from communities import selectors as space_selectors
-from communities.api import ErrorOut, PersonOut, bearer
+from communities.api import ErrorOut, PersonOut, SpaceSlug, bearer
 from communities.models import User
 from docs_store import selectors, services
 from docs_store.downloads import download_response
@@ -83,7 +83,7 @@ class DocumentChange(Schema):
 
 @router.get("/spaces/{slug}/documents", response={200: FolderContents, 404: ErrorOut},
             summary="Contenu d'un dossier / Folder contents")
-def list_folder(request: HttpRequest, slug: str, folder: int | None = None,
+def list_folder(request: HttpRequest, slug: SpaceSlug, folder: int | None = None,
                 trash: bool = False) -> dict[str, Any]:
     """Avec ``trash=true`` : la corbeille de l'espace, réduite aux documents que l'on peut
     restaurer (tous pour l'animation, les siens pour qui dépose). / With ``trash=true``: the
@@ -105,7 +105,8 @@ def list_folder(request: HttpRequest, slug: str, folder: int | None = None,
 @router.post("/spaces/{slug}/folders", response={201: FolderOut, 403: ErrorOut, 404: ErrorOut,
                                                  409: ErrorOut},
              summary="Créer un dossier / Create a folder")
-def create_folder(request: HttpRequest, slug: str, payload: NewFolder) -> Status[dict[str, Any]]:
+def create_folder(request: HttpRequest, slug: SpaceSlug,
+                  payload: NewFolder) -> Status[dict[str, Any]]:
     user = _user(request)
     space = space_selectors.visible_space(user=user, slug=slug)
     parent = selectors.visible_folder(user=user, space=space, folder_id=payload.parent)
@@ -144,7 +145,7 @@ def delete_folder(request: HttpRequest, folder_id: int) -> Status[None]:
              response={201: DocumentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                        413: ErrorOut},
              summary="Déposer un document / Upload a document")
-def upload(request: HttpRequest, slug: str, file: File[UploadedFile],
+def upload(request: HttpRequest, slug: SpaceSlug, file: File[UploadedFile],
            title: Form[str] = "", description: Form[str] = "",
            folder: Form[int | None] = None) -> Status[dict[str, Any]]:
     user = _user(request)
@@ -187,7 +188,12 @@ def read(request: HttpRequest, document_id: int) -> dict[str, Any]:
 
 
 @router.get("/documents/{document_id}/download", response={404: ErrorOut},
-            summary="Télécharger / Download")
+            summary="Télécharger / Download",
+            openapi_extra={"responses": {
+                "200": {"description": "Le fichier / The file",
+                        "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}},
+                "302": {"description": "Vers une adresse S3 présignée / To a presigned S3 URL"},
+            }})
 def download(request: HttpRequest, document_id: int,
              version: int | None = None) -> HttpResponseBase:
     return download_response(user=_user(request), document_id=document_id, number=version)
@@ -225,7 +231,7 @@ class TrashEmptied(Schema):
 @router.post("/spaces/{slug}/trash/empty",
              response={200: TrashEmptied, 403: ErrorOut, 404: ErrorOut},
              summary="Vider la corbeille / Empty the trash")
-def empty_trash(request: HttpRequest, slug: str) -> dict[str, Any]:
+def empty_trash(request: HttpRequest, slug: SpaceSlug) -> dict[str, Any]:
     user = _user(request)
     space = space_selectors.visible_space(user=user, slug=slug)
     return {"purged": services.empty_trash(actor=user, space=space)}
@@ -311,7 +317,7 @@ def _offer(offer: Any) -> dict[str, Any]:
              response={201: DirectUploadOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                        413: ErrorOut, 501: ErrorOut},
              summary="Dépôt direct vers S3 / Direct upload to S3")
-def start_direct_upload(request: HttpRequest, slug: str,
+def start_direct_upload(request: HttpRequest, slug: SpaceSlug,
                         payload: DirectUploadIn) -> Status[dict[str, Any]]:
     """Un formulaire présigné pour envoyer un gros fichier directement au stockage S3 ; le
     document n'apparaît qu'après l'appel « finish ». Sur un serveur sans S3 : 501. / A

@@ -12,11 +12,24 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from communities.errors import ServiceError
-from communities.ids import storable_ids
+from communities.ids import parse_id, storable_ids
 from communities.models import Message, Space
 from docs_store.models import Attachment, Document
 
 MAX_ATTACHMENTS = 10
+
+
+def _attachment_id(value: object) -> int | None:
+    if isinstance(value, int):  # from JSON; a huge one is unknown, as any id no row has
+        return value if value > 0 else None
+    return parse_id(str(value))
+
+
+def _shown(value: object) -> str:
+    # str() of an integer of more than 4,300 digits raises: show its start only.
+    if isinstance(value, int) and value.bit_length() > 128:
+        return "…"
+    return str(value).strip()[:20]
 
 
 def clean_attachment_ids(raw: Sequence[object], *, new_files: int = 0) -> list[int]:
@@ -25,12 +38,12 @@ def clean_attachment_ids(raw: Sequence[object], *, new_files: int = 0) -> list[i
     the message count towards the limit too."""
     ids: list[int] = []
     for value in raw:
-        text = str(value).strip()
-        if not (text.isascii() and text.isdigit()) or int(text) <= 0:
+        number = _attachment_id(value)
+        if number is None:
             raise ServiceError("invalid_attachment", _("Pièce jointe invalide : %(value)s.")
-                               % {"value": text[:20]})
-        if int(text) not in ids:
-            ids.append(int(text))
+                               % {"value": _shown(value)})
+        if number not in ids:
+            ids.append(number)
     if len(ids) + new_files > MAX_ATTACHMENTS:
         raise ServiceError("too_many_attachments", _(
             "Un message peut porter au plus %(max)s pièces jointes.") % {"max": MAX_ATTACHMENTS})

@@ -101,7 +101,8 @@ class RoleForm(ServiceForm):
 
 
 class AcceptInvitationForm(ServiceForm):
-    error_fields = {"invalid": "display_name", "weak_password": "password"}
+    error_fields = {"invalid": "display_name", "name_taken": "display_name",
+                    "weak_password": "password"}
 
     display_name = forms.CharField(
         label=_("Nom affiché"), max_length=120,

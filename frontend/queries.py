@@ -203,9 +203,13 @@ def template_row(thread: Thread) -> MessageRow:
 
 
 def mention_candidates(space: Space) -> list[dict[str, object]]:
-    return [{"id": user_id, "name": name} for user_id, name in
+    """The composer inserts ``@**name|id**`` (bound to the person) and shows the
+    organisation beside the name, so two members of the same name are told apart."""
+    return [{"id": user_id, "name": name, "org": organisation}
+            for user_id, name, organisation in
             Membership.objects.filter(space=space, user__is_active=True)
-            .order_by("user__display_name").values_list("user_id", "user__display_name")]
+            .order_by("user__display_name", "user_id")
+            .values_list("user_id", "user__display_name", "user__organisation")]
 
 
 def revisions_of(message: Message) -> list[MessageRevision]:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import AwareDatetime, Field
 
 from communities import selectors as space_selectors
-from communities.api import ErrorOut, PersonOut, bearer
+from communities.api import ErrorOut, PersonOut, SpaceSlug, bearer
+from communities.errors import ServiceError
 from communities.models import User
 from meetings import selectors
 from meetings.calendar import meeting_calendar
@@ -142,7 +144,7 @@ def _detail(meeting: Meeting, user: User) -> dict[str, Any]:
 
 @router.get("/spaces/{slug}/meetings", response={200: list[MeetingOut], 404: ErrorOut},
             summary="Rencontres d'un espace / Meetings of a space")
-def list_meetings(request: HttpRequest, slug: str,
+def list_meetings(request: HttpRequest, slug: SpaceSlug,
                   when: Literal["upcoming", "past"] = "upcoming") -> list[dict[str, Any]]:
     space = space_selectors.visible_space(user=_user(request), slug=slug)
     found = selectors.upcoming_meetings(space) if when == "upcoming" else \
@@ -153,7 +155,7 @@ def list_meetings(request: HttpRequest, slug: str,
 @router.post("/spaces/{slug}/meetings",
              response={201: MeetingDetail, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
              summary="Planifier une rencontre / Schedule a meeting")
-def schedule(request: HttpRequest, slug: str, payload: NewMeeting) -> Status[dict[str, Any]]:
+def schedule(request: HttpRequest, slug: SpaceSlug, payload: NewMeeting) -> Status[dict[str, Any]]:
     space = space_selectors.visible_space(user=_user(request), slug=slug)
     meeting = scheduling.schedule_meeting(
         actor=_user(request), space=space, title=payload.title, starts_at=payload.starts_at,
@@ -166,7 +168,7 @@ def schedule(request: HttpRequest, slug: str, payload: NewMeeting) -> Status[dic
 @router.get("/spaces/{slug}/meetings/{meeting_id}",
             response={200: MeetingDetail, 404: ErrorOut},
             summary="Une rencontre / One meeting")
-def detail(request: HttpRequest, slug: str, meeting_id: int) -> dict[str, Any]:
+def detail(request: HttpRequest, slug: SpaceSlug, meeting_id: int) -> dict[str, Any]:
     return _detail(_meeting(request, slug, meeting_id), _user(request))
 
 
@@ -174,9 +176,17 @@ def detail(request: HttpRequest, slug: str, meeting_id: int) -> dict[str, Any]:
               response={200: MeetingDetail, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                         409: ErrorOut},
               summary="Modifier une rencontre / Change a meeting")
-def change(request: HttpRequest, slug: str, meeting_id: int,
+def change(request: HttpRequest, slug: SpaceSlug, meeting_id: int,
            payload: MeetingChange) -> dict[str, Any]:
     given = payload.model_dump(exclude_unset=True)
+    # null means "no limit" for capacity and "none" for documents; for the others it would
+    # reach the service as a value, so it is refused rather than guessed.
+    nulls = sorted(name for name, value in given.items()
+                   if value is None and name not in ("capacity", "documents"))
+    if nulls:
+        raise ServiceError("null_field", _(
+            "Ces champs ne peuvent pas valoir null : %(fields)s. Omettez un champ pour le "
+            "garder tel quel.") % {"fields": ", ".join(nulls)})
     if "documents" in given:
         given["document_ids"] = given.pop("documents") or []
     meeting = scheduling.update_meeting(actor=_user(request),
@@ -188,7 +198,7 @@ def change(request: HttpRequest, slug: str, meeting_id: int,
              response={200: MeetingDetail, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                        409: ErrorOut},
              summary="Annuler une rencontre / Cancel a meeting")
-def cancel(request: HttpRequest, slug: str, meeting_id: int,
+def cancel(request: HttpRequest, slug: SpaceSlug, meeting_id: int,
            payload: Cancellation) -> dict[str, Any]:
     meeting = scheduling.cancel_meeting(actor=_user(request),
                                         meeting=_meeting(request, slug, meeting_id),
@@ -200,7 +210,7 @@ def cancel(request: HttpRequest, slug: str, meeting_id: int,
             response={200: AnswerOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                       409: ErrorOut},
             summary="Répondre : oui, non, peut-être / Answer yes, no, maybe")
-def answer(request: HttpRequest, slug: str, meeting_id: int,
+def answer(request: HttpRequest, slug: SpaceSlug, meeting_id: int,
            payload: AnswerIn) -> dict[str, Any]:
     meeting = _meeting(request, slug, meeting_id)
     given = rsvp.answer_meeting(actor=_user(request), meeting=meeting, answer=payload.answer)
@@ -212,7 +222,7 @@ def answer(request: HttpRequest, slug: str, meeting_id: int,
             response={200: AttendanceOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                       409: ErrorOut},
             summary="Noter les présences / Record attendance")
-def record(request: HttpRequest, slug: str, meeting_id: int,
+def record(request: HttpRequest, slug: SpaceSlug, meeting_id: int,
            payload: AttendanceIn) -> dict[str, Any]:
     meeting = attendance.record_attendance(
         actor=_user(request), meeting=_meeting(request, slug, meeting_id),
@@ -222,7 +232,10 @@ def record(request: HttpRequest, slug: str, meeting_id: int,
 
 
 @router.get("/spaces/{slug}/meetings/{meeting_id}/ics", response={404: ErrorOut},
-            summary="La rencontre en iCalendar / The meeting as iCalendar (.ics)")
-def ics(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+            summary="La rencontre en iCalendar / The meeting as iCalendar (.ics)",
+            openapi_extra={"responses": {"200": {
+                "description": "RFC 5545",
+                "content": {"text/calendar": {"schema": {"type": "string"}}}}}})
+def ics(request: HttpRequest, slug: SpaceSlug, meeting_id: int) -> HttpResponse:
     body = meeting_calendar(_meeting(request, slug, meeting_id)).to_ical()
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

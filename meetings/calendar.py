@@ -4,7 +4,9 @@ One VEVENT per meeting, whatever the channel (download, email invitation, person
 a calendar that received the invitation recognises the same event in the feed: the UID never
 changes, SEQUENCE is the meeting's change counter, STATUS:CANCELLED once cancelled. Times carry
 TZID=America/Toronto with its VTIMEZONE generated from zoneinfo, so DST is the reader's
-calendar's job, done from rules we ship in the file.
+calendar's job, done from rules we ship in the file. A time that happens twice in Toronto
+(01:30 on the autumn-change Sunday) is written in UTC instead: with a TZID, RFC 5545 reads
+it as the first occurrence, which would be an hour off for the second.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from icalendar import (
 from communities.models import User
 from meetings.links import meeting_url
 from meetings.models import Meeting, MeetingMode
-from meetings.timezones import MEETING_TIME_ZONE, local
+from meetings.timezones import MEETING_TIME_ZONE, is_ambiguous, local
 
 PRODID = "-//Espace MUNI//Espace collaboratif//FR"
 
@@ -68,6 +70,10 @@ def _location(meeting: Meeting) -> str:
     return " ".join(meeting.address.split())
 
 
+def _calendar_time(value: datetime) -> datetime:
+    return value.astimezone(UTC) if is_ambiguous(value) else local(value)
+
+
 def meeting_event(meeting: Meeting, *, attendee: User | None = None,
                   stamp: datetime | None = None) -> Event:
     url = meeting_url(meeting)
@@ -77,8 +83,8 @@ def meeting_event(meeting: Meeting, *, attendee: User | None = None,
     event.add("dtstamp", (stamp or timezone.now()).astimezone(UTC))
     event.add("created", meeting.created_at.astimezone(UTC))
     event.add("last-modified", meeting.updated_at.astimezone(UTC))
-    event.add("dtstart", local(meeting.starts_at))
-    event.add("dtend", local(meeting.ends_at))
+    event.add("dtstart", _calendar_time(meeting.starts_at))
+    event.add("dtend", _calendar_time(meeting.ends_at))
     event.add("summary", meeting.title)
     event.add("description", _description(meeting, url))
     location = _location(meeting)

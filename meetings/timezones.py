@@ -48,10 +48,30 @@ def _instant(day: date, clock: time) -> datetime:
                 "L'heure %(time)s n'existe pas le %(day)s à cause du passage à l'heure "
                 "avancée : choisissez une autre heure.") % {
                     "time": clock.strftime("%H:%M"), "day": day.isoformat()})
-        raise ServiceError("ambiguous_time", _(
-            "L'heure %(time)s revient deux fois le %(day)s à cause du retour à l'heure "
-            "normale : choisissez une autre heure.") % {
-                "time": clock.strftime("%H:%M"), "day": day.isoformat()})
+        raise _ambiguous(naive)
     # In UTC: Python subtracts two datetimes of the same zone by wall clock, which would make
     # a meeting across the spring change an hour longer than it is.
     return first.astimezone(UTC)
+
+
+def _ambiguous(naive: datetime) -> ServiceError:
+    return ServiceError("ambiguous_time", _(
+        "L'heure %(time)s revient deux fois le %(day)s à cause du retour à l'heure "
+        "normale : choisissez une autre heure.") % {
+            "time": naive.strftime("%H:%M"), "day": naive.date().isoformat()})
+
+
+def is_ambiguous(value: datetime) -> bool:
+    """Whether the wall-clock time of this instant in America/Toronto happens twice (the
+    autumn change): written as that wall-clock time, RFC 5545 reads the first occurrence."""
+    wall = local(value).replace(tzinfo=None)
+    return (wall.replace(tzinfo=MEETING_TIME_ZONE, fold=0).utcoffset()
+            != wall.replace(tzinfo=MEETING_TIME_ZONE, fold=1).utcoffset())
+
+
+def refuse_ambiguous(value: datetime) -> None:
+    """Refuse an instant whose wall-clock time repeats, with the form's own message: the
+    pages show meetings (and the edit form takes them back) as wall-clock times, which
+    could not tell the two 01:30 apart."""
+    if is_ambiguous(value):
+        raise _ambiguous(local(value).replace(tzinfo=None))

@@ -18,10 +18,10 @@ from communities.access import may_manage, require_member
 from communities.attachments import NewFile, Pending
 from communities.errors import Conflict, Forbidden, NotFound, ServiceError
 from communities.events import emit
-from communities.markdown import render_markdown
-from communities.mentions import Mentions, find_mentions, link_mentions
+from communities.mentions import Marked, Mentions, mark_mentions
 from communities.models import Membership, Message, Space, Thread, User
 from communities.serializers import message_data, person, thread_data
+from communities.text import require_storable
 
 MAX_BODY_CHARS = 20_000
 MAX_TITLE_CHARS = 200
@@ -38,7 +38,7 @@ class Posted:
 
 
 def clean_body(body: str) -> str:
-    body = (body or "").strip()
+    body = require_storable((body or "").strip())
     if not body:
         raise ServiceError("empty_body", _("Le message est vide."))
     if len(body) > MAX_BODY_CHARS:
@@ -113,16 +113,16 @@ def _check_rate(actor: User) -> None:
                            % {"n": limit}, status=429)
 
 
-def _mentions(*, body: str, space: Space, membership: Membership | None,
-              actor: User) -> Mentions:
-    return find_mentions(body, space=space, everyone_allowed=may_manage(membership, actor))
+def _marked(*, body: str, space: Space, membership: Membership | None,
+            actor: User) -> Marked:
+    return mark_mentions(body, space=space, everyone_allowed=may_manage(membership, actor))
 
 
-def _new_message(*, thread: Thread, actor: User, body: str, client_id: str, now: datetime,
-                 mentions: Mentions, reply_to: Message | None = None) -> Message:
+def _new_message(*, thread: Thread, actor: User, client_id: str, now: datetime,
+                 marked: Marked, reply_to: Message | None = None) -> Message:
     message = Message.objects.create(
-        thread=thread, author=actor, body=body, created_at=now, client_id=client_id,
-        html=link_mentions(render_markdown(body), mentions), reply_to=reply_to,
+        thread=thread, author=actor, body=marked.body, created_at=now, client_id=client_id,
+        html=marked.html, reply_to=reply_to,
     )
     message.reply_to = reply_to
     return message
@@ -169,7 +169,7 @@ def start_thread(*, actor: User, space: Space, title: str, body: str,
     their ids) and files uploaded while composing (``files``, stored as documents in the same
     write); announces ``thread.created``."""
     membership = require_member(user=actor, space=space)
-    title = (title or "").strip()
+    title = require_storable((title or "").strip())
     if not title:
         raise ServiceError("empty_title", _("Donnez un titre au fil de discussion."))
     if len(title) > MAX_TITLE_CHARS:
@@ -183,18 +183,18 @@ def start_thread(*, actor: User, space: Space, title: str, body: str,
         _check_rate(actor)
         now = timezone.now()
         pending.gather()
-        mentions = _mentions(body=body, space=space, membership=membership, actor=actor)
+        marked = _marked(body=body, space=space, membership=membership, actor=actor)
         thread = Thread.objects.create(space=space, title=title, author=actor,
                                        created_at=now, last_activity_at=now, message_count=1)
-        message = _new_message(thread=thread, actor=actor, body=body, client_id=client_key,
-                               now=now, mentions=mentions)
+        message = _new_message(thread=thread, actor=actor, client_id=client_key,
+                               now=now, marked=marked)
         pending.attach(message)
         event = emit(kind="thread.created", actor=actor, space=space,
                      data={"thread": thread_data(thread),
                            "message": message_data(message, with_reactions=False)})
         _remember_seq(message, event.seq)
         notify_mentions(actor=actor, space=space, thread=thread, message=message,
-                        mentions=mentions)
+                        mentions=marked.mentions)
         return Posted(thread=thread, message=message, seq=event.seq, created=True)
 
     return _committed(pending, lambda: _once(
@@ -239,9 +239,9 @@ def post_message(*, actor: User, thread: Thread, body: str, client_id: str | Non
         if not bumped:
             raise Forbidden("thread_locked", _("Ce fil est verrouillé : il n'accepte plus de "
                                                "nouveaux messages."))
-        mentions = _mentions(body=body, space=space, membership=membership, actor=actor)
-        message = _new_message(thread=thread, actor=actor, body=body, client_id=client_key,
-                               now=now, mentions=mentions, reply_to=answered)
+        marked = _marked(body=body, space=space, membership=membership, actor=actor)
+        message = _new_message(thread=thread, actor=actor, client_id=client_key,
+                               now=now, marked=marked, reply_to=answered)
         pending.attach(message)
         thread.last_activity_at = now
         # Read back under the row lock the update holds: concurrent posts each report the
@@ -257,7 +257,7 @@ def post_message(*, actor: User, thread: Thread, body: str, client_id: str | Non
         )
         _remember_seq(message, event.seq)
         notify_mentions(actor=actor, space=space, thread=thread, message=message,
-                        mentions=mentions)
+                        mentions=marked.mentions)
         return Posted(thread=thread, message=message, seq=event.seq, created=True)
 
     return _committed(pending, lambda: _once(

@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from communities.access import may_manage, require_member
 from communities.errors import Forbidden, ServiceError
 from communities.events import emit
-from communities.markdown import render_markdown
-from communities.mentions import find_mentions, link_mentions
+from communities.mentions import mark_mentions
 from communities.models import Event, Message, MessageRevision, Thread, User
 from communities.serializers import message_data, person, quote_of, thread_data
 from communities.services.discussion import MAX_TITLE_CHARS, clean_body
@@ -90,10 +89,10 @@ def edit_message(*, actor: User, message: Message, body: str) -> Message:
         MessageRevision.objects.create(message=current, body=current.body, html=current.html,
                                        written_at=current.edited_at or current.created_at,
                                        replaced_at=now)
-        mentions = find_mentions(body, space=current.thread.space,
-                                 everyone_allowed=may_manage(membership, actor))
-        current.body = body
-        current.html = link_mentions(render_markdown(body), mentions)
+        marked = mark_mentions(body, space=current.thread.space,
+                               everyone_allowed=may_manage(membership, actor))
+        current.body = marked.body
+        current.html = marked.html
         current.edited_at = now
         current.save(update_fields=["body", "html", "edited_at"])
         emit(kind="message.edited", actor=actor, space=current.thread.space,

@@ -21,6 +21,7 @@ from communities.access import is_platform_staff, may_grant, membership_of, requ
 from communities.addresses import mask_email, normalise_email, same_address
 from communities.errors import Conflict, Forbidden, NotFound, ServiceError
 from communities.events import emit
+from communities.mentions import fold
 from communities.models import MANAGING_ROLES, Invitation, Membership, Role, Space, User
 from communities.secrets import hash_secret, new_secret
 from communities.serializers import person, space_data
@@ -232,15 +233,28 @@ def _create_invited_account(invitation: Invitation, display_name: str, password:
         raise Conflict("account_exists", _("Un compte existe déjà pour %(email)s : connectez-vous "
                                            "pour accepter l'invitation.")
                        % {"email": mask_email(invitation.email)})
-    display_name = display_name.strip()
+    display_name = " ".join(display_name.split())
     if not display_name:
         raise ServiceError("invalid", _("Indiquez le nom à afficher aux autres membres."))
+    _refuse_a_name_taken_in(invitation.space, display_name)
     candidate = User(email=invitation.email, display_name=display_name)
     try:
         validate_password(password, user=candidate)
     except ValidationError as error:
         raise ServiceError("weak_password", " ".join(error.messages)) from None
     return User.objects.create_user(invitation.email, password, display_name=display_name)
+
+
+def _refuse_a_name_taken_in(space: Space, display_name: str) -> None:
+    """A newcomer may not take the name of someone already in the space: members would not
+    tell them apart in the thread, and a bare @mention of that name would be ambiguous."""
+    wanted = fold(display_name)
+    names = Membership.objects.filter(space=space).values_list("user__display_name", flat=True)
+    if any(fold(name) == wanted for name in names):
+        raise Conflict("name_taken", _(
+            "Une personne de cet espace porte déjà le nom « %(name)s » : ajoutez par exemple "
+            "une initiale, votre fonction ou votre organisation pour qu'on vous distingue.")
+            % {"name": display_name})
 
 
 def _expire_invitations(*, space: Space, email: str) -> None:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from communities.mentions import plain_mentions
 from communities.models import Event, Message, Space
 from emails.digest.content import Item, Recipient
 
@@ -24,7 +25,7 @@ NAMES_SHOWN = 3
 
 
 def excerpt(text: str) -> str:
-    flat = " ".join((text or "").split())
+    flat = " ".join(plain_mentions(text or "").split())
     return flat[:EXCERPT_CHARS] + ("…" if len(flat) > EXCERPT_CHARS else "")
 
 

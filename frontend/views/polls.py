@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.access import membership_of
 from communities.errors import NotFound, ServiceError
+from communities.ids import parse_id
 from communities.models import Space, User
 from frontend.forms import ServiceForm
 from frontend.poll_forms import SLOT_ROWS, PollForm, read_answers, slot_formset, vote_field_name
@@ -200,7 +201,7 @@ def poll_pick(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     form = PickForm(request.POST if request.method == "POST" else None)
     results = poll_results(poll, viewer=me)
     raw = request.POST.get("slot", "") if request.method == "POST" else ""
-    given = int(raw) if raw.isascii() and raw.isdigit() else None
+    given = parse_id(raw)
     selected = given if request.method == "POST" else results.best_slot_id
     status = 200
     if request.method == "POST":

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.access import may_manage, membership_of
 from communities.errors import ServiceError
+from communities.ids import parse_id
 from communities.models import Thread, User
 from communities.selectors import read_position
 from communities.services.discussion import post_message
@@ -34,8 +35,7 @@ def thread_url(thread: Thread, message_id: int | None = None) -> str:
 
 
 def _reply_to_param(request: HttpRequest) -> int | None:
-    value = request.GET.get("reply_to", "")
-    return int(value) if value.isascii() and value.isdigit() else None
+    return parse_id(request.GET.get("reply_to", ""))
 
 
 @login_required
@@ -89,8 +89,7 @@ def thread(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
 
 
 def _message_param(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() else None
+    return parse_id(request.GET.get(name, ""))
 
 
 @login_required
@@ -153,9 +152,9 @@ def read(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
     """live.js reports messages read as they arrive while the page is in view."""
     me: User = request.user  # type: ignore[assignment]
     current = thread_or_404(me, slug, thread_id)
-    up_to = request.POST.get("up_to", "")
-    if up_to.isascii() and up_to.isdigit():
-        mark_read(actor=me, thread=current, up_to=int(up_to))
+    up_to = parse_id(request.POST.get("up_to", ""))
+    if up_to is not None:
+        mark_read(actor=me, thread=current, up_to=up_to)
     if wants_json(request):
         return HttpResponse(status=204)
     return redirect(thread_url(current))

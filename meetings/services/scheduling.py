@@ -65,6 +65,7 @@ def schedule_meeting(
     title = validation.clean_title(title)
     agenda = validation.clean_agenda(agenda)
     validation.check_times(starts_at=starts_at, ends_at=ends_at, must_be_future=True)
+    validation.check_wall_clock(starts_at, ends_at)
     address, video_url = validation.clean_place(mode=mode, address=address, video_url=video_url)
     capacity = validation.check_capacity(capacity)
     documents = validation.documents_of_space(space=space, document_ids=document_ids)
@@ -108,6 +109,7 @@ def record_held_meeting(
     title = validation.clean_title(title)
     agenda = validation.clean_agenda(agenda)
     validation.check_times(starts_at=starts_at, ends_at=ends_at, must_be_future=False)
+    validation.check_wall_clock(starts_at, ends_at)
     if ends_at > timezone.now():
         raise ServiceError("meeting_not_over", _("Cette rencontre n'est pas terminée : "
                                                  "planifiez-la plutôt, les membres seront "
@@ -170,6 +172,8 @@ def update_meeting(
         if moved and current.has_started:
             raise ServiceError("meeting_started", _("La rencontre est commencée : son horaire "
                                                     "ne peut plus changer."))
+        validation.check_wall_clock(*(new[name] for name in ("starts_at", "ends_at")
+                                      if new[name] != getattr(current, name)))
         new["address"], new["video_url"] = validation.clean_place(
             mode=new["mode"],
             address=current.address if isinstance(address, _Unchanged) else address,

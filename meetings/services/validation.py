@@ -16,6 +16,7 @@ from communities.ids import storable_ids
 from communities.models import Space
 from docs_store.models import Document
 from meetings.models import MeetingMode
+from meetings.timezones import refuse_ambiguous
 
 TITLE_MAX = 200
 AGENDA_MAX = 20_000
@@ -68,6 +69,14 @@ def check_times(*, starts_at: datetime, ends_at: datetime, must_be_future: bool)
     if must_be_future and starts_at <= timezone.now():
         raise ServiceError("start_in_past", _("Le début de la rencontre est déjà passé : "
                                               "choisissez une date à venir."))
+
+
+def check_wall_clock(*times: datetime) -> None:
+    """Refuse new times whose wall clock repeats in Toronto, as the form does (see
+    ``timezones.refuse_ambiguous``). Kept out of ``check_times`` so that a meeting stored
+    before this check can still be renamed without being moved."""
+    for value in times:
+        refuse_ambiguous(value)
 
 
 def clean_video_url(url: str) -> str:

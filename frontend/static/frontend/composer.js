@@ -131,7 +131,8 @@
       if (!person) return;
       var before = field.value.slice(0, start);
       var after = field.value.slice(field.selectionStart);
-      var inserted = "@**" + person.name + "** ";
+      // Bound to the person by id: someone who later takes the same name is not the one named.
+      var inserted = "@**" + person.name + "|" + person.id + "** ";
       field.value = before + inserted + after;
       var caret = before.length + inserted.length;
       field.setSelectionRange(caret, caret);
@@ -152,7 +153,7 @@
       }).slice(0, 8);
       list.textContent = "";
       matches.forEach(function (person, index) {
-        var option = el("li", "mention-option", person.name);
+        var option = el("li", "mention-option", person.org ? person.name + " · " + person.org : person.name);
         option.id = listId + "-" + index;
         option.setAttribute("role", "option");
         option.addEventListener("mousedown", function (event) { event.preventDefault(); choose(index); });

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from communities.errors import Forbidden, ServiceError
+from communities.ids import parse_id
 from communities.models import Space, User
 from docs_store import selectors, services
 from docs_store.models import Folder
@@ -74,9 +75,10 @@ def create_folder(request: HttpRequest, slug: str) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
     space = space_or_404(me, slug)
     parent_id = request.POST.get("parent", "")
-    if parent_id and not (parent_id.isascii() and parent_id.isdigit()):
+    parent_number = parse_id(parent_id)
+    if parent_id and parent_number is None:
         raise Http404  # a forged parent is an unknown folder, never silently the root
-    parent = folder_or_404(me, space, int(parent_id) if parent_id else None)
+    parent = folder_or_404(me, space, parent_number)
     form = FolderForm(request.POST)
     offer_folders(form, "parent", folder_choices(list(space.folders.all())))
     if form.is_valid():

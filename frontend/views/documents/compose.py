@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from communities.attachments import NewFile
 from communities.errors import ServiceError
+from communities.ids import parse_id
 from communities.models import Space
 from docs_store.access import settings_for
 from docs_store.models import Document, UploadsBy
@@ -26,7 +27,7 @@ def compose_context(request: HttpRequest, space: Space, *, moderator: bool,
                       .select_related("current_version").defer("content_text")
                       .order_by("-created_at")[:PICKER_SIZE])
     attachable.sort(key=lambda d: d.title.lower())
-    picked = {int(v) for v in request.POST.getlist("attachments") if v.isascii() and v.isdigit()}
+    picked = {n for n in map(parse_id, request.POST.getlist("attachments")) if n is not None}
     return {
         "attachable": attachable, "picked": picked,
         # Facilitators always; members when the space lets them (docs_store.services.may_upload).

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.errors import NotFound, ServiceError
+from communities.ids import parse_id
 from communities.models import User
 from docs_store import services
 from docs_store.access import may_edit, not_an_editor
@@ -67,9 +68,10 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
             return done(request, folder_url(space, folder))
     elif form.is_bound:
         folder_id = str(form.data.get("folder", ""))
-        if folder_id and not (folder_id.isascii() and folder_id.isdigit()):
+        folder_number = parse_id(folder_id)
+        if folder_id and folder_number is None:
             raise Http404  # a forged folder is an unknown folder, never silently the root
-        folder = folder_or_404(me, space, int(folder_id) if folder_id else None)
+        folder = folder_or_404(me, space, folder_number)
     page = render(request, "frontend/documents/upload.html", {
         "space": space, "form": form, "path": folder_path(folder), "folder": folder,
         "powers": powers_of(me, space),
@@ -106,7 +108,7 @@ def download(request: HttpRequest, slug: str, document_id: int) -> HttpResponseB
     me: User = request.user  # type: ignore[assignment]
     document_or_404(me, slug, document_id)
     raw = request.GET.get("version", "")
-    number = int(raw) if raw.isascii() and raw.isdigit() else None
+    number = parse_id(raw)
     if raw and number is None:
         raise Http404
     try:
