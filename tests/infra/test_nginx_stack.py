@@ -18,8 +18,16 @@ import pytest
 import requests
 
 from tests.conftest import People
-from tests.infra.stack import (METRICS_TOKEN, Front, app_process, certificate, manage, nginx,
-                               process, production_env)
+from tests.infra.stack import (
+    METRICS_TOKEN,
+    Front,
+    app_process,
+    certificate,
+    manage,
+    nginx,
+    process,
+    production_env,
+)
 from tests.integration.helpers import PASSWORD, Api, Subscriber, posted, received
 from tests.servers import free_port, redis_on
 from tests.smtp import Mailbox
@@ -143,7 +151,7 @@ async def converse(stack: dict[str, Any], people: People, smtp: Mailbox) -> None
             assert [received(event) for event in got] == expected
 
         # A document up through nginx, into S3, and back.
-        content = "Date;Lieu\n2027-03-04;Laval\n".encode()
+        content = b"Date;Lieu\n2027-03-04;Laval\n"
         upload = await asyncio.to_thread(
             requests.post, f"{front.http}/api/v1/spaces/{SPACE}/documents",
             headers={"Authorization": f"Bearer {florence.token}"},
