@@ -111,7 +111,7 @@ def sign_in_on_the_web(front: Front, email: str) -> requests.Session:
 
 
 def test_static_files_are_served_by_nginx_with_the_right_cache(stack: dict[str, Any]) -> None:
-    front: Front = stack["front"]
+    front: Any = stack["front"]  # nginx stands where the clients expect a server process
     page = requests.get(f"{front.http}/connexion/", timeout=10)
     hashed = re.search(r'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', page.text)
     assert hashed, "the page names no hashed stylesheet"
@@ -131,15 +131,15 @@ def test_static_files_are_served_by_nginx_with_the_right_cache(stack: dict[str, 
 
 
 async def converse(stack: dict[str, Any], people: People, smtp: Mailbox) -> None:
-    front: Front = stack["front"]
+    front: Any = stack["front"]  # nginx stands where the clients expect a server process
     (a, _), (b, _) = stack["apps"]
     await asyncio.to_thread(sign_in_on_the_web, front, people.member.email)
-    florence = await Api.login(front, people.facilitator.email)  # type: ignore[arg-type]
-    marc = await Api.login(front, people.member.email)  # type: ignore[arg-type]
+    florence = await Api.login(front, people.facilitator.email)
+    marc = await Api.login(front, people.member.email)
 
     # Two people, and nginx (least_conn) puts their sockets on the two processes.
     async with Subscriber.connect(front, florence) as on_one, \
-            Subscriber.connect(front, marc) as on_other:  # type: ignore[arg-type]
+            Subscriber.connect(front, marc) as on_other:
         assert (open_sockets(a.port), open_sockets(b.port)) == (1, 1)
         for client in (on_one, on_other):
             assert (await client.subscribe(SPACE, after=0))["head"] == 0
@@ -180,14 +180,14 @@ def test_people_converse_share_documents_and_get_digests_through_nginx(
 
 
 async def survive_a_killed_process(stack: dict[str, Any], people: People) -> None:
-    front: Front = stack["front"]
+    front: Any = stack["front"]  # nginx stands where the clients expect a server process
     (a, a_process), (b, _) = stack["apps"]
-    florence = await Api.login(front, people.facilitator.email)  # type: ignore[arg-type]
-    marc = await Api.login(front, people.member.email)  # type: ignore[arg-type]
+    florence = await Api.login(front, people.facilitator.email)
+    marc = await Api.login(front, people.member.email)
     thread = await florence.start_thread(SPACE, "Rencontre de mars", "Ordre du jour ?")
     thread_id = thread["thread"]["id"]
     async with Subscriber.connect(front, florence) as first, \
-            Subscriber.connect(front, marc) as second:  # type: ignore[arg-type]
+            Subscriber.connect(front, marc) as second:
         for client in (first, second):
             await client.subscribe(SPACE, after=0)
             await client.events_through(thread["seq"])
@@ -206,7 +206,7 @@ async def survive_a_killed_process(stack: dict[str, Any], people: People) -> Non
                 got = await client.events_through(missed[-1][0], within=5)
                 survivors.append([received(e) for e in got])
             except Exception:
-                async with Subscriber.connect(front, api) as again:  # type: ignore[arg-type]
+                async with Subscriber.connect(front, api) as again:
                     await again.subscribe(SPACE, after=thread["seq"])
                     got = await again.events_through(missed[-1][0])
                     resumed.append([received(e) for e in got])
@@ -221,7 +221,7 @@ def test_a_killed_process_loses_no_event_for_its_clients(stack: dict[str, Any],
 
 
 def test_readiness_follows_redis_through_nginx(stack: dict[str, Any]) -> None:
-    front: Front = stack["front"]
+    front: Any = stack["front"]  # nginx stands where the clients expect a server process
     assert ready(front).status_code == 200
     stack["redis"].terminate()
     stack["redis"].wait(timeout=10)
