@@ -5,7 +5,8 @@ the after-commit publisher (realtime/publish.py) must pick the same server, or t
 on one Redis while the event is announced on the other. With the hubs' audit of the log slowed
 to 30 s, delivery within a few seconds can only come through the right shard. Then one shard
 is stopped: the spaces it carried keep their events (the audit serves them from the log, the
-way it serves a process that lost its only Redis) and /readyz names the lost server.
+way it serves a process that lost its only Redis) and /readyz names the lost server until it
+is back and the hubs listen on it again.
 """
 
 from __future__ import annotations
@@ -193,6 +194,18 @@ async def a_shard_goes_away(processes: list[ServerProcess], people: People,
             assert failing == {f"Redis(db=0, host='127.0.0.1', port={shards['ports'][lost]})"}
             assert answer.json()[
                 f"Redis(db=0, host='127.0.0.1', port={shards['ports'][kept]})"] == "OK"
+
+        # The shard comes back: readiness recovers, and the hubs listen on it again (so its
+        # spaces are live again, not left to the log poll).
+        shards["stack"].enter_context(redis_on(shards["ports"][lost]))
+        back = redis.Redis(port=shards["ports"][lost])
+        channels = [group_channel(space) for space in by_shard[lost]]
+        deadline = time.monotonic() + 20
+        while not (all(readiness(server).status_code == 200 for server in processes)
+                   and all(count == 2 for _, count in back.pubsub_numsub(*channels))):
+            assert time.monotonic() < deadline, (back.pubsub_numsub(*channels),
+                                                 [readiness(s).text for s in processes])
+            await asyncio.sleep(0.2)
 
 
 def test_a_lost_shard_loses_no_event_and_readiness_names_it(
