@@ -44,6 +44,7 @@ from bench.common import (
     free_port,
     percentile,
     realistic_body_for,
+    rss_bytes,
     wait_for_port,
 )
 
@@ -525,8 +526,18 @@ def run_hub(bench: Bench, n: int, server: str, redis_url: str, database_url: str
                      b'"subscribed"') for i, ticket in zip(ids, tickets, strict=True)]
 
         # Two audit ticks: the hub's audit may close links that attached while it queried.
+        idle = sum(rss_bytes(pid) for pid in servers.pids)
         link = bench.connect(n, make, settle=2.5)
-        print(f"  {link['connected']}/{n} connected in {link['seconds']:.1f} s", flush=True)
+        # Memory a subscribed connection costs, for sizing: the servers' growth over the
+        # connect round (it also holds whatever the first requests cached, so it errs high).
+        link["rss_idle_mb"] = round(idle / 2**20, 1)
+        link["rss_connected_mb"] = round(sum(rss_bytes(pid) for pid in servers.pids) / 2**20, 1)
+        link["kb_per_connection"] = round(
+            (link["rss_connected_mb"] - link["rss_idle_mb"]) * 1024 / max(link["connected"], 1),
+            1)
+        print(f"  {link['connected']}/{n} connected in {link['seconds']:.1f} s; servers' memory "
+              f"{link['rss_idle_mb']} MB idle, {link['rss_connected_mb']} MB connected "
+              f"({link['kb_per_connection']} KB per connection)", flush=True)
         poster = http_poster([f"http://127.0.0.1:{p}" for p in ports], population.poster_token,
                              population.thread_id,
                              body=realistic_body_for if bench.args.realistic else body_for)

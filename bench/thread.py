@@ -77,16 +77,32 @@ def measure(url: str, client: Any, repeat: int) -> dict[str, Any]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    timings = []
+    from bench.common import cpu_seconds
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = int(cursor.fetchone()[0])
+    database_cpu = cpu_seconds(backend)
+    timings, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         answer = client.get(url)
         timings.append((time.perf_counter() - started) * 1000)
+        # On a shared machine wall time includes waiting for a core; this process's CPU time
+        # (PostgreSQL's is not in it) is the figure capacity planning can multiply.
+        cpu.append((time.process_time() - cpu_started) * 1000)
         assert answer.status_code == 200, (url, answer.status_code)
+    # The PostgreSQL backend serving this process (same machine): its CPU per request.
+    database_cpu = cpu_seconds(backend) - database_cpu
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] == backend, "the requests used another connection"
     with CaptureQueriesContext(connection) as queries:
         answer = client.get(url)
     return {"p50_ms": round(percentile(timings, 0.5), 1),
             "p95_ms": round(percentile(timings, 0.95), 1),
+            "cpu_p50_ms": round(percentile(cpu, 0.5), 1),
+            "db_cpu_mean_ms": round(database_cpu * 1000 / repeat, 1),
             "queries": len(queries), "bytes": len(answer.content)}
 
 
@@ -132,13 +148,15 @@ def main(argv: list[str] | None = None) -> int:
         results[f"api_{size}"] = measure(f"/api/v1/threads/{thread_id}?limit=50", api,
                                          args.repeat)
 
-    print(f"{'what':<28} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'bytes':>9}")
+    print(f"{'what':<28} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'db cpu':>8} "
+          f"{'queries':>8} {'bytes':>9}")
     for key, label in [(f"page_{args.messages}", f"page, {args.messages} messages"),
                        ("page_10", "page, 10 messages"),
                        (f"api_{args.messages}", f"API, {args.messages} messages"),
                        ("api_10", "API, 10 messages")]:
         row = results[key]
-        print(f"{label:<28} {row['p50_ms']:>8} {row['p95_ms']:>8} {row['queries']:>8} "
+        print(f"{label:<28} {row['p50_ms']:>8} {row['p95_ms']:>8} {row['cpu_p50_ms']:>8} "
+              f"{row['db_cpu_mean_ms']:>8} {row['queries']:>8} "
               f"{row['bytes']:>9}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"thread-{datetime.now():%Y%m%d-%H%M%S}.json"

@@ -18,6 +18,12 @@ try:
 except ImproperlyConfigured:
     raise ImproperlyConfigured(KEY_REQUIRED) from None
 
+if settings.STARTUP_CHECKS:
+    from collab.startup import check_services
+
+    # Raised here, the error stops the server at start with the setting's name.
+    check_services()
+
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
 from collab import accesslog  # noqa: E402

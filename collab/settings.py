@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     # Installed for its packaged Swagger UI (templates and static files): without it the API
     # docs page loads Swagger from a CDN, which our Content-Security-Policy blocks.
     "ninja",
+    "health_check",
+    "collab",
     "django_tasks",
     "django_tasks_db",
     "communities",
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "collab.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -150,6 +153,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channel layer --------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Several addresses, comma-separated, shard the pub/sub channels over as many Redis servers
+# (channels-redis hashes each group's name onto one of them; publish.py does the same).
+REDIS_URLS: list[str] = [url.strip() for url in REDIS_URL.split(",") if url.strip()]
 # Pub/sub channels ignore the Redis database number, so deployments (and test runs, whose ids
 # all start at 1) sharing a Redis must not share names: another's "space.1 seq 1" would be
 # taken for ours.
@@ -163,7 +169,7 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_LAYER_PREFIX},
+            "CONFIG": {"hosts": REDIS_URLS, "prefix": CHANNEL_LAYER_PREFIX},
         }
     }
 else:
@@ -268,6 +274,10 @@ STORAGES: dict[str, dict[str, Any]] = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Production serves collectstatic's output from nginx with a year of browser cache, which is
+# only safe when each name carries its content's hash (infra/nginx/).
+if env.bool("STATIC_MANIFEST", default=False):
+    STORAGES["staticfiles"] = {"BACKEND": "collab.staticfiles.HashedStaticFilesStorage"}
 # How uploads go to S3: in 8 MB parts, sent one after the other from the request's thread, so an
 # upload of any size holds about 16-24 MB in memory (measured: 23 MB traced for 60 MB). With
 # threads, s3transfer reads parts ahead of the ones in flight (default ten, i.e. 80 MB; even
@@ -400,6 +410,14 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
     if env.bool("BEHIND_TLS_PROXY", default=True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Probes and scrapers talk plain HTTP to the process itself, not through the TLS proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+# Prometheus scrapes /metrics with "Authorization: Bearer <METRICS_TOKEN>"; unset, no metrics.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Whether the web process checks its database, storage and Redis before serving (a bad
+# address or key then stops it at start, naming the setting, instead of failing requests).
+STARTUP_CHECKS = env.bool(
+    "STARTUP_CHECKS", default=not DEBUG and not os.environ.get("PYTEST_VERSION"))
 SILENCED_SYSTEM_CHECKS = ["security.W021"] if not DEBUG and not SECURE_HSTS_PRELOAD else []
 
 LOGGING = {

@@ -11,6 +11,10 @@ command -v msgfmt >/dev/null || need+=(gettext)
 # The antivirus tests start their own clamd (unix socket in tmp, a one-line EICAR signature:
 # no signature download); freshclam and the Debian service are not used.
 [ -x /usr/sbin/clamd ] || need+=(clamav-daemon)
+# The deployment test starts Debian's nginx in front of the application processes, and reads
+# a database dump back with PostgreSQL's own client tools.
+command -v nginx >/dev/null || need+=(nginx-light)
+command -v pg_dump >/dev/null || need+=(postgresql-client)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 # Emoji reactions render as boxes in screenshots without it (tests do not depend on it).
 fc-list 2>/dev/null | grep -qi "noto color emoji" || need+=(fonts-noto-color-emoji)

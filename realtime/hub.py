@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +29,7 @@ from channels.layers import BaseChannelLayer, get_channel_layer
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from realtime import store
+from realtime import metrics, store
 from realtime.frames import dumps, error_frame, group_for
 from realtime.link import AsgiMessage, Link, text_message
 from realtime.presence import HEARTBEAT_SECONDS, Presence
@@ -128,17 +129,22 @@ class Hub:
             reason = _unservable(start, bounds)
             if reason is not None:
                 await self._leave(link, key)
+                metrics.RESYNCS.labels(reason).inc()
                 await link.send(text_message(dumps({"type": "resync", "space": label,
                                                     "reason": reason, "head": bounds.head})))
                 return
             await link.send(text_message(dumps({"type": "subscribed", "space": label,
                                                 "head": bounds.head})))
             cursor = start
+            if cursor < bounds.head:
+                metrics.REPLAYS.inc()
+                metrics.REPLAYED_EVENTS.inc(bounds.head - cursor)
             while cursor < bounds.head and not link.closed and link in stream.pending:
                 page = await store.events_between(key, label, cursor, bounds.head, REPLAY_PAGE)
                 if not page or page[0].seq != cursor + 1:
                     # Pruned while we read: a partial history would be a silent gap.
                     await self._leave(link, key)
+                    metrics.RESYNCS.labels("pruned").inc()
                     await link.send(text_message(dumps({"type": "resync", "space": label,
                                                         "reason": "pruned"})))
                     return
@@ -233,6 +239,7 @@ class Hub:
         for buffer in stream.pending.values():
             buffer.append((seq, message))
         too_slow = [link for link in stream.live if not link.offer(message)]
+        metrics.FRAMES_DELIVERED.inc(len(stream.live) - len(too_slow))
         for link in too_slow:
             self._resync_slow(link)
         if revokes is not None:
@@ -243,6 +250,7 @@ class Hub:
         """A peer that cannot keep up loses its queue and is told to resume from its last seq
         on every stream: the log has everything it missed, so nothing is skipped."""
         link.discard_pending()
+        metrics.RESYNCS.labels("too_slow").inc()
         for key, label in list(link.streams.items()):
             self._detach(link, key)
             link.offer(text_message(dumps({"type": "resync", "space": label,
@@ -266,6 +274,8 @@ class Hub:
             return  # already delivered, from the log or an earlier notification
         if seq == stream.delivered + 1 and not stream.catch_up.locked():
             self._dispatch(stream, seq, message["frame"], message.get("revokes"))
+            if "at" in message:
+                metrics.DELIVERY_LAG.observe(max(0.0, time.time() - float(message["at"])))
             return
         await self._catch_up(stream)
 
@@ -459,6 +469,7 @@ async def get_hub() -> Hub:
     if hub is None:
         hub = Hub(get_channel_layer(), audit_seconds=settings.REALTIME_AUDIT_SECONDS)
         _hubs[loop] = hub
+        metrics.watch(hub)
     await hub.start()
     return hub
 

@@ -13,14 +13,17 @@ path's tail latency came from under load.
 from __future__ import annotations
 
 import logging
+import time
 from functools import cache
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import BaseChannelLayer, get_channel_layer
+from channels_redis.utils import _consistent_hash
 from django.conf import settings
 
 from communities.models import Event
+from realtime import metrics
 from realtime.frames import event_frame, group_for
 from realtime.store import revoked_user
 
@@ -28,18 +31,21 @@ logger = logging.getLogger(__name__)
 
 
 @cache
-def _redis_client() -> Any:
+def _redis_clients() -> list[Any]:
     import redis
 
-    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+    return [redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+            for url in settings.REDIS_URLS]
 
 
 def _publish_on_redis(layer: Any, group: str, message: dict[str, Any]) -> None:
-    # channels_redis's pub/sub layer names a group's channel "<prefix>__group__<group>" and
-    # decodes with the layer's serializer; a test checks end to end that hubs receive this
-    # (with polling slowed down so it cannot hide a mismatch).
+    # channels_redis's pub/sub layer names a group's channel "<prefix>__group__<group>",
+    # decodes with the layer's serializer and, over several Redis servers, listens for it on
+    # the one its consistent hash picks; tests check end to end that hubs receive this, on one
+    # Redis and on two shards (with polling slowed down so it cannot hide a mismatch).
     channel = f"{settings.CHANNEL_LAYER_PREFIX}__group__{group}"
-    _redis_client().publish(channel, layer.serialize(message))
+    clients = _redis_clients()
+    clients[_consistent_hash(channel, len(clients))].publish(channel, layer.serialize(message))
 
 
 def _uses_redis_pubsub(layer: BaseChannelLayer) -> bool:
@@ -57,12 +63,15 @@ def publish_event(event: Event, *, stream_label: str) -> None:
         key = ("user", event.owner_id)
     frame = event_frame(stream=stream_label, seq=event.seq, kind=event.kind, data=event.payload)
     message = {"type": "hub.event", "stream": list(key), "seq": event.seq, "frame": frame,
-               "revokes": revoked_user(event.kind, event.payload)}
+               "revokes": revoked_user(event.kind, event.payload),
+               # Wall-clock time of the announcement, for the delivery-lag histogram.
+               "at": time.time()}
     try:
         if _uses_redis_pubsub(layer):
             _publish_on_redis(layer, group_for(key), message)
         else:
             async_to_sync(layer.group_send)(group_for(key), message)
+        metrics.EVENTS_PUBLISHED.inc()
     except Exception:
         logger.warning("could not publish %s #%s; hubs will catch up from the log",
                        event.kind, event.seq, exc_info=True)

@@ -1,0 +1,38 @@
+"""What the live side of one process counts, for Prometheus.
+
+Each process keeps its own figures (Prometheus scrapes every process or pod and adds them up),
+so nothing here is shared across processes and nothing costs more than an addition on the
+delivery path: the open-socket gauge is read from the hubs only when scraped.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import TYPE_CHECKING
+
+from prometheus_client import Counter, Gauge, Histogram
+
+if TYPE_CHECKING:
+    from realtime.hub import Hub
+
+EVENTS_PUBLISHED = Counter(
+    "espace_events_published_total", "Events announced to the hubs after their commit.")
+FRAMES_DELIVERED = Counter(
+    "espace_frames_delivered_total", "Event frames offered to live websocket connections.")
+DELIVERY_LAG = Histogram(
+    "espace_delivery_lag_seconds",
+    "From the commit's announcement to the hub handing the frame to its connections.",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
+REPLAYS = Counter("espace_replays_total", "Subscriptions that replayed events from the log.")
+REPLAYED_EVENTS = Counter("espace_replayed_events_total", "Events sent from the log on replay.")
+RESYNCS = Counter("espace_resyncs_total", "Connections told to resync, by reason.", ["reason"])
+
+_hubs: weakref.WeakSet[Hub] = weakref.WeakSet()
+OPEN_SOCKETS = Gauge("espace_websockets_open", "Websocket connections attached to a hub.")
+OPEN_SOCKETS.set_function(lambda: sum(len(hub.links) for hub in list(_hubs)))
+
+
+def watch(hub: Hub) -> None:
+    """Count this hub's connections in the open-socket gauge."""
+    _hubs.add(hub)
