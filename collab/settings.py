@@ -42,7 +42,9 @@ if not SECRET_KEY and _production_declared:
 
 # Loopback only unless named: a server reached by any other name answers 400.
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
-if _production_declared and "ALLOWED_HOSTS" not in os.environ:
+if (_production_declared and "ALLOWED_HOSTS" not in os.environ) or (not DEBUG and
+                                                                    not ALLOWED_HOSTS):
+    # Empty, every request would be refused with a 400: stop at start instead.
     raise ImproperlyConfigured("ALLOWED_HOSTS est requis quand DEBUG=false.")
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

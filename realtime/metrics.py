@@ -8,12 +8,14 @@ delivery path: the open-socket gauge is read from the hubs only when scraped.
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from prometheus_client import Counter, Gauge, Histogram
 
-if TYPE_CHECKING:
-    from realtime.hub import Hub
+
+class _HasLinks(Protocol):
+    # The hub, described by what the gauge reads, so this module need not import it.
+    links: Any
 
 EVENTS_PUBLISHED = Counter(
     "espace_events_published_total", "Events announced to the hubs after their commit.")
@@ -28,11 +30,11 @@ REPLAYS = Counter("espace_replays_total", "Subscriptions that replayed events fr
 REPLAYED_EVENTS = Counter("espace_replayed_events_total", "Events sent from the log on replay.")
 RESYNCS = Counter("espace_resyncs_total", "Connections told to resync, by reason.", ["reason"])
 
-_hubs: weakref.WeakSet[Hub] = weakref.WeakSet()
+_hubs: weakref.WeakSet[_HasLinks] = weakref.WeakSet()
 OPEN_SOCKETS = Gauge("espace_websockets_open", "Websocket connections attached to a hub.")
 OPEN_SOCKETS.set_function(lambda: sum(len(hub.links) for hub in list(_hubs)))
 
 
-def watch(hub: Hub) -> None:
+def watch(hub: _HasLinks) -> None:
     """Count this hub's connections in the open-socket gauge."""
     _hubs.add(hub)
