@@ -17,6 +17,11 @@ from communities.models import ApiToken, Event, Membership, Space, Thread, User
 def membership_of(*, user: User, space: Space) -> Membership | None:
     if not user.is_authenticated:
         return None
+    # visible_thread read it a moment ago for this very Space object (one request's): the
+    # service it hands the thread to checks again without a second query.
+    seen = getattr(space, "_membership_seen", None)
+    if seen is not None and seen[0] == user.pk:
+        return seen[1]
     return Membership.objects.filter(user=user, space=space).first()
 
 
@@ -42,10 +47,13 @@ def visible_space(*, user: User, slug: str) -> Space:
 
 def visible_thread(*, user: User, thread_id: int) -> Thread:
     thread = Thread.objects.select_related("space", "author").filter(pk=thread_id).first()
-    if thread is None or (
-        not (user.is_active and user.is_staff)
-        and not Membership.objects.filter(user=user, space_id=thread.space_id).exists()
-    ):
+    if thread is not None and not (user.is_active and user.is_staff):
+        membership = Membership.objects.filter(user=user, space_id=thread.space_id).first()
+        if membership is None:
+            thread = None
+        else:
+            thread.space._membership_seen = (user.pk, membership)  # type: ignore[attr-defined]
+    if thread is None:
         raise NotFound("not_found", _("Ce fil n'existe pas ou ne vous est pas accessible."))
     return thread
 
