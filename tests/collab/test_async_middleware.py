@@ -49,7 +49,7 @@ def test_the_asgi_handler_adapts_none_of_our_middleware(
     adapted = [r.getMessage() for r in caplog.records if "adapted for middleware" in r.getMessage()]
     assert not [line for line in adapted if any(path in line for path in OURS)], adapted
     # One sync middleware anywhere turns the chain outside it sync: none here.
-    assert iscoroutinefunction(handler._middleware_chain)
+    assert iscoroutinefunction(handler._middleware_chain)  # type: ignore[attr-defined]
 
 
 @pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_an_async_request_is_served_in_the_member_language_with_the_policy(
     User.objects.filter(pk=people.member.pk).update(language="en")
     client = AsyncClient()
 
-    async def visit() -> HttpResponse:
+    async def visit() -> Any:
         await client.aforce_login(people.member)
         return await client.get("/")
 
