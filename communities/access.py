@@ -19,10 +19,20 @@ def is_platform_staff(user: User) -> bool:
 
 
 def membership_of(*, user: User, space: Space) -> Membership | None:
-    """The lookup every rule of a space starts from (one query)."""
+    """The lookup every rule of a space starts from (one query, or none when the thread's
+    reader just read it: see ``remember_membership``)."""
     if not user.is_authenticated:
         return None
+    seen = getattr(space, "_membership_seen", None)
+    if seen is not None and seen[0] == user.pk:
+        return seen[1]  # type: ignore[no-any-return]
     return Membership.objects.filter(user=user, space=space).first()
+
+
+def remember_membership(*, user: User, space: Space, membership: Membership) -> None:
+    """Keep a membership just read on this Space object (one request's), so the service it
+    is handed to checks again without a second query."""
+    space._membership_seen = (user.pk, membership)  # type: ignore[attr-defined]
 
 
 def may_read_space(*, user: User, space_id: int) -> bool:

@@ -245,8 +245,10 @@ def post_message(request: HttpRequest, thread_id: int,
     posted = discussion.post_message(actor=_user(request), thread=thread, body=payload.body,
                                      client_id=payload.client_id, reply_to=payload.reply_to,
                                      attachments=payload.attachments)
+    # A message just written has no reactions yet: no need to read them back.
     return Status(201 if posted.created else 200, {
-        "message": message_data(posted.message), "seq": posted.seq,
+        "message": message_data(posted.message, with_reactions=not posted.created),
+        "seq": posted.seq,
     })
 
 

@@ -106,6 +106,16 @@ def _next_seq(table: str, column: str, pk: int) -> int:
     return int(row[0])
 
 
+def take_space_seq(space: Space) -> int:
+    """Take the next seq of a space's stream now, for a writer that stores it on its own row
+    (a message's ``created_seq``) in the INSERT instead of an UPDATE after; the event that
+    uses it must then be emitted with ``seq=`` in the same transaction."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("a seq must be taken inside the transaction that emits its event")
+    space.event_head = _next_seq(Space._meta.db_table, "event_head", space.pk)
+    return space.event_head
+
+
 def emit(
     *,
     kind: str,
@@ -113,9 +123,11 @@ def emit(
     data: dict[str, Any],
     space: Space | None = None,
     owner: User | None = None,
+    seq: int | None = None,
 ) -> Event:
     """Append an event to a space's stream or to one person's stream and publish it after
-    commit. Must run inside the transaction that makes the change it describes."""
+    commit. Must run inside the transaction that makes the change it describes. ``seq`` is
+    one taken earlier with ``take_space_seq`` for this space, never used yet."""
     if (space is None) == (owner is None):
         raise ValueError("an event belongs to exactly one stream: a space or an owner")
     required = EVENT_SCHEMAS.get(kind)
@@ -129,7 +141,12 @@ def emit(
     if not connection.in_atomic_block:
         raise RuntimeError("emit() must run inside the transaction that makes the change")
 
-    if space is not None:
+    if seq is not None:
+        # Only the space's latest taken number: an older or foreign one would leave a gap or
+        # a duplicate in the stream.
+        if space is None or seq != space.event_head:
+            raise ValueError(f"seq {seq} was not just taken for this space's stream")
+    elif space is not None:
         seq = _next_seq(Space._meta.db_table, "event_head", space.pk)
         space.event_head = seq
     else:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities import attachments
-from communities.access import may_read_space
+from communities.access import is_platform_staff, may_read_space, remember_membership
 from communities.errors import NotFound
 from communities.models import ApiToken, Event, Membership, Space, Thread, User
 
@@ -26,7 +26,13 @@ def visible_space(*, user: User, slug: str) -> Space:
 
 def visible_thread(*, user: User, thread_id: int) -> Thread:
     thread = Thread.objects.select_related("space", "author").filter(pk=thread_id).first()
-    if thread is None or not may_read_space(user=user, space_id=thread.space_id):
+    if thread is not None and not is_platform_staff(user):
+        membership = Membership.objects.filter(user=user, space_id=thread.space_id).first()
+        if membership is None:
+            thread = None
+        else:
+            remember_membership(user=user, space=thread.space, membership=membership)
+    if thread is None:
         raise NotFound("not_found", _("Ce fil n'existe pas ou ne vous est pas accessible."))
     return thread
 

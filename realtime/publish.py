@@ -7,17 +7,21 @@ swallowed rather than turned into an error for the person who just posted.
 On Redis the notification is a plain PUBLISH from the writer's own thread, in the channel
 layer's wire format. Going through ``async_to_sync(group_send)`` instead would hop to the
 server's event loop and wait behind whatever fan-out it is doing, which is where the post
-path's tail latency came from under load.
+path's tail latency came from under load. The in-memory layer (one process, no Redis) has
+no wire to write to: its send is handed to the server's loop without waiting for it, for the
+same reason.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 import time
 from functools import cache
 from typing import Any
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import BaseChannelLayer, get_channel_layer
 from channels_redis.utils import _consistent_hash
 from django.conf import settings
@@ -48,6 +52,41 @@ def _publish_on_redis(layer: Any, group: str, message: dict[str, Any]) -> None:
     clients[_consistent_hash(channel, len(clients))].publish(channel, layer.serialize(message))
 
 
+#: Sends handed to the server's loop and not finished yet (the loop keeps only weak ones).
+_in_flight: set[asyncio.Task[None]] = set()
+
+
+def _server_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop that runs this request's sync view in a worker thread, if any: the one
+    ``async_to_sync`` would wait on (asgiref's own record of it)."""
+    if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    return loop if loop is not None and loop.is_running() else None
+
+
+def _send_in_memory(layer: BaseChannelLayer, group: str, message: dict[str, Any]) -> None:
+    loop = _server_loop()
+    if loop is None:  # a command or a test: no server loop to queue behind
+        async_to_sync(layer.group_send)(group, message)
+        return
+
+    def start() -> None:
+        task = loop.create_task(layer.group_send(group, message))
+        _in_flight.add(task)
+        task.add_done_callback(_finished)
+
+    # FIFO: sends start in commit order, each queueing to its channels before it yields.
+    loop.call_soon_threadsafe(start)
+
+
+def _finished(task: asyncio.Task[None]) -> None:
+    _in_flight.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        logger.warning("could not publish on the in-memory layer; hubs will catch up from "
+                       "the log", exc_info=task.exception())
+
+
 def _uses_redis_pubsub(layer: BaseChannelLayer) -> bool:
     return type(layer).__name__ == "RedisPubSubChannelLayer" and bool(settings.REDIS_URL)
 
@@ -70,7 +109,7 @@ def publish_event(event: Event, *, stream_label: str) -> None:
         if _uses_redis_pubsub(layer):
             _publish_on_redis(layer, group_for(key), message)
         else:
-            async_to_sync(layer.group_send)(group_for(key), message)
+            _send_in_memory(layer, group_for(key), message)
         metrics.EVENTS_PUBLISHED.inc()
     except Exception:
         logger.warning("could not publish %s #%s; hubs will catch up from the log",

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +17,7 @@ from communities import attachments as attaching
 from communities.access import may_manage, require_member
 from communities.attachments import NewFile, Pending
 from communities.errors import Conflict, Forbidden, NotFound, ServiceError
-from communities.events import emit
+from communities.events import emit, take_space_seq
 from communities.mentions import Marked, Mentions, mark_mentions
 from communities.models import Membership, Message, Space, Thread, User
 from communities.serializers import message_data, person, thread_data
@@ -81,11 +81,41 @@ def _already_posted(*, actor: User, client_id: str, same_place: Callable[[Messag
                   created=False)
 
 
+def _before_posting(*, actor: User, client_id: str, same_place: Callable[[Message], bool],
+                    ) -> Posted | None:
+    """The original when this is a retry, else None once the author is under the rate limit.
+    One light query answers both on the hot path (a new message): the full lookup with its
+    joins runs only when a retry is found."""
+    limit = settings.POST_RATE_LIMIT
+    if not client_id and not limit:
+        return None
+    since = timezone.now() - timedelta(minutes=1)
+    if not limit:
+        known = Message.objects.filter(author=actor, client_id=client_id).exists()
+        recent = 0
+    else:
+        is_recent = Q(created_at__gte=since)
+        is_retry = Q(client_id=client_id) if client_id else Q(pk__in=[])
+        found = Message.objects.filter(is_recent | is_retry, author=actor).aggregate(
+            recent=Count("pk", filter=is_recent), known=Count("pk", filter=is_retry))
+        recent, known = found["recent"], bool(found["known"])
+    # A retry answers with the original even over the limit: it posts nothing new.
+    if known and (original := _already_posted(actor=actor, client_id=client_id,
+                                              same_place=same_place)) is not None:
+        return original
+    if limit and recent >= limit:
+        raise ServiceError("rate_limited",
+                           _("Vous publiez trop vite : attendez une minute avant de "
+                             "publier de nouveau (au plus %(n)s messages par minute).")
+                           % {"n": limit}, status=429)
+    return None
+
+
 def _once(*, actor: User, client_id: str, write: Callable[[], Posted],
           same_place: Callable[[Message], bool]) -> Posted:
     """Run ``write`` in a transaction unless this author already posted with this client_id;
     a concurrent retry that loses the race on the unique constraint gets the winner's result."""
-    if (original := _already_posted(actor=actor, client_id=client_id,
+    if (original := _before_posting(actor=actor, client_id=client_id,
                                     same_place=same_place)) is not None:
         return original
     try:
@@ -98,31 +128,16 @@ def _once(*, actor: User, client_id: str, write: Callable[[], Posted],
         raise
 
 
-def _check_rate(actor: User) -> None:
-    """Refuse a post beyond POST_RATE_LIMIT messages per author per minute (0 = no limit)."""
-    limit = settings.POST_RATE_LIMIT
-    if not limit:
-        return
-    recent = Message.objects.filter(
-        author=actor, created_at__gte=timezone.now() - timedelta(minutes=1)
-    ).count()
-    if recent >= limit:
-        raise ServiceError("rate_limited",
-                           _("Vous publiez trop vite : attendez une minute avant de "
-                             "publier de nouveau (au plus %(n)s messages par minute).")
-                           % {"n": limit}, status=429)
-
-
 def _marked(*, body: str, space: Space, membership: Membership | None,
             actor: User) -> Marked:
     return mark_mentions(body, space=space, everyone_allowed=may_manage(membership, actor))
 
 
 def _new_message(*, thread: Thread, actor: User, client_id: str, now: datetime,
-                 marked: Marked, reply_to: Message | None = None) -> Message:
+                 marked: Marked, seq: int, reply_to: Message | None = None) -> Message:
     message = Message.objects.create(
         thread=thread, author=actor, body=marked.body, created_at=now, client_id=client_id,
-        html=marked.html, reply_to=reply_to,
+        html=marked.html, reply_to=reply_to, created_seq=seq,
     )
     message.reply_to = reply_to
     return message
@@ -144,9 +159,20 @@ def notify_mentions(*, actor: User, space: Space, thread: Thread, message: Messa
                    "everyone": owner.pk not in mentions.people})
 
 
-def _remember_seq(message: Message, seq: int) -> None:
-    Message.objects.filter(pk=message.pk).update(created_seq=seq)
-    message.created_seq = seq
+def _bump_thread(thread: Thread, now: datetime) -> int | None:
+    """Count one more message in an unlocked thread and return its new count, or None when
+    the thread is locked. The row lock this takes is held to commit, so a concurrent
+    lock_thread either commits before (and the post is refused) or waits for the post; and
+    concurrent posts each report the count their own post made."""
+    table = Thread._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_activity_at = %s, message_count = message_count + 1 "  # noqa: S608
+            "WHERE id = %s AND locked_at IS NULL RETURNING message_count",
+            [now, thread.pk],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def _committed(pending: Pending, write: Callable[[], Posted]) -> Posted:
@@ -180,19 +206,19 @@ def start_thread(*, actor: User, space: Space, title: str, body: str,
     pending = attaching.begin(actor=actor, space=space, ids=attachments, files=files)
 
     def write() -> Posted:
-        _check_rate(actor)
         now = timezone.now()
         pending.gather()
         marked = _marked(body=body, space=space, membership=membership, actor=actor)
         thread = Thread.objects.create(space=space, title=title, author=actor,
                                        created_at=now, last_activity_at=now, message_count=1)
+        # Taken before the message is written so its row carries the seq that announced it.
+        seq = take_space_seq(space)
         message = _new_message(thread=thread, actor=actor, client_id=client_key,
-                               now=now, marked=marked)
+                               now=now, marked=marked, seq=seq)
         pending.attach(message)
-        event = emit(kind="thread.created", actor=actor, space=space,
+        event = emit(kind="thread.created", actor=actor, space=space, seq=seq,
                      data={"thread": thread_data(thread),
                            "message": message_data(message, with_reactions=False)})
-        _remember_seq(message, event.seq)
         notify_mentions(actor=actor, space=space, thread=thread, message=message,
                         mentions=marked.mentions)
         return Posted(thread=thread, message=message, seq=event.seq, created=True)
@@ -226,36 +252,30 @@ def post_message(*, actor: User, thread: Thread, body: str, client_id: str | Non
                            _("Le message auquel vous répondez n'existe pas dans ce fil."))
 
     def write() -> Posted:
-        _check_rate(actor)
         now = timezone.now()
         # Checked and stored inside the transaction (a document trashed meanwhile is not
         # attached), before the thread's row lock below, which storing a file would hold up.
         pending.gather()
-        # Bumping the thread first takes its row lock, so a concurrent lock_thread either
-        # commits before (and this post is refused) or waits for this post.
-        bumped = Thread.objects.filter(pk=thread.pk, locked_at__isnull=True).update(
-            last_activity_at=now, message_count=F("message_count") + 1
-        )
-        if not bumped:
+        # Rendered before any row lock is taken: concurrent posts wait for locks, not markdown.
+        marked = _marked(body=body, space=space, membership=membership, actor=actor)
+        # The thread's row lock first, then the space's (the seq): the order every writer of
+        # a thread takes them in.
+        count = _bump_thread(thread, now)
+        if count is None:
             raise Forbidden("thread_locked", _("Ce fil est verrouillé : il n'accepte plus de "
                                                "nouveaux messages."))
-        marked = _marked(body=body, space=space, membership=membership, actor=actor)
+        thread.last_activity_at, thread.message_count = now, count
+        seq = take_space_seq(space)
         message = _new_message(thread=thread, actor=actor, client_id=client_key,
-                               now=now, marked=marked, reply_to=answered)
+                               now=now, marked=marked, seq=seq, reply_to=answered)
         pending.attach(message)
-        thread.last_activity_at = now
-        # Read back under the row lock the update holds: concurrent posts each report the
-        # count their own post made, not a stale one.
-        thread.message_count = Thread.objects.values_list("message_count", flat=True).get(
-            pk=thread.pk)
         event = emit(
-            kind="message.created", actor=actor, space=space,
+            kind="message.created", actor=actor, space=space, seq=seq,
             data={"message": message_data(message, with_reactions=False),
                   "thread": {"id": thread.pk, "title": thread.title,
                              "message_count": thread.message_count,
                              "last_activity_at": now.isoformat()}},
         )
-        _remember_seq(message, event.seq)
         notify_mentions(actor=actor, space=space, thread=thread, message=message,
                         mentions=marked.mentions)
         return Posted(thread=thread, message=message, seq=event.seq, created=True)

@@ -1,0 +1,122 @@
+"""What one API post of a message costs, pinned: queries and Python calls are deterministic
+for the same code path, so a regression fails here instead of hiding in the noise of a
+benchmark. Each count is taken on a second post, after a first one warmed caches."""
+
+from __future__ import annotations
+
+import contextvars
+import itertools
+import json
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.test import AsyncClient, Client
+
+from communities.services.discussion import start_thread
+from tests.conftest import People
+from tests.test_api import token_for
+
+pytestmark = pytest.mark.django_db
+
+# The token with its owner; the thread; the membership (which the service reuses); the
+# author's client_id and rate limit in one; the transaction's savepoint; the thread bumped
+# with its new count returned; the space's seq; the message (carrying that seq); the event;
+# the savepoint released. No reactions are read back for a message just written.
+QUERIES_PER_POST = 10
+# Through ASGI, as the servers run it (the target the benchmark work set).
+CALLS_PER_POST_ASGI = 12_000
+# Through the sync test client: measured at 7,650; the headroom is small on purpose so a
+# regression of a few percent fails.
+CALLS_PER_POST_SYNC = 8_500
+
+
+@pytest.fixture
+def thread_url(people: People, settings: Any) -> str:
+    # The limit on, as in production: its check is part of every post.
+    settings.POST_RATE_LIMIT = 30
+    thread = start_thread(actor=people.member, space=people.space, title="Bancs",
+                          body="Qui a un guide ?").thread
+    return f"/api/v1/threads/{thread.pk}/messages"
+
+
+@pytest.fixture
+def sync_post(people: People) -> Callable[..., Any]:
+    token = token_for(Client(), people.member.email)
+    api = Client(headers={"authorization": f"Bearer {token}"})
+    # An empty context per post, for the same reason as asgi_post below.
+    return lambda url, payload: contextvars.Context().run(
+        api.post, url, json.dumps(payload), content_type="application/json")
+
+
+@pytest.fixture
+def asgi_post(people: People) -> Callable[..., Any]:
+    token = token_for(Client(), people.member.email)
+    # Per request: AsyncClient(headers=...) does not reach the ASGI scope's headers.
+    send = partial(async_to_sync(AsyncClient().post),
+                   headers={"authorization": f"Bearer {token}"})
+    # Each post in an empty context, as a server starts each request: what earlier tests
+    # left in this thread's context (asgiref's Local storage) would otherwise add calls.
+    return lambda url, payload: contextvars.Context().run(
+        send, url, json.dumps(payload), content_type="application/json")
+
+
+class CallCounter:
+    """Python function calls in every thread while active (the ASGI path runs the view in
+    a worker thread and the middleware on an event loop's)."""
+
+    def __init__(self) -> None:
+        self._ticks = itertools.count()
+
+    def _profile(self, frame: object, event: str, arg: object) -> None:
+        if event == "call":
+            next(self._ticks)  # atomic under the GIL, whichever thread calls
+
+    def __enter__(self) -> CallCounter:
+        threading.setprofile(self._profile)
+        sys.setprofile(self._profile)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        sys.setprofile(None)
+        threading.setprofile(None)  # type: ignore[arg-type]
+        self.calls = next(self._ticks)
+
+
+def _posts(post: Callable[..., Any], url: str) -> Iterator[Callable[[], Any]]:
+    for n in itertools.count():
+        yield partial(post, url, {"body": f"Bonjour **à tous** ({n})",
+                                  "client_id": f"essai-{n}"})
+
+
+def test_posting_a_message_costs_ten_queries(sync_post, thread_url,
+                                             django_assert_num_queries) -> None:
+    posts = _posts(sync_post, thread_url)
+    assert next(posts)().status_code == 201
+    with django_assert_num_queries(QUERIES_PER_POST):
+        answer = next(posts)()
+    assert answer.status_code == 201
+    assert answer.json()["message"]["reactions"] == []
+
+
+def test_posting_through_asgi_stays_within_the_call_budget(asgi_post, thread_url) -> None:
+    posts = _posts(asgi_post, thread_url)
+    assert next(posts)().status_code == 201
+    with CallCounter() as counter:
+        answer = next(posts)()
+    assert answer.status_code == 201
+    assert counter.calls <= CALLS_PER_POST_ASGI, counter.calls
+
+
+def test_posting_through_the_test_client_stays_within_its_call_budget(sync_post,
+                                                                      thread_url) -> None:
+    posts = _posts(sync_post, thread_url)
+    assert next(posts)().status_code == 201
+    with CallCounter() as counter:
+        answer = next(posts)()
+    assert answer.status_code == 201
+    assert counter.calls <= CALLS_PER_POST_SYNC, counter.calls
