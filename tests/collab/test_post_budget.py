@@ -18,8 +18,8 @@ from asgiref.sync import async_to_sync
 from django.test import AsyncClient, Client
 
 from communities.services.discussion import start_thread
+from tests.clients import token_for
 from tests.conftest import People
-from tests.test_api import token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def thread_url(people: People, settings: Any) -> str:
 
 @pytest.fixture
 def sync_post(people: People) -> Callable[..., Any]:
-    token = token_for(Client(), people.member.email)
+    token = token_for(people.member.email)
     api = Client(headers={"authorization": f"Bearer {token}"})
     # An empty context per post, for the same reason as asgi_post below.
     return lambda url, payload: contextvars.Context().run(
@@ -55,7 +55,7 @@ def sync_post(people: People) -> Callable[..., Any]:
 
 @pytest.fixture
 def asgi_post(people: People) -> Callable[..., Any]:
-    token = token_for(Client(), people.member.email)
+    token = token_for(people.member.email)
     # Per request: AsyncClient(headers=...) does not reach the ASGI scope's headers.
     send = partial(async_to_sync(AsyncClient().post),
                    headers={"authorization": f"Bearer {token}"})
