@@ -65,7 +65,12 @@ def with_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
     for path in schema.get("paths", {}).values():
         for operation in path.values():
             responses = operation.setdefault("responses", {})
+            # Routers declare statuses as integers, the common ones are strings: compared as
+            # strings, or both would be written and the document would carry duplicate keys.
+            declared = {str(status) for status in responses}
             for status, description in COMMON_ERRORS.items():
+                if status in declared:
+                    continue
                 responses.setdefault(status, {
                     "description": description,
                     "content": {"application/json": {"schema": ERROR_SCHEMA}},
