@@ -85,6 +85,7 @@ def test_with_s3_a_session_uploads_straight_to_the_bucket(s3_backend, people: Pe
     assert finished.json() == {"redirect": reverse("documents", args=["rma"])}
     document = Document.objects.get()
     assert (document.title, document.description) == ("Plan d'action", "Pour 2027")
+    assert document.current_version is not None
     assert document.current_version.size == len(PDF)
 
     # A new version takes the same path from the document's page.
@@ -97,7 +98,7 @@ def test_with_s3_a_session_uploads_straight_to_the_bucket(s3_backend, people: Pe
     finished = client.post(made["finish"], {"csrfmiddlewaretoken": token})
     assert finished.json() == {"redirect": reverse("document", args=["rma", document.pk])}
     document.refresh_from_db()
-    assert document.current_version.number == 2
+    assert document.current_version is not None and document.current_version.number == 2
 
     # An offer given up (the bucket refused the file) leaves nothing behind.
     made = client.post(reverse("document-direct-start", args=["rma"]), {
