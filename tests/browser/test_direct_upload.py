@@ -129,6 +129,24 @@ def test_the_upload_form_sends_the_file_straight_to_s3(
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     assert_accessible(page, "folder after a direct upload")
 
+    # A new version from the document's page takes the same path.
+    document = Document.objects.get(title="Plan d'action 2026")
+    page.goto(reverse("document", args=["rma", document.pk]))
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert_accessible(page, "document page with direct upload")
+    second = tmp_path / "plan-action-v2.pdf"
+    second.write_bytes(BIG_PDF + b"\n% v2")
+    to_app, to_bucket = app.sent, moto_s3.sent
+    page.get_by_label("Fichier de la nouvelle version").set_input_files(str(second))
+    page.get_by_role("button", name="Déposer la version").click()
+    expect(page.locator(".flash")).to_contain_text("La version 2 est déposée.", timeout=WAIT_MS)
+    assert moto_s3.sent - to_bucket > len(BIG_PDF) and app.sent - to_app < 64 * 1024
+    document.refresh_from_db()
+    assert document.current_version is not None and document.current_version.number == 2
+    stored = bucket.meta.client.get_object(Bucket=bucket.name,
+                                           Key=document.current_version.storage_key)
+    assert stored["Body"].read() == BIG_PDF + b"\n% v2"
+
 
 def test_a_refused_direct_upload_is_explained_and_keeps_what_was_typed(
         people: People, server: str, browser, bucket: Any,
