@@ -25,6 +25,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
@@ -56,6 +57,15 @@ def _unavailable() -> ServiceError:
 
 def _client() -> Any:
     return default_storage.connection.meta.client  # type: ignore[attr-defined]
+
+
+def post_origin() -> str:
+    """Where browsers send files (scheme://host[:port] of a presigned POST), which pages must
+    allow in their CSP connect-src; signing is local, no request leaves."""
+    url = _client().generate_presigned_post(
+        Bucket=default_storage.bucket_name, Key="origin")["url"]  # type: ignore[attr-defined]
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Scripts only from our own origin: the pages carry no inline code, so an injected <script> or
 on* attribute cannot run even if some markup slipped through sanitising. The live script talks
-to the websocket of the same host, which older CSP implementations do not count as 'self'.
+to the websocket of the same host, which older CSP implementations do not count as 'self';
+upload.js sends files straight to the S3 bucket when there is one.
 """
 
 from __future__ import annotations
@@ -11,25 +12,35 @@ from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
+from docs_store.direct_uploads import post_origin
 
 HEADER = "Content-Security-Policy"
 
 
-def policy_for(host: str) -> str:
+def policy_for(host: str, *, uploads_to: str = "") -> str:
+    """``uploads_to``: the bucket's origin, where upload.js POSTs files directly."""
     directives = [
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
-        f"connect-src 'self' ws://{host} wss://{host}",
+        f"connect-src 'self' ws://{host} wss://{host}{' ' + uploads_to if uploads_to else ''}",
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",
         "frame-ancestors 'none'",
     ]
     return "; ".join(directives)
+
+
+def _bucket_origin() -> str:
+    if not settings.S3_BUCKET:
+        return ""
+    return post_origin()
 
 
 class ContentSecurityPolicyMiddleware:
@@ -56,5 +67,5 @@ class ContentSecurityPolicyMiddleware:
 
 def _with_policy(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     if HEADER not in response and response.get("Content-Type", "").startswith("text/html"):
-        response[HEADER] = policy_for(request.get_host())
+        response[HEADER] = policy_for(request.get_host(), uploads_to=_bucket_origin())
     return response

@@ -7,6 +7,7 @@ from frontend.views import account as account_views
 from frontend.views import calendar_feed as calendar_feed_views
 from frontend.views import documents, email_links, polls, reports
 from frontend.views import meetings as meeting_views
+from frontend.views.documents import direct
 
 #: Pages reached from emails: join-back links, preferences, unsubscribe. Their names keep the
 #: "emails:" namespace the mail code reverses.
@@ -65,6 +66,14 @@ urlpatterns = [
     path("espaces/<slug:slug>/documents/dossiers/<int:folder_id>/supprimer/",
          documents.delete_folder, name="folder-delete"),
     path("espaces/<slug:slug>/documents/deposer/", documents.upload, name="document-upload"),
+    path("espaces/<slug:slug>/documents/depot-direct/", direct.start,
+         name="document-direct-start"),
+    path("espaces/<slug:slug>/documents/depot-direct/<int:upload_id>/terminer/", direct.finish,
+         name="document-direct-finish"),
+    path("espaces/<slug:slug>/documents/depot-direct/<int:upload_id>/abandonner/",
+         direct.abandon, name="document-direct-abandon"),
+    path("espaces/<slug:slug>/documents/<int:document_id>/versions/depot-direct/",
+         direct.start_version, name="document-direct-version"),
     path("espaces/<slug:slug>/documents/corbeille/", documents.trash, name="documents-trash"),
     path("espaces/<slug:slug>/documents/corbeille/vider/", documents.empty_trash,
          name="documents-empty-trash"),

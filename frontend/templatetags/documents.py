@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.utils import translation
 from django.utils.html import json_script
 from django.utils.translation import gettext
@@ -78,6 +79,8 @@ def _upload_strings() -> dict[str, str]:
         "failed": gettext("L'envoi a échoué (connexion interrompue ?). Réessayez."),
         "chosen": gettext("Fichier choisi : {name}"),
         "drop_hint": gettext("Vous pouvez aussi glisser un fichier et le déposer ici."),
+        "storage_failed": gettext("L'espace de stockage n'a pas reçu le fichier : réessayez. "
+                                  "Rien n'a été déposé."),
     }
 
 
@@ -99,6 +102,13 @@ def attachment_cards(message: Message) -> list[dict[str, Any]]:
     if message.deleted_at is not None:
         return []
     return cards_of(message, message.thread.space.slug)
+
+
+@register.simple_tag
+def direct_uploads_offered() -> bool:
+    """Whether upload.js should send files straight to S3 (docs_store.direct_uploads): only
+    when documents live in a bucket; otherwise the forms post through the app."""
+    return bool(settings.S3_BUCKET)
 
 
 @register.simple_tag

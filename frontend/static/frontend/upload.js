@@ -5,6 +5,8 @@
  * progress) when it carries a file; the server answers {redirect} on success, where the page
  * goes as a plain submission would, or {message, errors} on refusal, shown on the form
  * without touching what was typed. Without a file the form is submitted the classic way.
+ * A form with data-direct-start (documents kept in S3) sends its file straight to the bucket
+ * instead, so a large file never crosses the app.
  */
 (function () {
   "use strict";
@@ -89,44 +91,92 @@
     }
   }
 
+  // One POST; answers (status, JSON body or null). Progress, if asked, for the request body.
+  function post(url, body, options) {
+    return new Promise(function (resolve) {
+      var request = new XMLHttpRequest();
+      request.open("POST", url);
+      if (options.ours) request.setRequestHeader("X-Requested-With", "fetch");
+      request.responseType = "json";
+      if (options.progress) {
+        request.upload.addEventListener("progress", function (event) {
+          if (event.lengthComputable) options.progress(Math.round(100 * event.loaded / event.total));
+        });
+        request.upload.addEventListener("load", function () { options.progress(100); });
+      }
+      request.addEventListener("load", function () {
+        resolve({ status: request.status, data: request.response || {} });
+      });
+      request.addEventListener("error", function () { resolve({ status: 0, data: {} }); });
+      request.send(body);
+    });
+  }
+
+  function ok(answer) { return answer.status >= 200 && answer.status < 300; }
+
+  function fileInput(form) {
+    return Array.prototype.find.call(form.querySelectorAll("input[type=file]"), function (input) {
+      return input.files && input.files.length > 0;
+    });
+  }
+
+  function csrf(form) {
+    var body = new FormData();
+    var token = form.querySelector("[name=csrfmiddlewaretoken]");
+    if (token) body.append("csrfmiddlewaretoken", token.value);
+    return body;
+  }
+
+  // Through the app: the whole form, file included; the view answers {redirect} or errors.
+  function throughApp(form, progress) {
+    return post(form.action, new FormData(form), { ours: true, progress: progress });
+  }
+
+  // Straight to S3: the form without its file gets an offer (a presigned POST) from the app,
+  // the file goes to the bucket, then the app checks it and answers as the plain form would.
+  // Whatever fails after the offer gives the offer up, so its room in the quota comes back.
+  function direct(form, progress) {
+    var input = fileInput(form);
+    var file = input.files[0];
+    var ask = new FormData(form);
+    ask.delete(input.name);
+    ask.append("file_name", file.name);
+    ask.append("size", String(file.size));
+    return post(form.getAttribute("data-direct-start"), ask, { ours: true }).then(function (offer) {
+      if (!ok(offer)) return offer;
+      var upload = new FormData();
+      Object.keys(offer.data.fields).forEach(function (name) { upload.append(name, offer.data.fields[name]); });
+      upload.append("file", file);  // last: S3 ignores fields after the file
+      return post(offer.data.url, upload, { progress: progress }).then(function (sent) {
+        if (ok(sent)) return post(offer.data.finish, csrf(form), { ours: true });
+        post(offer.data.abandon, csrf(form), { ours: true });
+        return { status: 0, data: { message: strings.storage_failed } };
+      });
+    });
+  }
+
   function send(form) {
     var parts = progressParts(form);
     var buttons = form.querySelectorAll("button[type=submit]");
-    var request = new XMLHttpRequest();
-    request.open("POST", form.action);
-    request.setRequestHeader("X-Requested-With", "fetch");
-    request.responseType = "json";
-    request.upload.addEventListener("progress", function (event) {
-      if (event.lengthComputable) setProgress(parts, Math.round(100 * event.loaded / event.total));
-    });
-    request.upload.addEventListener("load", function () {
-      setProgress(parts, 100);
-      if (parts.status) parts.status.textContent = strings.done;
-    });
-    function finish() {
-      buttons.forEach(function (button) { button.disabled = false; });
-      form.removeAttribute("aria-busy");
+    function progress(percent) {
+      setProgress(parts, percent);
+      if (percent === 100 && parts.status) parts.status.textContent = strings.done;
     }
-    request.addEventListener("load", function () {
-      var data = request.response || {};
-      if (request.status >= 200 && request.status < 300 && data.redirect) {
-        window.location.assign(data.redirect);
-        return;
-      }
-      finish();
-      if (parts.box) parts.box.hidden = true;
-      if (parts.status) parts.status.textContent = "";
-      showErrors(form, data.message ? data : { message: strings.failed });
-    });
-    request.addEventListener("error", function () {
-      finish();
-      if (parts.box) parts.box.hidden = true;
-      showErrors(form, { message: strings.failed });
-    });
     buttons.forEach(function (button) { button.disabled = true; });
     form.setAttribute("aria-busy", "true");
     setProgress(parts, 0);
-    request.send(new FormData(form));
+    var sending = form.hasAttribute("data-direct-start") ? direct(form, progress) : throughApp(form, progress);
+    sending.then(function (answer) {
+      if (ok(answer) && answer.data.redirect) {
+        window.location.assign(answer.data.redirect);
+        return;
+      }
+      buttons.forEach(function (button) { button.disabled = false; });
+      form.removeAttribute("aria-busy");
+      if (parts.box) parts.box.hidden = true;
+      if (parts.status) parts.status.textContent = "";
+      showErrors(form, answer.data.message ? answer.data : { message: strings.failed });
+    });
   }
 
   document.addEventListener("submit", function (event) {
