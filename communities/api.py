@@ -71,6 +71,10 @@ class PersonOut(Schema):
     id: int
     display_name: str
     organisation: str
+    # The name to show, told apart from a namesake of a shared space, and what tells them
+    # apart (organisation or member number; empty without a namesake).
+    label: str
+    disambiguation: str
 
 
 class QuoteOut(Schema):

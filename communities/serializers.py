@@ -16,6 +16,9 @@ def person(user: User) -> dict[str, Any]:
         "id": user.pk,
         "display_name": user.display_name,
         "organisation": user.organisation,
+        # The name to show: told apart from a namesake of a shared space (see User.label).
+        "label": user.label,
+        "disambiguation": user.namesake_hint,
     }
 
 
@@ -56,7 +59,7 @@ def quote_of(message: Message) -> dict[str, Any]:
     text = "" if message.deleted_at else " ".join(plain_mentions(message.body).split())
     return {
         "id": message.pk,
-        "author": message.author.display_name,
+        "author": message.author.label,
         "excerpt": text[:QUOTE_CHARS] + ("…" if len(text) > QUOTE_CHARS else ""),
         "deleted": message.deleted_at is not None,
     }

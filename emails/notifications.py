@@ -223,7 +223,7 @@ def _render(notes: Sequence[Notification], messages: dict[int, Message],
                 user=user, space=note.space,
                 target=thread_target(note.space, note.thread_id, note.message_id))
             links.append(link)
-            name = note.actor.display_name if note.actor else _("Quelqu'un")
+            name = note.actor.label if note.actor else _("Quelqu'un")
             if note.reason == NotificationReason.MENTION:
                 headline = _("%(name)s vous a mentionné·e dans « %(thread)s »")
             else:

@@ -142,7 +142,7 @@ class AttendanceForm(ServiceForm):
         choices = [(ABSENT, _("absente ou absent")), *Presence.choices]
         for user in self.members:
             self.fields[f"member_{user.pk}"] = forms.ChoiceField(
-                label=user.display_name, choices=choices, initial=ABSENT, required=False)
+                label=user.label, choices=choices, initial=ABSENT, required=False)
         self.fields["minutes_document"].queryset = space_documents  # type: ignore[attr-defined]
 
     def member_fields(self) -> list[forms.BoundField]:

@@ -107,7 +107,7 @@ def _chips(message: Message, user: User) -> list[ReactionChip]:
     chips: dict[str, ReactionChip] = {}
     for reaction in sorted(message.reactions.all(), key=lambda r: (r.created_at, r.pk)):
         chip = chips.setdefault(reaction.emoji, ReactionChip(reaction.emoji, [], False))
-        chip.people.append((reaction.user_id, reaction.user.display_name))
+        chip.people.append((reaction.user_id, reaction.user.label))
         chip.mine = chip.mine or reaction.user_id == user.pk
     return list(chips.values())
 
@@ -205,11 +205,14 @@ def template_row(thread: Thread) -> MessageRow:
 def mention_candidates(space: Space) -> list[dict[str, object]]:
     """The composer inserts ``@**name|id**`` (bound to the person) and shows the
     organisation beside the name, so two members of the same name are told apart."""
-    return [{"id": user_id, "name": name, "org": organisation}
-            for user_id, name, organisation in
+    return [{"id": user_id, "name": name, "org": organisation,
+             # What the pages show beside a namesake's name (organisation or member number).
+             "hint": User(pk=user_id, organisation=organisation, namesake=namesake).namesake_hint}
+            for user_id, name, organisation, namesake in
             Membership.objects.filter(space=space, user__is_active=True)
             .order_by("user__display_name", "user_id")
-            .values_list("user_id", "user__display_name", "user__organisation")]
+            .values_list("user_id", "user__display_name", "user__organisation",
+                         "user__namesake")]
 
 
 def revisions_of(message: Message) -> list[MessageRevision]:

@@ -66,6 +66,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             close=self._close,
             max_pending=settings.REALTIME_MAX_PENDING_FRAMES,
             display_name=user.display_name,
+            label=user.label,
             session_key=session.session_key if self.scope.get("auth") == "session" and session
             else None,
             api_token_id=self.scope.get("api_token"),
@@ -194,7 +195,8 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         self.last_typing = now
         await self.hub.ephemeral(self.link, key, dumps({
             "type": "typing", "space": label, "thread": thread,
-            "user": {"id": self.link.user_id, "display_name": self.link.display_name},
+            "user": {"id": self.link.user_id, "display_name": self.link.display_name,
+                     "label": self.link.label or self.link.display_name},
         }))
         return None
 

@@ -353,7 +353,8 @@ class Hub:
     def _presence_changed(self, stream: Stream) -> bool:
         """Announce this hub's people in the space if they changed; True when every live
         link was just shown the new list."""
-        people = {(link.user_id, link.display_name) for link in stream.live}
+        people = {(link.user_id, link.display_name, link.label or link.display_name)
+                  for link in stream.live}
         if not self.presence.set_local(stream.key, people):
             return False
         self._spawn(self._announce(stream.key))

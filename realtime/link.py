@@ -60,6 +60,8 @@ class Link:
     api_token_id: int | None = None
     #: How the person appears in the online list of the spaces they are in.
     display_name: str = ""
+    #: The name told apart from a namesake of a shared space (communities' User.label).
+    label: str = ""
     #: Stream key -> the label clients know it by (space slug or "@me").
     streams: dict[StreamKey, str] = field(default_factory=dict)
     closed: bool = False

@@ -18,7 +18,7 @@ from realtime.store import StreamKey
 HEARTBEAT_SECONDS = 4.0
 PRESENCE_TTL = 3 * HEARTBEAT_SECONDS
 
-Person = tuple[int, str]  # (user id, display name)
+Person = tuple[int, str, str]  # (user id, display name, label told apart from namesakes)
 
 
 @dataclass
@@ -71,7 +71,9 @@ class Presence:
         state = self.spaces.get(key) or SpacePresence()
         online = sorted(state.online(time.monotonic()), key=lambda p: (p[1].casefold(), p[0]))
         return dumps({"type": "presence", "space": label,
-                      "online": [{"id": pk, "display_name": name} for pk, name in online]})
+                      # p[-1]: a hub still running the previous release announces pairs.
+                      "online": [{"id": p[0], "display_name": p[1], "label": p[-1]}
+                                 for p in online]})
 
     def beacon(self, key: StreamKey, hub: str) -> dict[str, object]:
         state = self.spaces.get(key) or SpacePresence()

@@ -6,7 +6,7 @@ from communities.models.discussion import (
     Thread,
 )
 from communities.models.events import Event
-from communities.models.people import ApiToken, Language, RealtimeTicket, User
+from communities.models.people import ApiToken, Language, Namesake, RealtimeTicket, User
 from communities.models.spaces import MANAGING_ROLES, Invitation, Membership, Role, Space
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "Membership",
     "Message",
     "MessageRevision",
+    "Namesake",
     "Reaction",
     "ReadPosition",
     "RealtimeTicket",

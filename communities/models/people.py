@@ -10,6 +10,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communities.regions import QUEBEC_REGIONS
@@ -34,6 +35,16 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
 
+class Namesake(models.IntegerChoices):
+    """How a person is told apart from someone of the same name in a space they share: set by
+    the membership service when such a pair first meets, so every page, payload and email
+    shows a distinguishing label without querying the other members again."""
+
+    NONE = 0, _("aucun homonyme")
+    BY_ORGANISATION = 1, _("par l'organisation")
+    BY_NUMBER = 2, _("par le numéro de membre")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """An account and its profile. Email is the sign-in name; platform staff (``is_staff``)
     stand above every space."""
@@ -51,6 +62,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("inscription"), default=timezone.now)
     # Head of this person's own event stream (mentions, personal notices); see Event.
     stream_head = models.BigIntegerField(default=0, editable=False)
+    namesake = models.PositiveSmallIntegerField(choices=Namesake.choices, default=Namesake.NONE,
+                                                editable=False)
 
     objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
@@ -64,6 +77,26 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.display_name or self.email
+
+    @property
+    def namesake_hint(self) -> str:
+        """What tells this person apart from a namesake: their organisation when no namesake
+        shares it, else their member number (already public in mentions, never the email)."""
+        if self.namesake == Namesake.NONE:
+            return ""
+        if self.namesake == Namesake.BY_ORGANISATION and self.organisation:
+            return self.organisation
+        if self.organisation:
+            return gettext("%(organisation)s, membre n° %(number)s") % {
+                "organisation": self.organisation, "number": self.pk}
+        return gettext("membre n° %(number)s") % {"number": self.pk}
+
+    @property
+    def label(self) -> str:
+        """The name to show to other members: the display name, with what tells namesakes
+        apart beside it when someone of a shared space has the same name."""
+        hint = self.namesake_hint
+        return f"{self.display_name} ({hint})" if hint else self.display_name
 
     def get_full_name(self) -> str:
         return self.display_name

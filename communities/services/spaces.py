@@ -25,6 +25,7 @@ from communities.mentions import fold
 from communities.models import MANAGING_ROLES, Invitation, Membership, Role, Space, User
 from communities.secrets import hash_secret, new_secret
 from communities.serializers import person, space_data
+from communities.services.namesakes import tell_apart
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ def add_member(*, actor: User | None, space: Space, user: User, role: str = Role
             space=space, user=user, defaults={"role": role}
         )
         if created:
+            tell_apart(space=space, user=user)
             emit(kind="member.joined", actor=actor or user, space=space,
                  data={"member": person(user), "role": role, "via": via})
     return membership

@@ -24,6 +24,13 @@ EXCERPT_CHARS = 160
 NAMES_SHOWN = 3
 
 
+def shown(person: dict[str, Any] | None) -> str:
+    """A person of an event payload as members see them: told apart from a namesake of the
+    space (``label``); events stored before labels existed carry only the name."""
+    person = person or {}
+    return str(person.get("label") or person.get("display_name", ""))
+
+
 def excerpt(text: str) -> str:
     flat = " ".join(plain_mentions(text or "").split())
     return flat[:EXCERPT_CHARS] + ("…" if len(flat) > EXCERPT_CHARS else "")
@@ -142,7 +149,7 @@ class NewThreads(Section):
             if event.kind != "thread.created" or event.actor_id == recipient.user.pk:
                 continue
             thread = event.payload["thread"]
-            author = thread.get("author", {}).get("display_name", "")
+            author = shown(thread.get("author"))
             message = event.payload["message"]
             # The thread is still there (its title is not the message); its words are not.
             words = "" if message["id"] in self.deleted else message.get("body", "")
@@ -170,7 +177,7 @@ class ActiveDiscussions(Section):
             entry["title"] = thread["title"]
             entry["count"] += 1
             entry["people"].setdefault(message["author"]["id"],
-                                       message["author"]["display_name"])
+                                       shown(message["author"]))
         return sorted(threads.items(), key=lambda e: (-e[1]["count"], -e[1]["first"]))
 
     def items(self, *, recipient: Recipient, space: Space, events: list[Event]) -> list[Item]:
@@ -231,7 +238,7 @@ class Mentions(Section):
             found.append(Item(title=data["thread"]["title"],
                               target=thread_target(space, data["thread"]["id"], data["message"]),
                               detail=_("%(name)s vous a mentionné·e")
-                              % {"name": data["by"]["display_name"]},
+                              % {"name": shown(data["by"])},
                               excerpt=excerpt(self.bodies[data["message"]]),
                               thread_id=data["thread"]["id"]))
         return found
@@ -256,7 +263,7 @@ class Documents(Section):
             }:
                 continue
             version = event.payload.get("version") or document.get("version") or {}
-            uploader = (version.get("uploaded_by") or {}).get("display_name", "")
+            uploader = shown(version.get("uploaded_by"))
             if event.kind == "document.created":
                 detail = _("ajouté par %(name)s") % {"name": uploader}
             else:

@@ -78,7 +78,8 @@ def test_a_bare_name_two_members_share_is_refused_and_the_id_tells_them_apart(
     assert events[1].owner_id == twin.pk
     assert f'data-user="{twin.pk}">@NOÉMIE MEMBRE</span>' in posted.message.html
     assert events[1].payload["by"] == {"id": people.member.pk, "display_name": "Marc Membre",
-                                       "organisation": "Ville de Laval"}
+                                       "organisation": "Ville de Laval",
+                                       "label": "Marc Membre", "disambiguation": ""}
 
 
 def test_the_name_shown_is_the_person_s_own_whatever_is_typed(people: People,

@@ -202,7 +202,8 @@ def test_api_search_is_paginated(api: Personas, people: People, talk) -> None:
                            "url"}
     assert result["thread"] == {"id": thread.pk, "title": thread.title, "space": "rma"}
     assert result["author"] == {"id": people.member.pk, "display_name": "Marc Membre",
-                                "organisation": "Ville de Laval"}
+                                "organisation": "Ville de Laval", "label": "Marc Membre",
+                                "disambiguation": ""}
     assert result["url"] == (f"/espaces/rma/fils/{thread.pk}/?message={result['message_id']}"
                              f"#message-{result['message_id']}")
     assert "<mark>" in result["excerpt_html"]

@@ -21,7 +21,9 @@ def test_a_facilitator_opens_uploads_to_every_member(people):
     assert events[0].payload == {"uploads_by": "members",
                                  "by": {"id": people.facilitator.pk,
                                         "display_name": "Florence Animatrice",
-                                        "organisation": "Espace MUNI"}}
+                                        "organisation": "Espace MUNI",
+                                        "label": "Florence Animatrice",
+                                        "disambiguation": ""}}
     assert may_upload(user=people.member, space=people.space)
 
 

@@ -400,7 +400,8 @@ async def test_typing_reaches_the_others_once_per_interval_and_is_not_logged(peo
     await noemie.send_json_to({"type": "typing", "space": "rma", "thread": thread.pk})
     typing = await next_hint(marc, "typing")
     assert typing == {"type": "typing", "space": "rma", "thread": thread.pk,
-                      "user": {"id": people.other_member.pk, "display_name": "Noémie Membre"}}
+                      "user": {"id": people.other_member.pk, "display_name": "Noémie Membre",
+                               "label": "Noémie Membre"}}
     hints = []
     while not await marc.receive_nothing(timeout=0.5):
         hints.append(json.loads(await marc.receive_from()))

@@ -153,7 +153,7 @@
       }).slice(0, 8);
       list.textContent = "";
       matches.forEach(function (person, index) {
-        var option = el("li", "mention-option", person.org ? person.name + " · " + person.org : person.name);
+        var option = el("li", "mention-option", (person.hint || person.org) ? person.name + " · " + (person.hint || person.org) : person.name);
         option.id = listId + "-" + index;
         option.setAttribute("role", "option");
         option.addEventListener("mousedown", function (event) { event.preventDefault(); choose(index); });

@@ -27,11 +27,11 @@ function onSpaceFeed(key, values) {
   if (onSpacePage()) announce(fill(strings[key], values));
 }
 
-on("member.joined", (data) => onSpaceFeed("member_joined", { name: data.member.display_name }));
-on("member.left", (data) => onSpaceFeed("member_left", { name: data.member.display_name }));
-on("member.removed", (data) => onSpaceFeed("member_removed", { name: data.member.display_name }));
+on("member.joined", (data) => onSpaceFeed("member_joined", { name: (data.member.label || data.member.display_name) }));
+on("member.left", (data) => onSpaceFeed("member_left", { name: (data.member.label || data.member.display_name) }));
+on("member.removed", (data) => onSpaceFeed("member_removed", { name: (data.member.label || data.member.display_name) }));
 on("member.role_changed", (data) => onSpaceFeed("role_changed", {
-  name: data.member.display_name, role: strings["role_" + data.role] || data.role
+  name: (data.member.label || data.member.display_name), role: strings["role_" + data.role] || data.role
 }));
 // Nothing on these pages shows spaces or pending invitations; listed so that every kind of
 // communities/events.py has a deliberate answer somewhere in these modules.
@@ -43,6 +43,6 @@ onPersonal("membership.ended", (data) => { if (data.space === space) stop(string
 onPersonal("account.deactivated", () => stop(strings.access_ended));
 onPersonal("mention.created", (data) => {
   const key = data.everyone ? "mentioned_all" : "mentioned";
-  notify(fill(strings[key], { name: data.by.display_name, title: data.thread.title }),
+  notify(fill(strings[key], { name: (data.by.label || data.by.display_name), title: data.thread.title }),
     threadUrl(data.thread.id, data.space) + "#message-" + data.message);
 });

@@ -126,7 +126,7 @@ function documentRow(doc) {
   const version = doc.version || { content_type: "", size: 0, created_at: doc.created_at };
   cell(row, typeNames[version.content_type] || version.content_type);
   cell(row, sizeText(version.size));
-  cell(row, doc.uploader ? doc.uploader.display_name : "");
+  cell(row, doc.uploader ? (doc.uploader.label || doc.uploader.display_name) : "");
   cell(row, "").appendChild(dayNode(version.created_at));
   return row;
 }

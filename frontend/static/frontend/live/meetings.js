@@ -68,7 +68,7 @@ function placeName(data) {
   if (target) {
     const none = target.querySelector("[data-none]");
     if (none) none.parentNode.removeChild(none);
-    const item = el("li", "", data.member.display_name);
+    const item = el("li", "", (data.member.label || data.member.display_name));
     item.setAttribute("data-member", String(data.member.id));
     target.appendChild(item);
   }
@@ -90,7 +90,7 @@ function rsvpChanged(data) {
     return;
   }
   const key = data.promoted ? "promoted" : "answered";
-  notice(fill(strings[key], { name: data.member.display_name, answer: answerLabel(data.answer, data.waiting) }));
+  notice(fill(strings[key], { name: (data.member.label || data.member.display_name), answer: answerLabel(data.answer, data.waiting) }));
 }
 
 // --- meetings -----------------------------------------------------------------------------

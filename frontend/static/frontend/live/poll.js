@@ -73,13 +73,13 @@ function applyVote(data) {
     fresh.setAttribute("data-person", String(Number(data.voter.id)));
     const name = document.createElement("th");
     name.setAttribute("scope", "row");
-    name.textContent = data.voter.display_name;
+    name.textContent = (data.voter.label || data.voter.display_name);
     fresh.appendChild(name);
     slotColumns().forEach((slotId) => fresh.appendChild(answerCell(data.answers[slotId])));
     if (row) people.replaceChild(fresh, row); else people.appendChild(fresh);
   }
   if (data.voter && Number(data.voter.id) !== Number(me.id)) {
-    announce(fill(strings.voted, { name: data.voter.display_name }));
+    announce(fill(strings.voted, { name: (data.voter.label || data.voter.display_name) }));
   }
 }
 

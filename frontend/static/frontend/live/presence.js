@@ -17,7 +17,7 @@ function showOnline(people) {
     const dot = el("span", "online-dot");
     dot.setAttribute("aria-hidden", "true");
     item.appendChild(dot);
-    item.appendChild(document.createTextNode(person.display_name));
+    item.appendChild(document.createTextNode(person.label || person.display_name));
     if (person.id === me.id) item.appendChild(el("span", "muted", " (" + strings.you + ")"));
     onlineList.appendChild(item);
   });
@@ -53,7 +53,7 @@ function onTyping(frame) {
   const id = frame.user.id;
   if (typers.has(id)) clearTimeout(typers.get(id).timer);
   // The sender repeats at most every 2 s while typing: 5 s of silence means they stopped.
-  typers.set(id, { name: frame.user.display_name, timer: setTimeout(() => stopTyping(id), 5000) });
+  typers.set(id, { name: frame.user.label || frame.user.display_name, timer: setTimeout(() => stopTyping(id), 5000) });
   showTypers();
 }
 

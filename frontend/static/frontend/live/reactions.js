@@ -42,7 +42,7 @@ function applyReaction(data, added) {
   let button = Array.prototype.find.call(list.querySelectorAll("button.reaction"), (b) => b.value === data.emoji);
   let people = button ? JSON.parse(button.getAttribute("data-people") || "[]") : [];
   people = people.filter((p) => p[0] !== data.user.id);
-  if (added) people.push([data.user.id, data.user.display_name]);
+  if (added) people.push([data.user.id, (data.user.label || data.user.display_name)]);
   if (!people.length) {
     if (button) {
       const hadFocus = button === document.activeElement;

@@ -58,7 +58,9 @@ function buildMessage(message) {
   const name = message.author.display_name || "";
   slot(item, "avatar").textContent = name.charAt(0).toUpperCase();
   slot(item, "author").textContent = name;
-  slot(item, "organisation").textContent = message.author.organisation ? " · " + message.author.organisation : "";
+  // A namesake of a shared space is told apart by what the server chose (organisation or number).
+  const beside = message.author.disambiguation || message.author.organisation;
+  slot(item, "organisation").textContent = beside ? " · " + beside : "";
   const time = slot(item, "time");
   time.textContent = "";
   time.appendChild(timeNode(message.created_at));
@@ -156,7 +158,7 @@ on("message.created", (data) => {
   if (threadId === null || message.thread !== threadId) return;
   stopTyping(message.author.id);
   if (appendMessage(message)) {
-    if (message.author.id !== me.id) announce(fill(strings.new_message, { name: message.author.display_name }));
+    if (message.author.id !== me.id) announce(fill(strings.new_message, { name: (message.author.label || message.author.display_name) }));
     markRead(message.id);
   }
 });

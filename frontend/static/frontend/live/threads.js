@@ -54,7 +54,7 @@ function threadItem(thread) {
   top.appendChild(heading);
   top.appendChild(badge);
   const meta = el("p", "meta");
-  meta.appendChild(el("span", "", fill(strings.by, { name: thread.author.display_name })));
+  meta.appendChild(el("span", "", fill(strings.by, { name: (thread.author.label || thread.author.display_name) })));
   const count = el("span");
   count.setAttribute("data-count", "");
   meta.appendChild(count);
@@ -116,7 +116,7 @@ function applyThread(thread) {
 
 on("message.created", (data) => {
   if (!onSpacePage()) return;
-  const name = data.message.author.display_name;
+  const name = (data.message.author.label || data.message.author.display_name);
   const fromOther = data.message.author.id !== me.id;
   bumpThread(data.thread, fromOther);
   if (fromOther) announce(fill(strings.new_message_in, { name, title: data.thread.title }));
@@ -125,7 +125,7 @@ on("thread.created", (data) => {
   if (!onSpacePage()) return;
   const fromOther = data.thread.author.id !== me.id;
   bumpThread(data.thread, fromOther);
-  if (fromOther) announce(fill(strings.new_thread, { title: data.thread.title, name: data.thread.author.display_name }));
+  if (fromOther) announce(fill(strings.new_thread, { title: data.thread.title, name: (data.thread.author.label || data.thread.author.display_name) }));
 });
 on("thread.updated", (data) => applyThread(data.thread));
 on("thread.pinned", (data) => {
