@@ -413,7 +413,7 @@ if not DEBUG:
     if env.bool("BEHIND_TLS_PROXY", default=True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Probes and scrapers talk plain HTTP to the process itself, not through the TLS proxy.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz(/core)?$", r"^metrics$"]
 # Prometheus scrapes /metrics with "Authorization: Bearer <METRICS_TOKEN>"; unset, no metrics.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 # Whether the web process checks its database, storage and Redis before serving (a bad

@@ -40,6 +40,13 @@ def test_readiness_names_a_lost_redis(client: Client, settings) -> None:
     assert "Unable to connect to Redis" in failing[next(iter(failing))]
 
 
+def test_core_readiness_ignores_a_lost_redis(client: Client, settings) -> None:
+    settings.REDIS_URLS = [f"redis://127.0.0.1:{free_port()}/0"]
+    answer = client.get("/readyz/core", HTTP_ACCEPT="application/json")
+    assert answer.status_code == 200, answer.content
+    assert not any(name.startswith("Redis") for name in answer.json())
+
+
 def test_metrics_do_not_exist_without_a_token(client: Client, settings) -> None:
     settings.METRICS_TOKEN = ""
     assert client.get("/metrics").status_code == 404

@@ -59,7 +59,7 @@ def test_web_pods_are_probed_autoscaled_and_protected_from_drains() -> None:
     web = by_kind("Deployment")["web"]
     container = _container(web)
     assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
-    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz/core"
     assert "uvicorn" in container["args"]
     hpa = by_kind("HorizontalPodAutoscaler")["web"]
     assert hpa["spec"]["scaleTargetRef"]["name"] == "web"
