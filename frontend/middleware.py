@@ -8,6 +8,7 @@ upload.js sends files straight to the S3 bucket when there is one.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -40,6 +41,15 @@ def policy_for(host: str, *, uploads_to: str = "") -> str:
 def _bucket_origin() -> str:
     if not settings.S3_BUCKET:
         return ""
+    options = settings.STORAGES["default"].get("OPTIONS", {})
+    return _origin_of(settings.S3_BUCKET, str(options.get("endpoint_url")),
+                      str(options.get("region_name")))
+
+
+@functools.cache
+def _origin_of(bucket: str, endpoint: str, region: str) -> str:
+    # Signing a presigned POST is local but not free, and it would run on the event loop for
+    # every async HTML response: the origin only changes with the storage settings.
     return post_origin()
 
 
