@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench.common import free_port, wait_for_port
+from bench.common import free_port, rss_bytes, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -60,17 +60,6 @@ TARGET_GROWTH_MB = 32.0
 
 
 # --- processes and memory ----------------------------------------------------------------------
-def rss_bytes(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
 @dataclass
 class Sampler:
     """The peak RSS of one process while a block runs, sampled every 10 ms."""

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import hmac
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Histogram, generate_latest
@@ -27,6 +26,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 import realtime.metrics  # noqa: F401  (registers the live side's metrics in the registry)
+from communities.middleware import SyncAndAsyncMiddleware
 
 REQUEST_LATENCY = Histogram(
     "espace_request_seconds", "Time to answer an HTTP request, by view and method.",
@@ -41,17 +41,9 @@ def _view_name(request: HttpRequest) -> str:
     return (match.view_name or match._func_path) if match else "unresolved"
 
 
-class RequestMetricsMiddleware:
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
-        self.get_response = get_response
-        if iscoroutinefunction(get_response):
-            markcoroutinefunction(self)
-
+class RequestMetricsMiddleware(SyncAndAsyncMiddleware):
     def __call__(self, request: HttpRequest) -> Any:
-        if iscoroutinefunction(self):
+        if self.is_async:
             return self._acall(request)
         start = time.perf_counter()
         response = self.get_response(request)

@@ -12,9 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 
-class UserLanguageMiddleware:
-    """Both sync and async: under ASGI a sync-only middleware would cost every request two
-    thread hops."""
+class SyncAndAsyncMiddleware:
+    """Base of the project's middleware. Both sync and async: under ASGI a sync-only
+    middleware would cost every request two thread hops. Subclasses write ``__call__`` for
+    the sync chain and ``__acall__`` for the async one, and call ``__acall__`` from
+    ``__call__`` when ``is_async``."""
 
     sync_capable = True
     async_capable = True
@@ -25,6 +27,11 @@ class UserLanguageMiddleware:
         if self.is_async:
             markcoroutinefunction(self)
 
+    def __call__(self, request: HttpRequest) -> Any:
+        raise NotImplementedError
+
+
+class UserLanguageMiddleware(SyncAndAsyncMiddleware):
     def __call__(self, request: HttpRequest) -> Any:
         if self.is_async:
             return self.__acall__(request)

@@ -9,13 +9,12 @@ upload.js sends files straight to the S3 bucket when there is one.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from typing import Any
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from communities.middleware import SyncAndAsyncMiddleware
 from docs_store.direct_uploads import post_origin
 
 HEADER = "Content-Security-Policy"
@@ -53,19 +52,7 @@ def _origin_of(bucket: str, endpoint: str, region: str) -> str:
     return post_origin()
 
 
-class ContentSecurityPolicyMiddleware:
-    """Both sync and async: under ASGI a sync-only middleware would cost every request two
-    thread hops."""
-
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
-        self.get_response = get_response
-        self.is_async = iscoroutinefunction(get_response)
-        if self.is_async:
-            markcoroutinefunction(self)
-
+class ContentSecurityPolicyMiddleware(SyncAndAsyncMiddleware):
     def __call__(self, request: HttpRequest) -> Any:
         if self.is_async:
             return self.__acall__(request)
