@@ -100,12 +100,19 @@ def running_server(*, redis_url: str | None, server: str = "daphne",
         wait_for_port(port, process)
         yield ServerProcess(port=port, process=process)
     finally:
+        stop(process)
+        log.close()
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Ask a process to end, and end it after ten seconds if it does not."""
+    if process.poll() is None:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-        log.close()
+            process.wait(timeout=10)
 
 
 @contextmanager

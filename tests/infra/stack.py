@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.servers import ROOT, ServerProcess, free_port, wait_for_port
+from tests.servers import ROOT, ServerProcess, free_port, stop, wait_for_port
 from tests.servers import test_database_url as database_url
 
 TEMPLATE = ROOT / "infra" / "nginx" / "espace-collaboratif.conf.template"
@@ -90,12 +90,7 @@ def process(env: dict[str, str], command: list[str], log_name: str,
             wait_for_port(port, child)
         yield child
     finally:
-        if child.poll() is None:
-            child.terminate()
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        stop(child)
         log.close()
 
 
