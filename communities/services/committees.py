@@ -187,7 +187,8 @@ def end_committee_memberships(*, actor: User, space: Space, member: User, reason
 def _set_archived(*, actor: User, committee: Space, archived: bool) -> Space:
     require_committee_governor(user=actor, committee=committee)
     with transaction.atomic():
-        locked = Space.objects.select_for_update().select_related("parent").get(pk=committee.pk)
+        locked = Space.objects.select_for_update(of=("self",)).select_related("parent").get(
+            pk=committee.pk)
         if (locked.archived_at is not None) == archived:
             raise Conflict("unchanged", _("Ce comité est déjà archivé.") if archived
                            else _("Ce comité n'est pas archivé."))
@@ -215,7 +216,8 @@ def set_committee_visibility(*, actor: User, committee: Space, visible: bool) ->
     """Show (or hide again) a committee's name to every member of its space."""
     require_committee_governor(user=actor, committee=committee)
     with transaction.atomic():
-        locked = Space.objects.select_for_update().select_related("parent").get(pk=committee.pk)
+        locked = Space.objects.select_for_update(of=("self",)).select_related("parent").get(
+            pk=committee.pk)
         if locked.existence_visible == visible:
             return locked
         locked.existence_visible = visible
