@@ -296,6 +296,8 @@ class SearchThreadOut(Schema):
 class SearchResultOut(Schema):
     thread: SearchThreadOut
     message_id: int
+    #: This message is the marked answer of its question.
+    accepted_answer: bool = False
     #: Escaped message text, matched words in <mark>: safe to insert as HTML.
     excerpt_html: str
     created_at: datetime
@@ -331,6 +333,7 @@ def search_messages(request: HttpRequest, q: str = "", space: str | None = None,
             {"thread": {"id": hit.thread.pk, "title": hit.thread.title,
                         "space": hit.space.slug},
              "message_id": hit.message.pk, "excerpt_html": str(hit.excerpt_html),
+             "accepted_answer": hit.thread.answer_id == hit.message.pk,
              "created_at": hit.message.created_at, "author": person(hit.message.author),
              "url": hit.url}
             for hit in found.hits
