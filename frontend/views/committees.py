@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from communities.access import may_govern_committees, membership_of
+from communities.access import may_govern_committees, membership_of, require_manager
 from communities.errors import NotFound, ServiceError
 from communities.models import Membership, Space, User
 from communities.selectors import committees_seen_in, governed_committee, members_of
 from communities.services import committees as services
 from frontend.committee_forms import AddMembersForm, CommitteeForm
 from frontend.queries import space_or_404
+from frontend.views.refusals import refused
 
 
 def _committee_or_404(user: User, slug: str, committee_slug: str) -> Space:
@@ -45,6 +46,11 @@ def committees(request: HttpRequest, slug: str) -> HttpResponse:
     if space.parent_id is not None:
         raise Http404
     governs = may_govern_committees(membership_of(user=me, space=space), me)
+    if request.method == "POST" and not governs:
+        try:
+            require_manager(user=me, space=space)
+        except ServiceError as error:
+            return refused(request, error, space=space)
     people = [u for u in _space_people(space) if u.pk != me.pk]
     form = CommitteeForm(request.POST if request.method == "POST" else None, people=people)
     if request.method == "POST" and form.is_valid():
