@@ -39,7 +39,8 @@ class CommitteeForm(ServiceForm):
                                   max_length=MAX_DESCRIPTION_CHARS + 50)
     members = MembersField(
         label=_("Membres du comité"), required=False,
-        help_text=_("Choisissez-les parmi les membres de l'espace. Vous en faites partie d'office."))
+        help_text=_("Choisissez-les parmi les membres de l'espace. Vous en faites partie "
+                    "d'office."))
     existence_visible = forms.BooleanField(
         label=_("Montrer le nom du comité aux autres membres de l'espace"), required=False,
         help_text=_("Sinon, seuls ses membres et l'animation de l'espace savent qu'il existe."))

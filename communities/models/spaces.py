@@ -43,12 +43,12 @@ class Space(models.Model):
         ordering = ["name"]
         verbose_name = _("espace")
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def is_committee(self) -> bool:
         return self.parent_id is not None
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Membership(models.Model):

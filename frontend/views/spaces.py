@@ -17,9 +17,9 @@ from communities.selectors import spaces_with_committees, threads_for_member, un
 from communities.services.discussion import start_thread
 from frontend.forms import ThreadForm
 from frontend.queries import mention_candidates, space_or_404
+from frontend.views.committees import committee_links
 from frontend.views.documents.common import done, invalid
 from frontend.views.documents.compose import compose_context, new_files
-from frontend.views.committees import committee_links
 from frontend.views.live import live_context
 from frontend.views.open_polls import open_polls_context
 

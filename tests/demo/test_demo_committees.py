@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from tests.demo.test_load_demo import debug, load, media  # noqa: F401  (fixtures, loader)
+import pytest
+
+from tests.demo.test_load_demo import load, media  # noqa: F401  (the storage fixture)
+
+
+@pytest.fixture
+def debug(settings):
+    settings.DEBUG = True
 
 
 def test_voisins_solidaires_has_its_planning_committee_of_five(db, debug):

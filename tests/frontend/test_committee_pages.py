@@ -38,7 +38,8 @@ def test_a_refused_creation_keeps_what_was_typed(people, web):
 
 def test_an_empty_name_is_refused_in_french(people, web):
     answer = web.facilitator.post(reverse("committees", args=["rma"]), {"name": "  "})
-    assert answer.status_code == 400 and "Donnez un nom au comité" in unescape(answer.content.decode())
+    assert answer.status_code == 400
+    assert "Donnez un nom au comité" in unescape(answer.content.decode())
 
 
 def test_a_member_sees_no_creation_form_and_cannot_post_one(people, web):
@@ -59,7 +60,8 @@ def test_the_governing_page_adds_removes_shows_and_archives(people, web):
     assert Membership.objects.filter(space=committee, user=people.member).exists()
     refused = web.facilitator.post(reverse("committee-add-members", args=base),
                                    {"members": [people.outsider.pk]})
-    assert refused.status_code == 400 and "Rien n'a été changé" in unescape(refused.content.decode())
+    assert refused.status_code == 400
+    assert "Rien n'a été changé" in unescape(refused.content.decode())
     assert web.facilitator.post(reverse("committee-visibility", args=base),
                                 {"visible": "1"}).status_code == 302
     assert "Comité de planification" in unescape(web.other_member.get(
