@@ -37,7 +37,7 @@ def governed_committee(*, user: User, slug: str) -> Space:
 
 
 def visible_thread(*, user: User, thread_id: int) -> Thread:
-    thread = Thread.objects.select_related("space__parent", "author").filter(pk=thread_id).first()
+    thread = Thread.objects.select_related("space", "author").filter(pk=thread_id).first()
     if thread is not None and not is_platform_staff(user):
         membership = Membership.objects.filter(user=user, space_id=thread.space_id).first()
         if membership is None:
