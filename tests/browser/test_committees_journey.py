@@ -97,10 +97,17 @@ def test_the_asker_marks_an_answer_and_it_comes_first(people: People, browser,
     marc.goto(reverse("questions", args=["rma"]))
     expect(marc.get_by_role("link", name="Abribus accessibles")).to_be_visible()
     assert_accessible(marc, "unanswered questions (phone)")
+    noemie = new_page(browser, server, viewport=SIZES["desktop"])
+    sign_in(noemie, people.other_member.email)
+    open_live(noemie, reverse("thread", args=["rma", question.pk]))
     marc.get_by_role("link", name="Abribus accessibles").click()
     expect(marc.locator("#reponse-acceptee")).to_contain_text("Aucune réponse marquée")
     marc.get_by_role("button", name="Marquer comme réponse").click()
     expect(marc.locator(".flash")).to_contain_text("Cette réponse est marquée")
+    # Noémie, reading the same question, is told without reloading.
+    expect(noemie.locator("[data-answer-changed]")).to_contain_text(
+        "La réponse acceptée de cette question vient de changer.", timeout=WAIT_MS)
+    assert_accessible(noemie, "question whose answer changed live")
     answer = marc.locator("#reponse-acceptee")
     expect(answer).to_contain_text("Le modèle à rampe intégrée")
     expect(answer).to_contain_text("Noémie Membre")
