@@ -98,3 +98,16 @@ def test_my_spaces_lists_the_committee_under_its_space(people, web):
     assert page.index("Réseau Municipalités accessibles") < page.index("Comité de planification")
     assert reverse("space", args=[committee.slug]) in page
     assert page.count('class="card space-card"') == 1
+
+
+def test_a_committee_members_page_offers_no_email_invitation(people, web):
+    committee = create_committee(actor=people.facilitator, space=people.space,
+                                 name="Comité de planification", members=[people.member.pk])
+    page = unescape(web.facilitator.get(reverse("members", args=[committee.slug]))
+                    .content.decode())
+    assert "Envoyer l'invitation" not in page
+    assert "sur la page des comités de l'espace" in page
+    refused = web.facilitator.post(reverse("members", args=[committee.slug]),
+                                   {"email": "x@exemple.qc.ca", "role": "member"})
+    assert refused.status_code == 400
+    assert "On n'invite pas dans un comité par courriel" in unescape(refused.content.decode())
