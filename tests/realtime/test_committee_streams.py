@@ -51,10 +51,16 @@ async def test_committee_members_follow_its_stream_live(people):
     await ws.disconnect()
 
 
-@pytest.mark.parametrize("who", ["other_member", "outsider"])
+@pytest.mark.parametrize("who", ["other_member", "outsider", "removed"])
 async def test_nobody_outside_the_committee_may_subscribe(people, who):
     committee = await committee_of(people)
-    ws, answer = await subscribed(getattr(people, who), committee.slug)
+    if who == "removed":
+        await sync_to_async(remove_member)(actor=people.facilitator, space=people.space,
+                                           member=people.member)
+        user = people.member
+    else:
+        user = getattr(people, who)
+    ws, answer = await subscribed(user, committee.slug)
     assert (answer["type"], answer["code"]) == ("error", "not_found")
     await ws.disconnect()
 
