@@ -262,3 +262,18 @@ def test_removing_an_unknown_member_is_not_found(people, committee):
     with pytest.raises(NotFound):
         remove_committee_member(actor=people.facilitator, committee=committee,
                                 member=people.other_member)
+
+
+def test_an_archived_committee_refuses_uploads(people, committee):
+    import io
+
+    from docs_store.models import Document
+    from docs_store.services import upload_document
+
+    archive_committee(actor=people.facilitator, committee=committee)
+    committee.refresh_from_db()
+    with pytest.raises(Conflict) as refusal:
+        upload_document(actor=people.member, space=committee,
+                        file=io.BytesIO(b"compte rendu"), file_name="cr.txt")
+    assert "archivé" in refusal.value.message
+    assert not Document.objects.filter(space=committee).exists()
