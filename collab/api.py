@@ -12,6 +12,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 from collab.api_input import StorableJsonParser, UnstorableText, with_common_errors
 from communities.api import router as communities_router
+from communities.api_committees import router as committees_router
 from communities.api_conversation import router as conversation_router
 from communities.api_tokens import router as tokens_router
 from communities.errors import ServiceError
@@ -41,6 +42,7 @@ api.add_router("/", conversation_router)
 api.add_router("/", tokens_router)
 api.add_router("/", documents_router)
 api.add_router("/", meetings_router)
+api.add_router("/", committees_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from communities.errors import Forbidden
+from communities.errors import Conflict, Forbidden, NotFound
 from communities.models import MANAGING_ROLES, Membership, Role, Space, User
 
 
@@ -72,3 +72,51 @@ def may_grant(*, user: User, membership: Membership | None, role: str) -> bool:
     if is_platform_staff(user):
         return True
     return membership is not None and (membership.role == Role.ADMIN or role != Role.ADMIN)
+
+
+def require_writable(space: Space) -> None:
+    """An archived committee is read-only: nothing is posted, uploaded or scheduled in it
+    until it is unarchived. Reads the Space object the caller holds, so it costs no query."""
+    if space.archived_at is not None:
+        raise Conflict("archived", _("Ce comité est archivé : on peut le consulter, mais plus "
+                                     "y publier, y déposer de documents ni y planifier de "
+                                     "rencontres. L'animation de l'espace peut le désarchiver."))
+
+
+def may_govern_committees(membership: Membership | None, user: User) -> bool:
+    """The facilitators and admins of a space (and staff) create its committees, choose their
+    members, show or hide them and archive them. Governing is not belonging: they read a
+    committee's discussion, documents and meetings only once they are among its members."""
+    return may_manage(membership, user)
+
+
+def require_committee_governor(*, user: User, committee: Space) -> Membership | None:
+    """The parent membership of someone who governs ``committee`` (None for staff)."""
+    if committee.parent_id is None:
+        raise NotFound("not_committee", _("Ce comité n'existe pas."))
+    membership = membership_of(user=user, space=committee.parent)  # type: ignore[arg-type]
+    if not may_govern_committees(membership, user):
+        raise Forbidden("forbidden", _("Seules les personnes qui animent l'espace gèrent ses "
+                                       "comités."))
+    return membership
+
+
+def may_see_committee(*, user: User, committee: Space, parent_membership: Membership | None,
+                      member_of_committee: bool) -> bool:
+    """Who learns that a committee exists (its name, never its content): its members, the
+    space's facilitators who govern it, and the space's members when the facilitators made its
+    existence visible. Everyone else gets nothing, not even its name."""
+    if member_of_committee or is_platform_staff(user):
+        return True
+    if parent_membership is None:
+        return False
+    return committee.existence_visible or may_govern_committees(parent_membership, user)
+
+
+def may_govern_committee(*, user: User, committee: Space) -> bool:
+    """Whether a page offers the governing controls of a committee (the services ask again)."""
+    if committee.parent_id is None:
+        return False
+    parent = committee.parent
+    assert parent is not None
+    return may_govern_committees(membership_of(user=user, space=parent), user)

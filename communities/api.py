@@ -65,6 +65,8 @@ class SpaceOut(Schema):
     role: str | None
     head: int
     unread: int
+    #: For a committee, the slug of its space (committees are listed right after it).
+    parent: str | None = None
 
 
 class PersonOut(Schema):
@@ -126,6 +128,9 @@ class ThreadOut(Schema):
     message_count: int
     pinned: bool
     locked: bool
+    is_question: bool = False
+    #: The id of the reply marked as the question's answer, or null.
+    answer: int | None = None
 
 
 class ThreadListItem(ThreadOut):
@@ -136,6 +141,8 @@ class NewThread(Schema):
     title: str
     body: str
     client_id: str | None = None
+    #: Started as a question: one reply will be marked as its answer.
+    is_question: bool = False
     #: Ids of documents of the space to attach (checked in the posting transaction).
     attachments: list[int] = []
 
@@ -210,7 +217,8 @@ def my_spaces(request: HttpRequest) -> list[dict[str, Any]]:
     unread = selectors.unread_per_space(_user(request))
     return [
         {"slug": m.space.slug, "name": m.space.name, "description": m.space.description,
-         "role": m.role, "head": m.space.event_head, "unread": unread.get(m.space_id, 0)}
+         "role": m.role, "head": m.space.event_head, "unread": unread.get(m.space_id, 0),
+         "parent": m.space.parent.slug if m.space.parent is not None else None}
         for m in selectors.spaces_of(_user(request))
     ]
 
@@ -232,7 +240,8 @@ def start_thread(request: HttpRequest, slug: SpaceSlug,
     space: Space = selectors.visible_space(user=_user(request), slug=slug)
     posted = discussion.start_thread(actor=_user(request), space=space, title=payload.title,
                                      body=payload.body, client_id=payload.client_id,
-                                     attachments=payload.attachments)
+                                     attachments=payload.attachments,
+                                     is_question=payload.is_question)
     return Status(201 if posted.created else 200, {
         "thread": thread_data(posted.thread), "message": message_data(posted.message),
         "seq": posted.seq,
@@ -287,6 +296,8 @@ class SearchThreadOut(Schema):
 class SearchResultOut(Schema):
     thread: SearchThreadOut
     message_id: int
+    #: This message is the marked answer of its question.
+    accepted_answer: bool = False
     #: Escaped message text, matched words in <mark>: safe to insert as HTML.
     excerpt_html: str
     created_at: datetime
@@ -322,6 +333,7 @@ def search_messages(request: HttpRequest, q: str = "", space: str | None = None,
             {"thread": {"id": hit.thread.pk, "title": hit.thread.title,
                         "space": hit.space.slug},
              "message_id": hit.message.pk, "excerpt_html": str(hit.excerpt_html),
+             "accepted_answer": hit.thread.answer_id == hit.message.pk,
              "created_at": hit.message.created_at, "author": person(hit.message.author),
              "url": hit.url}
             for hit in found.hits

@@ -71,6 +71,20 @@ EVENT_SCHEMAS: dict[str, frozenset[str]] = {
     "poll.voted": frozenset({"poll", "voter", "answers", "first_answer", "tally",
                              "respondents"}),
     "poll.closed": frozenset({"poll", "slot", "meeting", "by"}),
+    # Committees (communities/services/committees.py). A committee's own stream carries what
+    # only its members may read; its parent's stream only what every member of the space may
+    # see: nothing while the committee's existence is hidden, its name once it is shown.
+    "committee.created": frozenset({"committee", "by"}),
+    "committee.member_added": frozenset({"member", "role", "by"}),
+    "committee.member_removed": frozenset({"member", "reason", "by"}),
+    "committee.archived": frozenset({"committee", "by"}),
+    "committee.unarchived": frozenset({"committee", "by"}),
+    "committee.visibility_changed": frozenset({"committee", "by"}),
+    # on the parent's stream
+    "committee.shown": frozenset({"committee"}),
+    "committee.hidden": frozenset({"committee"}),
+    # A reply marked (``message`` its id) or unmarked (``message`` None) as a question's answer.
+    "question.answered": frozenset({"thread", "message", "by"}),
     # personal stream
     "account.deactivated": frozenset({"by"}),
     # Every session but the one it was done from ended, every API token revoked (their ids):

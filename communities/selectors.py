@@ -18,10 +18,22 @@ from communities.models import ApiToken, Event, Membership, Space, Thread, User
 def visible_space(*, user: User, slug: str) -> Space:
     """A space the user may read. Non-members get the same answer as for a space that does not
     exist, so private spaces do not leak their names."""
-    space = Space.objects.filter(slug=slug).first()
+    space = Space.objects.select_related("parent").filter(slug=slug).first()
     if space is None or not may_read_space(user=user, space_id=space.pk):
         raise NotFound("not_found", _("Cet espace n'existe pas ou ne vous est pas accessible."))
     return space
+
+
+def governed_committee(*, user: User, slug: str) -> Space:
+    """A committee ``user`` governs (a facilitator of its space, or staff); anyone else gets
+    the answer a committee that does not exist gets."""
+    from communities.access import may_govern_committee
+
+    committee = Space.objects.select_related("parent").filter(
+        slug=slug, parent__isnull=False).first()
+    if committee is None or not may_govern_committee(user=user, committee=committee):
+        raise NotFound("not_found", _("Ce comité n'existe pas ou ne vous est pas accessible."))
+    return committee
 
 
 def visible_thread(*, user: User, thread_id: int) -> Thread:
@@ -38,7 +50,53 @@ def visible_thread(*, user: User, thread_id: int) -> Thread:
 
 
 def spaces_of(user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user).select_related("space").order_by("space__name")
+    """Someone's spaces by name, each committee right after its space."""
+    from django.db.models.functions import Coalesce
+
+    return (Membership.objects.filter(user=user).select_related("space__parent")
+            .order_by(Coalesce("space__parent__name", "space__name"),
+                      Coalesce("space__parent_id", "space_id"),
+                      models.F("space__parent_id").asc(nulls_first=True), "space__name"))
+
+
+def spaces_with_committees(user: User) -> list[Membership]:
+    """The top-level spaces someone belongs to, each with ``committee_memberships``: the
+    committees of it they are in (a committee is listed under its space, never alone)."""
+    rows = list(spaces_of(user))
+    top = [m for m in rows if m.space.parent_id is None]
+    by_space = {m.space_id: m for m in top}
+    for m in top:
+        m.committee_memberships = []  # type: ignore[attr-defined]
+    for m in rows:
+        if m.space.parent_id is not None and m.space.parent_id in by_space:
+            by_space[m.space.parent_id].committee_memberships.append(m)  # type: ignore[attr-defined]
+    return top
+
+
+def committees_seen_in(*, user: User, space: Space) -> list[Space]:
+    """The committees of ``space`` whose existence ``user`` may know (see
+    ``access.may_see_committee``), each with ``is_member``; archived ones last. Two queries."""
+    from communities.access import may_see_committee, membership_of
+
+    parent_membership = membership_of(user=user, space=space)
+    committees = list(Space.objects.filter(parent=space).order_by(
+        models.F("archived_at").asc(nulls_first=True), "name"))
+    mine = set(Membership.objects.filter(user=user, space__parent=space)
+               .values_list("space_id", flat=True)) if user.is_authenticated else set()
+    seen = []
+    for committee in committees:
+        committee.is_member = committee.pk in mine  # type: ignore[attr-defined]
+        if may_see_committee(user=user, committee=committee,
+                             parent_membership=parent_membership,
+                             member_of_committee=committee.pk in mine):
+            seen.append(committee)
+    return seen
+
+
+def unanswered_questions(space: Space) -> QuerySet[Thread]:
+    """Questions of a space still waiting for an answer, oldest first."""
+    return (space.threads.filter(is_question=True, answer__isnull=True)
+            .select_related("author").order_by("created_at", "pk"))
 
 
 def threads_of(space: Space) -> QuerySet[Thread]:

@@ -48,6 +48,21 @@ def thread_data(thread: Thread) -> dict[str, Any]:
         "message_count": thread.message_count,
         "pinned": thread.pinned_at is not None,
         "locked": thread.locked_at is not None,
+        "is_question": thread.is_question,
+        "answer": thread.answer_id,
+    }
+
+
+def committee_data(committee: Space) -> dict[str, Any]:
+    """A committee as its own members see it (its stream, the API)."""
+    return {
+        "id": committee.pk,
+        "slug": committee.slug,
+        "name": committee.name,
+        "description": committee.description,
+        "space": committee.parent.slug if committee.parent is not None else None,
+        "existence_visible": committee.existence_visible,
+        "archived": committee.archived_at is not None,
     }
 
 

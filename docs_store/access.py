@@ -20,6 +20,10 @@ from docs_store.models import Document, SpaceDocumentSettings, UploadsBy
 
 def settings_for(space: Space) -> SpaceDocumentSettings:
     found = SpaceDocumentSettings.objects.filter(space=space).first()
+    if found is None and space.parent_id is not None:
+        # A committee is a small working group: every member shares its documents until its
+        # facilitators decide otherwise.
+        return SpaceDocumentSettings(space=space, uploads_by=UploadsBy.MEMBERS)
     return found or SpaceDocumentSettings(space=space)
 
 

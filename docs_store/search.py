@@ -115,7 +115,10 @@ def _scope(user: User, space: Space | None) -> tuple[str, dict[str, Any]]:
                        "WHERE user_id = %(user)s)")
         params["user"] = user.pk
     if space is not None:
-        clauses.append("d.space_id = %(space)s")
+        # A space's scope holds its committees too; membership above still limits it to
+        # the committees the person is in.
+        clauses.append(f"d.space_id IN (SELECT id FROM {Space._meta.db_table} "  # noqa: S608
+                       "WHERE id = %(space)s OR parent_id = %(space)s)")
         params["space"] = space.pk
     return "".join(f" AND {clause}" for clause in clauses), params
 

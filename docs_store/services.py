@@ -16,7 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.access import may_manage, require_member
+from communities.access import may_manage, require_member, require_writable
 from communities.errors import Conflict, Forbidden, NotFound, ServiceError
 from communities.events import emit
 from communities.models import Space, User
@@ -48,6 +48,7 @@ def _clean_description(description: str | None) -> str:
 
 def _require_uploader(*, actor: User, space: Space) -> None:
     require_member(user=actor, space=space)
+    require_writable(space)
     if not may_upload(user=actor, space=space):
         raise Forbidden("forbidden", _("Dans cet espace, seule l'animation peut déposer des "
                                        "documents."))
@@ -56,6 +57,7 @@ def _require_uploader(*, actor: User, space: Space) -> None:
 def _require_editor(*, actor: User, document: Document) -> None:
     """The uploader of a document (while still allowed to upload) or a facilitator."""
     membership = require_member(user=actor, space=document.space)
+    require_writable(document.space)
     if may_manage(membership, actor):
         return
     if document.uploader_id != actor.pk or not may_upload(user=actor, space=document.space):

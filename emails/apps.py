@@ -10,7 +10,10 @@ class EmailsConfig(AppConfig):
 
     def ready(self) -> None:
         from communities.mailing import install_sender
+        from emails.digest.questions import UnansweredQuestions
+        from emails.digest.sections import register_section
         from emails.outgoing import send_base_mail
 
         # The base app writes invitations but sits below this one: it is handed the sender.
         install_sender(send_base_mail)
+        register_section(UnansweredQuestions)

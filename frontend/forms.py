@@ -62,6 +62,9 @@ class ThreadForm(ServiceForm):
     title = forms.CharField(label=_("Titre"), required=False,
                             widget=forms.TextInput(attrs={"size": MAX_TITLE_CHARS // 4}))
     body = _body_field(_("Premier message"))
+    is_question = forms.BooleanField(
+        label=_("C'est une question"), required=False,
+        help_text=_("Vous, ou l'animation, pourrez marquer la réponse qui la règle."))
 
 
 class ReplyForm(ServiceForm):

@@ -5,7 +5,7 @@ from django.urls import include, path
 from frontend import views
 from frontend.views import account as account_views
 from frontend.views import calendar_feed as calendar_feed_views
-from frontend.views import documents, email_links, polls, reports
+from frontend.views import committees, documents, email_links, polls, questions, reports
 from frontend.views import meetings as meeting_views
 from frontend.views.documents import direct
 
@@ -124,6 +124,20 @@ urlpatterns = [
          name="poll-pick"),
     path("espaces/<slug:slug>/sondages/<int:poll_id>/fermer/", polls.poll_close,
          name="poll-close"),
+    path("espaces/<slug:slug>/comites/", committees.committees, name="committees"),
+    path("espaces/<slug:slug>/comites/<slug:committee_slug>/", committees.manage,
+         name="committee-manage"),
+    path("espaces/<slug:slug>/comites/<slug:committee_slug>/membres/",
+         committees.add_members, name="committee-add-members"),
+    path("espaces/<slug:slug>/comites/<slug:committee_slug>/membres/<int:user_id>/retirer/",
+         committees.remove_member, name="committee-remove-member"),
+    path("espaces/<slug:slug>/comites/<slug:committee_slug>/archivage/", committees.archive,
+         name="committee-archive"),
+    path("espaces/<slug:slug>/comites/<slug:committee_slug>/visibilite/",
+         committees.visibility, name="committee-visibility"),
+    path("espaces/<slug:slug>/questions/", questions.unanswered, name="questions"),
+    path("espaces/<slug:slug>/fils/<int:thread_id>/reponse/", questions.mark_answer,
+         name="thread-answer"),
     path("courriel/", include((email_link_patterns, "emails"))),
 ]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from communities.access import may_manage, membership_of
+from communities.access import may_manage, membership_of, require_writable
 from communities.errors import Forbidden
 from communities.models import Membership, Space, User
 
@@ -20,6 +20,7 @@ def require_organiser(*, actor: User, space: Space) -> None:
     if not may_organise(membership_of(user=actor, space=space), actor):
         raise Forbidden("forbidden", _("Seules les personnes qui animent cet espace peuvent "
                                        "organiser ses rencontres."))
+    require_writable(space)
 
 
 def may_answer(membership: Membership | None, user: User) -> bool:

@@ -34,7 +34,7 @@ class Bounds:
 
 
 def revoked_user(kind: str, data: dict) -> int | None:
-    if kind in {"member.removed", "member.left"}:
+    if kind in {"member.removed", "member.left", "committee.member_removed"}:
         return int(data["member"]["id"])
     return None
 

@@ -22,6 +22,10 @@ HEADERS = [
     "Rencontres tenues", "Rencontres virtuelles", "Rencontres en personne",
     "Rencontres hybrides", "Personnes participantes (membres et invités)",
     "Moyenne de personnes participantes par rencontre",
+    "Rencontres de comités (comprises dans les rencontres tenues)",
+    "Questions posées", "Questions avec réponse acceptée",
+    "Délai médian avant la première réponse (heures)",
+    "Délai médian avant la réponse acceptée (heures)",
 ]
 ALL_SPACES = "Tous les espaces"
 
@@ -43,6 +47,9 @@ def _row(name: str, report: Report, figures: Figures) -> list[object]:
         figures.threads, figures.messages, figures.documents,
         meetings.held, meetings.virtual, meetings.in_person, meetings.hybrid,
         meetings.participants, _decimal(meetings.average_participants),
+        meetings.committee_held, figures.questions.asked, figures.questions.answered,
+        _decimal(figures.questions.median_first_reply_hours),
+        _decimal(figures.questions.median_answer_hours),
     ]
 
 

@@ -25,6 +25,7 @@ from communities.models import Event, Membership, Message, Reaction, Space, Thre
 from docs_store.models import Document, DocumentVersion
 from reports.meeting_figures import MeetingTally, meeting_participation_pairs, meeting_tallies
 from reports.periods import Period, local_zone
+from reports.question_figures import QuestionTally, question_tallies
 
 JOIN_KINDS = ("member.joined",)
 DEPARTURE_KINDS = ("member.left", "member.removed")
@@ -41,6 +42,7 @@ class Figures:
     messages: int = 0
     documents: int = 0
     meetings: MeetingTally = field(default_factory=MeetingTally)
+    questions: QuestionTally = field(default_factory=QuestionTally)
 
     @property
     def average_participants(self) -> float | None:
@@ -151,20 +153,60 @@ def monthly_messages(space_ids: list[int], period: Period) -> Counter[str]:
     return Counter({month.date().isoformat(): n for month, n in rows})
 
 
+def _fold(pairs: Pairs, owner: dict[int, int]) -> Pairs:
+    folded: Pairs = defaultdict(set)
+    for space_id, people in pairs.items():
+        folded[owner.get(space_id, space_id)] |= people
+    return folded
+
+
+def _fold_counts(counts: Counter[int], owner: dict[int, int]) -> Counter[int]:
+    folded: Counter[int] = Counter()
+    for space_id, n in counts.items():
+        folded[owner.get(space_id, space_id)] += n
+    return folded
+
+
+def _fold_tallies(tallies: dict, owner: dict[int, int], empty, committee=None) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    folded: dict = {}  # type: ignore[type-arg]
+    for space_id, tally in tallies.items():
+        parent = owner.get(space_id)
+        if parent is not None and committee is not None:
+            tally = committee(tally)
+        key = parent if parent is not None else space_id
+        folded[key] = folded.get(key, empty()) + tally
+    return folded
+
+
 def activity_report(*, spaces: list[Space], period: Period) -> Report:
-    """Every figure for these spaces over the period, and the total across them."""
+    """Every figure for these spaces over the period, and the total across them. A space's
+    committees count in its row (their meetings marked as committee meetings), never in rows
+    of their own: one more query finds them."""
     ids = [space.pk for space in spaces]
+    owner = dict(Space.objects.filter(parent_id__in=ids).exclude(pk__in=ids).order_by()
+                 .values_list("pk", "parent_id"))
+    every_id = ids + list(owner)
     within = {"created_at__gte": period.starts_at, "created_at__lt": period.ends_at}
     members = members_at_end(ids, period)
     joined = new_members(ids, period)
-    active = active_members(ids, period)
-    threads = _count_by_space(Thread.objects.filter(space_id__in=ids, **within), "space_id")
+    active = active_members(every_id, period)
+    threads = _count_by_space(Thread.objects.filter(space_id__in=every_id, **within), "space_id")
     messages = _count_by_space(Message.objects.filter(
-        thread__space_id__in=ids, deleted_at__isnull=True, **within), "thread__space_id")
+        thread__space_id__in=every_id, deleted_at__isnull=True, **within), "thread__space_id")
     # What is in the trash is not counted: it was withdrawn. Purged documents are gone.
     documents = _count_by_space(Document.objects.filter(
-        space_id__in=ids, deleted_at__isnull=True, **within), "space_id")
-    tallies, per_month_participants = meeting_tallies(ids, period)
+        space_id__in=every_id, deleted_at__isnull=True, **within), "space_id")
+    tallies, per_month_participants = meeting_tallies(every_id, period)
+    questions = question_tallies(every_id, period)
+    if owner:
+        # Committee members are members of the space already (and joining a committee is not
+        # joining the space): only what they did counts under the space.
+        active = _fold(active, owner)
+        threads, messages, documents = (_fold_counts(threads, owner),
+                                        _fold_counts(messages, owner),
+                                        _fold_counts(documents, owner))
+        tallies = _fold_tallies(tallies, owner, MeetingTally, MeetingTally.as_committee)
+        questions = _fold_tallies(questions, owner, QuestionTally)
 
     by_space = {
         space_id: Figures(
@@ -174,6 +216,7 @@ def activity_report(*, spaces: list[Space], period: Period) -> Report:
             threads=threads[space_id], messages=messages[space_id],
             documents=documents[space_id],
             meetings=tallies.get(space_id, MeetingTally()),
+            questions=questions.get(space_id, QuestionTally()),
         )
         for space_id in ids
     }
@@ -183,8 +226,9 @@ def activity_report(*, spaces: list[Space], period: Period) -> Report:
         threads=sum(threads.values()), messages=sum(messages.values()),
         documents=sum(documents.values()),
         meetings=sum(tallies.values(), MeetingTally()),
+        questions=sum(questions.values(), QuestionTally()),
     )
-    per_month_messages = monthly_messages(ids, period)
+    per_month_messages = monthly_messages(every_id, period)
     months = [MonthRow(month=month.isoformat(),
                        messages=per_month_messages[month.isoformat()],
                        participants=per_month_participants[month.isoformat()])

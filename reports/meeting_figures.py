@@ -26,6 +26,8 @@ class MeetingTally:
     participants: int = 0
     members_attending: int = 0
     guests: int = 0
+    #: Of the meetings held, those of the space's committees (counted under the space).
+    committee_held: int = 0
 
     @property
     def held(self) -> int:
@@ -56,7 +58,15 @@ class MeetingTally:
                             recorded=self.recorded + other.recorded,
                             participants=self.participants + other.participants,
                             members_attending=self.members_attending + other.members_attending,
-                            guests=self.guests + other.guests)
+                            guests=self.guests + other.guests,
+                            committee_held=self.committee_held + other.committee_held)
+
+    def as_committee(self) -> MeetingTally:
+        """The same meetings counted under the committee's space, marked as a committee's."""
+        return MeetingTally(by_mode=self.by_mode, recorded=self.recorded,
+                            participants=self.participants,
+                            members_attending=self.members_attending, guests=self.guests,
+                            committee_held=self.held)
 
 
 def held_meetings(space_ids: list[int], period: Period) -> QuerySet[Meeting]:

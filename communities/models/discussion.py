@@ -20,6 +20,11 @@ class Thread(models.Model):
     message_count = models.PositiveIntegerField(default=0)
     pinned_at = models.DateTimeField(null=True, blank=True)
     locked_at = models.DateTimeField(null=True, blank=True)
+    # A question waits for one reply its author or a facilitator marks as the answer.
+    is_question = models.BooleanField(default=False)
+    answer = models.ForeignKey("Message", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["space", "-last_activity_at"])]

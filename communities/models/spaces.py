@@ -28,6 +28,16 @@ class Space(models.Model):
     event_head = models.BigIntegerField(default=0, editable=False)
     # Events with seq <= event_floor have been pruned; resuming from before it means resync.
     event_floor = models.BigIntegerField(default=0, editable=False)
+    # A committee is a space inside another one: its own members (all of them members of the
+    # parent), discussion, documents, meetings and event stream. Top-level lists show spaces
+    # whose parent is null and committees under their space.
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="committees", verbose_name=_("espace parent"))
+    # Members of the parent who are not in the committee see its name (never its content)
+    # only when this is set; otherwise nothing of it reaches them.
+    existence_visible = models.BooleanField(_("existence visible dans l'espace"), default=False)
+    # Read-only while set: posting, uploading and scheduling are refused.
+    archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -35,6 +45,10 @@ class Space(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_committee(self) -> bool:
+        return self.parent_id is not None
 
 
 class Membership(models.Model):

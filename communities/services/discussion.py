@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities import attachments as attaching
-from communities.access import may_manage, require_member
+from communities.access import may_manage, require_member, require_writable
 from communities.attachments import NewFile, Pending
 from communities.errors import Conflict, Forbidden, NotFound, ServiceError
 from communities.events import emit, take_space_seq
@@ -190,11 +190,12 @@ def _committed(pending: Pending, write: Callable[[], Posted]) -> Posted:
 
 def start_thread(*, actor: User, space: Space, title: str, body: str,
                  client_id: str | None = None, attachments: Sequence[object] = (),
-                 files: Sequence[NewFile] = ()) -> Posted:
+                 files: Sequence[NewFile] = (), is_question: bool = False) -> Posted:
     """Open a thread with its first message, carrying documents of the space (``attachments``,
     their ids) and files uploaded while composing (``files``, stored as documents in the same
     write); announces ``thread.created``."""
     membership = require_member(user=actor, space=space)
+    require_writable(space)
     title = require_storable((title or "").strip())
     if not title:
         raise ServiceError("empty_title", _("Donnez un titre au fil de discussion."))
@@ -210,7 +211,8 @@ def start_thread(*, actor: User, space: Space, title: str, body: str,
         pending.gather()
         marked = _marked(body=body, space=space, membership=membership, actor=actor)
         thread = Thread.objects.create(space=space, title=title, author=actor,
-                                       created_at=now, last_activity_at=now, message_count=1)
+                                       created_at=now, last_activity_at=now, message_count=1,
+                                       is_question=bool(is_question))
         # Taken before the message is written so its row carries the seq that announced it.
         seq = take_space_seq(space)
         message = _new_message(thread=thread, actor=actor, client_id=client_key,
@@ -240,6 +242,7 @@ def post_message(*, actor: User, thread: Thread, body: str, client_id: str | Non
     leaves nothing stored."""
     space = thread.space
     membership = require_member(user=actor, space=space)
+    require_writable(space)
     body = clean_body(body)
     client_key = _clean_client_id(client_id)
     pending = attaching.begin(actor=actor, space=space, ids=attachments, files=files)

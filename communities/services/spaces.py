@@ -25,6 +25,7 @@ from communities.mentions import fold
 from communities.models import MANAGING_ROLES, Invitation, Membership, Role, Space, User
 from communities.secrets import hash_secret, new_secret
 from communities.serializers import person, space_data
+from communities.services.committees import end_committee_memberships
 from communities.services.namesakes import tell_apart
 
 logger = logging.getLogger(__name__)
@@ -93,6 +94,10 @@ def invite_member(*, actor: User, space: Space, email: str,
                   role: str = Role.MEMBER) -> SentInvitation:
     """Invite someone by email. The link carries a single-use token valid 14 days."""
     actor_membership = require_manager(user=actor, space=space)
+    if space.parent_id is not None:
+        raise ServiceError("committee_invitation", _(
+            "On n'invite pas dans un comité par courriel : ses membres sont choisis parmi "
+            "ceux de l'espace, sur la page des comités de l'espace."))
     _check_role(role)
     email = normalise_email(email)
     try:
@@ -270,8 +275,9 @@ def leave_space(*, actor: User, space: Space) -> None:
         membership = membership_of(user=actor, space=space)
         if membership is None:
             raise NotFound("not_member", _("Vous ne faites pas partie de cet espace."))
-        if membership.role in MANAGING_ROLES and not _managers_left_after(
-            space=space, without=membership
+        # A committee is governed by its space's facilitators: it may be left by anyone.
+        if space.parent_id is None and membership.role in MANAGING_ROLES and not (
+            _managers_left_after(space=space, without=membership)
         ):
             raise Conflict("last_manager", _("Vous êtes la dernière personne à animer cet "
                                              "espace : confiez ce rôle à quelqu'un avant de "
@@ -281,6 +287,7 @@ def leave_space(*, actor: User, space: Space) -> None:
         emit(kind="member.left", actor=actor, space=space, data={"member": person(actor)})
         emit(kind="membership.ended", actor=actor, owner=actor,
              data={"space": space.slug, "reason": "left"})
+        end_committee_memberships(actor=actor, space=space, member=actor, reason="left")
 
 
 def remove_member(*, actor: User, space: Space, member: User) -> None:
@@ -300,6 +307,7 @@ def remove_member(*, actor: User, space: Space, member: User) -> None:
              data={"member": person(member), "by": person(actor)})
         emit(kind="membership.ended", actor=actor, owner=member,
              data={"space": space.slug, "reason": "removed"})
+        end_committee_memberships(actor=actor, space=space, member=member, reason="removed")
 
 
 def change_role(*, actor: User, space: Space, member: User, role: str) -> Membership:

@@ -92,7 +92,8 @@ def space_report_csv(request: HttpRequest, slug: str) -> HttpResponse:
 def _all_spaces(user: User) -> list[Space]:
     if not is_platform_staff(user):
         raise Http404
-    return list(Space.objects.order_by("name"))
+    # Committees are counted in their space's row, never as spaces of their own.
+    return list(Space.objects.filter(parent__isnull=True).order_by("name"))
 
 
 @login_required

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_http_methods
 from communities.access import may_manage, membership_of
 from communities.errors import ServiceError
 from communities.models import User
-from communities.selectors import spaces_of, threads_for_member
+from communities.selectors import spaces_with_committees, threads_for_member, unanswered_questions
 from communities.services.discussion import start_thread
 from frontend.forms import ThreadForm
 from frontend.queries import mention_candidates, space_or_404
+from frontend.views.committees import committee_links
 from frontend.views.documents.common import done, invalid
 from frontend.views.documents.compose import compose_context, new_files
 from frontend.views.live import live_context
@@ -26,7 +27,7 @@ from frontend.views.open_polls import open_polls_context
 @login_required
 def my_spaces(request: HttpRequest) -> HttpResponse:
     return render(request, "frontend/my_spaces.html",
-                  {"memberships": spaces_of(request.user)})  # type: ignore[arg-type]
+                  {"memberships": spaces_with_committees(request.user)})  # type: ignore[arg-type]
 
 
 @login_required
@@ -46,7 +47,8 @@ def space(request: HttpRequest, slug: str) -> HttpResponse:
             posted = start_thread(actor=me, space=current, title=form.cleaned_data["title"],
                                   body=form.cleaned_data["body"],
                                   attachments=request.POST.getlist("attachments"),
-                                  files=new_files(request))
+                                  files=new_files(request),
+                                  is_question=form.cleaned_data["is_question"])
         except ServiceError as error:
             refusal = error
             form.add_service_error(error)
@@ -59,5 +61,7 @@ def space(request: HttpRequest, slug: str) -> HttpResponse:
         "space": current, "threads": threads_for_member(space=current, user=me),
         "form": form, "can_manage": can_manage,
         "mention_members": mention_candidates(current), **open_polls_context(current),
+        **committee_links(user=me, space=current),
+        "unanswered": list(unanswered_questions(current)[:5]) if can_manage else [],
     }, status=status)
     return invalid(request, form, page) if form.is_bound else page

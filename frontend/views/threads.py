@@ -25,6 +25,7 @@ from frontend.queries import mention_candidates, template_row, thread_or_404, th
 from frontend.views.documents.common import done, invalid
 from frontend.views.documents.compose import compose_context, new_files
 from frontend.views.live import live_context
+from frontend.views.questions import question_context
 from frontend.views.refusals import refused, wants_json
 
 
@@ -72,6 +73,7 @@ def thread(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
     if rows and not posting:
         # Without JavaScript, seeing the page is reading it.
         mark_read(actor=me, thread=current, up_to=rows[-1].message.pk)
+    question = question_context(thread=current, user=me, moderator=moderator)
     answering = form["reply_to"].value()
     replying_to = next((r.message for r in rows if str(r.message.pk) == str(answering)), None)
     page = render(request, "frontend/thread.html", {
@@ -83,7 +85,7 @@ def thread(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
         "replying_to": replying_to, "emoji": EMOJI, "template_row": template_row(current),
         "mention_members": mention_candidates(current.space),
         "has_older": window.has_older, "has_newer": window.has_newer,
-        "last_shown": rows[-1].message.pk if rows else 0,
+        "last_shown": rows[-1].message.pk if rows else 0, **question,
     }, status=400 if posting else 200)
     return invalid(request, form, page) if posting else page
 

@@ -35,6 +35,7 @@ def test_my_spaces_list_role_and_head(api, people):
     assert api.member.get("/api/v1/spaces").json() == [{
         "slug": "rma", "name": "Réseau Municipalités accessibles",
         "description": people.space.description, "role": "member", "head": 0, "unread": 0,
+        "parent": None,
     }]
 
 

@@ -199,7 +199,7 @@ def test_api_search_is_paginated(api: Personas, people: People, talk) -> None:
     assert len(body["results"]) == PAGE_SIZE
     result = body["results"][0]
     assert set(result) == {"thread", "message_id", "excerpt_html", "created_at", "author",
-                           "url"}
+                           "url", "accepted_answer"}
     assert result["thread"] == {"id": thread.pk, "title": thread.title, "space": "rma"}
     assert result["author"] == {"id": people.member.pk, "display_name": "Marc Membre",
                                 "organisation": "Ville de Laval", "label": "Marc Membre",

@@ -22,6 +22,7 @@ from communities.services.discussion import post_message, start_thread
 from communities.services.spaces import add_member, create_space
 from demo import content as demo
 from demo.activity_loader import load_activity
+from demo.committees import load_committees
 from docs_store.storing import discard
 
 
@@ -121,13 +122,15 @@ def _load(stored: list[str]) -> tuple[Counter[str], Counter[str]]:
         created["fils"] += 1
         created["messages"] += len(thread_seed.messages)
 
+    load_committees(people=people, spaces=spaces, created=created, kept=kept)
     load_activity(people=people, spaces=spaces, organiser=people[demo.FACILITATOR_EMAIL],
                   created=created, kept=kept, stored=stored)
     return created, kept
 
 
 # Counted under their plural; one of a kind reads in the singular ("1 sondage").
-_SINGULAR = {"espaces": "espace", "personnes": "personne", "adhésions": "adhésion",
+_SINGULAR = {"espaces": "espace", "comités": "comité",
+             "personnes": "personne", "adhésions": "adhésion",
              "fils": "fil", "messages": "message", "dossiers": "dossier",
              "documents": "document", "rencontres": "rencontre", "sondages": "sondage"}
 

@@ -16,5 +16,6 @@ import "./activity.js";
 import "./meetings.js";
 import "./poll.js";
 import "./open-polls.js";
+import "./questions.js";
 
 start();
