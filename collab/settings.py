@@ -279,6 +279,12 @@ ACCOUNT_FORMS = {
     "login": "frontend.accounts.forms.SignInForm",
     "change_password": "frontend.accounts.forms.ChangePasswordForm",
     "add_email": "frontend.accounts.forms.ChangeEmailForm",
+    "request_login_code": "frontend.accounts.forms.RequestCodeForm",
+    "confirm_login_code": "frontend.accounts.forms.CodeForm",
+    "reset_password": "frontend.accounts.forms.ResetForm",
+    "reset_password_from_key": "frontend.accounts.forms.NewPasswordForm",
+    "set_password": "frontend.accounts.forms.FirstPasswordForm",
+    "reauthenticate": "frontend.accounts.forms.ConfirmIdentityForm",
 }
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]

@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.forms import AddEmailForm, LoginForm
+from allauth.account.forms import (
+    AddEmailForm,
+    ConfirmLoginCodeForm,
+    LoginForm,
+    ReauthenticateForm,
+    RequestLoginCodeForm,
+    ResetPasswordForm,
+    ResetPasswordKeyForm,
+    SetPasswordForm,
+)
 from allauth.account.forms import ChangePasswordForm as BaseChangePasswordForm
 from allauth.account.utils import filter_users_by_email
 from django import forms
@@ -84,3 +93,66 @@ class ChangeEmailForm(AddEmailForm):
                 _("Ce courriel est déjà celui d'un autre compte."), code="email_taken")
         return str(super().clean_email())
 
+
+
+class RequestCodeForm(RequestLoginCodeForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Courriel")
+        self.fields["email"].widget.attrs.pop("placeholder", None)
+        self.fields["email"].error_messages["required"] = _("Indiquez votre courriel.")
+
+    def clean_email(self) -> str:
+        try:
+            return str(super().clean_email())
+        except forms.ValidationError as error:
+            if error.code != "too_many_login_attempts":
+                raise
+            # allauth words this as failed sign-ins; here it is codes asked in a burst (for this
+            # address, or from this network).
+            raise forms.ValidationError(
+                _("Trop de codes demandés en peu de temps : patientez une minute avant d'en "
+                  "demander un autre, et vérifiez vos courriels indésirables."),
+                code="rate_limited") from None
+
+
+class CodeForm(ConfirmLoginCodeForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Code reçu par courriel")
+        self.fields["code"].widget.attrs.pop("placeholder", None)
+        self.fields["code"].error_messages["required"] = _("Entrez le code reçu par courriel.")
+
+
+class ResetForm(ResetPasswordForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Courriel")
+        self.fields["email"].widget.attrs.pop("placeholder", None)
+        self.fields["email"].error_messages["required"] = _("Indiquez votre courriel.")
+
+
+class NewPasswordForm(ResetPasswordKeyForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = gettext_lazy("New password")
+        self.fields["password2"].label = gettext_lazy("New password confirmation")
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+
+
+class FirstPasswordForm(SetPasswordForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = gettext_lazy("New password")
+        self.fields["password2"].label = gettext_lazy("New password confirmation")
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+
+
+class ConfirmIdentityForm(ReauthenticateForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("Mot de passe")
+        self.fields["password"].help_text = ""
+        self.fields["password"].widget.attrs.pop("placeholder", None)
