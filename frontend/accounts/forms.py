@@ -24,6 +24,14 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
+class _Plain:
+    """Labels without Django's trailing colon, like every other form of the product."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+
+
 class _RenamedFields:
     """Maps allauth's field names to the names the page posts (``add_prefix`` is what
     Django uses for both the HTML name and reading the data)."""
@@ -34,7 +42,7 @@ class _RenamedFields:
         return super().add_prefix(self.renamed.get(field_name, field_name))  # type: ignore[misc]
 
 
-class SignInForm(_RenamedFields, LoginForm):
+class SignInForm(_Plain, _RenamedFields, LoginForm):
     renamed = {"login": "username"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -52,7 +60,7 @@ class SignInForm(_RenamedFields, LoginForm):
         password.error_messages["required"] = _("Indiquez votre mot de passe.")
 
 
-class ChangePasswordForm(_RenamedFields, BaseChangePasswordForm):
+class ChangePasswordForm(_Plain, _RenamedFields, BaseChangePasswordForm):
     renamed = {"oldpassword": "old_password", "password1": "new_password1",
                "password2": "new_password2"}
 
@@ -76,7 +84,7 @@ class ChangePasswordForm(_RenamedFields, BaseChangePasswordForm):
         return str(self.cleaned_data["oldpassword"])
 
 
-class ChangeEmailForm(AddEmailForm):
+class ChangeEmailForm(_Plain, AddEmailForm):
     """The new address of an account. A member may be told that an address is someone
     else's: they are signed in and invited, and a silent refusal would only confuse."""
 
@@ -95,7 +103,7 @@ class ChangeEmailForm(AddEmailForm):
 
 
 
-class RequestCodeForm(RequestLoginCodeForm):
+class RequestCodeForm(_Plain, RequestLoginCodeForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("Courriel")
@@ -116,7 +124,7 @@ class RequestCodeForm(RequestLoginCodeForm):
                 code="rate_limited") from None
 
 
-class CodeForm(ConfirmLoginCodeForm):
+class CodeForm(_Plain, ConfirmLoginCodeForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["code"].label = _("Code reçu par courriel")
@@ -124,7 +132,7 @@ class CodeForm(ConfirmLoginCodeForm):
         self.fields["code"].error_messages["required"] = _("Entrez le code reçu par courriel.")
 
 
-class ResetForm(ResetPasswordForm):
+class ResetForm(_Plain, ResetPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("Courriel")
@@ -132,7 +140,7 @@ class ResetForm(ResetPasswordForm):
         self.fields["email"].error_messages["required"] = _("Indiquez votre courriel.")
 
 
-class NewPasswordForm(ResetPasswordKeyForm):
+class NewPasswordForm(_Plain, ResetPasswordKeyForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["password1"].label = gettext_lazy("New password")
@@ -141,7 +149,7 @@ class NewPasswordForm(ResetPasswordKeyForm):
             field.widget.attrs.pop("placeholder", None)
 
 
-class FirstPasswordForm(SetPasswordForm):
+class FirstPasswordForm(_Plain, SetPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["password1"].label = gettext_lazy("New password")
@@ -150,7 +158,7 @@ class FirstPasswordForm(SetPasswordForm):
             field.widget.attrs.pop("placeholder", None)
 
 
-class ConfirmIdentityForm(ReauthenticateForm):
+class ConfirmIdentityForm(_Plain, ReauthenticateForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["password"].label = _("Mot de passe")
