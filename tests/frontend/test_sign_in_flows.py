@@ -311,3 +311,33 @@ def test_sign_out_everywhere_ends_every_other_session(people: People, uses_postg
     assert Client(headers={"authorization": f"Bearer {token}"}).get(
         "/api/v1/spaces").status_code == 401
     assert Session.objects.count() == 1
+
+
+def test_someone_without_a_password_confirms_by_code_then_chooses_one(
+        people: People, uses_postgres, smtp_server) -> None:
+    people.member.set_unusable_password()
+    people.member.save()
+    client = client_for(people.member)
+    security = page(client.get("/compte/securite/"))
+    assert 'href="/compte/mot-de-passe/choisir/"' in security
+    assert 'href="/compte/courriel/"' in security
+    assert client.get("/compte/mot-de-passe/")["Location"] == "/compte/mot-de-passe/choisir/"
+    asked = client.get("/compte/mot-de-passe/choisir/")
+    # Choosing a password is sensitive: without one, the identity is confirmed by a code.
+    assert asked.status_code == 302
+    assert asked["Location"].startswith("/compte/confirmer-identite/code/")
+    code_page = page(client.get(asked["Location"]))
+    assert "Le code sera envoyé à marc@exemple.qc.ca." in code_page
+    sent = client.post(asked["Location"], {"recipient": people.member.email})
+    assert sent.status_code == 302, page(sent)
+    confirm = sent["Location"]
+    assert "Entrer le code reçu" in page(client.get(confirm))
+    (mail,) = smtp_server.wait_for(1)
+    back = client.post(confirm, {"code": code_in(mail)})
+    assert back.status_code == 302 and back["Location"] == "/compte/mot-de-passe/choisir/"
+    chosen = client.post(back["Location"], {"password1": NEW_PASSWORD,
+                                            "password2": NEW_PASSWORD}, follow=True)
+    assert chosen.redirect_chain[-1][0] == "/compte/securite/"
+    assert "Votre mot de passe est enregistré." in page(chosen)
+    people.member.refresh_from_db()
+    assert people.member.check_password(NEW_PASSWORD)
