@@ -341,3 +341,23 @@ def test_someone_without_a_password_confirms_by_code_then_chooses_one(
     assert "Votre mot de passe est enregistré." in page(chosen)
     people.member.refresh_from_db()
     assert people.member.check_password(NEW_PASSWORD)
+
+
+def test_password_changes_are_rate_limited_per_person(people: People, uses_postgres) -> None:
+    client = client_for(people.member)
+    wrong = {"old_password": "devine", "new_password1": NEW_PASSWORD,
+             "new_password2": NEW_PASSWORD}
+    answers = [client.post("/compte/mot-de-passe/", wrong).status_code for _ in range(6)]
+    assert answers == [200] * 5 + [429]
+    assert "Trop de demandes" in page(client.post("/compte/mot-de-passe/", wrong))
+    # Someone else is not held back.
+    other = client_for(people.other_member)
+    assert other.post("/compte/mot-de-passe/", wrong).status_code == 200
+
+
+def test_identity_confirmations_are_rate_limited_per_person(people: People,
+                                                           uses_postgres) -> None:
+    client = client_for(people.member)
+    answers = [client.post("/compte/confirmer-identite/", {"password": "devine"}).status_code
+               for _ in range(11)]
+    assert answers[:5] == [200] * 5 and answers[-1] == 429
