@@ -35,19 +35,18 @@ def sso(django_db_setup, django_db_blocker) -> Iterator[tuple[str, str]]:  # typ
 
 
 def sign_on(site: str, provider: str, sub: str, claims: dict[str, object],
-            next_path: str = "") -> tuple[requests.Session, requests.Response]:
+            start: str = "/connexion/") -> tuple[requests.Session, requests.Response]:
+    """From the page ``start`` (which offers the provider's button), through the provider's
+    consent page as ``sub`` with ``claims``, back to us."""
     session = requests.Session()
-    login = session.get(f"{site}/connexion/", timeout=10)
+    login = session.get(site + start, timeout=10)
     assert f"Continuer avec {PROVIDER_NAME}" in html.unescape(login.text)
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text)
     action = re.search(rf'action="([^"]*/oidc/{PROVIDER_ID}/login/[^"]*)"', login.text)
     assert csrf and action
-    url = html.unescape(action.group(1))
-    if next_path:
-        url = re.sub(r"next=[^&]*", f"next={next_path}", url) if "next=" in url else (
-            f"{url}&next={next_path}")
-    consent = session.post(site + url, data={"csrfmiddlewaretoken": csrf.group(1)},
-                           headers={"Referer": f"{site}/connexion/"}, timeout=10)
+    consent = session.post(site + html.unescape(action.group(1)),
+                           data={"csrfmiddlewaretoken": csrf.group(1)},
+                           headers={"Referer": site + start}, timeout=10)
     assert consent.url.startswith(f"{provider}/oauth2/authorize"), consent.url
     assert requests.put(f"{provider}/users/{sub}", json=claims, timeout=10).status_code == 204
     back = session.post(consent.url, data={"sub": sub}, timeout=20)
@@ -115,7 +114,7 @@ def test_an_invited_person_gets_an_account_but_joins_only_by_accepting(
     invitation_path = f"/invitation/{token}/"
     session, landed = sign_on(site, provider, "entra-nadia", {
         "email": "nadia@laval.ca", "email_verified": True, "name": "Nadia Nouvelle"},
-        next_path=invitation_path)
+        start=invitation_path)
     assert landed.url == site + invitation_path, landed.url
     nadia = User.objects.get(email="nadia@laval.ca")
     assert nadia.display_name == "Nadia Nouvelle" and not nadia.has_usable_password()
