@@ -361,3 +361,17 @@ def test_identity_confirmations_are_rate_limited_per_person(people: People,
     answers = [client.post("/compte/confirmer-identite/", {"password": "devine"}).status_code
                for _ in range(11)]
     assert answers[:5] == [200] * 5 and answers[-1] == 429
+
+
+def test_mail_goes_out_in_the_readers_language(people: People, uses_postgres,
+                                               smtp_server) -> None:
+    people.member.language = "en"
+    people.member.save()
+    ask_code(Client(), people.member.email)
+    ask_reset(Client(), people.member.email)
+    code, reset = smtp_server.wait_for(2)
+    assert code["Subject"].startswith("Your sign-in code: ")
+    assert "Here is your code to sign in" in text_of(code)
+    assert reset["Subject"] == "Choose a new password"
+    assert text_of(reset).startswith("Hello,")
+    assert code["Content-Language"] == "en"
