@@ -1,12 +1,14 @@
 """Signing in as a person does, in Chromium against a real server: a forgotten password reset
 from the emailed link, a code read from the mail the server sent to our loopback SMTP server,
-and the organisation's account through a real OpenID Connect provider. Every page is checked
+the organisation's account through a real OpenID Connect provider, and a new address
+confirmed from the link sent to it after the password is asked again. Every page is checked
 by axe-core on a phone (390×844) and on a laptop (1366×768)."""
 
 from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from email.message import EmailMessage
 
@@ -92,6 +94,14 @@ def text_of(message: EmailMessage) -> str:
 def last_mail_to(mailbox: Mailbox, address: str, count: int) -> EmailMessage:
     mailbox.wait_for(count, timeout=WAIT_MS / 1000)
     return mailbox.to(address)[-1]
+
+
+def first_mail_to(mailbox: Mailbox, address: str) -> EmailMessage:
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while not mailbox.to(address):
+        assert time.monotonic() < deadline, f"no mail to {address}"
+        time.sleep(0.05)
+    return mailbox.to(address)[0]
 
 
 def test_forgotten_password_then_reset_then_sign_in(people: People, site: str, chromium,
@@ -196,4 +206,47 @@ def test_sign_in_with_the_organisations_account(people: People, site: str, provi
         page.wait_for_url(re.compile(r"127\.0\.0\.1:\d+/$"), timeout=WAIT_MS)
         expect(page.get_by_text("Florence Animatrice").first).to_be_visible()
         checked(page, "sso-signed-in")
+        page.context.close()
+
+
+def test_change_my_address_with_the_link_sent_to_the_new_one(people: People, site: str,
+                                                             chromium,
+                                                             smtp_mailbox: Mailbox) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    for number, page in enumerate(pages(chromium, site), start=1):
+        old = people.member.email if number == 1 else "marc.m1@laval.ca"
+        new = f"marc.m{number}@laval.ca"
+        page.goto("/connexion/")
+        page.get_by_label("Courriel").fill(old)
+        page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url(re.compile(r"/$"), timeout=WAIT_MS)
+        page.goto("/compte/securite/")
+        page.get_by_role("link", name="Changer mon courriel").click()
+        checked(page, "email-change")
+        page.get_by_label("Nouveau courriel").fill(people.other_member.email)
+        page.get_by_role("button", name="Changer mon courriel").click()
+        expect(page.get_by_text("Ce courriel est déjà celui d'un autre compte.")).to_be_visible(
+            timeout=WAIT_MS)
+        checked(page, "email-change-taken")
+        page.get_by_label("Nouveau courriel").fill(new)
+        page.get_by_role("button", name="Changer mon courriel").click()
+        # A sensitive action: the password is asked again, then the change goes through.
+        expect(page.get_by_role("heading", name="Confirmer votre identité")).to_be_visible(
+            timeout=WAIT_MS)
+        checked(page, "reauthenticate")
+        page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Confirmer").click()
+        expect(page.get_by_role("heading", name="En attente de confirmation")).to_be_visible(
+            timeout=WAIT_MS)
+        checked(page, "email-change-pending")
+        mail = first_mail_to(smtp_mailbox, new)
+        link = re.search(r"https?://\S+/compte/courriel/confirmer/\S+", text_of(mail))
+        assert link, text_of(mail)
+        page.goto(link.group(0))
+        checked(page, "email-confirm")
+        page.get_by_role("button", name="Confirmer").click()
+        expect(page.get_by_role("status")).to_contain_text(f"Votre courriel est maintenant {new}",
+                                                          timeout=WAIT_MS)
         page.context.close()
