@@ -307,8 +307,9 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-# A reset link works once (its token includes the password hash) and for this long.
-PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_SECONDS", default=3600)
+# A reset link works once (its token includes the password hash) and for an hour, as its
+# mail and pages say.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 ACCOUNT_RATE_LIMITS = {
     # Password guessing is django-axes's (counted in the database, shared with the API token
     # endpoint, refused before hashing): a second, per-process count would only disagree.

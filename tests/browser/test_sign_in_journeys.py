@@ -250,3 +250,13 @@ def test_change_my_address_with_the_link_sent_to_the_new_one(people: People, sit
         expect(page.get_by_role("status")).to_contain_text(f"Votre courriel est maintenant {new}",
                                                           timeout=WAIT_MS)
         page.context.close()
+
+
+def test_the_sign_in_pages_reflow_at_320_px(site: str, chromium) -> None:  # type: ignore[no-untyped-def]
+    page = chromium.new_context(base_url=site, locale="fr-CA",
+                                viewport={"width": 320, "height": 720}).new_page()
+    for path, name in (("/connexion/", "sign-in"), ("/connexion/code/", "code-request"),
+                       ("/mot-de-passe-oublie/", "password-forgotten")):
+        page.goto(path)
+        checked(page, name)
+    page.context.close()
