@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from collab.env import KEY_REQUIRED, env
+from collab.sso import sso_apps
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "var")))
@@ -74,6 +75,11 @@ INSTALLED_APPS = [
     "frontend",
     "replies",
     "demo",
+    # After frontend, whose templates (account/, socialaccount/) replace allauth's own.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "communities.middleware.UserLanguageMiddleware",
+    # django-allauth: the request its flows (sign-in stages, re-authentication) read.
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "frontend.middleware.ContentSecurityPolicyMiddleware",
@@ -236,6 +244,10 @@ API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
 # password hasher runs, so a locked-out guess costs no hashing.
 AUTHENTICATION_BACKENDS = [
     "collab.throttle.SignInThrottle",
+    # allauth's backend checks the password of an address (case-insensitive) and has the last
+    # word on it; sessions opened before allauth name ModelBackend, which therefore stays
+    # listed so they keep working.
+    "collab.throttle.EmailPasswordBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
@@ -255,6 +267,78 @@ AXES_LOCKOUT_CALLABLE = "collab.throttle.lockout_response"
 # they count (the cool-off), and the log lines name neither the person nor the address.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
+
+# --- Accounts (django-allauth) ---------------------------------------------------------------
+# Sign-in by password or by a code sent by email, password reset, email change and
+# re-authentication come from django-allauth; its pages are ours (frontend/templates/account/)
+# and its mail goes through emails.outgoing. There is no open sign-up: people arrive by
+# invitation, and single sign-on only links an address that is already known.
+ACCOUNT_ADAPTER = "frontend.accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "frontend.accounts.social.SocialAccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "frontend.accounts.forms.SignInForm",
+    "change_password": "frontend.accounts.forms.ChangePasswordForm",
+    "add_email": "frontend.accounts.forms.ChangeEmailForm",
+    "request_login_code": "frontend.accounts.forms.RequestCodeForm",
+    "confirm_login_code": "frontend.accounts.forms.CodeForm",
+    "reset_password": "frontend.accounts.forms.ResetForm",
+    "reset_password_from_key": "frontend.accounts.forms.NewPasswordForm",
+    "set_password": "frontend.accounts.forms.FirstPasswordForm",
+    "reauthenticate": "frontend.accounts.forms.ConfirmIdentityForm",
+}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+# Every account's address is verified: by the invitation that created it, by staff, by the
+# migration for accounts made before, or by the code sent to a new address before it counts.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CHANGE_EMAIL = True
+# The old address is told of a change, and every address of a password change or reset.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Three wrong codes and that code is dead: a new one must be asked for.
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = env.int("LOGIN_CODE_SECONDS", default=600)
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# A reset link works once (its token includes the password hash) and for an hour, as its
+# mail and pages say.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+ACCOUNT_RATE_LIMITS = {
+    # Password guessing is django-axes's (counted in the database, shared with the API token
+    # endpoint, refused before hashing): a second, per-process count would only disagree.
+    "login_failed": None,
+    # Sign-ins from one address: a town hall behind one NAT signs in many people at 9 a.m.
+    "login": "60/m/ip",
+}
+# allauth counts its rate limits in Django's cache. Per process on purpose: the limits that
+# matter against guessing live in the database (axes for passwords, the session for a code's
+# tries); these only slow down floods of mail requests, and a cache on Redis would turn a
+# Redis outage into failed sign-ins.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Single sign-on (OpenID Connect), off unless OIDC_PROVIDERS names providers; see
+# collab/sso.py for the format (Microsoft Entra ID, Google Workspace...).
+SOCIALACCOUNT_ENABLED = True
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": sso_apps(env.str("OIDC_PROVIDERS",
+                                                                       default=""))}}
+# An address from a provider is trusted only when the provider says it verified it (or it is
+# on a domain the provider's settings say the organisation owns): then it links to the account
+# of that address. Nothing else is ever linked, and no account is made without an invitation.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
 
 # --- I18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "fr-ca"

@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from allauth.account.auth_backends import AuthenticationBackend
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import ngettext
@@ -29,11 +31,26 @@ class SignInThrottle(AxesStandaloneBackend):
         return super().authenticate(request, username, password, **kwargs)
 
 
+class EmailPasswordBackend(AuthenticationBackend):
+    """allauth's check of an address and its password, with the last word: a wrong password
+    stops here instead of being hashed a second time by ModelBackend, which stays listed only
+    so that sessions opened before allauth keep their user."""
+
+    def authenticate(self, request: HttpRequest | None, **credentials: Any) -> Any:
+        user = super().authenticate(request, **credentials)
+        if user is None and credentials.get("password") is not None:
+            raise PermissionDenied
+        return user
+
+
 def username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str:
     """The account a failure counts against, spelled as the sign-in compares it (addresses are
     case-insensitive here), so ``Marc@…`` is not a fresh account to guess at. NUL is dropped:
-    PostgreSQL cannot store it and the attempt must still be counted, not crash."""
-    raw = (credentials or {}).get("username") or request.POST.get("username") or ""
+    PostgreSQL cannot store it and the attempt must still be counted, not crash. allauth's
+    sign-in passes the address as ``email``; the API token endpoint as ``username``."""
+    given = credentials or {}
+    raw = (given.get("username") or given.get("email") or request.POST.get("username")
+           or "")
     return str(raw).replace("\x00", "").strip().lower()[:255]
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from communities import attachments
 from communities.access import is_platform_staff, may_read_space, remember_membership
 from communities.errors import NotFound
-from communities.models import ApiToken, Event, Membership, Space, Thread, User
+from communities.models import ApiToken, Event, Invitation, Membership, Space, Thread, User
 
 
 def visible_space(*, user: User, slug: str) -> Space:
@@ -202,3 +202,10 @@ def api_tokens_of(user: User) -> QuerySet[ApiToken]:
     """Someone's tokens that still work, newest first."""
     return ApiToken.objects.filter(user=user, expires_at__gt=timezone.now()).order_by(
         "-created_at", "-pk")
+
+
+def has_pending_invitation(email: str) -> bool:
+    """Whether an invitation to this address is waiting to be accepted (not used, not
+    expired): what lets single sign-on make the account it will be accepted with."""
+    return Invitation.objects.filter(email__iexact=email.strip(), accepted_at__isnull=True,
+                                     expires_at__gt=timezone.now()).exists()

@@ -31,10 +31,19 @@ def policy_for(host: str, *, uploads_to: str = "") -> str:
         f"connect-src 'self' ws://{host} wss://{host}{' ' + uploads_to if uploads_to else ''}",
         "object-src 'none'",
         "base-uri 'none'",
-        "form-action 'self'",
+        f"form-action 'self'{''.join(' ' + origin for origin in _sign_on_origins())}",
         "frame-ancestors 'none'",
     ]
     return "; ".join(directives)
+
+
+@functools.cache
+def _sign_on_origins() -> tuple[str, ...]:
+    """Single sign-on providers' origins: the sign-in form posts to us and we redirect to the
+    provider, a redirect browsers hold to form-action too."""
+    apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+    origins = {"/".join(str(app["settings"]["server_url"]).split("/")[:3]) for app in apps}
+    return tuple(sorted(origins))
 
 
 def _bucket_origin() -> str:

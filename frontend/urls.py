@@ -1,6 +1,7 @@
+from allauth.account import views as allauth_views
 from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from frontend import views
 from frontend.views import account as account_views
@@ -18,13 +19,45 @@ email_link_patterns = [
     path("desabonnement/<str:token>/", email_links.unsubscribe_page, name="unsubscribe"),
 ]
 
+#: django-allauth's pages (templates in frontend/templates/account/) at French addresses.
+#: They come after allauth's own patterns: a name given twice is reversed to the last one, so
+#: allauth's redirects and links land here too; its English paths still answer.
+account_patterns = [
+    path("connexion/", allauth_views.login, name="login"),
+    path("connexion/", allauth_views.login, name="account_login"),
+    path("connexion/code/", allauth_views.request_login_code,
+         name="account_request_login_code"),
+    path("connexion/code/confirmer/", allauth_views.confirm_login_code,
+         name="account_confirm_login_code"),
+    path("mot-de-passe-oublie/", allauth_views.password_reset, name="account_reset_password"),
+    path("mot-de-passe-oublie/envoye/", allauth_views.password_reset_done,
+         name="account_reset_password_done"),
+    re_path(r"^mot-de-passe-oublie/cle/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+            allauth_views.password_reset_from_key, name="account_reset_password_from_key"),
+    path("mot-de-passe-oublie/termine/", allauth_views.password_reset_from_key_done,
+         name="account_reset_password_from_key_done"),
+    path("compte/mot-de-passe/", allauth_views.password_change, name="password-change"),
+    path("compte/mot-de-passe/", allauth_views.password_change,
+         name="account_change_password"),
+    path("compte/mot-de-passe/choisir/", allauth_views.password_set,
+         name="account_set_password"),
+    path("compte/courriel/", allauth_views.email, name="account_email"),
+    re_path(r"^compte/courriel/confirmer/(?P<key>[-:\w]+)/$", allauth_views.confirm_email,
+            name="account_confirm_email"),
+    path("compte/confirmer-identite/", allauth_views.reauthenticate,
+         name="account_reauthenticate"),
+    path("compte/confirmer-identite/code/", allauth_views.request_reauthentication_code,
+         name="account_request_reauthentication_code"),
+    path("compte/confirmer-identite/code/confirmer/",
+         allauth_views.confirm_reauthentication_code,
+         name="account_confirm_reauthentication_code"),
+]
+
 urlpatterns = [
-    path("connexion/", auth_views.LoginView.as_view(template_name="frontend/login.html",
-                                                    redirect_authenticated_user=True),
-         name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("compte/securite/", account_views.security, name="account-security"),
-    path("compte/mot-de-passe/", account_views.password_change, name="password-change"),
+    path("compte/", include("allauth.urls")),
+    *account_patterns,
     path("compte/deconnexion-partout/", account_views.sign_out_everywhere,
          name="sign-out-everywhere"),
     path("compte/jetons/<int:token_id>/revoquer/", account_views.revoke_token,

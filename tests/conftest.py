@@ -89,6 +89,15 @@ def _test_settings(settings: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """django-allauth counts its rate limits in the cache, which outlives a test: one test's
+    burst of sign-ins must not be held against the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _french_by_default() -> Iterator[None]:
     """Every test starts in French, the product's language: a page rendered for an English
     reader leaves English active in the thread, and a later test's French assertions would

@@ -25,9 +25,15 @@ class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        """An account for an address someone vouched for (an invitation followed, staff, the
+        demo), so the address is recorded as verified for django-allauth's sign-in flows."""
+        from allauth.account.models import EmailAddress
+
         user = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)
         user.save(using=self._db)
+        EmailAddress.objects.using(self._db).create(user=user, email=user.email, primary=True,
+                                                    verified=True)
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:

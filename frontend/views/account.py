@@ -1,17 +1,13 @@
-"""The person's own account security: change the password, sign out everywhere else, and
-list or revoke their API tokens. Django's password-change form and view, restyled; every
-write goes through communities.services.accounts."""
+"""The person's own account security: sign out everywhere else, and list or revoke their API
+tokens. Changing the password or the address are django-allauth's pages (frontend/accounts),
+whose new passwords also go through communities.services.accounts."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
-from django.contrib.auth.views import PasswordChangeView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -52,24 +48,3 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     messages.success(request, _("Vos autres sessions sont fermées et vos jetons d'API "
                                 "révoqués. Vous restez connecté ici."))
     return redirect("account-security")
-
-
-class PasswordChange(PasswordChangeView):
-    """Django's view and form (current password, then the new one twice through the
-    password validators); saving goes through the service, which ends every other session."""
-
-    template_name = "frontend/account/password_change.html"
-    success_url = reverse_lazy("account-security")
-
-    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
-        user = _me(self.request)
-        accounts.change_password(user=user, new_password=form.cleaned_data["new_password1"],
-                                 keep_session_key=self.request.session.session_key)
-        # The session this was done from stays signed in (under a new key).
-        update_session_auth_hash(self.request, user)
-        messages.success(self.request, _("Votre mot de passe est changé. Vos autres sessions "
-                                         "sont fermées et vos jetons d'API révoqués."))
-        return redirect(self.get_success_url())
-
-
-password_change = PasswordChange.as_view()
