@@ -15,9 +15,9 @@ from communities.services.spaces import accept_invitation, invite_member
 from tests.clients import PASSWORD
 from tests.conftest import People
 
-BEFORE = [("communities", "0006_user_namesake")]
+BEFORE = [("communities", "0008_questions_and_answers")]
 ALLAUTH = ("account", "0009_emailaddress_unique_primary_email")
-AFTER = [("communities", "0007_verified_email_addresses")]
+AFTER = [("communities", "0009_verified_email_addresses")]
 
 
 def migrate(targets: list[tuple[str, str]]):  # type: ignore[no-untyped-def]

@@ -20,7 +20,7 @@ def record_verified_addresses(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("communities", "0006_user_namesake"),
+        ("communities", "0008_questions_and_answers"),
         ("account", "0009_emailaddress_unique_primary_email"),
     ]
 
