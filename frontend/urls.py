@@ -5,7 +5,8 @@ from django.urls import include, path
 from frontend import views
 from frontend.views import account as account_views
 from frontend.views import calendar_feed as calendar_feed_views
-from frontend.views import documents, email_links, polls, reports
+from frontend.views import directory as directory_views
+from frontend.views import documents, email_links, polls, profiles, reports
 from frontend.views import meetings as meeting_views
 from frontend.views.documents import direct
 
@@ -125,6 +126,15 @@ urlpatterns = [
     path("espaces/<slug:slug>/sondages/<int:poll_id>/fermer/", polls.poll_close,
          name="poll-close"),
     path("courriel/", include((email_link_patterns, "emails"))),
+    path("profil/", profiles.edit_profile, name="profile-edit"),
+    path("personnes/<int:user_id>/", profiles.profile, name="profile"),
+    path("personnes/<int:user_id>/photo/<str:token>.jpg", profiles.photo, name="profile-photo"),
+    path("personnes/<int:user_id>/ecrire/", profiles.contact, name="profile-contact"),
+    path("annuaire/", directory_views.directory_page, name="directory"),
+    path("espaces/<slug:slug>/annuaire/", directory_views.space_directory,
+         name="space-directory"),
+    path("espaces/<slug:slug>/membres/csv/", directory_views.members_export,
+         name="members-csv"),
 ]
 
 # Only with DEBUG (development and the end-to-end tests' daphne); production serves /static/
