@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import warnings
 from typing import IO
 
 from django.core.files.base import ContentFile
@@ -40,6 +41,13 @@ def _not_an_image() -> ServiceError:
         "Ce fichier n'est pas une image reconnue. Choisissez une photo JPEG, PNG, GIF ou WebP."))
 
 
+def _too_many_pixels() -> ServiceError:
+    return ServiceError("photo_too_many_pixels", _(
+        "Cette image compte trop de pixels pour une photo de profil (au plus %(max)s millions) : "
+        "c'est peut-être une « bombe de décompression ». Choisissez une image plus petite.")
+        % {"max": MAX_PIXELS // 1_000_000})
+
+
 def reencode(stream: IO[bytes], *, size: int | None = None) -> bytes:
     """The photo as a clean square JPEG, or a ServiceError with a French message."""
     if size is not None and size > MAX_BYTES:
@@ -54,17 +62,17 @@ def reencode(stream: IO[bytes], *, size: int | None = None) -> bytes:
     if not data:
         raise _not_an_image()
     try:
-        # open() reads the header only: the dimensions are known before any decoding.
-        with Image.open(io.BytesIO(data), formats=FORMATS) as image:
+        # open() reads the header only: the dimensions are known before any decoding. Pillow
+        # warns between our limit and twice it; the check below answers instead.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=FORMATS)
+        with image:
             width, height = image.size
             if width < 1 or height < 1:
                 raise _not_an_image()
             if width * height > MAX_PIXELS:
-                raise ServiceError("photo_too_many_pixels", _(
-                    "Cette image annonce %(width)s × %(height)s pixels : c'est trop pour une "
-                    "photo de profil (au plus %(max)s millions de pixels). Choisissez une image "
-                    "plus petite.") % {"width": width, "height": height,
-                                        "max": MAX_PIXELS // 1_000_000})
+                raise _too_many_pixels()
             if image.format == "JPEG":
                 image.draft("RGB", (SIDE * 2, SIDE * 2))
             image.seek(0)  # an animated GIF or WebP: its first frame
@@ -73,7 +81,9 @@ def reencode(stream: IO[bytes], *, size: int | None = None) -> bytes:
             return _square_jpeg(upright)
     except ServiceError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
+    except Image.DecompressionBombError as error:  # Pillow's own check, far above ours
+        raise _too_many_pixels() from error
+    except (UnidentifiedImageError, OSError, SyntaxError,
             ValueError, EOFError) as error:
         raise _not_an_image() from error
 
