@@ -13,13 +13,17 @@ from communities.models import User
 register = template.Library()
 
 
+def photo_token(person: User) -> str:
+    """The random part of the stored photo's name."""
+    return person.photo.rsplit("/", 1)[-1].removesuffix(".jpg")
+
+
 def photo_url(person: User) -> str:
     """The photo's address carries its stored name's random part, so a new photo is a new
     URL (cached privately for a long time) and an old address stops working."""
     if not person.photo:
         return ""
-    token = person.photo.rsplit("/", 1)[-1].removesuffix(".jpg")
-    return reverse("profile-photo", args=[person.pk, token])
+    return reverse("profile-photo", args=[person.pk, photo_token(person)])
 
 
 @register.inclusion_tag("frontend/profiles/avatar.html")

@@ -20,7 +20,7 @@ from communities.models import Membership, User
 from communities.services import contact as contact_service
 from communities.services import profiles as service
 from frontend.profile_forms import ContactForm, ProfileForm
-from frontend.templatetags.people import photo_url
+from frontend.templatetags.people import photo_token
 
 
 def _visible_person(request: HttpRequest, user_id: int) -> User:
@@ -98,7 +98,7 @@ def _render_edit(request: HttpRequest, me: User, form: ProfileForm,
 @require_http_methods(["GET", "HEAD"])
 def photo(request: HttpRequest, user_id: int, token: str) -> HttpResponse:
     person = _visible_person(request, user_id)
-    if not person.photo or photo_url(person).rstrip("/").rsplit("/", 1)[-1] != token:
+    if not person.photo or photo_token(person) != token:
         raise Http404
     try:
         stream = default_storage.open(person.photo, "rb")
