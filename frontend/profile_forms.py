@@ -18,7 +18,7 @@ KIND_CHOICES = [("", _("— Choisir —")), *MemberKind.choices]
 #: "Select a valid choice") explains a region or a kind that is not in the list.
 _ANY = {"invalid_choice": _("Choisissez une valeur dans la liste.")}
 
-PROFILE_ERROR_FIELDS = {
+PROFILE_ERROR_FIELDS: dict[str, str] = {
     "name_missing": "display_name", "name_too_long": "display_name",
     "name_taken": "display_name", "invalid": "display_name",
     "organisation_too_long": "organisation", "municipality_too_long": "municipality",
@@ -27,7 +27,6 @@ PROFILE_ERROR_FIELDS = {
     "tags_too_long": "other_expertise", "tag_too_long": "other_expertise",
     "too_many_tags": "other_expertise",
     "photo_not_image": "photo", "photo_too_large": "photo", "photo_too_many_pixels": "photo",
-    "invalid_text": None,  # type: ignore[dict-item]
 }
 
 

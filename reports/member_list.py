@@ -18,7 +18,7 @@ HEADERS = ["Nom", "Organisation", "Municipalité", "Région administrative", "Ty
            "Membre depuis le"]
 _REGIONS = dict(QUEBEC_REGIONS)
 # French whatever the page language, like the headers.
-_KINDS = {
+_KINDS: dict[str, str] = {
     MemberKind.MUNICIPAL_STAFF: "personnel municipal",
     MemberKind.ELECTED: "personne élue",
     MemberKind.PARTNER: "partenaire",

@@ -96,7 +96,7 @@ def _render_edit(request: HttpRequest, me: User, form: ProfileForm,
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
-def photo(request: HttpRequest, user_id: int, token: str) -> HttpResponse:
+def photo(request: HttpRequest, user_id: int, token: str) -> FileResponse:
     person = _visible_person(request, user_id)
     if not person.photo or photo_token(person) != token:
         raise Http404

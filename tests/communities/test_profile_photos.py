@@ -128,7 +128,7 @@ def test_a_file_above_the_size_limit_is_refused_unread() -> None:
 
 
 def test_photos_live_in_s3_and_a_replaced_one_is_deleted(people: People,
-                                                         s3_backend: Backend) -> None:
+                                                         s3_backend: Backend) -> None:  # noqa: F811 (fixture imported above)
     member = people.member
     with TestCase.captureOnCommitCallbacks(execute=True):
         set_photo(actor=member, user=member, upload=io.BytesIO(photo_with_gps()))
@@ -146,7 +146,7 @@ def test_photos_live_in_s3_and_a_replaced_one_is_deleted(people: People,
 
 
 def test_a_refused_photo_stores_nothing_and_keeps_the_old_one(people: People,
-                                                              s3_backend: Backend) -> None:
+                                                              s3_backend: Backend) -> None:  # noqa: F811 (fixture imported above)
     member = people.member
     with TestCase.captureOnCommitCallbacks(execute=True):
         set_photo(actor=member, user=member, upload=io.BytesIO(photo_with_gps()))

@@ -31,7 +31,7 @@ def _profile(**changes: object) -> ProfileInput:
 
 def test_a_profile_update_stores_every_field_and_emits_field_names_only(
         people: People) -> None:
-    user, [event] = verify_action(
+    _user, [event] = verify_action(
         lambda: update_profile(actor=people.member, user=people.member,
                                data=_profile(mrc="", email_visible=True)),
         kinds=["profile.updated"])

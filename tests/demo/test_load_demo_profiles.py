@@ -11,7 +11,7 @@ from tests.demo.test_load_demo import debug, load, media  # noqa: F401
 pytestmark = pytest.mark.django_db
 
 
-def test_every_demo_person_has_a_kind_and_the_staff_list_exists(debug, media) -> None:
+def test_every_demo_person_has_a_kind_and_the_staff_list_exists(debug, media) -> None:  # noqa: F811 (fixture imported above)
     load()
     emails = [seed.email for seed in PEOPLE]
     assert not User.objects.filter(email__in=emails, kind="").exists()

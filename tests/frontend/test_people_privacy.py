@@ -28,7 +28,7 @@ SECRET_BITS = ["Marc Membre", "Ville de Laval", "marc@exemple.qc.ca", "Granby",
 
 
 @pytest.fixture
-def exposed(people: People, talk: dict, fs_backend: Backend) -> dict[str, str]:
+def exposed(people: People, talk: dict, fs_backend: Backend) -> dict[str, str]:  # noqa: F811 (fixture imported above)
     """A member with a full profile, a photo, messages, a meeting they answered: every
     place their name could surface exists."""
     member = people.member

@@ -38,7 +38,7 @@ def _text(response: object) -> str:
 
 
 def test_editing_my_profile_with_a_photo_shows_it_to_my_space(
-        people: People, web: Personas, fs_backend: Backend) -> None:
+        people: People, web: Personas, fs_backend: Backend) -> None:  # noqa: F811 (fixture imported above)
     photo = io.BytesIO(photo_with_gps())
     photo.name = "moi.jpg"
     answer = web.member.post(reverse("profile-edit"), {**_form(), "photo": photo})
