@@ -30,7 +30,7 @@ def photo_url(person: User) -> str:
 def avatar(person: User | None, size: str = "small") -> dict[str, Any]:
     """``{% avatar user %}`` (small, 2.25 rem) or ``{% avatar user "large" %}`` (8 rem). The
     image is decorative (the name is always written beside it), hence its empty alt."""
-    if person is None:
+    if not isinstance(person, User):
         return {"person": None}
     return {"person": person, "url": photo_url(person), "size": size,
             "pixels": 128 if size == "large" else 36}

@@ -209,3 +209,24 @@ def test_someone_who_joins_later_becomes_visible_and_leaves_invisible(people: Pe
     assert client.get(url).status_code == 404
     add_member(actor=people.facilitator, space=people.space, user=newcomer, role=Role.MEMBER)
     assert client.get(url).status_code == 200
+
+
+def test_messages_and_meeting_answers_show_the_author_s_photo(
+        people: People, web: Personas, talk: dict, fs_backend: Backend) -> None:  # noqa: F811
+    from django.test import TestCase
+
+    from communities.services.profiles import set_photo
+    from meetings.models import Answer
+    from meetings.services.rsvp import answer_meeting
+    from tests.meetings.conftest import schedule
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        set_photo(actor=people.member, user=people.member, upload=io.BytesIO(photo_with_gps()))
+    member = User.objects.get(pk=people.member.pk)
+    photo = reverse("profile-photo", args=[member.pk, member.photo.rsplit("/", 1)[-1][:-4]])
+    thread = _text(web.other_member.get(reverse("thread", args=["rma", talk["access"].thread_id])))
+    assert f'<img class="avatar avatar-small" src="{photo}"' in thread
+    meeting = schedule(people)
+    answer_meeting(actor=member, meeting=meeting, answer=Answer.YES)
+    page = _text(web.other_member.get(reverse("meeting", args=["rma", meeting.pk])))
+    assert f'src="{photo}"' in page
