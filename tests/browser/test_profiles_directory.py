@@ -107,3 +107,38 @@ def test_the_directory_finds_by_name_without_accents_and_filters(
         page.goto(reverse("directory") + "?q=marc")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "directory-320.png"), full_page=True)
+
+
+def test_the_invitation_sign_up_asks_the_profile_and_keeps_it_on_error(
+        people: People, server: str, browser: object) -> None:
+    from playwright.sync_api import expect
+
+    from communities.models import User
+    from communities.services.spaces import invite_member
+
+    token = invite_member(actor=people.facilitator, space=people.space,
+                          email="nadia@exemple.qc.ca").token
+    page = new_page(browser, server, viewport=VIEWPORTS["phone-320"])
+    page.goto(reverse("accept-invitation", args=[token]))
+    assert_accessible(page, "inscription par invitation (320)")
+    _no_horizontal_scroll(page)
+    page.get_by_label(re.compile(r"^Nom affiché")).fill("Nadia Bélanger")
+    page.get_by_label(re.compile(r"^Organisation ou municipalité")).fill("MRC de Memphrémagog")
+    page.get_by_label(re.compile(r"^Municipalité")).fill("Magog")
+    page.get_by_label(re.compile(r"^Type de membre")).select_option("partner")
+    page.get_by_label(re.compile(r"^Mot de passe")).fill("un-mot-de-passe-solide-7")
+    page.get_by_label(re.compile(r"^Confirmation")).fill("un-mot-de-passe-solide-7")
+    page.get_by_role("button", name="Créer mon compte et rejoindre l'espace").click()
+    # No region chosen: refused with what was typed kept.
+    expect(page.get_by_label(re.compile(r"^Organisation ou municipalité"))).to_have_value(
+        "MRC de Memphrémagog")
+    expect(page.get_by_label(re.compile(r"^Type de membre"))).to_have_value("partner")
+    assert_accessible(page, "inscription refusée (320)")
+    page.get_by_label(re.compile(r"^Région administrative")).select_option("05")
+    page.get_by_label(re.compile(r"^Mot de passe")).fill("un-mot-de-passe-solide-7")
+    page.get_by_label(re.compile(r"^Confirmation")).fill("un-mot-de-passe-solide-7")
+    page.get_by_role("button", name="Créer mon compte et rejoindre l'espace").click()
+    page.wait_for_url(re.compile(reverse("space", args=["rma"]) + "$"))
+    nadia = User.objects.get(email="nadia@exemple.qc.ca")
+    assert (nadia.organisation, nadia.municipality, nadia.region, nadia.kind) == (
+        "MRC de Memphrémagog", "Magog", "05", "partner")
