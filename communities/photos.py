@@ -17,10 +17,12 @@ from typing import IO
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from communities.errors import ServiceError
+from communities.models import User
 
 MAX_BYTES = 8 * 1024 * 1024
 #: 25 megapixels covers every phone camera's default (12-24 MP); decoded as RGBA that is at
@@ -102,6 +104,19 @@ def _square_jpeg(image: Image.Image) -> bytes:
     out = io.BytesIO()
     clean.save(out, format="JPEG", quality=QUALITY, optimize=True, progressive=True)
     return out.getvalue()
+
+
+def photo_token(name: str) -> str:
+    """The random part of a stored photo's name: what its address carries."""
+    return name.rsplit("/", 1)[-1].removesuffix(".jpg")
+
+
+def photo_path(person: User) -> str:
+    """The photo's address (served by the profile pages, same rules as the profile), or ""
+    when the person has none. A new photo is a new address, so caches never show an old one."""
+    if not person.photo:
+        return ""
+    return reverse("profile-photo", args=[person.pk, photo_token(person.photo)])
 
 
 def store(*, user_id: int, jpeg: bytes) -> str:

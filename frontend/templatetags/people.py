@@ -6,24 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.urls import reverse
 
 from communities.models import User
+from communities.photos import photo_path
 
 register = template.Library()
 
 
-def photo_token(person: User) -> str:
-    """The random part of the stored photo's name."""
-    return person.photo.rsplit("/", 1)[-1].removesuffix(".jpg")
-
-
-def photo_url(person: User) -> str:
-    """The photo's address carries its stored name's random part, so a new photo is a new
-    URL (cached privately for a long time) and an old address stops working."""
-    if not person.photo:
-        return ""
-    return reverse("profile-photo", args=[person.pk, photo_token(person)])
 
 
 @register.inclusion_tag("frontend/profiles/avatar.html")
@@ -32,5 +21,5 @@ def avatar(person: User | None, size: str = "small") -> dict[str, Any]:
     image is decorative (the name is always written beside it), hence its empty alt."""
     if not isinstance(person, User):
         return {"person": None}
-    return {"person": person, "url": photo_url(person), "size": size,
+    return {"person": person, "url": photo_path(person), "size": size,
             "pixels": 128 if size == "large" else 36}

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_http_methods
 from communities.access import is_platform_staff, may_see_email, may_see_profile
 from communities.errors import ServiceError
 from communities.models import Membership, User
+from communities.photos import photo_token
 from communities.services import contact as contact_service
 from communities.services import profiles as service
 from frontend.profile_forms import ContactForm, ProfileForm
-from frontend.templatetags.people import photo_token
 
 
 def _visible_person(request: HttpRequest, user_id: int) -> User:
@@ -98,7 +98,7 @@ def _render_edit(request: HttpRequest, me: User, form: ProfileForm,
 @require_http_methods(["GET", "HEAD"])
 def photo(request: HttpRequest, user_id: int, token: str) -> FileResponse:
     person = _visible_person(request, user_id)
-    if not person.photo or photo_token(person) != token:
+    if not person.photo or photo_token(person.photo) != token:
         raise Http404
     try:
         stream = default_storage.open(person.photo, "rb")

@@ -90,7 +90,10 @@ def test_an_outsider_reads_nothing_of_a_member_through_the_api(
                          ("/api/v1/spaces/rma/events?after=0", {404}),
                          (f"/api/v1/threads/{thread}", {404}),
                          ("/api/v1/search?q=Marc", {200}), ("/api/v1/search?q=Laval", {200}),
-                         ("/api/v1/search?q=Marc&space=rma", {404})]:
+                         ("/api/v1/search?q=Marc&space=rma", {404}),
+                         ("/api/v1/people", {200}), ("/api/v1/people?q=marc", {200}),
+                         ("/api/v1/people?space=rma", {404}),
+                         (f"/api/v1/people/{people.member.pk}", {404})]:
         answer = api.get(url)
         assert answer.status_code in allowed, (url, answer.status_code)
         _shows_nothing_of_marc(answer.content.decode())
@@ -114,7 +117,9 @@ def test_signed_out_visitors_see_nothing_personal(people: People,
         if answer.status_code == 302:
             assert answer["Location"].startswith(reverse("login")), place
         _shows_nothing_of_marc(answer.content.decode())
-    assert anonymous.get("/api/v1/spaces").status_code == 401
+    for url in ["/api/v1/spaces", "/api/v1/people", f"/api/v1/people/{people.member.pk}"]:
+        assert anonymous.get(url).status_code == 401, url
+    assert anonymous.get("/personnes/99999999999999999999999/").status_code == 302
 
 
 def test_a_member_who_left_every_shared_space_is_no_longer_visible(
