@@ -25,7 +25,7 @@ MAX_LIMIT = 100
 MAX_OFFSET = 100_000
 
 
-class PersonOut(Schema):
+class ProfileOut(Schema):
     id: int
     display_name: str
     #: The name with what tells namesakes apart beside it.
@@ -45,8 +45,8 @@ class PersonOut(Schema):
     email: str | None
 
 
-class PeoplePage(Schema):
-    people: list[PersonOut]
+class DirectoryPage(Schema):
+    people: list[ProfileOut]
     total: int
 
 
@@ -62,7 +62,7 @@ def person_out(viewer: User, person: User) -> dict[str, Any]:
     }
 
 
-@router.get("/people", response={200: PeoplePage, 400: ErrorOut, 404: ErrorOut},
+@router.get("/people", response={200: DirectoryPage, 400: ErrorOut, 404: ErrorOut},
             summary="Annuaire des membres / Member directory")
 def list_people(request: HttpRequest, q: str = "", region: str = "", kind: str = "",
                 organisation: str = "", expertise: str = "", space: str = "",
@@ -85,7 +85,7 @@ def list_people(request: HttpRequest, q: str = "", region: str = "", kind: str =
     return {"people": [person_out(viewer, p) for p in people], "total": found.count()}
 
 
-@router.get("/people/{user_id}", response={200: PersonOut, 404: ErrorOut},
+@router.get("/people/{user_id}", response={200: ProfileOut, 404: ErrorOut},
             summary="Profil d'un membre / A member's profile")
 def read_person(request: HttpRequest, user_id: str) -> dict[str, Any]:
     viewer = _user(request)
