@@ -230,3 +230,36 @@ def test_messages_and_meeting_answers_show_the_author_s_photo(
     answer_meeting(actor=member, meeting=meeting, answer=Answer.YES)
     page = _text(web.other_member.get(reverse("meeting", args=["rma", meeting.pk])))
     assert f'src="{photo}"' in page
+
+
+def test_the_profile_directory_and_edit_pages_are_complete_in_english(
+        people: People, web: Personas) -> None:
+    client = web.other_member
+    client.cookies["django_language"] = "en"
+    update_profile(actor=people.member, user=people.member, data=ProfileInput(
+        display_name="Marc Membre", region="13", kind=MemberKind.ELECTED))
+    profile = _text(client.get(reverse("profile", args=[people.member.pk])))
+    assert "Write through the platform" in profile and "Elected official" in profile
+    directory = _text(client.get(reverse("directory")))
+    assert "Directory of the members of my spaces" in directory
+    assert "Search for people" in directory and "All regions" in directory
+    edit = _text(client.get(reverse("profile-edit")))
+    for english in ["Who I am", "Where I work", "What I know", "Save my profile",
+                    "Show my email address to the members of my spaces"]:
+        assert english in edit, english
+    refused = _text(client.post(reverse("profile-edit"), _form(region="99")))
+    assert "not one of Quebec's 17 administrative regions" in refused
+
+
+def test_mention_suggestions_carry_the_avatar(people: People, fs_backend: Backend) -> None:  # noqa: F811
+    from django.test import TestCase
+
+    from communities.services.profiles import set_photo
+    from frontend.queries import mention_candidates
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        set_photo(actor=people.member, user=people.member, upload=io.BytesIO(photo_with_gps()))
+    found = {c["id"]: c for c in mention_candidates(people.space)}
+    assert str(found[people.member.pk]["photo"]).startswith(f"/personnes/{people.member.pk}/")
+    assert found[people.other_member.pk]["photo"] == ""
+    assert found[people.other_member.pk]["initials"] == "NM"
