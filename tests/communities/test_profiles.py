@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _profile(**changes: object) -> ProfileInput:
-    base = {"display_name": "Marc Membre", "organisation": "Ville de Laval",
+    base: dict[str, object] = {"display_name": "Marc Membre", "organisation": "Ville de Laval",
             "municipality": "Laval", "region": "13", "kind": "municipal_staff",
             "title": "Conseiller en accessibilité", "bio": "Parcs et loisirs.",
             "expertise": ["Accessibilité universelle", "Loisirs"]}

@@ -131,7 +131,8 @@ def test_the_contact_form_writes_without_revealing_the_address_and_is_limited(
         assert sent.status_code == 302
     [first, _second] = smtp_server.wait_for(2)
     assert first["To"] == people.member.email
-    assert people.other_member.email in first.get_body(("plain",)).get_content()
+    plain = first.get_body(("plain",))
+    assert plain is not None and people.other_member.email in plain.get_content()
     refused = web.other_member.post(url, {"subject": "Encore", "body": "Texte gardé"})
     assert refused.status_code == 429
     assert "Texte gardé" in _text(refused) and "dans la dernière heure" in _text(refused)
