@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from communities.access import is_platform_staff
 from communities.mentions import fold
-from communities.models import ExpertiseTag, Membership, Space, User
+from communities.models import MANAGING_ROLES, ExpertiseTag, Membership, Space, User
 
 PAGE_SIZE = 24
 MAX_QUERY_CHARS = 120
@@ -88,3 +88,15 @@ def search_people(viewer: User, q: str, space: Space | None = None,
     if not viewer.is_authenticated or not viewer.is_active or not search_words(q):
         return []
     return list(find_people(viewer, Filters(q=q), space)[:limit])
+
+
+def visible_emails(viewer: User, people: list[User]) -> dict[int, str]:
+    """The addresses ``viewer`` may see among ``people`` (already known visible), by the rule
+    of ``access.may_see_email``, in one query for a whole page of cards."""
+    if is_platform_staff(viewer):
+        return {person.pk: person.email for person in people}
+    managed = set(Membership.objects.filter(
+        user__in=[p.pk for p in people], space__memberships__user=viewer,
+        space__memberships__role__in=MANAGING_ROLES).values_list("user_id", flat=True))
+    return {person.pk: person.email for person in people
+            if person.pk == viewer.pk or person.email_visible or person.pk in managed}

@@ -39,6 +39,9 @@ def _page(request: HttpRequest, space: Space | None) -> HttpResponse:
     except ValueError:
         number = 1
     page = Paginator(people, directory.PAGE_SIZE).get_page(number)
+    emails = directory.visible_emails(viewer, list(page.object_list))
+    for person in page.object_list:
+        person.visible_email = emails.get(person.pk, "")  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     can_manage = space is not None and may_manage(membership_of(user=viewer, space=space), viewer)

@@ -264,3 +264,16 @@ def test_mention_suggestions_carry_the_avatar(people: People, fs_backend: Backen
     assert str(found[people.member.pk]["photo"]).startswith(f"/personnes/{people.member.pk}/")
     assert found[people.other_member.pk]["photo"] == ""
     assert found[people.other_member.pk]["initials"] == "NM"
+
+
+def test_directory_cards_link_the_address_only_when_it_may_be_seen(
+        people: People, web: Personas) -> None:
+    url = reverse("directory")
+    as_member = _text(web.other_member.get(url))
+    assert people.member.email not in as_member
+    assert reverse("profile-contact", args=[people.member.pk]) in as_member
+    assert f'href="mailto:{people.member.email}"' in _text(web.facilitator.get(url))
+    update_profile(actor=people.member, user=people.member,
+                   data=ProfileInput(display_name="Marc Membre", email_visible=True))
+    assert f'href="mailto:{people.member.email}"' in _text(web.other_member.get(url))
+    assert people.facilitator.email not in _text(web.other_member.get(url))
