@@ -277,3 +277,22 @@ def test_directory_cards_link_the_address_only_when_it_may_be_seen(
                    data=ProfileInput(display_name="Marc Membre", email_visible=True))
     assert f'href="mailto:{people.member.email}"' in _text(web.other_member.get(url))
     assert people.facilitator.email not in _text(web.other_member.get(url))
+
+
+def test_the_directory_page_costs_the_same_queries_for_3_or_15_people(
+        people: People, web: Personas) -> None:
+    from tests.queries import queries_of
+
+    client = web.facilitator
+    client.get(reverse("directory"))  # session and language settled
+    few = queries_of(lambda: client.get(reverse("directory")))
+    for n in range(12):
+        newcomer = make_user(f"personne{n}@exemple.qc.ca", f"Personne {n}",
+                             organisation=f"Ville {n}")
+        add_member(actor=people.facilitator, space=people.space, user=newcomer,
+                   role=Role.MEMBER)
+        update_profile(actor=newcomer, user=newcomer, data=ProfileInput(
+            display_name=f"Personne {n}", expertise=[f"Domaine {n}"]))
+    many = queries_of(lambda: client.get(reverse("directory")))
+    assert many == few, (few, many)
+    assert few <= 12, few
