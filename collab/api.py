@@ -14,6 +14,7 @@ from collab.api_input import StorableJsonParser, UnstorableText, with_common_err
 from communities.api import router as communities_router
 from communities.api_committees import router as committees_router
 from communities.api_conversation import router as conversation_router
+from communities.api_people import router as people_router
 from communities.api_tokens import router as tokens_router
 from communities.errors import ServiceError
 from communities.text import unstorable_text_error
@@ -40,6 +41,7 @@ api = Api(
 api.add_router("/", communities_router)
 api.add_router("/", conversation_router)
 api.add_router("/", tokens_router)
+api.add_router("/", people_router)
 api.add_router("/", documents_router)
 api.add_router("/", meetings_router)
 api.add_router("/", committees_router)

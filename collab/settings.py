@@ -201,6 +201,8 @@ REALTIME_MAX_REPLAY = env.int("REALTIME_MAX_REPLAY", default=1000)
 EVENT_RETENTION_DAYS = env.int("EVENT_RETENTION_DAYS", default=400)
 # Messages one person may post per minute (0 turns the limit off).
 POST_RATE_LIMIT = env.int("POST_RATE_LIMIT", default=30)
+# Messages one person may send to members through the contact form per hour (0: no limit).
+CONTACT_RATE_LIMIT = env.int("CONTACT_RATE_LIMIT", default=10)
 # Reactions one person may add or take back per minute (0 turns the limit off): each toggle is
 # an event pushed to every member of the space.
 REACTION_RATE_LIMIT = env.int("REACTION_RATE_LIMIT", default=20)

@@ -120,3 +120,43 @@ def may_govern_committee(*, user: User, committee: Space) -> bool:
     parent = committee.parent
     assert parent is not None
     return may_govern_committees(membership_of(user=user, space=parent), user)
+
+
+# --- people: profiles, photos, addresses (Law 25: private unless a space is shared) ----------
+def shares_a_space(*, viewer: User, person: User) -> bool:
+    """Whether two people belong to at least one common space (one query)."""
+    return Membership.objects.filter(
+        user=person, space__memberships__user=viewer).exists()
+
+
+def may_see_profile(*, viewer: User, person: User) -> bool:
+    """A profile (name, photo, everything on it) is seen by its owner, by platform staff and by
+    the people who share a space with the member; nobody else, and nothing without sign-in."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return False
+    if viewer.pk == person.pk or is_platform_staff(viewer):
+        return True
+    return person.is_active and shares_a_space(viewer=viewer, person=person)
+
+
+def manages_a_space_of(*, viewer: User, person: User) -> bool:
+    """Whether ``viewer`` runs a space ``person`` belongs to."""
+    return Membership.objects.filter(
+        user=person, space__memberships__user=viewer,
+        space__memberships__role__in=MANAGING_ROLES).exists()
+
+
+def may_see_email(*, viewer: User, person: User) -> bool:
+    """Addresses are for the facilitators of the member's spaces and staff; other members of
+    a shared space see it only if the member chose to show it."""
+    if not may_see_profile(viewer=viewer, person=person):
+        return False
+    if viewer.pk == person.pk or is_platform_staff(viewer):
+        return True
+    return person.email_visible or manages_a_space_of(viewer=viewer, person=person)
+
+
+def may_edit_profile(*, actor: User, person: User) -> bool:
+    """One's own profile; staff correct anyone's."""
+    return actor.is_authenticated and actor.is_active and (
+        actor.pk == person.pk or is_platform_staff(actor))

@@ -9,7 +9,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from communities.models import Event, Invitation, Membership, Space, Thread, User
+from communities.models import Event, ExpertiseTag, Invitation, Membership, Space, Thread, User
 from communities.services.accounts import change_password, deactivate_user, sign_out_everywhere
 
 
@@ -31,11 +31,15 @@ class StaffPasswordChangeForm(AdminPasswordChangeForm):
 class UserAdmin(BaseUserAdmin):
     change_password_form = StaffPasswordChangeForm
     ordering = ["email"]
-    list_display = ["email", "display_name", "organisation", "region", "is_active", "is_staff"]
+    list_display = ["email", "display_name", "organisation", "region", "kind", "is_active",
+                    "is_staff"]
+    filter_horizontal = ["expertise"]
     search_fields = ["email", "display_name", "organisation"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profil", {"fields": ("display_name", "organisation", "title", "region", "language")}),
+        ("Profil", {"fields": ("display_name", "organisation", "title", "kind", "municipality",
+                               "mrc", "region", "bio", "expertise", "language",
+                               "email_visible")}),
         ("Accès", {"fields": ("is_active", "is_staff", "is_superuser")}),
     )
     add_fieldsets = ((None, {"fields": ("email", "display_name", "password1", "password2")}),)
@@ -92,3 +96,24 @@ class EventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(ExpertiseTag)
+class ExpertiseTagAdmin(admin.ModelAdmin):
+    """The list of expertise areas staff offer on every profile form ("listed"); free tags
+    typed by members appear here too, to be promoted to the list, renamed or merged."""
+
+    list_display = ["name", "listed", "people_count", "created_at"]
+    list_filter = ["listed"]
+    list_editable = ["listed"]
+    search_fields = ["name"]
+    ordering = ["-listed", "name"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ExpertiseTag]:
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(people_total=Count("people"))
+
+    @admin.display(description="Personnes", ordering="people_total")
+    def people_count(self, tag: ExpertiseTag) -> int:
+        return int(getattr(tag, "people_total", 0))

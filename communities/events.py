@@ -96,11 +96,18 @@ EVENT_SCHEMAS: dict[str, frozenset[str]] = {
     "membership.ended": frozenset({"space", "reason"}),
     "mention.created": frozenset({"space", "thread", "message", "by", "everyone"}),
     "read.updated": frozenset({"space", "thread", "last_read_message", "unread"}),
+    # One's own profile changed (communities.services.profiles): the names of the fields only,
+    # never their values, so the log holds no personal data a later edit would have to chase.
+    "profile.updated": frozenset({"user", "fields"}),
+    # One's own message to a member through the platform (communities.services.contact): who
+    # it went to, never its text; the rate limit counts these.
+    "contact.sent": frozenset({"to"}),
 }
 
 PERSONAL_STREAM_KINDS = frozenset(
     {"account.deactivated", "account.sessions_ended", "api_token.created", "api_token.revoked",
-     "membership.ended", "mention.created", "read.updated"}
+     "membership.ended", "mention.created", "read.updated",
+     "profile.updated", "contact.sent"}
 )
 SPACE_STREAM_KINDS = frozenset(EVENT_SCHEMAS) - PERSONAL_STREAM_KINDS
 

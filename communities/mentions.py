@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from communities.errors import ServiceError
+from communities.folding import fold
 from communities.markdown import render_markdown
 from communities.models import Membership, Space
 
@@ -34,12 +34,6 @@ RENDERED_EVERYONE = re.compile(r"(?<![\w@/])@(space|espace)\b", re.IGNORECASE)
 _TAG = re.compile(r"<(/?)([a-zA-Z0-9]+)[^>]*>")
 # Text in these elements is a URL, code, a link's words or a mention already marked.
 _LITERAL = frozenset({"a", "code", "pre", "span"})
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive key: "Émilie" and "emilie" meet."""
-    decomposed = unicodedata.normalize("NFKD", " ".join(text.split()))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 @dataclass

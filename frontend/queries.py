@@ -21,6 +21,7 @@ from communities.models import (
     Thread,
     User,
 )
+from communities.photos import photo_path
 from communities.selectors import visible_space, visible_thread
 from docs_store.attachments import attachments_prefetch
 
@@ -205,14 +206,19 @@ def template_row(thread: Thread) -> MessageRow:
 def mention_candidates(space: Space) -> list[dict[str, object]]:
     """The composer inserts ``@**name|id**`` (bound to the person) and shows the
     organisation beside the name, so two members of the same name are told apart."""
-    return [{"id": user_id, "name": name, "org": organisation,
+    people = [User(pk=user_id, display_name=name, organisation=organisation,
+                   namesake=namesake, photo=photo)
+              for user_id, name, organisation, namesake, photo in
+              Membership.objects.filter(space=space, user__is_active=True)
+              .order_by("user__display_name", "user_id")
+              .values_list("user_id", "user__display_name", "user__organisation",
+                           "user__namesake", "user__photo")]
+    return [{"id": person.pk, "name": person.display_name, "org": person.organisation,
              # What the pages show beside a namesake's name (organisation or member number).
-             "hint": User(pk=user_id, organisation=organisation, namesake=namesake).namesake_hint}
-            for user_id, name, organisation, namesake in
-            Membership.objects.filter(space=space, user__is_active=True)
-            .order_by("user__display_name", "user_id")
-            .values_list("user_id", "user__display_name", "user__organisation",
-                         "user__namesake")]
+             "hint": person.namesake_hint,
+             # The avatar beside each suggestion, as beside their messages.
+             "photo": photo_path(person), "initials": person.initials}
+            for person in people]
 
 
 def revisions_of(message: Message) -> list[MessageRevision]:

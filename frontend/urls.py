@@ -6,7 +6,8 @@ from django.urls import include, path, re_path
 from frontend import views
 from frontend.views import account as account_views
 from frontend.views import calendar_feed as calendar_feed_views
-from frontend.views import committees, documents, email_links, polls, questions, reports
+from frontend.views import committees, documents, email_links, polls, profiles, questions, reports
+from frontend.views import directory as directory_views
 from frontend.views import meetings as meeting_views
 from frontend.views.documents import direct
 
@@ -172,6 +173,15 @@ urlpatterns = [
     path("espaces/<slug:slug>/fils/<int:thread_id>/reponse/", questions.mark_answer,
          name="thread-answer"),
     path("courriel/", include((email_link_patterns, "emails"))),
+    path("profil/", profiles.edit_profile, name="profile-edit"),
+    path("personnes/<int:user_id>/", profiles.profile, name="profile"),
+    path("personnes/<int:user_id>/photo/<str:token>.jpg", profiles.photo, name="profile-photo"),
+    path("personnes/<int:user_id>/ecrire/", profiles.contact, name="profile-contact"),
+    path("annuaire/", directory_views.directory_page, name="directory"),
+    path("espaces/<slug:slug>/annuaire/", directory_views.space_directory,
+         name="space-directory"),
+    path("espaces/<slug:slug>/membres/csv/", directory_views.members_export,
+         name="members-csv"),
 ]
 
 # Only with DEBUG (development and the end-to-end tests' daphne); production serves /static/

@@ -6,15 +6,25 @@ from communities.models.discussion import (
     Thread,
 )
 from communities.models.events import Event
-from communities.models.people import ApiToken, Language, Namesake, RealtimeTicket, User
+from communities.models.people import (
+    ApiToken,
+    ExpertiseTag,
+    Language,
+    MemberKind,
+    Namesake,
+    RealtimeTicket,
+    User,
+)
 from communities.models.spaces import MANAGING_ROLES, Invitation, Membership, Role, Space
 
 __all__ = [
     "MANAGING_ROLES",
     "ApiToken",
     "Event",
+    "ExpertiseTag",
     "Invitation",
     "Language",
+    "MemberKind",
     "Membership",
     "Message",
     "MessageRevision",

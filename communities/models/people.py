@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from communities.folding import fold
 from communities.regions import QUEBEC_REGIONS
 
 
@@ -41,6 +42,40 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
 
+class MemberKind(models.TextChoices):
+    """Who a member is in the network: the directory filters on it and the annual report
+    counts it."""
+
+    MUNICIPAL_STAFF = "municipal_staff", _("personnel municipal")
+    ELECTED = "elected", _("personne élue")
+    PARTNER = "partner", _("partenaire")
+    ESPACE_MUNI = "espace_muni", _("équipe d'Espace MUNI")
+
+
+class ExpertiseTag(models.Model):
+    """An area of expertise. Staff keep the list offered to everyone (``listed``); a tag a
+    member types that is not on it is kept as a free tag, shown on their profile and usable
+    as a filter, without joining the list."""
+
+    name = models.CharField(_("nom"), max_length=60)
+    #: Case- and accent-folded name: "Accessibilité" and "accessibilite" are one tag.
+    key = models.CharField(max_length=60, unique=True, editable=False)
+    listed = models.BooleanField(_("proposé à tout le monde"), default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("domaine d'expertise")
+        verbose_name_plural = _("domaines d'expertise")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.key = fold(self.name)[:60]
+        super().save(*args, **kwargs)
+
+
 class Namesake(models.IntegerChoices):
     """How a person is told apart from someone of the same name in a space they share: set by
     the membership service when such a pair first meets, so every page, payload and email
@@ -61,6 +96,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     title = models.CharField(_("fonction"), max_length=200, blank=True)
     region = models.CharField(_("région administrative"), max_length=2, choices=QUEBEC_REGIONS,
                               blank=True)
+    municipality = models.CharField(_("municipalité"), max_length=120, blank=True)
+    mrc = models.CharField(_("MRC"), max_length=120, blank=True)
+    kind = models.CharField(_("type de membre"), max_length=20, choices=MemberKind.choices,
+                            blank=True)
+    bio = models.TextField(_("présentation"), blank=True)
+    expertise = models.ManyToManyField(ExpertiseTag, blank=True, related_name="people",
+                                       verbose_name=_("domaines d'expertise"))
+    #: Storage name of the re-encoded photo (communities.photos); a new photo gets a new name,
+    #: so its URL changes and no cache shows the old one.
+    photo = models.CharField(max_length=255, blank=True, editable=False)
+    #: The member chose to show their address to every member of their spaces (Law 25: off
+    #: unless chosen; facilitators and staff see it anyway).
+    email_visible = models.BooleanField(_("courriel visible des membres"), default=False)
+    #: Folded display name and organisation (communities.mentions.fold), kept by ``save``: the
+    #: directory's accent-insensitive search is a plain LIKE on every database.
+    search_name = models.CharField(max_length=330, blank=True, editable=False, db_index=True)
     language = models.CharField(_("langue préférée"), max_length=5, choices=Language.choices,
                                 default=Language.FRENCH)
     is_active = models.BooleanField(_("actif"), default=True)
@@ -83,6 +134,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.display_name or self.email
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_name = fold(f"{self.display_name} {self.organisation}")[:330]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and ({"display_name", "organisation"} & set(update_fields)):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
+    @property
+    def initials(self) -> str:
+        """What the avatar shows when there is no photo: the first letters of two words."""
+        words = [word for word in self.display_name.split() if word[:1].isalnum()]
+        return "".join(word[0] for word in words[:2]).upper() or "?"
 
     @property
     def namesake_hint(self) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -27,6 +27,7 @@ from communities.secrets import hash_secret, new_secret
 from communities.serializers import person, space_data
 from communities.services.committees import end_committee_memberships
 from communities.services.namesakes import tell_apart
+from communities.services.profiles import ProfileInput, apply_profile, clean_profile
 
 logger = logging.getLogger(__name__)
 
@@ -210,7 +211,7 @@ def check_invitation_recipient(*, invitation: Invitation, user: User) -> None:
 
 
 def accept_invitation(*, raw_token: str, user: User | None = None, display_name: str = "",
-                      password: str = "") -> Membership:
+                      password: str = "", profile: ProfileInput | None = None) -> Membership:
     """Accept an invitation: add the signed-in person to the space if their account is the
     invited address's, or create the account for the invited address first. The token works
     once; a refusal leaves it usable."""
@@ -224,7 +225,7 @@ def accept_invitation(*, raw_token: str, user: User | None = None, display_name:
             raise ServiceError("invitation_used", _("Cette invitation a déjà été utilisée."),
                                status=410)
         if user is None:
-            user = _create_invited_account(invitation, display_name, password)
+            user = _create_invited_account(invitation, display_name, password, profile)
         else:
             check_invitation_recipient(invitation=invitation, user=user)
         membership = add_member(actor=user, space=invitation.space, user=user,
@@ -235,7 +236,8 @@ def accept_invitation(*, raw_token: str, user: User | None = None, display_name:
     return membership
 
 
-def _create_invited_account(invitation: Invitation, display_name: str, password: str) -> User:
+def _create_invited_account(invitation: Invitation, display_name: str, password: str,
+                            profile: ProfileInput | None = None) -> User:
     if User.objects.filter(email__iexact=invitation.email).exists():
         raise Conflict("account_exists", _("Un compte existe déjà pour %(email)s : connectez-vous "
                                            "pour accepter l'invitation.")
@@ -249,7 +251,13 @@ def _create_invited_account(invitation: Invitation, display_name: str, password:
         validate_password(password, user=candidate)
     except ValidationError as error:
         raise ServiceError("weak_password", " ".join(error.messages)) from None
-    return User.objects.create_user(invitation.email, password, display_name=display_name)
+    # The profile typed at sign-up is checked before the account exists, so a refusal leaves
+    # nothing behind and the form keeps what was typed.
+    cleaned = clean_profile(replace(profile, display_name=display_name)) if profile else None
+    user = User.objects.create_user(invitation.email, password, display_name=display_name)
+    if cleaned is not None:
+        apply_profile(user, cleaned)
+    return user
 
 
 def _refuse_a_name_taken_in(space: Space, display_name: str) -> None:

@@ -19,7 +19,8 @@ from communities.errors import ServiceError
 from communities.models import Invitation, Membership
 from communities.services.spaces import accept_invitation as accept
 from communities.services.spaces import check_invitation_recipient, invitation_for_token
-from frontend.forms import AcceptInvitationForm, ServiceForm
+from frontend.forms import ServiceForm
+from frontend.profile_forms import InvitationSignUpForm
 
 # Codes that mean the link itself is dead, as opposed to a problem with what was typed.
 DEAD_LINK = frozenset({"invitation_unknown", "invitation_used", "invitation_expired"})
@@ -64,7 +65,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.user.is_authenticated:
         form = ServiceForm(request.POST if request.method == "POST" else None)
     else:
-        form = AcceptInvitationForm(request.POST if request.method == "POST" else None)
+        form = InvitationSignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             if request.user.is_authenticated:
@@ -72,7 +73,8 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 membership = accept(raw_token=token,
                                     display_name=form.cleaned_data["display_name"],
-                                    password=form.cleaned_data["password"])
+                                    password=form.cleaned_data["password"],
+                                    profile=form.profile_input())  # type: ignore[attr-defined]
                 login(request, membership.user,
                       backend="django.contrib.auth.backends.ModelBackend")
         except ServiceError as error:

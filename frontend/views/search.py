@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from communities import directory
 from communities import search as search_index
 from communities.errors import ServiceError
 from communities.models import Space, User
@@ -34,6 +35,7 @@ def search(request: HttpRequest) -> HttpResponse:
         page = 1
     only_documents = request.GET.get("type") == "documents"
     found = documents = None
+    people: list[User] = []
     error = None
     status = 200
     if q is not None:  # the form was sent, even empty
@@ -43,6 +45,7 @@ def search(request: HttpRequest) -> HttpResponse:
             else:
                 found = search_index.search(user=user, q=q, space=scope, page=page)
                 if page == 1:
+                    people = directory.search_people(user, q, space=scope)
                     documents = search_documents(user=user, q=q, space=scope,
                                                  page_size=DOCUMENTS_BESIDE_MESSAGES)
         except ServiceError as refusal:
@@ -50,5 +53,6 @@ def search(request: HttpRequest) -> HttpResponse:
             status = 400
     return render(request, "frontend/search.html", {
         "q": q or "", "scope": scope, "found": found, "documents": documents,
-        "only_documents": only_documents, "error": error, "memberships": spaces_of(user),
+        "only_documents": only_documents, "error": error, "people": people,
+        "memberships": spaces_of(user),
     }, status=status)

@@ -87,7 +87,7 @@ def test_a_second_committee_of_the_same_name_is_refused(people, committee):
     with pytest.raises(Conflict) as refusal:
         create_committee(actor=people.facilitator, space=people.space,
                          name="comité de PLANIFICATION")
-    assert "déjà un comité" in refusal.value.message
+    assert "déjà un comité" in str(refusal.value)
 
 
 def test_a_member_who_is_not_a_facilitator_cannot_create_one(people):
@@ -102,7 +102,7 @@ def test_choosing_someone_outside_the_space_refuses_everything(people):
         create_committee(actor=people.facilitator, space=people.space, name="Comité",
                          members=[people.member.pk, people.outsider.pk])
     assert refusal.value.code == "not_space_member"
-    assert "ne font pas partie" in refusal.value.message or "n'en font pas" in str(refusal.value)
+    assert "ne font pas partie" in str(refusal.value) or "n'en font pas" in str(refusal.value)
     assert not Space.objects.filter(parent=people.space).exists()
     assert Space.objects.get(pk=people.space.pk).event_head == head
 
@@ -178,7 +178,7 @@ def test_an_archived_committee_is_read_only_until_unarchived(people, committee):
     thread.space.refresh_from_db()
     with pytest.raises(Conflict) as refusal:
         post_message(actor=people.member, thread=thread, body="Encore un mot")
-    assert "archivé" in refusal.value.message
+    assert "archivé" in str(refusal.value)
     with pytest.raises(Conflict):
         start_thread(actor=people.member, space=committee, title="Nouveau", body="Texte")
     with pytest.raises(Conflict):
@@ -253,9 +253,9 @@ def test_a_facilitator_of_the_space_not_in_the_committee_governs_but_does_not_re
 def test_my_spaces_lists_committees_under_their_space(people, committee):
     [top] = spaces_with_committees(people.member)
     assert top.space == people.space
-    assert [m.space for m in top.committee_memberships] == [committee]
+    assert [m.space for m in top.committee_memberships] == [committee]  # type: ignore[attr-defined]
     [top] = spaces_with_committees(people.other_member)
-    assert top.committee_memberships == []
+    assert top.committee_memberships == []  # type: ignore[attr-defined]
 
 
 def test_removing_an_unknown_member_is_not_found(people, committee):
@@ -275,5 +275,5 @@ def test_an_archived_committee_refuses_uploads(people, committee):
     with pytest.raises(Conflict) as refusal:
         upload_document(actor=people.member, space=committee,
                         file=io.BytesIO(b"compte rendu"), file_name="cr.txt")
-    assert "archivé" in refusal.value.message
+    assert "archivé" in str(refusal.value)
     assert not Document.objects.filter(space=committee).exists()

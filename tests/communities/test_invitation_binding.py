@@ -18,6 +18,7 @@ from communities.models import Event, Invitation, Membership, User
 from communities.services.spaces import accept_invitation, invite_member
 from tests.clients import client_for
 from tests.conftest import People, make_user
+from tests.frontend.helpers import SIGN_UP_PROFILE
 
 INVITED = "nadia@exemple.qc.ca"
 
@@ -131,7 +132,8 @@ def test_signing_up_from_the_link_creates_the_account_for_the_invited_address_on
     url = reverse("accept-invitation", args=[token])
     response = client.post(url, {"display_name": "Nadia Nouvelle", "email": "autre@exemple.qc.ca",
                                  "password": "un-mot-de-passe-solide-7",
-                                 "password_confirmation": "un-mot-de-passe-solide-7"})
+                                 "password_confirmation": "un-mot-de-passe-solide-7",
+                                 **SIGN_UP_PROFILE})
     assert response.status_code == 302
     assert User.objects.filter(email=INVITED).exists()
     assert not User.objects.filter(email="autre@exemple.qc.ca").exists()

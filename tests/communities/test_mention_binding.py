@@ -19,6 +19,7 @@ from communities.services.spaces import accept_invitation, add_member, invite_me
 from frontend.queries import mention_candidates
 from tests.conftest import People, make_user
 from tests.events_helper import verify_action
+from tests.frontend.helpers import SIGN_UP_PROFILE
 
 
 @pytest.fixture
@@ -111,7 +112,8 @@ def test_the_sign_up_page_says_why_a_name_is_refused_and_keeps_what_was_typed(
                          email="nouveau@exemple.qc.ca")
     page = Client().post(reverse("accept-invitation", args=[sent.token]), {
         "display_name": "Florence Animatrice", "password": "mot-de-passe-solide-42",
-        "password_confirmation": "mot-de-passe-solide-42"})
+        "password_confirmation": "mot-de-passe-solide-42",
+        **SIGN_UP_PROFILE})
     assert page.status_code == 400
     text = html.unescape(page.content.decode())
     assert "porte déjà le nom « Florence Animatrice »" in text

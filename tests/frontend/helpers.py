@@ -35,3 +35,8 @@ def message_html(html: str, message_id: int) -> str:
     """One message's <li> in a thread page."""
     start = html.index(f'<li id="message-{message_id}"')
     return html[start:html.index("</li>\n", html.index("</article>", start))]
+
+
+#: What the invitation sign-up asks besides the name and the password.
+SIGN_UP_PROFILE = {"organisation": "Ville de Rimouski", "municipality": "Rimouski",
+                   "region": "01", "kind": "municipal_staff"}

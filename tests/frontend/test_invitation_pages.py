@@ -13,6 +13,7 @@ from communities.models import Event, Invitation, Membership, Role, User
 from communities.services.spaces import invite_member
 from tests.clients import Personas
 from tests.conftest import People
+from tests.frontend.helpers import SIGN_UP_PROFILE
 
 
 def test_anonymous_accepts_by_creating_an_account(people: People, token: str) -> None:
@@ -23,7 +24,8 @@ def test_anonymous_accepts_by_creating_an_account(people: People, token: str) ->
     assert "Florence Animatrice vous invite" in page.content.decode()
     response = client.post(url, {"display_name": "Nadia Nouvelle",
                                  "password": "un-mot-de-passe-solide-7",
-                                 "password_confirmation": "un-mot-de-passe-solide-7"})
+                                 "password_confirmation": "un-mot-de-passe-solide-7",
+                                 **SIGN_UP_PROFILE})
     assert response.status_code == 302
     assert response["Location"] == reverse("space", args=["rma"])
     user = User.objects.get(email="nadia@exemple.qc.ca")
@@ -36,12 +38,14 @@ def test_anonymous_accepts_by_creating_an_account(people: People, token: str) ->
 def test_mismatched_or_weak_password_keeps_the_name(people: People, token: str) -> None:
     url = reverse("accept-invitation", args=[token])
     mismatch = Client().post(url, {"display_name": "Nadia", "password": "un-mot-de-passe-7",
-                                   "password_confirmation": "autre-chose-9"})
+                                   "password_confirmation": "autre-chose-9",
+                                   **SIGN_UP_PROFILE})
     assert mismatch.status_code == 400
     assert "Les deux mots de passe ne sont pas identiques." in mismatch.content.decode()
     assert 'value="Nadia"' in mismatch.content.decode()
     weak = Client().post(url, {"display_name": "Nadia", "password": "123",
-                               "password_confirmation": "123"})
+                               "password_confirmation": "123",
+                               **SIGN_UP_PROFILE})
     assert weak.status_code == 400 and "trop court" in weak.content.decode()
     assert not User.objects.filter(email="nadia@exemple.qc.ca").exists()
 

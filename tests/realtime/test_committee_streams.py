@@ -93,7 +93,7 @@ async def test_losing_the_space_ends_the_committee_stream_within_2s(people, how)
                                            member=people.member)
     else:
         await sync_to_async(leave_space)(actor=people.member, space=people.space)
-    frames = []
+    frames: list[dict] = []
     while not (frames and frames[-1]["type"] == "error"):
         frames.append(await frame(ws, wait=2))
     assert asyncio.get_running_loop().time() - started < 2

@@ -23,6 +23,7 @@ from communities.services.spaces import add_member, create_space
 from demo import content as demo
 from demo.activity_loader import load_activity
 from demo.committees import load_committees
+from demo.profiles import give_profiles
 from docs_store.storing import discard
 
 
@@ -86,6 +87,8 @@ def _load(stored: list[str]) -> tuple[Counter[str], Counter[str]]:
         people[seed.email] = user
 
     staff = people[demo.STAFF_EMAIL]
+    if filled := give_profiles(people, demo.PEOPLE, staff):
+        created["profils"] = filled
     spaces: dict[str, Space] = {}
     for space_seed in demo.SPACES:
         space = Space.objects.filter(slug=space_seed.slug).first()

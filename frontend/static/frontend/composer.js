@@ -154,6 +154,12 @@
       list.textContent = "";
       matches.forEach(function (person, index) {
         var option = el("li", "mention-option", (person.hint || person.org) ? person.name + " · " + (person.hint || person.org) : person.name);
+        // The person's photo (or initials) as beside their messages; decorative, the name is
+        // the option's text.
+        var face = person.photo ? el("img", "avatar") : el("span", "avatar", person.initials || "");
+        if (person.photo) { face.src = person.photo; face.alt = ""; face.width = 24; face.height = 24; }
+        else face.setAttribute("aria-hidden", "true");
+        option.insertBefore(face, option.firstChild);
         option.id = listId + "-" + index;
         option.setAttribute("role", "option");
         option.addEventListener("mousedown", function (event) { event.preventDefault(); choose(index); });

@@ -61,8 +61,11 @@ function onThisPage(id) { return meetingId !== null && id === meetingId; }
 // --- answers ------------------------------------------------------------------------------
 function placeName(data) {
   const list = data.answer === "yes" && data.waiting ? "waiting" : data.answer;
+  let avatar = null;  // the person's photo or initials, as the page showed them
   Array.prototype.forEach.call(document.querySelectorAll("[data-names] [data-member]"), function (item) {
-    if (Number(item.getAttribute("data-member")) === data.member.id) item.parentNode.removeChild(item);
+    if (Number(item.getAttribute("data-member")) !== data.member.id) return;
+    avatar = avatar || item.querySelector('[data-slot="avatar"]');
+    item.parentNode.removeChild(item);
   });
   const target = document.querySelector('[data-names="' + list + '"]');
   if (target) {
@@ -70,6 +73,8 @@ function placeName(data) {
     if (none) none.parentNode.removeChild(none);
     const item = el("li", "", (data.member.label || data.member.display_name));
     item.setAttribute("data-member", String(data.member.id));
+    if (avatar) item.insertBefore(document.createTextNode(" "), item.firstChild);
+    if (avatar) item.insertBefore(avatar, item.firstChild);
     target.appendChild(item);
   }
 }

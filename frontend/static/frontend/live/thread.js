@@ -56,7 +56,11 @@ function buildMessage(message) {
   item.classList.add("is-new");
   item.setAttribute("data-author-id", String(message.author.id));
   const name = message.author.display_name || "";
-  slot(item, "avatar").textContent = name.charAt(0).toUpperCase();
+  // The author's avatar as the page already shows it (their photo, or their initials); the
+  // frames carry no photo address, so a first message shows the initial until a reload.
+  const known = document.querySelector('[data-author-id="' + message.author.id + '"] [data-slot="avatar"]');
+  if (known) slot(item, "avatar").replaceWith(known.cloneNode(true));
+  else slot(item, "avatar").textContent = name.charAt(0).toUpperCase();
   slot(item, "author").textContent = name;
   // A namesake of a shared space is told apart by what the server chose (organisation or number).
   const beside = message.author.disambiguation || message.author.organisation;
