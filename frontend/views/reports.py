@@ -1,6 +1,7 @@
 """The activity report pages and their CSV export. A facilitator sees the report of a space
-they run; platform staff see any space and all of them together; everyone else gets the same
-404 as for a space that does not exist."""
+they run; platform staff see any space and all of them together; another member of the space
+gets the "réservé à l'animation" page, anyone else the same 404 as for a space that does not
+exist."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from communities.access import is_platform_staff, may_manage, membership_of
 from communities.models import Space, User
 from frontend.queries import space_or_404
 from frontend.report_forms import PeriodForm
+from frontend.views.refusals import FacilitatorsOnly
 from reports.chart import BarChart, bar_chart
 from reports.export import report_csv
 from reports.figures import Report, activity_report
@@ -26,7 +28,7 @@ from reports.periods import day_label
 def _managed_space_or_404(user: User, slug: str) -> Space:
     space = space_or_404(user, slug)
     if not may_manage(membership_of(user=user, space=space), user):
-        raise Http404
+        raise FacilitatorsOnly(space)
     return space
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from communities.errors import Forbidden, ServiceError
+from communities.errors import ServiceError
 from communities.ids import parse_id
 from communities.models import Space, User
 from docs_store import selectors, services
@@ -39,7 +39,7 @@ from frontend.views.documents.common import (
     powers_of,
 )
 from frontend.views.live import live_context
-from frontend.views.refusals import refused
+from frontend.views.refusals import FacilitatorsOnly, refused
 
 
 def _browser(request: HttpRequest, space: Space, folder: Folder | None, *,
@@ -179,8 +179,7 @@ def empty_trash(request: HttpRequest, slug: str) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
     space = space_or_404(me, slug)
     if not services.is_space_admin(user=me, space=space):
-        return refused(request, Forbidden("forbidden", _(
-            "Seule l'administration de l'espace peut vider la corbeille.")), space=space)
+        raise FacilitatorsOnly(space)
     if request.method == "POST":
         try:
             purged = services.empty_trash(actor=me, space=space)
@@ -205,8 +204,7 @@ def upload_rule(request: HttpRequest, slug: str) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
     space = space_or_404(me, slug)
     if not powers_of(me, space).moderate:
-        return refused(request, Forbidden("forbidden", _(
-            "Seule l'animation peut changer les réglages des documents.")), space=space)
+        raise FacilitatorsOnly(space)
     posting = request.method == "POST"
     form = UploadRuleForm(request.POST if posting else None,
                           initial={"uploads_by": services.settings_for(space).uploads_by})
