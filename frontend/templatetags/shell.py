@@ -32,3 +32,12 @@ def url_if_exists(name: str, *args: object) -> str:
         return reverse(name, args=args or None)
     except NoReverseMatch:
         return ""
+
+
+@register.filter
+def at(items: object, index: int) -> object:
+    """``items[index]``, or "" when there is none: a stacked table's cell names its column."""
+    try:
+        return items[index]  # type: ignore[index]
+    except (IndexError, KeyError, TypeError):
+        return ""

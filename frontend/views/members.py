@@ -156,7 +156,7 @@ def remove_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
         except ServiceError as error:
             form.add_service_error(error)
             return _confirm(request, space, template_context=texts, form=form, status=400)
-        messages.success(request, _("%(name)s a été retiré·e de l'espace.")
+        messages.success(request, _("%(name)s ne fait plus partie de l'espace.")
                          % {"name": member.display_name})
         return redirect("members", slug=space.slug)
     return _confirm(request, space, template_context=texts, form=form)

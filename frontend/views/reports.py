@@ -5,17 +5,18 @@ exist."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from communities.access import is_platform_staff, may_manage, membership_of
 from communities.models import Space, User
+from frontend.months import short_month
 from frontend.queries import space_or_404
 from frontend.report_forms import PeriodForm
 from frontend.views.refusals import FacilitatorsOnly
@@ -34,9 +35,7 @@ def _managed_space_or_404(user: User, slug: str) -> Space:
 
 def _charts(report: Report) -> list[BarChart]:
     def month(iso: str) -> str:
-        from datetime import date
-
-        return formats.date_format(date.fromisoformat(iso), "M Y")
+        return short_month(date.fromisoformat(iso))
 
     return [
         bar_chart(id="chart-messages", title=_("Messages publiés par mois"),
