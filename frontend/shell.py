@@ -3,8 +3,8 @@ mention counts, the next meeting, and, on a page of a space, whether the visitor
 the space tabs are the same on every page of a space, whatever the view put in its context).
 
 Everything is lazy: a page that never draws the shell (a redirect, a JSON answer, the sign-in
-page) costs no query, and a page that does costs three: the spaces with their mention counts,
-the unread counts (communities.selectors.unread_per_space) and the next meeting."""
+page) costs no query, and a page that does costs two: the spaces with their unread and
+mention counts, and the next meeting."""
 
 from __future__ import annotations
 
@@ -19,8 +19,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
 
 from communities.access import is_platform_staff
-from communities.models import MANAGING_ROLES, Membership, ReadPosition, User
-from communities.selectors import unread_per_space
+from communities.models import MANAGING_ROLES, Membership, Message, ReadPosition, User
 from emails.models import Notification, NotificationReason
 from meetings.models import Meeting
 
@@ -52,27 +51,37 @@ class Shell:
 
     @cached_property
     def spaces(self) -> list[ShellSpace]:
-        position = ReadPosition.objects.filter(
-            user=self.user, thread_id=OuterRef("thread_id")).values("last_read_message")[:1]
+        """One query: each membership with its unread and unread-mention counts as
+        correlated subqueries (the same rules as communities.selectors.unread_per_space)."""
+        user = self.user
+        thread_position = ReadPosition.objects.filter(
+            user=user, thread_id=OuterRef("thread_id")).values("last_read_message")[:1]
         mentions = (
-            Notification.objects.filter(user=self.user, space=OuterRef("space"),
+            Notification.objects.filter(user=user, space=OuterRef("space"),
                                         reason=NotificationReason.MENTION)
-            .annotate(read_up_to=Coalesce(Subquery(position), Value(0)))
+            .annotate(read_up_to=Coalesce(Subquery(thread_position), Value(0)))
             .filter(message_id__gt=F("read_up_to"))
             .values("space").annotate(n=Count("pk")).values("n")[:1]
         )
-        rows = (
-            Membership.objects.filter(user=self.user)
-            .annotate(mentions=Coalesce(Subquery(mentions, output_field=IntegerField()),
-                                        Value(0)))
-            .order_by("space__name")
-            .values_list("space_id", "space__slug", "space__name", "role", "mentions")
+        unread = (
+            Message.objects.filter(thread__space=OuterRef("space"), deleted_at__isnull=True,
+                                   created_at__gt=OuterRef("joined_at"))
+            .exclude(author=user)
+            .annotate(read_up_to=Coalesce(Subquery(thread_position), Value(0)))
+            .filter(pk__gt=F("read_up_to"))
+            .values("thread__space").annotate(n=Count("pk")).values("n")[:1]
         )
-        memberships = list(rows)
-        unread = unread_per_space(self.user) if memberships else {}
-        return [ShellSpace(slug=slug, name=name, unread=unread.get(space_id, 0),
-                           mentions=mentions_count, manages=role in MANAGING_ROLES)
-                for space_id, slug, name, role, mentions_count in memberships]
+        rows = (
+            Membership.objects.filter(user=user)
+            .annotate(mentions=Coalesce(Subquery(mentions, output_field=IntegerField()),
+                                        Value(0)),
+                      unread=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)))
+            .order_by("space__name")
+            .values_list("space__slug", "space__name", "role", "unread", "mentions")
+        )
+        return [ShellSpace(slug=slug, name=name, unread=unread_count, mentions=mention_count,
+                           manages=role in MANAGING_ROLES)
+                for slug, name, role, unread_count, mention_count in rows]
 
     @cached_property
     def unread_total(self) -> int:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from communities.errors import ServiceError
+from communities.errors import Forbidden, ServiceError
 from communities.ids import parse_id
 from communities.models import Space, User
 from docs_store import selectors, services
@@ -179,7 +179,8 @@ def empty_trash(request: HttpRequest, slug: str) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
     space = space_or_404(me, slug)
     if not services.is_space_admin(user=me, space=space):
-        raise FacilitatorsOnly(space)
+        return refused(request, Forbidden("forbidden", _(
+            "Seule l'administration de l'espace peut vider la corbeille.")), space=space)
     if request.method == "POST":
         try:
             purged = services.empty_trash(actor=me, space=space)
