@@ -75,7 +75,7 @@ def cases(people: People, thread: Thread) -> list[Case]:
         "resend-invitation": (slug, invitation.pk),
         "thread-pin": (slug, thread.pk), "thread-lock": (slug, thread.pk),
     }
-    data = {"change-role": {f"member-{other}-role": Role.FACILITATOR},
+    data: dict[str, dict[str, str]] = {"change-role": {f"member-{other}-role": Role.FACILITATOR},
             "thread-pin": {"pinned": "1"}, "thread-lock": {"locked": "1"}}
     return [Case(name, args[name], method, data.get(name))
             for name, method in FACILITATORS_ONLY.items()]

@@ -51,7 +51,7 @@ def test_counts_match_the_selectors_in_two_queries(people: People) -> None:
     assert expected["rma"] == 2
     assert {s.slug: s.mentions for s in spaces} == {"rma": 1, "autre-0": 0, "autre-1": 0,
                                                     "autre-2": 0}
-    assert [s.name for s in spaces][0] == "Autre espace 0"  # by name
+    assert spaces[0].name == "Autre espace 0"  # by name
 
 
 def test_the_next_meeting_is_the_first_not_cancelled_one(people: People) -> None:
