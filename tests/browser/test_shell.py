@@ -160,3 +160,32 @@ def test_the_menu_opens_without_javascript(people: People, server: str, browser)
     page.locator(".account-button").click()
     expect(page.get_by_role("link", name="Préférences de courriel")).to_be_visible()
     expect(page.get_by_role("link", name="Mon agenda personnel")).to_be_visible()
+
+
+def test_a_member_on_a_facilitator_page_is_told_kindly(people: People, server: str,  # type: ignore[no-untyped-def]
+                                                      browser) -> None:
+    from playwright.sync_api import expect
+
+    page = new_page(browser, server, viewport={"width": 390, "height": 844})
+    sign_in(page, people.member.email)
+    response = page.goto(reverse("space-report", args=["rma"]))
+    assert response is not None and response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("Réservé à l'animation")
+    expect(page.get_by_role("link", name="Retour à l'espace")).to_be_visible()
+    assert_accessible(page, "reserved page")
+    page.screenshot(path=str(SHOTS / "reserved-390.png"))
+
+
+def test_the_sign_in_page_wears_the_shell_without_a_menu(people: People, server: str,  # type: ignore[no-untyped-def]
+                                                        browser) -> None:
+    page = new_page(browser, server, viewport={"width": 390, "height": 844})
+    page.goto(reverse("login"))
+    assert page.locator("#menu").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page, "sign-in page")
+    page.screenshot(path=str(SHOTS / "login-390.png"))
+    favicon = page.request.get("/favicon.ico")
+    assert favicon.status == 200 and favicon.headers["content-type"] == "image/x-icon"
+    manifest = page.request.get("/manifest.webmanifest")
+    assert manifest.status == 200
+    assert manifest.headers["content-type"].startswith("application/manifest+json")
