@@ -5,8 +5,17 @@ from django.urls import include, path, re_path
 
 from frontend import views
 from frontend.views import account as account_views
+from frontend.views import (
+                            app_icons,
+                            committees,
+                            documents,
+                            email_links,
+                            polls,
+                            profiles,
+                            questions,
+                            reports,
+)
 from frontend.views import calendar_feed as calendar_feed_views
-from frontend.views import committees, documents, email_links, polls, profiles, questions, reports
 from frontend.views import directory as directory_views
 from frontend.views import meetings as meeting_views
 from frontend.views.documents import direct
@@ -55,6 +64,8 @@ account_patterns = [
 ]
 
 urlpatterns = [
+    path("manifest.webmanifest", app_icons.manifest, name="web-manifest"),
+    path("favicon.ico", app_icons.favicon, name="favicon"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("compte/securite/", account_views.security, name="account-security"),
     path("compte/", include("allauth.urls")),
