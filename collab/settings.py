@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "communities",
     "docs_store",
     "meetings",
+    "decisions",
     "reports",
     "emails",
     "realtime",

@@ -71,6 +71,18 @@ EVENT_SCHEMAS: dict[str, frozenset[str]] = {
     "poll.voted": frozenset({"poll", "voter", "answers", "first_answer", "tally",
                              "respondents"}),
     "poll.closed": frozenset({"poll", "slot", "meeting", "by"}),
+    # Decisions and action items (decisions/): the whole record rides along. An action
+    # carries ``assignee_ids`` so per-person views (digest, inbox) pick theirs without a query.
+    "decision.recorded": frozenset({"decision"}),
+    "decision.edited": frozenset({"decision", "by"}),
+    "decision.deleted": frozenset({"decision", "by"}),
+    "action.created": frozenset({"action", "assignee_ids"}),
+    "action.updated": frozenset({"action", "assignee_ids", "changes", "by"}),
+    "action.status_changed": frozenset({"action", "assignee_ids", "status", "previous_status",
+                                        "by"}),
+    "action.deleted": frozenset({"action", "assignee_ids", "by"}),
+    # Past its due date and not done: told to the facilitators once (decisions.services.overdue).
+    "action.overdue": frozenset({"action", "assignee_ids"}),
     # personal stream
     "account.deactivated": frozenset({"by"}),
     # Every session but the one it was done from ended, every API token revoked (their ids):
