@@ -29,7 +29,8 @@ def _check_source(*, space: Space, meeting: Meeting | None, thread: Thread | Non
     assert source is not None
     if source.space_id != space.pk:
         raise NotFound("not_found", _("Cette rencontre ou ce fil n'existe pas dans cet espace."))
-    if meeting is not None and meeting.cancelled_at is not None:
+    if meeting is not None and Meeting.objects.filter(pk=meeting.pk,
+                                                      cancelled_at__isnull=False).exists():
         raise ServiceError("meeting_cancelled", _("Cette rencontre a été annulée : rien n'y a "
                                                   "été décidé."))
 
