@@ -37,8 +37,8 @@ def _check_source(*, space: Space, meeting: Meeting | None, thread: Thread | Non
 
 def record_decision(*, actor: User, space: Space, text: str, decided_on: date,
                     meeting: Meeting | None = None, thread: Thread | None = None) -> Decision:
-    access.require_recorder(actor=actor, space=space, from_meeting=meeting is not None)
     _check_source(space=space, meeting=meeting, thread=thread)
+    access.require_recorder(actor=actor, space=space, from_meeting=meeting is not None)
     text = validation.clean_text(text)
     validation.check_decided_on(decided_on)
     now = timezone.now()
@@ -75,8 +75,8 @@ def delete_decision(*, actor: User, decision: Decision) -> None:
 def create_action(*, actor: User, space: Space, what: str, assignee_ids: Collection[int],
                   due_on: date, meeting: Meeting | None = None,
                   thread: Thread | None = None) -> ActionItem:
-    access.require_recorder(actor=actor, space=space, from_meeting=meeting is not None)
     _check_source(space=space, meeting=meeting, thread=thread)
+    access.require_recorder(actor=actor, space=space, from_meeting=meeting is not None)
     what = validation.clean_what(what)
     validation.check_due_on(due_on)
     assignees = validation.assignees_of(space=space, user_ids=assignee_ids)
