@@ -126,6 +126,7 @@ class ThreadOut(Schema):
     message_count: int
     pinned: bool
     locked: bool
+    announcement: bool
 
 
 class ThreadListItem(ThreadOut):

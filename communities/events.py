@@ -33,6 +33,9 @@ EVENT_SCHEMAS: dict[str, frozenset[str]] = {
     "thread.updated": frozenset({"thread", "by"}),
     "thread.pinned": frozenset({"thread", "by"}),
     "thread.locked": frozenset({"thread", "by"}),
+    # Posted as an announcement by a facilitator: flagged and pinned (see
+    # communities.services.announcements); it follows the thread's own thread.created.
+    "thread.announced": frozenset({"thread", "by"}),
     "message.edited": frozenset({"message"}),
     "message.deleted": frozenset({"message", "by"}),
     "reaction.added": frozenset({"message", "emoji", "user"}),

@@ -48,6 +48,7 @@ def thread_data(thread: Thread) -> dict[str, Any]:
         "message_count": thread.message_count,
         "pinned": thread.pinned_at is not None,
         "locked": thread.locked_at is not None,
+        "announcement": thread.announced_at is not None,
     }
 
 

@@ -4,7 +4,7 @@ answer. Dates are ISO days (America/Toronto)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -23,7 +23,8 @@ from decisions.services import records
 
 router = Router(auth=bearer, tags=["decisions"])
 
-Id = Field(default=None, gt=0, le=LARGEST_ID)
+#: An id as a client may send it: bounded, so a huge number is a 422 rather than a 500.
+OptionalId = Annotated[int | None, Field(gt=0, le=LARGEST_ID)]
 
 
 def _user(request: HttpRequest) -> User:
@@ -83,8 +84,8 @@ class ActionOut(Schema):
 class NewDecision(Schema):
     text: str
     decided_on: date
-    meeting: int | None = Id
-    thread: int | None = Id
+    meeting: OptionalId = None
+    thread: OptionalId = None
 
 
 class DecisionChange(Schema):
@@ -96,8 +97,8 @@ class NewAction(Schema):
     what: str
     assignees: list[int] = Field(max_length=100)
     due_on: date
-    meeting: int | None = Id
-    thread: int | None = Id
+    meeting: OptionalId = None
+    thread: OptionalId = None
 
 
 class ActionChange(Schema):
@@ -156,7 +157,7 @@ def delete_decision(request: HttpRequest, slug: SpaceSlug,
             summary="Actions d'un espace / Action items of a space")
 def list_actions(request: HttpRequest, slug: SpaceSlug,
                  status: Literal["", "todo", "doing", "done"] = "",
-                 assignee: int | None = Id, overdue: bool = False) -> list[dict[str, Any]]:
+                 assignee: OptionalId = None, overdue: bool = False) -> list[dict[str, Any]]:
     _decisions, found = selectors.register(
         space=_space(request, slug),
         filters=selectors.RegisterFilter(kind="action", status=status, assignee_id=assignee,

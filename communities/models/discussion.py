@@ -20,6 +20,9 @@ class Thread(models.Model):
     message_count = models.PositiveIntegerField(default=0)
     pinned_at = models.DateTimeField(null=True, blank=True)
     locked_at = models.DateTimeField(null=True, blank=True)
+    # Posted by a facilitator as an announcement: pinned when posted and emailed at once to
+    # every member who has not turned announcements off. Unpinning keeps the flag.
+    announced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["space", "-last_activity_at"])]
