@@ -59,6 +59,8 @@ EVENT_SCHEMAS: dict[str, frozenset[str]] = {
     "document.version_restored": frozenset({"document", "version", "previous_version", "by"}),
     # Who may upload (docs_store.space_rules): facilitators only, or every member.
     "document_settings.changed": frozenset({"uploads_by", "by"}),
+    # The space's posting address was replaced (replies.posting); the address is not in it.
+    "posting_address.rotated": frozenset({"by"}),
     # Meetings (meetings/): the whole meeting rides along so a client never needs a refetch.
     "meeting.scheduled": frozenset({"meeting"}),
     "meeting.updated": frozenset({"meeting", "changes", "by"}),

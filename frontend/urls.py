@@ -8,6 +8,7 @@ from frontend.views import calendar_feed as calendar_feed_views
 from frontend.views import documents, email_links, polls, reports
 from frontend.views import decisions as decision_views
 from frontend.views import meetings as meeting_views
+from frontend.views import posting_address as posting_views
 from frontend.views.documents import direct
 
 #: The register of decisions and action items and the forms that record them; the mail
@@ -141,6 +142,8 @@ urlpatterns = [
          name="poll-close"),
     path("courriel/", include((email_link_patterns, "emails"))),
     path("espaces/<slug:slug>/decisions/", include((decision_patterns, "decisions"))),
+    path("espaces/<slug:slug>/publier-par-courriel/", posting_views.posting_address,
+         name="posting-address"),
 ]
 
 # Only with DEBUG (development and the end-to-end tests' daphne); production serves /static/
