@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from communities.errors import NotFound
 from communities.ids import storable_ids
-
 from communities.models import Space, Thread, User
 from decisions.models import ActionItem, ActionStatus, Decision
 from decisions.services.validation import today

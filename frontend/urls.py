@@ -5,8 +5,8 @@ from django.urls import include, path
 from frontend import views
 from frontend.views import account as account_views
 from frontend.views import calendar_feed as calendar_feed_views
-from frontend.views import documents, email_links, polls, reports
 from frontend.views import decisions as decision_views
+from frontend.views import documents, email_links, polls, reports
 from frontend.views import meetings as meeting_views
 from frontend.views import posting_address as posting_views
 from frontend.views.documents import direct

@@ -30,7 +30,7 @@ from replies.models import PostingAddress
 TOKEN_CHARS = 20
 MAX_LOCAL_PART = 64
 _SALT = "replies.posting"
-_LOCAL = re.compile(r"^([a-z0-9_-]{1,60})\+([a-z2-7]{%d})$" % TOKEN_CHARS)
+_LOCAL = re.compile(rf"^([a-z0-9_-]{{1,60}})\+([a-z2-7]{{{TOKEN_CHARS}}})$")
 
 
 def _token(space_id: int, nonce: str) -> str:

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_facilitator_records_a_decision_from_a_meeting(people: People) -> None:
     meeting = held_meeting(people)
-    decision, events = verify_action(lambda: records.record_decision(
+    _decision, events = verify_action(lambda: records.record_decision(
         actor=people.facilitator, space=people.space, meeting=meeting,
         text="Adopter le plan d'action 2025", decided_on=in_days(0)),
         kinds=["decision.recorded"])
