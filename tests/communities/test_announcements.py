@@ -36,7 +36,7 @@ def _tasks_run_inline(settings: Any) -> None:
 
 def announce(people: People, **overrides: Any):  # type: ignore[no-untyped-def]
     arguments: dict[str, Any] = {"title": "Colloque annuel : inscriptions ouvertes",
-                 "body": "Les inscriptions au colloque de mai sont ouvertes."}
+                                 "body": "Les inscriptions au colloque de mai sont ouvertes."}
     arguments.update(overrides)
     # The email leaves after commit: run the commit callbacks as a real commit would.
     with TestCase.captureOnCommitCallbacks(execute=True):
