@@ -129,7 +129,8 @@ def _load(stored: list[str]) -> tuple[Counter[str], Counter[str]]:
 # Counted under their plural; one of a kind reads in the singular ("1 sondage").
 _SINGULAR = {"espaces": "espace", "personnes": "personne", "adhésions": "adhésion",
              "fils": "fil", "messages": "message", "dossiers": "dossier",
-             "documents": "document", "rencontres": "rencontre", "sondages": "sondage"}
+             "documents": "document", "rencontres": "rencontre", "sondages": "sondage",
+             "décisions": "décision", "suivis": "suivi"}
 
 
 def _summary(counts: Counter[str]) -> str:
