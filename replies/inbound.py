@@ -19,6 +19,11 @@ The one entry point for the MTA pipe (``manage.py receive_email``) and the LMTP 
    nobody (a log line) otherwise. Only a valid token's own member gets their text back. A
    member gets at most REPLY_BOUNCES_PER_HOUR such answers an hour.
 
+Mail to a space's posting address (``<slug>+<token>@``, ``replies.posting``) starts a thread
+instead, with the same claim, the same refusals and stricter proof of the sender
+(``replies.starting``); the claim, refusal and file helpers both use are in
+``replies.outcomes``.
+
 A database or SMTP failure raises out of here with nothing recorded, so the caller can ask the
 MTA to try again later.
 """
