@@ -37,7 +37,8 @@ def test_record_from_a_meeting_then_read_the_register(people: People, server: st
     expect(panel.get_by_role("heading", name="Décisions et suivis")).to_be_visible()
     assert_accessible(page, "meeting page with its decisions section (desktop)")
 
-    panel.get_by_label(re.compile(r"^Décision\W*$")).fill("Tenir la rencontre d'automne à Trois-Rivières")
+    panel.get_by_label(re.compile(r"^Décision\W*$")).fill(
+        "Tenir la rencontre d'automne à Trois-Rivières")
     panel.get_by_role("button", name="Consigner la décision").click()
     expect(page.locator("[data-decisions]")).to_contain_text("Trois-Rivières")
 
@@ -75,8 +76,8 @@ def test_record_from_a_meeting_then_read_the_register(people: People, server: st
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     phone.screenshot(path=str(SCREENSHOTS / "decisions-register-phone.png"), full_page=True)
     # The assignee marks it as started from the register.
-    phone.locator("#action-%d" % ActionItem.objects.get(what="Réserver la salle").pk
-                  ).get_by_label("État").select_option("doing")
+    booked = ActionItem.objects.get(what="Réserver la salle").pk
+    phone.locator(f"#action-{booked}").get_by_label("État").select_option("doing")
     phone.get_by_role("button", name="Enregistrer l'état de cette action").first.click()
     expect(phone.get_by_text("L'état de l'action est enregistré.")).to_be_visible()
     assert ActionItem.objects.get(what="Réserver la salle").status == "doing"
