@@ -165,3 +165,20 @@ def test_a_facilitator_posts_one_from_the_space_page(people: People,
     client_for(people.member).post(space_page, {"title": "Pas une annonce", "body": "x",
                                                 "announcement": "on"})
     assert Thread.objects.get(title="Pas une annonce").announced_at is None
+
+
+def test_the_unsubscribe_address_works_by_mail_too(people: People) -> None:
+    from emails.unsubscribe import announcement_links_for
+    from replies.inbound import receive_mail
+
+    mailto = announcement_links_for(user=people.member).mailto
+    [handled] = receive_mail(raw=b"From: x@ailleurs.example\r\nSubject: unsubscribe\r\n\r\n",
+                             recipients=[mailto])
+    assert handled.outcome == "unsubscribed"
+    assert EmailPreferences.objects.get(user=people.member).announcements is False
+    # A forged announcements token (another member's number) does nothing.
+    forged = mailto.replace(f"unsubscribe+{people.member.pk}-",
+                            f"unsubscribe+{people.other_member.pk}-")
+    [refused] = receive_mail(raw=b"Subject: x\r\n\r\n", recipients=[forged])
+    assert refused.outcome == "dropped"
+    assert not EmailPreferences.objects.filter(user=people.other_member).exists()
