@@ -18,6 +18,7 @@ from communities.api_people import router as people_router
 from communities.api_tokens import router as tokens_router
 from communities.errors import ServiceError
 from communities.text import unstorable_text_error
+from decisions.api import router as decisions_router
 from docs_store.api import router as documents_router
 from meetings.api import router as meetings_router
 
@@ -45,6 +46,7 @@ api.add_router("/", people_router)
 api.add_router("/", documents_router)
 api.add_router("/", meetings_router)
 api.add_router("/", committees_router)
+api.add_router("/", decisions_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str,

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "communities",
     "docs_store",
     "meetings",
+    "decisions",
     "reports",
     "emails",
     "realtime",

@@ -128,6 +128,7 @@ class ThreadOut(Schema):
     message_count: int
     pinned: bool
     locked: bool
+    announcement: bool
     is_question: bool = False
     #: The id of the reply marked as the question's answer, or null.
     answer: int | None = None

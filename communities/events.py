@@ -33,6 +33,9 @@ EVENT_SCHEMAS: dict[str, frozenset[str]] = {
     "thread.updated": frozenset({"thread", "by"}),
     "thread.pinned": frozenset({"thread", "by"}),
     "thread.locked": frozenset({"thread", "by"}),
+    # Posted as an announcement by a facilitator: flagged and pinned (see
+    # communities.services.announcements); it follows the thread's own thread.created.
+    "thread.announced": frozenset({"thread", "by"}),
     "message.edited": frozenset({"message"}),
     "message.deleted": frozenset({"message", "by"}),
     "reaction.added": frozenset({"message", "emoji", "user"}),
@@ -56,6 +59,8 @@ EVENT_SCHEMAS: dict[str, frozenset[str]] = {
     "document.version_restored": frozenset({"document", "version", "previous_version", "by"}),
     # Who may upload (docs_store.space_rules): facilitators only, or every member.
     "document_settings.changed": frozenset({"uploads_by", "by"}),
+    # The space's posting address was replaced (replies.posting); the address is not in it.
+    "posting_address.rotated": frozenset({"by"}),
     # Meetings (meetings/): the whole meeting rides along so a client never needs a refetch.
     "meeting.scheduled": frozenset({"meeting"}),
     "meeting.updated": frozenset({"meeting", "changes", "by"}),
@@ -85,6 +90,18 @@ EVENT_SCHEMAS: dict[str, frozenset[str]] = {
     "committee.hidden": frozenset({"committee"}),
     # A reply marked (``message`` its id) or unmarked (``message`` None) as a question's answer.
     "question.answered": frozenset({"thread", "message", "by"}),
+    # Decisions and action items (decisions/): the whole record rides along. An action
+    # carries ``assignee_ids`` so per-person views (digest, inbox) pick theirs without a query.
+    "decision.recorded": frozenset({"decision"}),
+    "decision.edited": frozenset({"decision", "by"}),
+    "decision.deleted": frozenset({"decision", "by"}),
+    "action.created": frozenset({"action", "assignee_ids"}),
+    "action.updated": frozenset({"action", "assignee_ids", "changes", "by"}),
+    "action.status_changed": frozenset({"action", "assignee_ids", "status", "previous_status",
+                                        "by"}),
+    "action.deleted": frozenset({"action", "assignee_ids", "by"}),
+    # Past its due date and not done: told to the facilitators once (decisions.services.overdue).
+    "action.overdue": frozenset({"action", "assignee_ids"}),
     # personal stream
     "account.deactivated": frozenset({"by"}),
     # Every session but the one it was done from ended, every API token revoked (their ids):

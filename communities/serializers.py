@@ -50,6 +50,7 @@ def thread_data(thread: Thread) -> dict[str, Any]:
         "locked": thread.locked_at is not None,
         "is_question": thread.is_question,
         "answer": thread.answer_id,
+        "announcement": thread.announced_at is not None,
     }
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from communities.models import Space, Thread, User
 from communities.services.discussion import post_message, start_thread
 from demo import activity as data
+from demo.decisions_loader import load_decisions
 from docs_store.models import Document, Folder
 from docs_store.services import create_folder, upload_document
 from meetings.models import DatePoll, Meeting
@@ -43,6 +44,8 @@ def load_activity(*, people: dict[str, User], spaces: dict[str, Space], organise
     for shared in data.ATTACHED_MESSAGES:
         _attached_message(shared, people=people, space=spaces[shared.space],
                           documents=documents, created=created, kept=kept)
+    load_decisions(people=people, spaces=spaces, organiser=organiser, created=created,
+                   kept=kept)
 
 
 def _instant(when: data.When, now: datetime) -> tuple[datetime, datetime]:

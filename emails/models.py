@@ -36,6 +36,9 @@ class EmailPreferences(models.Model):
     notifications = models.CharField(_("notifications"), max_length=10,
                                      choices=NotificationMode.choices,
                                      default=NotificationMode.IMMEDIATE)
+    # Announcements from facilitators, by email as they are posted. Separate from the
+    # notifications so a member may keep one and stop the other (its own one-click link).
+    announcements = models.BooleanField(_("annonces"), default=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -35,6 +35,7 @@ class Choices:
     digest: str
     notifications: str
     spaces: list[SpaceChoice]
+    announcements: bool = True
 
 
 def preferences_of(user: User) -> EmailPreferences:
@@ -55,7 +56,8 @@ def choices_of(user: User) -> Choices:
                                   digest=override.digest if override else "",
                                   notifications_muted=bool(override and
                                                            override.notifications_muted)))
-    return Choices(digest=general.digest, notifications=general.notifications, spaces=spaces)
+    return Choices(digest=general.digest, notifications=general.notifications, spaces=spaces,
+                   announcements=general.announcements)
 
 
 def _check(value: str, allowed: Iterable[str], what: str) -> str:
@@ -66,9 +68,11 @@ def _check(value: str, allowed: Iterable[str], what: str) -> str:
 
 
 def set_preferences(*, user: User, digest: str, notifications: str,
-                    spaces: Mapping[int, tuple[str, bool]] | None = None) -> Choices:
+                    spaces: Mapping[int, tuple[str, bool]] | None = None,
+                    announcements: bool | None = None) -> Choices:
     """Save the member's general choices and, per space id they belong to, the digest
-    override ("" = general choice) and whether notifications are muted there."""
+    override ("" = general choice) and whether notifications are muted there;
+    ``announcements`` None leaves that choice as it is."""
     _check(digest, DigestFrequency.values, _("le résumé"))
     _check(notifications, NotificationMode.values, _("les notifications"))
     spaces = spaces or {}
@@ -77,9 +81,11 @@ def set_preferences(*, user: User, digest: str, notifications: str,
     member_of = set(Membership.objects.filter(user=user, space_id__in=list(spaces))
                     .values_list("space_id", flat=True))
     with transaction.atomic():
-        EmailPreferences.objects.update_or_create(
-            user=user, defaults={"digest": digest, "notifications": notifications,
-                                 "updated_at": timezone.now()})
+        general: dict[str, object] = {"digest": digest, "notifications": notifications,
+                                      "updated_at": timezone.now()}
+        if announcements is not None:
+            general["announcements"] = announcements
+        EmailPreferences.objects.update_or_create(user=user, defaults=general)
         for space_id, (space_digest, muted) in spaces.items():
             if space_id not in member_of:
                 continue  # a space left since the page was shown: nothing to keep for it
@@ -95,6 +101,12 @@ def stop_everything(*, user: User) -> None:
         user=user, defaults={"digest": DigestFrequency.OFF,
                              "notifications": NotificationMode.OFF,
                              "updated_at": timezone.now()})
+
+
+def stop_announcements(*, user: User) -> None:
+    """No announcement by email any more, from any space (their one-click unsubscribe)."""
+    EmailPreferences.objects.update_or_create(
+        user=user, defaults={"announcements": False, "updated_at": timezone.now()})
 
 
 def stop_space(*, user: User, space: Space) -> None:
@@ -118,3 +130,17 @@ def opted_out_of(*, space_id: int, user_ids: Iterable[int]) -> set[int]:
                                                  notifications_muted=True).values("user_id")
     return set(User.objects.filter(Q(pk__in=everything) | Q(pk__in=muted), pk__in=wanted)
                .values_list("pk", flat=True))
+
+
+def announcement_recipients(*, space_id: int) -> list[User]:
+    """The active members of a space who get its announcements by email: not those who turned
+    announcements off, muted the space or stopped everything. One query, whatever their
+    number."""
+    stopped = Q(pk__in=EmailPreferences.objects.filter(announcements=False).values("user_id"))
+    everything = Q(pk__in=EmailPreferences.objects.filter(
+        notifications=NotificationMode.OFF, digest=DigestFrequency.OFF).values("user_id"))
+    muted = Q(pk__in=SpaceEmailPreferences.objects.filter(
+        space_id=space_id, notifications_muted=True).values("user_id"))
+    return list(User.objects.filter(
+        is_active=True, pk__in=Membership.objects.filter(space_id=space_id).values("user_id"))
+        .exclude(stopped | everything | muted).order_by("pk"))

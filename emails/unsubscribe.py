@@ -19,7 +19,9 @@ from emails import preferences
 from emails.outgoing import Unsubscribe, absolute
 
 _SALT = "emails.unsubscribe"
-_TOKEN = re.compile(r"^(\d{1,18})-(\d{1,18})-([0-9a-f]{32})$")
+_TOKEN = re.compile(r"^(\d{1,18})-(\d{1,18})-(?:(a)-)?([0-9a-f]{32})$")
+#: The marker of an announcements token: ``<user>-0-a-<signature>``.
+ANNOUNCEMENTS = "a"
 #: Local part of the mailto address: ``unsubscribe+<token>@<REPLY_DOMAIN>``.
 MAILTO_PREFIX = "unsubscribe+"
 
@@ -28,6 +30,8 @@ MAILTO_PREFIX = "unsubscribe+"
 class Scope:
     user: User
     space: Space | None  # None = every email from every space
+    #: Only the announcements, from every space (their own link, kept apart from the rest).
+    announcements: bool = False
 
 
 def _inbound_domain() -> str:
@@ -35,8 +39,9 @@ def _inbound_domain() -> str:
     return str(settings.REPLY_DOMAIN)
 
 
-def _signature(user_id: int, space_id: int) -> str:
-    return salted_hmac(_SALT, f"{user_id}:{space_id}", algorithm="sha256").hexdigest()[:32]
+def _signature(user_id: int, space_id: int, marker: str = "") -> str:
+    value = f"{user_id}:{space_id}" + (f":{marker}" if marker else "")
+    return salted_hmac(_SALT, value, algorithm="sha256").hexdigest()[:32]
 
 
 def token_for(*, user: User, space: Space | None = None) -> str:
@@ -44,8 +49,20 @@ def token_for(*, user: User, space: Space | None = None) -> str:
     return f"{user.pk}-{space_id}-{_signature(user.pk, space_id)}"
 
 
+def announcements_token_for(*, user: User) -> str:
+    return f"{user.pk}-0-{ANNOUNCEMENTS}-{_signature(user.pk, 0, ANNOUNCEMENTS)}"
+
+
+def announcement_links_for(*, user: User) -> Unsubscribe:
+    """The one-click unsubscribe of an announcement: stops announcements only."""
+    return _links(announcements_token_for(user=user))
+
+
 def links_for(*, user: User, space: Space | None = None) -> Unsubscribe:
-    token = token_for(user=user, space=space)
+    return _links(token_for(user=user, space=space))
+
+
+def _links(token: str) -> Unsubscribe:
     return Unsubscribe(url=absolute(reverse("emails:unsubscribe", args=[token])),
                        mailto=f"{MAILTO_PREFIX}{token}@{_inbound_domain()}")
 
@@ -56,8 +73,10 @@ def scope_of(token: str) -> Scope | None:
     match = _TOKEN.match((token or "").strip().lower())
     if match is None:
         return None
-    user_id, space_id, signature = int(match[1]), int(match[2]), match[3]
-    if not constant_time_compare(signature, _signature(user_id, space_id)):
+    user_id, space_id, marker, signature = int(match[1]), int(match[2]), match[3] or "", match[4]
+    if marker and space_id:
+        return None
+    if not constant_time_compare(signature, _signature(user_id, space_id, marker)):
         return None
     user = User.objects.filter(pk=user_id).first()
     if user is None:
@@ -67,11 +86,13 @@ def scope_of(token: str) -> Scope | None:
         space = Space.objects.filter(pk=space_id).first()
         if space is None:
             return None
-    return Scope(user=user, space=space)
+    return Scope(user=user, space=space, announcements=bool(marker))
 
 
 def apply(scope: Scope) -> None:
-    if scope.space is None:
+    if scope.announcements:
+        preferences.stop_announcements(user=scope.user)
+    elif scope.space is None:
         preferences.stop_everything(user=scope.user)
     else:
         preferences.stop_space(user=scope.user, space=scope.space)

@@ -25,10 +25,14 @@ class PreferencesForm(forms.Form):
     notifications = forms.ChoiceField(
         label=_("Quand quelqu'un vous mentionne ou répond à l'un de vos messages"),
         choices=NotificationMode.choices, widget=forms.RadioSelect)
+    announcements = forms.BooleanField(
+        label=_("Recevoir par courriel les annonces des personnes qui animent mes espaces"),
+        required=False)
 
     def __init__(self, *args: Any, choices: Choices, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"digest": choices.digest,
-                                      "notifications": choices.notifications})
+                                      "notifications": choices.notifications,
+                                      "announcements": choices.announcements})
         super().__init__(*args, **kwargs)
         self.space_rows = []
         for line in choices.spaces:

@@ -67,6 +67,15 @@ class ThreadForm(ServiceForm):
         help_text=_("Vous, ou l'animation, pourrez marquer la réponse qui la règle."))
 
 
+class AnnouncementThreadForm(ThreadForm):
+    """The new-thread form as facilitators see it: it may be posted as an announcement."""
+
+    announcement = forms.BooleanField(
+        label=_("Publier comme annonce"), required=False,
+        help_text=_("Épinglée en haut de l'espace et envoyée tout de suite par courriel aux "
+                    "membres qui reçoivent les annonces."))
+
+
 class ReplyForm(ServiceForm):
     error_fields = {"empty_body": "body", "body_too_long": "body"}
 

@@ -16,9 +16,25 @@ from frontend.views import (
                             reports,
 )
 from frontend.views import calendar_feed as calendar_feed_views
+from frontend.views import decisions as decision_views
 from frontend.views import directory as directory_views
 from frontend.views import meetings as meeting_views
+from frontend.views import posting_address as posting_views
 from frontend.views.documents import direct
+
+#: The register of decisions and action items and the forms that record them; the mail
+#: and digest code reverses their "decisions:" names.
+decision_patterns = [
+    path("", decision_views.register, name="register"),
+    path("export.csv", decision_views.register_export, name="export"),
+    path("consigner/", decision_views.record_decision, name="record-decision"),
+    path("actions/nouvelle/", decision_views.create_action, name="create-action"),
+    path("actions/<int:action_id>/etat/", decision_views.action_status, name="action-status"),
+    path("decision/<int:record_id>/supprimer/", decision_views.delete_record,
+         {"kind": "decision"}, name="delete-decision"),
+    path("actions/<int:record_id>/supprimer/", decision_views.delete_record,
+         {"kind": "action"}, name="delete-action"),
+]
 
 #: Pages reached from emails: join-back links, preferences, unsubscribe. Their names keep the
 #: "emails:" namespace the mail code reverses.
@@ -193,6 +209,9 @@ urlpatterns = [
          name="space-directory"),
     path("espaces/<slug:slug>/membres/csv/", directory_views.members_export,
          name="members-csv"),
+    path("espaces/<slug:slug>/decisions/", include((decision_patterns, "decisions"))),
+    path("espaces/<slug:slug>/publier-par-courriel/", posting_views.posting_address,
+         name="posting-address"),
 ]
 
 # Only with DEBUG (development and the end-to-end tests' daphne); production serves /static/

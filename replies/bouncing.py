@@ -36,6 +36,8 @@ class Refusal:
     returned_text: str = ""
     #: For attachments_not_posted: each file left out, with why.
     files: tuple[str, ...] = ()
+    #: About mail that was to start a thread (a space's posting address), not a reply.
+    new_thread: bool = False
 
 
 def _explanation(refusal: Refusal, mail: ReceivedMail) -> str:
@@ -75,10 +77,31 @@ def _explanation(refusal: Refusal, mail: ReceivedMail) -> str:
                                     "jointes : %(files)s. Déposez-les dans les documents de "
                                     "l'espace depuis le site.")
         % {"files": "; ".join(refusal.files)},
+        "unknown_posting_address": _("Cette adresse de publication n'existe pas ou a été "
+                                     "remplacée. Demandez la nouvelle adresse à l'animation "
+                                     "de l'espace, ou lancez le fil depuis le site."),
+        "posting_not_member": _("Seuls les membres d'un espace y lancent un fil de discussion "
+                                "par courriel : votre message n'a pas été publié."),
+        "posting_unverified": _("Un courriel envoyé en votre nom à l'adresse de publication "
+                                "d'un espace n'a pas été publié : notre serveur de courriel "
+                                "n'a pas pu vérifier qu'il venait bien de votre adresse. Si "
+                                "c'est bien vous, lancez le fil depuis le site."),
+        "empty_title": _("Votre courriel n'a pas d'objet : l'objet devient le titre du fil de "
+                         "discussion. Renvoyez-le avec un objet."),
+        "title_too_long": _("L'objet de votre courriel est trop long pour un titre de fil de "
+                            "discussion. Raccourcissez-le et renvoyez le message."),
+        "empty_body": _("Votre courriel ne contient aucun texte : il devient le premier "
+                        "message du fil. Écrivez-le et renvoyez le message."),
         "too_large": _("Votre courriel dépasse %(size)s Mo, pièces jointes comprises. Les "
                        "pièces jointes ne sont pas publiées : renvoyez le texte seul.")
         % {"size": settings.REPLY_MAX_MESSAGE_BYTES // (1024 * 1024)},
     }
+    if refusal.new_thread:
+        texts["attachments_not_posted"] = _(
+            "Votre fil de discussion a été lancé, mais sans ces pièces jointes : %(files)s. "
+            "Déposez-les dans les documents de l'espace depuis le site."
+        ) % {"files": "; ".join(refusal.files)}
+        return texts.get(refusal.reason, _("Votre message n'a pas pu être publié."))
     return texts.get(refusal.reason, _("Votre réponse n'a pas pu être publiée."))
 
 
@@ -125,9 +148,14 @@ def send_not_posted(refusal: Refusal, mail: ReceivedMail) -> None:
     subjects = []
     for language in ("fr-ca", "en"):
         with translation.override(language):
-            subjects.append(_("Votre réponse a été publiée sans certaines pièces jointes")
-                            if refusal.reason == "attachments_not_posted"
-                            else _("Votre réponse n'a pas été publiée"))
+            if refusal.new_thread:
+                subjects.append(_("Votre fil a été lancé sans certaines pièces jointes")
+                                if refusal.reason == "attachments_not_posted"
+                                else _("Votre message n'a pas été publié"))
+            else:
+                subjects.append(_("Votre réponse a été publiée sans certaines pièces jointes")
+                                if refusal.reason == "attachments_not_posted"
+                                else _("Votre réponse n'a pas été publiée"))
     subject_fr, subject_en = subjects
     # Through the one outgoing path (Message-ID, Date, From, a text and an HTML part).
     from emails.outgoing import compose, deliver

@@ -19,6 +19,11 @@ The one entry point for the MTA pipe (``manage.py receive_email``) and the LMTP 
    nobody (a log line) otherwise. Only a valid token's own member gets their text back. A
    member gets at most REPLY_BOUNCES_PER_HOUR such answers an hour.
 
+Mail to a space's posting address (``<slug>+<token>@``, ``replies.posting``) starts a thread
+instead, with the same claim, the same refusals and stricter proof of the sender
+(``replies.starting``); the claim, refusal and file helpers both use are in
+``replies.outcomes``.
+
 A database or SMTP failure raises out of here with nothing recorded, so the caller can ask the
 MTA to try again later.
 """
@@ -26,22 +31,16 @@ MTA to try again later.
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.db import transaction
+from django.utils import timezone
 
 from communities.errors import ServiceError
-from communities.models import Message, User
+from communities.models import User
 from communities.services.discussion import Posted, post_message
-from docs_store.attachments import MAX_ATTACHMENTS
-from docs_store.services import upload_document
-from docs_store.storing import discard
 from emails.unsubscribe import from_mailto
 from replies import mime
 from replies.addresses import (
@@ -52,18 +51,20 @@ from replies.addresses import (
 )
 from replies.bouncing import Refusal, send_not_posted
 from replies.models import InboundMail, Outcome, ReplyAddress
+from replies.outcomes import (
+    Handled,
+    discard_stored,
+    drop_automatic,
+    may_tell,
+    refuse,
+    upload_files,
+)
+from replies.outcomes import claim as claim_mail
+from replies.posting import looks_like_posting
 from replies.quoting import reply_text
+from replies.starting import start_thread_by_mail
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Handled:
-    recipient: str
-    #: posted, bounced, dropped, or duplicate (already handled: nothing done).
-    outcome: str
-    reason: str = ""
-    message: Message | None = None
 
 
 def split_address(address: str) -> tuple[str, str]:
@@ -78,8 +79,8 @@ def split_address(address: str) -> tuple[str, str]:
 def is_ours(address: str) -> bool:
     """Whether an envelope recipient is one this service handles."""
     local, domain = split_address(address)
-    return domain == settings.REPLY_DOMAIN and local.startswith((REPLY_PREFIX,
-                                                                 UNSUBSCRIBE_PREFIX))
+    return domain == settings.REPLY_DOMAIN and (
+        local.startswith((REPLY_PREFIX, UNSUBSCRIBE_PREFIX)) or looks_like_posting(local))
 
 
 def _client_id(mail: mime.ReceivedMail, thread_id: int) -> str:
@@ -122,29 +123,6 @@ class _AlreadyPosted(Exception):
         self.posted = posted
 
 
-def _upload_files(mail: mime.ReceivedMail, address: ReplyAddress, stored: list[str],
-                  refused: list[str]) -> list[int]:
-    """The attached files as documents of the space, through the documents service and its
-    checks (who may upload, type by content, size, quota); each refused file is named with
-    its reason and leaves nothing behind."""
-    ids: list[int] = []
-    for file in mail.files:
-        if len(ids) >= MAX_ATTACHMENTS:
-            refused.append(file.name)
-            continue
-        try:
-            with transaction.atomic(), translation.override("fr-ca"):
-                document = upload_document(actor=address.user, space=address.thread.space,
-                                           file=io.BytesIO(file.data), file_name=file.name)
-        except ServiceError as error:
-            refused.append(f"{file.name} ({error.message})")
-            continue
-        assert document.current_version is not None
-        stored.append(document.current_version.storage_key)
-        ids.append(document.pk)
-    return ids
-
-
 def _post(mail: mime.ReceivedMail, address: ReplyAddress, claim: InboundMail) -> Refusal | str:
     """Post the reply with its files; returns "posted", "duplicate", or why it was refused."""
     body = reply_text(mail.text)
@@ -155,63 +133,44 @@ def _post(mail: mime.ReceivedMail, address: ReplyAddress, claim: InboundMail) ->
     try:
         try:
             with transaction.atomic():
-                ids = _upload_files(mail, address, stored, refused)
+                ids = upload_files(mail, user=address.user, space=address.thread.space,
+                                   stored=stored, refused=refused)
                 posted = post_message(actor=address.user, thread=address.thread, body=body,
                                       client_id=_client_id(mail, address.thread_id),
                                       reply_to=address.reply_to_id, attachments=ids)
                 if not posted.created and stored:
                     raise _AlreadyPosted(posted)
         except _AlreadyPosted as already:
-            _discard(stored)
+            discard_stored(stored)
             stored, posted = [], already.posted
         claim.message = posted.message
         ReplyAddress.objects.filter(pk=address.pk).update(last_used_at=timezone.now())
-        if posted.created and refused and _may_tell(address.user):
+        if posted.created and refused and may_tell(address.user):
             # The member must not believe a file was shared when it was not.
             send_not_posted(Refusal(reason="attachments_not_posted", tell=address.user,
                                     thread=address.thread, files=tuple(refused)), mail)
     except ServiceError as error:
         # The service's own refusals (left the space, locked thread, rate limit, length)
         # carry French messages; the bounce words them in both languages itself.
-        _discard(stored)
+        discard_stored(stored)
         return Refusal(reason=error.code, tell=address.user, thread=address.thread,
                        returned_text=body)
     except BaseException:
         # Rolled back rows take their files with them (SMTP or database failure).
-        _discard(stored)
+        discard_stored(stored)
         raise
     return "posted" if posted.created else "duplicate"
-
-
-def _discard(keys: list[str]) -> None:
-    for key in keys:
-        discard(key)
-
-
-def _may_tell(member: User) -> bool:
-    since = timezone.now() - timedelta(hours=1)
-    told = InboundMail.objects.filter(user=member, outcome=Outcome.BOUNCED,
-                                      received_at__gte=since).count()
-    return told < settings.REPLY_BOUNCES_PER_HOUR
 
 
 def _handle_one(mail: mime.ReceivedMail, recipient: str) -> Handled:
     local, _domain = split_address(recipient)
     token = token_from_local_part(local, prefix=REPLY_PREFIX)
     with transaction.atomic():
-        claim = InboundMail(message_key=mail.message_key, recipient=local[:64],
-                            outcome=Outcome.DROPPED)
-        try:
-            with transaction.atomic():
-                claim.save(force_insert=True)
-        except IntegrityError:
-            log.info("inbound mail %s to %s already handled", mail.message_key[:12], local[:20])
+        claim = claim_mail(mail, local)
+        if claim is None:
             return Handled(recipient=recipient, outcome="duplicate", reason="already_handled")
         if mail.automatic:
-            claim.reason = "automatic"
-            claim.save(update_fields=["reason"])
-            log.info("inbound mail %s: sent by a program, dropped", mail.message_key[:12])
-            return Handled(recipient=recipient, outcome=Outcome.DROPPED, reason="automatic")
+            return drop_automatic(claim, mail, recipient)
         address = find_reply_address(token) if token else None
         claim.reply_address = address
         claim.user = address.user if address else None
@@ -224,27 +183,7 @@ def _handle_one(mail: mime.ReceivedMail, recipient: str) -> Handled:
             claim.reason = "" if result == "posted" else "same_message_id"
             claim.save()
             return Handled(recipient=recipient, outcome=result, message=claim.message)
-        return _refuse(mail, claim, result, recipient)
-
-
-def _refuse(mail: mime.ReceivedMail, claim: InboundMail, refusal: Refusal,
-            recipient: str) -> Handled:
-    claim.reason = refusal.reason
-    if refusal.tell is not None:
-        claim.user = refusal.tell
-    if refusal.tell is None or not _may_tell(refusal.tell):
-        claim.outcome = Outcome.DROPPED
-        claim.save()
-        log.info("inbound mail %s not posted (%s)%s; nobody told", mail.message_key[:12],
-                 refusal.reason, "" if refusal.tell is None else ", bounce limit reached")
-        return Handled(recipient=recipient, outcome=Outcome.DROPPED, reason=refusal.reason)
-    claim.outcome = Outcome.BOUNCED
-    claim.save()
-    # Sent before commit: if SMTP fails the claim rolls back and the MTA retries later.
-    send_not_posted(refusal, mail)
-    log.info("inbound mail %s not posted (%s); member told", mail.message_key[:12],
-             refusal.reason)
-    return Handled(recipient=recipient, outcome=Outcome.BOUNCED, reason=refusal.reason)
+        return refuse(mail, claim, result, recipient)
 
 
 def read_incoming(raw: bytes, *, envelope_sender: str | None = None) -> mime.ReceivedMail:
@@ -274,7 +213,12 @@ def handle_for(mail: mime.ReceivedMail, recipient: str) -> Handled:
     if not is_ours(recipient):
         log.info("inbound mail for %s: not one of our addresses", recipient[:80])
         return Handled(recipient=recipient, outcome=Outcome.DROPPED, reason="not_ours")
-    if split_address(recipient)[0].startswith(UNSUBSCRIBE_PREFIX):
+    local = split_address(recipient)[0]
+    # Told apart by the token's shape: a posting token never looks like a reply or an
+    # unsubscribe token, whatever the space's slug ("reply", "unsubscribe"...).
+    if looks_like_posting(local):
+        return start_thread_by_mail(mail, recipient=recipient, local=local)
+    if local.startswith(UNSUBSCRIBE_PREFIX):
         return _unsubscribe(recipient)
     return _handle_one(mail, recipient)
 

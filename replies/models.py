@@ -77,3 +77,20 @@ class InboundMail(models.Model):
 
     def __str__(self) -> str:
         return f"inbound mail #{self.pk} ({self.outcome})"
+
+
+class PostingAddress(models.Model):
+    """A space's posting address, ``<slug>+<token>@<domain>``: a member who writes to it from
+    their own address starts a thread. The token is derived from the site's secret and this
+    row's ``nonce`` (so members can be shown it again), and looked up by its SHA-256; rotating
+    draws a new nonce, and the old address stops working at once."""
+
+    space = models.OneToOneField("communities.Space", on_delete=models.CASCADE,
+                                 related_name="posting_address")
+    nonce = models.CharField(max_length=32)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    rotated_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"posting address of space {self.space_id}"

@@ -106,7 +106,7 @@ def apply_event(state: dict[str, Any], kind: str, data: dict[str, Any]) -> None:
             "pinned": data["thread"]["pinned"], "locked": data["thread"]["locked"],
             "messages": [data["message"]],
         }
-    elif kind in {"thread.updated", "thread.pinned", "thread.locked"}:
+    elif kind in {"thread.updated", "thread.pinned", "thread.locked", "thread.announced"}:
         thread = state["threads"][data["thread"]["id"]]
         thread.update({key: data["thread"][key] for key in ("title", "pinned", "locked")})
     elif kind in {"message.edited", "message.deleted"}:

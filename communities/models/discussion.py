@@ -25,6 +25,9 @@ class Thread(models.Model):
     answer = models.ForeignKey("Message", on_delete=models.SET_NULL, null=True, blank=True,
                                related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Posted by a facilitator as an announcement: pinned when posted and emailed at once to
+    # every member who has not turned announcements off. Unpinning keeps the flag.
+    announced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["space", "-last_activity_at"])]

@@ -88,7 +88,8 @@ def preferences_page(request: HttpRequest) -> HttpResponse:
         try:
             preferences.set_preferences(user=me, digest=form.cleaned_data["digest"],
                                         notifications=form.cleaned_data["notifications"],
-                                        spaces=form.per_space())
+                                        spaces=form.per_space(),
+                                        announcements=form.cleaned_data["announcements"])
         except ServiceError as error:
             form.add_error(None, str(error.message))
         else:

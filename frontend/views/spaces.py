@@ -14,8 +14,9 @@ from communities.access import may_manage, membership_of
 from communities.errors import ServiceError
 from communities.models import User
 from communities.selectors import spaces_with_committees, threads_for_member, unanswered_questions
+from communities.services.announcements import post_announcement
 from communities.services.discussion import start_thread
-from frontend.forms import ThreadForm
+from frontend.forms import AnnouncementThreadForm, ThreadForm
 from frontend.queries import mention_candidates, space_or_404
 from frontend.views.committees import committee_links
 from frontend.views.documents.common import done, invalid
@@ -39,21 +40,26 @@ def space(request: HttpRequest, slug: str) -> HttpResponse:
     # The head is read before the list so live.js replays anything newer; duplicates are
     # recognised by id, gaps are impossible.
     context = live_context(current, user=me, moderator=can_manage)
-    form = ThreadForm(request.POST if request.method == "POST" else None)
+    form_class = AnnouncementThreadForm if can_manage else ThreadForm
+    form = form_class(request.POST if request.method == "POST" else None)
     refusal = None
     if request.method == "POST" and form.is_valid():
+        post = (post_announcement if form.cleaned_data.get("announcement") else start_thread)
         try:
             # With the documents picked in the form and the file uploaded with it.
-            posted = start_thread(actor=me, space=current, title=form.cleaned_data["title"],
-                                  body=form.cleaned_data["body"],
-                                  attachments=request.POST.getlist("attachments"),
-                                  files=new_files(request),
-                                  is_question=form.cleaned_data["is_question"])
+            extra = ({} if post is post_announcement
+                     else {"is_question": form.cleaned_data.get("is_question", False)})
+            posted = post(actor=me, space=current, title=form.cleaned_data["title"],
+                          body=form.cleaned_data["body"],
+                          attachments=request.POST.getlist("attachments"),
+                          files=new_files(request), **extra)
         except ServiceError as error:
             refusal = error
             form.add_service_error(error)
         else:
-            messages.success(request, _("Votre fil de discussion est lancé."))
+            messages.success(request, _("Votre annonce est publiée ; elle part par courriel aux "
+                                        "membres.") if post is post_announcement
+                             else _("Votre fil de discussion est lancé."))
             return done(request, reverse("thread", args=[current.slug, posted.thread.pk]))
     status = 400 if form.is_bound else 200
     page = render(request, "frontend/space.html", {

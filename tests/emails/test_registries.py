@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 def test_meetings_sections_come_after_mentions_and_before_threads() -> None:
     assert [section.key for section in default_sections()] == [
-        "mentions", "meetings", "polls", "new_threads", "unanswered_questions", "active",
-        "documents"]
+        "mentions", "meetings", "my_actions", "overdue_actions", "polls", "new_threads",
+        "unanswered_questions", "active", "documents"]
 
 
 def test_each_batch_gets_fresh_sections() -> None:

@@ -135,7 +135,8 @@ def _load(stored: list[str]) -> tuple[Counter[str], Counter[str]]:
 _SINGULAR = {"espaces": "espace", "comités": "comité",
              "personnes": "personne", "adhésions": "adhésion",
              "fils": "fil", "messages": "message", "dossiers": "dossier",
-             "documents": "document", "rencontres": "rencontre", "sondages": "sondage"}
+             "documents": "document", "rencontres": "rencontre", "sondages": "sondage",
+             "décisions": "décision", "suivis": "suivi"}
 
 
 def _summary(counts: Counter[str]) -> str:

@@ -173,6 +173,7 @@ on("thread.updated", (data) => {
   if (data.thread.id === threadId) announce(fill(strings.thread_renamed, { title: data.thread.title }));
 });
 on("thread.pinned", (data) => applyThread(data.thread));
+on("thread.announced", (data) => applyThread(data.thread));
 on("thread.locked", (data) => {
   applyThread(data.thread);
   if (data.thread.id === threadId) {

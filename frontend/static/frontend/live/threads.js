@@ -109,6 +109,7 @@ function applyThread(thread) {
   if (link) link.textContent = thread.title;
   setFlag(item, "pinned", thread.pinned);
   setFlag(item, "locked", thread.locked);
+  setFlag(item, "announcement", Boolean(thread.announcement));
   item.classList.toggle("is-pinned", thread.pinned);
   item.setAttribute("data-pinned", thread.pinned ? "1" : "0");
   sortThreads();
@@ -132,6 +133,8 @@ on("thread.pinned", (data) => {
   applyThread(data.thread);
   if (onSpacePage()) announce(fill(strings[data.thread.pinned ? "thread_pinned" : "thread_unpinned"], { title: data.thread.title }));
 });
+// An announcement arrives as thread.created then thread.announced (flagged and pinned).
+on("thread.announced", (data) => applyThread(data.thread));
 on("thread.locked", (data) => {
   applyThread(data.thread);
   if (onSpacePage()) announce(fill(strings[data.thread.locked ? "thread_locked" : "thread_unlocked"], { title: data.thread.title }));
