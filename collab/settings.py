@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "meetings",
     "reports",
     "emails",
+    "inbox",
     "realtime",
     "frontend",
     "replies",

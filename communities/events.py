@@ -10,6 +10,7 @@ the keys their payload must carry.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from django.db import connection, transaction
@@ -82,11 +83,16 @@ EVENT_SCHEMAS: dict[str, frozenset[str]] = {
     "membership.ended": frozenset({"space", "reason"}),
     "mention.created": frozenset({"space", "thread", "message", "by", "everyone"}),
     "read.updated": frozenset({"space", "thread", "last_read_message", "unread"}),
+    # The person's notification inbox (inbox/): an item added (the whole item rides along)
+    # or items marked read (``items``: their ids, ``all``: everything); ``unread`` is the
+    # count after the change, so the bell needs no refetch.
+    "inbox.item_added": frozenset({"item", "unread"}),
+    "inbox.read": frozenset({"items", "all", "unread"}),
 }
 
 PERSONAL_STREAM_KINDS = frozenset(
     {"account.deactivated", "account.sessions_ended", "api_token.created", "api_token.revoked",
-     "membership.ended", "mention.created", "read.updated"}
+     "membership.ended", "mention.created", "read.updated", "inbox.item_added", "inbox.read"}
 )
 SPACE_STREAM_KINDS = frozenset(EVENT_SCHEMAS) - PERSONAL_STREAM_KINDS
 
@@ -133,9 +139,7 @@ def emit(
     required = EVENT_SCHEMAS.get(kind)
     if required is None:
         raise ValueError(f"unknown event kind {kind!r}")
-    missing = required - data.keys()
-    if missing:
-        raise ValueError(f"event {kind} is missing {sorted(missing)}")
+    _check_payload(kind, data)
     if (space is not None) != (kind in SPACE_STREAM_KINDS):
         raise ValueError(f"event {kind} does not belong on this stream")
     if not connection.in_atomic_block:
@@ -159,7 +163,47 @@ def emit(
     )
     stream_label = space.slug if space is not None else "@me"
     transaction.on_commit(lambda: _publish(event, stream_label))
+    _hand_to_listeners(event)
     return event
+
+
+def _check_payload(kind: str, data: Mapping[str, Any]) -> None:
+    missing = EVENT_SCHEMAS[kind] - data.keys()
+    if missing:
+        raise ValueError(f"event {kind} is missing {sorted(missing)}")
+
+
+def emit_to_each(*, kind: str, actor: User | None,
+                 data_for: Mapping[int, dict[str, Any]]) -> list[Event]:
+    """One event of a personal kind on the stream of each person (user id -> payload), in
+    two queries whatever their number: one UPDATE ... RETURNING takes every stream's next
+    seq, one INSERT writes the events. Same rules as ``emit``."""
+    if kind not in PERSONAL_STREAM_KINDS:
+        raise ValueError(f"event {kind} does not belong on a personal stream")
+    for data in data_for.values():
+        _check_payload(kind, data)
+    if not connection.in_atomic_block:
+        raise RuntimeError("emit_to_each() must run inside the transaction that makes the change")
+    if not data_for:
+        return []
+    owners = sorted(data_for)
+    table = User._meta.db_table
+    marks = ", ".join(["%s"] * len(owners))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET stream_head = stream_head + 1 WHERE id IN ({marks}) "  # noqa: S608
+            "RETURNING id, stream_head", owners)
+        heads = {int(pk): int(head) for pk, head in cursor.fetchall()}
+    now = timezone.now()
+    events = Event.objects.bulk_create([
+        Event(owner_id=pk, seq=heads[pk], kind=kind, actor=actor, payload=data_for[pk],
+              created_at=now)
+        for pk in owners if pk in heads
+    ])
+    for event in events:
+        transaction.on_commit(lambda event=event: _publish(event, "@me"))  # type: ignore[misc]
+        _hand_to_listeners(event)
+    return events
 
 
 class Publisher(Protocol):
@@ -187,3 +231,47 @@ def _publish(event: Event, stream_label: str) -> None:
                      "not published", event.kind, event.seq)
         return
     _publisher(event, stream_label=stream_label)
+
+
+# --- listeners ----------------------------------------------------------------------------
+# Apps above this one that react to committed events within the same process (the inbox)
+# add a listener at start-up. A listener receives the events of one transaction together,
+# after commit, so a post that names 200 people is one batch, not 200 calls. Events written
+# inside a savepoint that was rolled back are handed over too: a listener checks the rows it
+# relies on (they do not exist), as it must anyway for anything it reads after commit.
+Listener = Callable[[Sequence[Event]], None]
+_listeners: list[Listener] = []
+_pending: dict[str, list[Event]] = {}
+
+
+def add_listener(listener: Listener) -> None:
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def remove_listener(listener: Listener) -> None:
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
+def _hand_to_listeners(event: Event) -> None:
+    if not _listeners:
+        return
+    batch = _pending.setdefault(connection.alias + str(id(connection)), [])
+    batch.append(event)
+    # One callback per event, but the first to run takes the whole batch and the others find
+    # it empty; a callback dropped with a rolled-back savepoint is covered by the next one.
+    transaction.on_commit(_flush_listeners, robust=True)
+
+
+def _flush_listeners() -> None:
+    events = _pending.pop(connection.alias + str(id(connection)), [])
+    if not events:
+        return
+    for listener in list(_listeners):
+        try:
+            listener(events)
+        except Exception:
+            # The change is committed; a listener's failure must not turn it into an error
+            # page after the fact. It is logged loudly instead.
+            logger.exception("event listener %r failed on %d events", listener, len(events))
