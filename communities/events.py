@@ -9,6 +9,8 @@ the keys their payload must carry.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
@@ -236,12 +238,11 @@ def _publish(event: Event, stream_label: str) -> None:
 # --- listeners ----------------------------------------------------------------------------
 # Apps above this one that react to committed events within the same process (the inbox)
 # add a listener at start-up. A listener receives the events of one transaction together,
-# after commit, so a post that names 200 people is one batch, not 200 calls. Events written
-# inside a savepoint that was rolled back are handed over too: a listener checks the rows it
-# relies on (they do not exist), as it must anyway for anything it reads after commit.
+# after commit, so a post that names 200 people is one batch, not 200 calls.
 Listener = Callable[[Sequence[Event]], None]
 _listeners: list[Listener] = []
-_pending: dict[str, list[Event]] = {}
+_pending: dict[str, list[tuple[int, Event]]] = {}
+_tickets = itertools.count()
 
 
 def add_listener(listener: Listener) -> None:
@@ -257,15 +258,22 @@ def remove_listener(listener: Listener) -> None:
 def _hand_to_listeners(event: Event) -> None:
     if not _listeners:
         return
-    batch = _pending.setdefault(connection.alias + str(id(connection)), [])
-    batch.append(event)
-    # One callback per event, but the first to run takes the whole batch and the others find
-    # it empty; a callback dropped with a rolled-back savepoint is covered by the next one.
-    transaction.on_commit(_flush_listeners, robust=True)
+    ticket = next(_tickets)
+    _pending.setdefault(_connection_key(), []).append((ticket, event))
+    # One callback per event; callbacks run in the order they were registered, so the first
+    # one to run takes its event and every later one (the whole batch). An event whose ticket
+    # is below the running callback's had a callback that was never going to run: it was
+    # dropped with a rolled-back savepoint or transaction, so the event is not committed.
+    transaction.on_commit(functools.partial(_flush_listeners, ticket), robust=True)
 
 
-def _flush_listeners() -> None:
-    events = _pending.pop(connection.alias + str(id(connection)), [])
+def _connection_key() -> str:
+    return f"{connection.alias}:{id(connection)}"
+
+
+def _flush_listeners(ticket: int) -> None:
+    waiting = _pending.pop(_connection_key(), [])
+    events = [event for number, event in waiting if number >= ticket]
     if not events:
         return
     for listener in list(_listeners):

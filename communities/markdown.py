@@ -100,7 +100,7 @@ def plain_line(source: str, limit: int | None = None) -> str:
 _FRAGMENT_RULES = (
     (re.compile(r"@\*\*([^*|\n]{1,120}?)(?:\|\d{1,19})?\*\*"), r"@\1"),
     (re.compile(r"\|\d{1,19}\*\*"), ""),
-    (re.compile(r"\[([^\]\n]*)\]\([^)\s]*\)"), r"\1"),
+    (re.compile(r"\[([^\]\n]*)\]\([^)\s]*\)?"), r"\1"),
     (re.compile(r"(?m)^[ \t]*(?:&gt;[ \t]?)+"), ""),
     (re.compile(r"(?m)^[ \t]*#{1,6}[ \t]+"), ""),
     (re.compile(r"(?m)^[ \t]*[-+*][ \t]+"), ""),

@@ -144,3 +144,19 @@ def api_tokens_of(user: User) -> QuerySet[ApiToken]:
     """Someone's tokens that still work, newest first."""
     return ApiToken.objects.filter(user=user, expires_at__gt=timezone.now()).order_by(
         "-created_at", "-pk")
+
+
+def unread_threads(user: User, space_ids: list[int]) -> list[Thread]:
+    """Threads of these spaces with messages ``user`` has not read, most recent activity
+    first, each annotated with ``unread``. One query; threads quiet since the member joined
+    are skipped before any message is counted."""
+    from django.db.models import Count
+
+    return list(
+        Thread.objects.filter(space_id__in=space_ids)
+        .annotate(read_up_to=_position_of(user, "pk"), joined_at=_joined_at(user, "space"))
+        .filter(last_activity_at__gt=models.F("joined_at"))
+        .annotate(unread=Count("messages", filter=_unread_filter(user, "messages__")))
+        .filter(unread__gt=0)
+        .order_by("-last_activity_at", "-pk")
+    )

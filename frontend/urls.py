@@ -5,7 +5,8 @@ from django.urls import include, path
 from frontend import views
 from frontend.views import account as account_views
 from frontend.views import calendar_feed as calendar_feed_views
-from frontend.views import documents, email_links, polls, reports
+from frontend.views import documents, email_links, home, polls, reports
+from frontend.views import inbox as inbox_views
 from frontend.views import meetings as meeting_views
 from frontend.views.documents import direct
 
@@ -29,7 +30,7 @@ urlpatterns = [
          name="sign-out-everywhere"),
     path("compte/jetons/<int:token_id>/revoquer/", account_views.revoke_token,
          name="token-revoke"),
-    path("", views.my_spaces, name="my-spaces"),
+    path("", home.home, name="my-spaces"),
     path("espaces/<slug:slug>/", views.space, name="space"),
     path("espaces/<slug:slug>/fils/<int:thread_id>/", views.thread, name="thread"),
     path("espaces/<slug:slug>/fils/<int:thread_id>/renommer/", views.rename_thread,
@@ -125,6 +126,12 @@ urlpatterns = [
     path("espaces/<slug:slug>/sondages/<int:poll_id>/fermer/", polls.poll_close,
          name="poll-close"),
     path("courriel/", include((email_link_patterns, "emails"))),
+    path("notifications/", inbox_views.inbox, name="inbox"),
+    path("notifications/<int:item_id>/", inbox_views.open_item, name="inbox-open"),
+    path("notifications/<int:item_id>/lue/", inbox_views.mark_read, name="inbox-read"),
+    path("notifications/tout-lu/", inbox_views.mark_all_read, name="inbox-read-all"),
+    path("notifications/compteurs/", inbox_views.counts, name="inbox-counts"),
+    path("rencontres/<int:meeting_id>/reponse/", home.answer_meeting, name="home-rsvp"),
 ]
 
 # Only with DEBUG (development and the end-to-end tests' daphne); production serves /static/

@@ -15,8 +15,9 @@ def on_committed(events: Sequence[Event]) -> None:
     relevant = [e for e in events if registry.handlers_for(e.kind)]
     if not relevant:
         return
-    # Events of a savepoint that was rolled back were handed over too: only those whose row were committed.
-    # exists were committed (compared by stream and seq too: SQLite may reuse a rolled-back id).
+    # An event written in a savepoint that was rolled back may ride in a batch with
+    # committed ones: only those whose row exists count (compared by kind and seq too, as
+    # SQLite may reuse a rolled-back id).
     committed = set(Event.objects.filter(pk__in=[e.pk for e in relevant])
                     .values_list("pk", "kind", "seq"))
     by_kind: dict[str, list[Event]] = defaultdict(list)
