@@ -5,6 +5,7 @@ is one query whatever the number of spaces, so the page's cost does not grow wit
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -37,10 +38,10 @@ class SpaceNews:
 class WhatsNew:
     spaces: list[SpaceNews]
     unread: int
-    mentions: list[InboxItem]
-    meetings: list[Meeting]
-    polls: list[DatePoll]
-    documents: list[Document]
+    mentions: Sequence[InboxItem]
+    meetings: Sequence[Meeting]
+    polls: Sequence[DatePoll]
+    documents: Sequence[Document]
 
 
 def memberships(user: User) -> list[Membership]:
