@@ -165,5 +165,7 @@ if (settings) {
       document.querySelectorAll("[data-inbox-bell]").forEach((bell) => bell.removeAttribute("data-live"));
     }
   });
-  start();
+  // A live page's entry module (main.js) connects once all its features have registered:
+  // connecting here first would let the space's events arrive before their handlers.
+  if (!document.getElementById("live-config")) start();
 }
