@@ -78,6 +78,16 @@ def test_bell_home_counts_and_title_follow_posts_mentions_and_meetings(
     inbox.wait_for_url(f"**{reverse('meeting', args=['rma', meeting.pk])}")
     expect(bell).to_have_text("2", timeout=WAIT_MS)
 
+    # Marking one read on the inbox page happens in place (the form alone works too).
+    _open_live(inbox, reverse("inbox"))
+    unread = inbox.locator("[data-inbox-list] li.is-unread")
+    expect(unread).to_have_count(2)
+    unread.first.get_by_role("button", name="Marquer comme lue").click()
+    expect(unread).to_have_count(1, timeout=WAIT_MS)
+    expect(inbox.locator("[data-inbox-count]")).to_have_text("1", timeout=WAIT_MS)
+    expect(bell).to_have_text("1", timeout=WAIT_MS)
+    assert inbox.url.endswith(reverse("inbox"))
+
 
 def test_home_and_inbox_are_accessible_at_phone_and_desktop_sizes(
         people: People, server: str, browser) -> None:  # type: ignore[no-untyped-def]

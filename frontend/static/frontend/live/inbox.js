@@ -137,6 +137,44 @@ function showItem(item) {
   list.insertBefore(li, list.firstChild);
 }
 
+// Mark read in place on the inbox page; the forms still work alone without JavaScript.
+function markedRead(form) {
+  const item = form.closest("[data-inbox-item]");
+  const hadFocus = form.contains(document.activeElement);
+  if (item) {
+    item.classList.remove("is-unread");
+    item.querySelectorAll(".badge-unread").forEach((badge) => badge.remove());
+  }
+  form.remove();
+  // The button that had focus is gone: keep the keyboard user where they were.
+  if (hadFocus) {
+    const next = (item && item.querySelector(".inbox-title a")) || document.getElementById("contenu");
+    if (next) next.focus();
+  }
+}
+
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement)) return;
+  const one = form.hasAttribute("data-inbox-read");
+  const all = form.hasAttribute("data-inbox-read-all");
+  if (!one && !all) return;
+  event.preventDefault();
+  fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin",
+                       headers: { "X-Requested-With": "fetch", Accept: "application/json" } })
+    .then((response) => {
+      if (!response.ok) { form.submit(); return null; }
+      return response.json();
+    })
+    .then((answer) => {
+      if (!answer) return;
+      setInbox(answer.unread);
+      if (all) document.querySelectorAll("[data-inbox-read]").forEach(markedRead);
+      markedRead(form);
+    })
+    .catch(() => form.submit());
+});
+
 if (settings) {
   follow(PERSONAL, settings.after);
   Object.keys(settings.spaces || {}).forEach((slug) => follow(slug, settings.spaces[slug]));
