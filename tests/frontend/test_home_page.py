@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.test import TestCase
 from django.urls import reverse
 
@@ -19,12 +18,6 @@ from tests.inbox.conftest import schedule
 from tests.queries import count_queries
 
 
-@pytest.fixture
-def committed():
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        yield
-
-
 def test_home_shows_unread_mentions_and_the_tab_title_count(web: Personas,
                                                             people: People) -> None:
     opened = start_thread(actor=people.facilitator, space=people.space, title="Programme",
@@ -33,8 +26,9 @@ def test_home_shows_unread_mentions_and_the_tab_title_count(web: Personas,
         post_message(actor=people.other_member, thread=opened.thread,
                      body="Qu'en pense @**Marc Membre** ? **Vite**")
     html = web.member.get(reverse("my-spaces")).content.decode()
-    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
-    assert title.strip() == "(2) Quoi de neuf — Espace collaboratif"
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert title is not None
+    assert title.group(1).strip() == "(2) Quoi de neuf — Espace collaboratif"
     assert 'data-unread-space="rma">2<' in html
     assert 'data-mentions-space="rma">1<' in html
     assert "Programme" in html

@@ -1,13 +1,11 @@
-"""Inbox tests run the after-commit work inline (captureOnCommitCallbacks), as a request does."""
+"""Helpers of the inbox tests: meetings in the future, and many members at once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from django.test import TestCase
 from django.utils import timezone
 
 from communities.models import Membership, Role, User
@@ -19,13 +17,6 @@ from tests.conftest import People
 @pytest.fixture(autouse=True)
 def _uses_postgres(uses_postgres: None) -> None:
     """The inbox's bulk writes and counts are pinned on the production database."""
-
-
-@pytest.fixture
-def committed() -> Iterator[None]:
-    """Run the block's after-commit callbacks when it ends (nested ones included)."""
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        yield
 
 
 def soon(days: float = 10, hours: float = 0) -> datetime:

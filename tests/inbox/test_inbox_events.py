@@ -54,8 +54,8 @@ def test_a_client_following_its_stream_sees_what_a_fresh_fetch_shows(people: Peo
     assert state == fetch(me) and state["unread"] == 3
 
     with capture_events() as events:
-        services.mark_read(user=me, item_ids=[InboxItem.objects.filter(recipient=me)
-                                              .order_by("pk").first().pk])
+        services.mark_read(user=me, item_ids=list(InboxItem.objects.filter(recipient=me)
+                                                  .order_by("pk").values_list("pk", flat=True)[:1]))
         vote(actor=me, poll=poll, answers=dict.fromkeys(poll.slots.values_list("pk", flat=True),
                                                         "yes"))
     for event in events:
