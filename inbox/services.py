@@ -147,12 +147,14 @@ def mark_all_read(*, user: User) -> int:
     return changed
 
 
-def mark_subject_read(*, user_ids: Sequence[int], subject: str) -> None:
-    """Done what the item asked (voted in the poll): its item is read for those people."""
+def mark_subject_read(*, subject: str, user_ids: Sequence[int] | None = None) -> None:
+    """Done what the item asked (voted in the poll), or nothing left to do (the poll is
+    closed): its item is read for those people (everyone when ``user_ids`` is None)."""
+    items = InboxItem.objects.filter(subject=subject, read_at__isnull=True)
+    if user_ids is not None:
+        items = items.filter(recipient_id__in=list(user_ids))
     with transaction.atomic():
-        rows = list(InboxItem.objects.filter(recipient_id__in=list(user_ids), subject=subject,
-                                             read_at__isnull=True)
-                    .values_list("pk", "recipient_id"))
+        rows = list(items.values_list("pk", "recipient_id"))
         if not rows:
             return
         InboxItem.objects.filter(pk__in=[pk for pk, _r in rows]).update(read_at=timezone.now())
@@ -163,6 +165,18 @@ def mark_subject_read(*, user_ids: Sequence[int], subject: str) -> None:
         emit_to_each(kind="inbox.read", actor=None, data_for={
             recipient: {"items": ids, "all": False, "unread": counts.get(recipient, 0)}
             for recipient, ids in per_person.items()})
+
+
+def forget_words(*, subjects: Sequence[str]) -> None:
+    """A message deleted: the items about it keep their place but not its words (they were a
+    copy of them), like every other copy of a deleted message."""
+    InboxItem.objects.filter(subject__in=list(subjects)).exclude(snippet="").update(snippet="")
+
+
+def refresh_words(*, snippets: dict[str, str]) -> None:
+    """A message edited: the items about it quote its new words."""
+    for subject, snippet in snippets.items():
+        InboxItem.objects.filter(subject=subject).update(snippet=_bounded(snippet, SNIPPET_CHARS))
 
 
 def _tell_read(user: User, *, items: list[int], everything: bool) -> None:

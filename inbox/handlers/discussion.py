@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.markdown import plain_line
 from communities.models import Event, Message, Space
-from inbox import registry
+from inbox import registry, services
 from inbox.links import thread_target
 from inbox.models import SNIPPET_CHARS
 from inbox.registry import NewItem
@@ -24,6 +24,8 @@ def register() -> None:
     # Mentions first: a message that both names me and answers me is one item, a mention.
     registry.register("mention.created", mentions)
     registry.register("message.created", replies)
+    registry.register("message.edited", edited)
+    registry.register("message.deleted", deleted)
     registry.register_label(MENTION, _("Mention"))
     registry.register_label(REPLY, _("Réponse"))
 
@@ -89,3 +91,16 @@ def replies(events: Sequence[Event]) -> list[NewItem]:
                 items.append(NewItem(recipient_id=writer, topic=f"thread:{thread['id']}",
                                      **common))
     return items
+
+
+def edited(events: Sequence[Event]) -> list[NewItem]:
+    services.refresh_words(snippets={
+        f"message:{e.payload['message']['id']}": plain_line(e.payload["message"]["body"],
+                                                           SNIPPET_CHARS)
+        for e in events})
+    return []
+
+
+def deleted(events: Sequence[Event]) -> list[NewItem]:
+    services.forget_words(subjects=[f"message:{e.payload['message']['id']}" for e in events])
+    return []

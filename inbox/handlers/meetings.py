@@ -32,6 +32,7 @@ def register() -> None:
     registry.register("meeting.cancelled", cancelled)
     registry.register("poll.opened", poll_opened)
     registry.register("poll.voted", poll_answered)
+    registry.register("poll.closed", poll_closed)
     registry.register_label(INVITED, _("Invitation à une rencontre"))
     registry.register_label(CHANGED, _("Rencontre modifiée"))
     registry.register_label(CANCELLED, _("Rencontre annulée"))
@@ -115,5 +116,12 @@ def poll_answered(events: Sequence[Event]) -> list[NewItem]:
             continue
         services.mark_subject_read(user_ids=[event.payload["voter"]["id"]],
                                    subject=f"poll:{event.payload['poll']}")
+    return []
+
+
+def poll_closed(events: Sequence[Event]) -> list[NewItem]:
+    # Nobody can answer any more: the poll no longer awaits anyone.
+    for event in events:
+        services.mark_subject_read(subject=f"poll:{event.payload['poll']['id']}")
     return []
 

@@ -103,3 +103,24 @@ def test_nothing_is_added_when_the_post_rolls_back(people: People) -> None:
     assert [e.kind for e in events] == []
     assert not InboxItem.objects.exists()
     assert not Event.objects.filter(kind="inbox.item_added").exists()
+
+
+def test_an_edit_requotes_and_a_deletion_forgets_the_words_of_the_item(
+        people: People) -> None:
+    from communities.services.moderation import delete_message, edit_message
+
+    opened = start_thread(actor=people.member, space=people.space, title="Automne",
+                          body="Bonjour")
+    posted, _events = verify_action(
+        lambda: post_message(actor=people.other_member, thread=opened.thread,
+                             body="Mon numéro : 555-0100"),
+        kinds=["message.created", "inbox.item_added"])
+    verify_action(lambda: edit_message(actor=people.other_member, message=posted.message,
+                                       body="Écrivez-moi **plutôt**"),
+                  kinds=["message.edited"])
+    item = InboxItem.objects.get(recipient=people.member)
+    assert item.snippet == "Écrivez-moi plutôt"
+    verify_action(lambda: delete_message(actor=people.other_member, message=posted.message),
+                  kinds=["message.deleted"])
+    item.refresh_from_db()
+    assert item.snippet == "" and item.title == "Automne"

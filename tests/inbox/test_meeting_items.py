@@ -63,8 +63,12 @@ def test_a_poll_awaits_each_member_until_they_answer(people: People) -> None:
     assert selectors.unread_count(people.member) == 0
     assert selectors.unread_count(people.other_member) == 1
     # The meeting picked from the poll invites those who answered it, only.
-    verify_action(lambda: pick_slot(actor=people.facilitator, poll=poll, slot_id=first.pk),
-                  kinds=["meeting.scheduled", "poll.closed", "inbox.item_added"])
+    # Closing it leaves nothing to answer: the others' items are read too.
+    _meeting, events = verify_action(
+        lambda: pick_slot(actor=people.facilitator, poll=poll, slot_id=first.pk),
+        kinds=["meeting.scheduled", "poll.closed", "inbox.read", "inbox.item_added"])
+    assert events[2].owner_id == people.other_member.pk
+    assert selectors.unread_count(people.other_member) == 0
     invited = InboxItem.objects.filter(kind="meeting.invited")
     assert [i.recipient_id for i in invited] == [people.member.pk]
     assert Event.objects.filter(kind="inbox.item_added", owner=people.member).count() == 2
