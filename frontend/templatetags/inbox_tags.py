@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from communities.models import Membership, User
-from inbox.selectors import unread_count
+from inbox.models import InboxItem
 
 register = template.Library()
 
@@ -25,10 +27,16 @@ def inbox_bell(context: template.Context) -> dict[str, Any] | None:
     if user is None or not user.is_authenticated:
         return None
     me: User = user
-    heads = list(Membership.objects.filter(user=me)
-                 .order_by("-space__event_head")
-                 .values_list("space__slug", "space__event_head")[:FOLLOWED_SPACES])
-    unread = unread_count(me)
+    # One query: every space of mine with its stream head and my unread items there.
+    unread_there = (InboxItem.objects.filter(recipient=me, space=OuterRef("space_id"),
+                                             read_at__isnull=True)
+                    .order_by().values("space").annotate(n=Count("pk")).values("n")[:1])
+    rows = list(Membership.objects.filter(user=me)
+                .annotate(unread=Coalesce(Subquery(unread_there), 0))
+                .values_list("space__slug", "space__event_head", "unread"))
+    unread = sum(row[2] for row in rows)
+    busiest = sorted(rows, key=lambda row: -row[1])[:FOLLOWED_SPACES]
+    heads = [(slug, head) for slug, head, _n in busiest]
     strings = {
         "none": _("Notifications : aucune non lue"),
         "one": _("Notifications : 1 non lue"),
