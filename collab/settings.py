@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "decisions",
     "reports",
     "emails",
+    "inbox",
     "realtime",
     "frontend",
     "replies",

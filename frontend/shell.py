@@ -31,6 +31,8 @@ class ShellSpace:
     unread: int
     mentions: int
     manages: bool
+    #: A committee of one of my spaces: drawn under it, indented.
+    is_committee: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,11 +79,22 @@ class Shell:
                                         Value(0)),
                       unread=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)))
             .order_by("space__name")
-            .values_list("space__slug", "space__name", "role", "unread", "mentions")
+            .values_list("space_id", "space__parent_id", "space__slug", "space__name", "role",
+                         "unread", "mentions")
         )
-        return [ShellSpace(slug=slug, name=name, unread=unread_count, mentions=mention_count,
-                           manages=role in MANAGING_ROLES)
-                for slug, name, role, unread_count, mention_count in rows]
+        mine = {row[0] for row in rows}
+        committees: dict[int, list[ShellSpace]] = {}
+        top: list[tuple[int, ShellSpace]] = []
+        for space_id, parent_id, slug, name, role, unread_count, mention_count in rows:
+            item = ShellSpace(slug=slug, name=name, unread=unread_count, mentions=mention_count,
+                              manages=role in MANAGING_ROLES,
+                              is_committee=parent_id in mine)
+            if parent_id in mine:
+                committees.setdefault(parent_id, []).append(item)
+            else:
+                top.append((space_id, item))
+        return [each for space_id, item in top
+                for each in (item, *committees.get(space_id, ()))]
 
     @cached_property
     def unread_total(self) -> int:

@@ -10,6 +10,7 @@ from frontend.views import (
                             committees,
                             documents,
                             email_links,
+                            home,
                             polls,
                             profiles,
                             questions,
@@ -18,6 +19,7 @@ from frontend.views import (
 from frontend.views import calendar_feed as calendar_feed_views
 from frontend.views import decisions as decision_views
 from frontend.views import directory as directory_views
+from frontend.views import inbox as inbox_views
 from frontend.views import meetings as meeting_views
 from frontend.views import posting_address as posting_views
 from frontend.views.documents import direct
@@ -90,7 +92,7 @@ urlpatterns = [
          name="sign-out-everywhere"),
     path("compte/jetons/<int:token_id>/revoquer/", account_views.revoke_token,
          name="token-revoke"),
-    path("", views.my_spaces, name="my-spaces"),
+    path("", home.home, name="my-spaces"),
     path("espaces/<slug:slug>/", views.space, name="space"),
     path("espaces/<slug:slug>/fils/<int:thread_id>/", views.thread, name="thread"),
     path("espaces/<slug:slug>/fils/<int:thread_id>/renommer/", views.rename_thread,
@@ -212,6 +214,12 @@ urlpatterns = [
     path("espaces/<slug:slug>/decisions/", include((decision_patterns, "decisions"))),
     path("espaces/<slug:slug>/publier-par-courriel/", posting_views.posting_address,
          name="posting-address"),
+    path("notifications/", inbox_views.inbox, name="inbox"),
+    path("notifications/<int:item_id>/", inbox_views.open_item, name="inbox-open"),
+    path("notifications/<int:item_id>/lue/", inbox_views.mark_read, name="inbox-read"),
+    path("notifications/tout-lu/", inbox_views.mark_all_read, name="inbox-read-all"),
+    path("notifications/compteurs/", inbox_views.counts, name="inbox-counts"),
+    path("rencontres/<int:meeting_id>/reponse/", home.answer_meeting, name="home-rsvp"),
 ]
 
 # Only with DEBUG (development and the end-to-end tests' daphne); production serves /static/

@@ -37,6 +37,10 @@ def verify_action(action: Callable[[], Any], *, kinds: list[str]) -> tuple[Any, 
     keys its schema requires; return the action's result and the events."""
     with capture_events() as events:
         result = action()
+    if not any(kind.startswith("inbox.") for kind in kinds):
+        # The inbox reacts to many events with items of its own, on the people's streams;
+        # tests of the inbox ask for them, the others check what their action emitted.
+        events[:] = [e for e in events if not e.kind.startswith("inbox.")]
     assert [e.kind for e in events] == kinds, [e.kind for e in events]
     for event in events:
         assert EVENT_SCHEMAS[event.kind] <= event.payload.keys()

@@ -18,11 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 APPS = ("collab", "communities", "docs_store", "realtime", "frontend", "meetings", "emails",
-        "replies", "reports", "decisions", "demo")
+        "replies", "reports", "decisions", "inbox", "demo")
 #: Apps that hold models, services, selectors, API routers, tasks and their own mail. ``demo``
 #: is not one of them: it sits on top of every domain app to fill a laptop with activity.
 DOMAIN_APPS = ("communities", "docs_store", "meetings", "emails", "replies", "reports",
-               "decisions")
+               "decisions", "inbox")
 WEB_LAYERS = ("frontend", "realtime")
 BASE_APP = "communities"
 

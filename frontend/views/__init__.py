@@ -14,7 +14,7 @@ from frontend.views.messages import edit as edit_message
 from frontend.views.messages import history as message_history
 from frontend.views.messages import react
 from frontend.views.search import search
-from frontend.views.spaces import my_spaces, space
+from frontend.views.spaces import space
 from frontend.views.threads import lock as lock_thread
 from frontend.views.threads import pin as pin_thread
 from frontend.views.threads import read as mark_thread_read
@@ -31,7 +31,6 @@ __all__ = [
     "mark_thread_read",
     "members",
     "message_history",
-    "my_spaces",
     "pin_thread",
     "react",
     "remove_member",

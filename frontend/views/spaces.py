@@ -1,4 +1,4 @@
-"""My spaces, and a space with its threads (unread counts, pinned first)."""
+"""A space with its threads (unread counts, pinned first)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from communities.access import may_manage, membership_of
 from communities.errors import ServiceError
 from communities.models import User
-from communities.selectors import spaces_with_committees, threads_for_member, unanswered_questions
+from communities.selectors import threads_for_member, unanswered_questions
 from communities.services.announcements import post_announcement
 from communities.services.discussion import start_thread
 from frontend.forms import AnnouncementThreadForm, ThreadForm
@@ -23,12 +23,6 @@ from frontend.views.documents.common import done, invalid
 from frontend.views.documents.compose import compose_context, new_files
 from frontend.views.live import live_context
 from frontend.views.open_polls import open_polls_context
-
-
-@login_required
-def my_spaces(request: HttpRequest) -> HttpResponse:
-    return render(request, "frontend/my_spaces.html",
-                  {"memberships": spaces_with_committees(request.user)})  # type: ignore[arg-type]
 
 
 @login_required

@@ -24,7 +24,7 @@ OVERDUE = "action.overdue"
 
 
 def register() -> None:
-    from inbox import registry  # type: ignore[attr-defined,unused-ignore]
+    from inbox import registry
 
     registry.register("action.created", created)
     registry.register("action.updated", reassigned)
@@ -77,7 +77,7 @@ def reassigned(events: Sequence[Event]) -> list[NewItem]:
 
 
 def status_changed(events: Sequence[Event]) -> list[NewItem]:
-    from inbox import services  # type: ignore[attr-defined,unused-ignore]
+    from inbox import services
 
     for event in events:
         if event.payload["status"] == "done":
@@ -88,7 +88,7 @@ def status_changed(events: Sequence[Event]) -> list[NewItem]:
 
 
 def deleted(events: Sequence[Event]) -> list[NewItem]:
-    from inbox import services  # type: ignore[attr-defined,unused-ignore]
+    from inbox import services
 
     for event in events:
         services.mark_subject_read(subject=f"action:{event.payload['action']['id']}")

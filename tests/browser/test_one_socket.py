@@ -46,6 +46,9 @@ def test_poll_results_and_open_polls_lists_each_use_the_one_socket_core(
     meetings_page = new_page(browser, server)
     for page in (poll_page, space_page, meetings_page):
         sign_in(page, people.other_member.email)
+        # The home page it lands on follows the bell live with a socket of its own: counted
+        # from here, each page below is seen with its one socket.
+        expect(page.locator("[data-inbox-bell][data-live]")).to_have_count(1, timeout=WAIT_MS)
     watched = {page: _watched(page) for page in (poll_page, space_page, meetings_page)}
 
     poll_page.goto(reverse("poll", args=["rma", winter.pk]))

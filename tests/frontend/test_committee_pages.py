@@ -97,7 +97,7 @@ def test_my_spaces_lists_the_committee_under_its_space(people, web):
     page = unescape(web.member.get(reverse("my-spaces")).content.decode())
     assert page.index("Réseau Municipalités accessibles") < page.index("Comité de planification")
     assert reverse("space", args=[committee.slug]) in page
-    assert page.count('class="card space-card"') == 1
+    assert page.count('class="card home-space"') == 1  # inside its space's card
 
 
 def test_a_committee_members_page_offers_no_email_invitation(people, web):

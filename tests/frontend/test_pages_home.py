@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN_APPS = ("communities", "docs_store", "meetings", "emails", "replies", "reports")
+DOMAIN_APPS = ("communities", "docs_store", "meetings", "emails", "replies", "reports",
+               "inbox")
 #: What a page is made of; none of these belongs in a domain app.
 PAGE_MODULES = {"views.py", "urls.py", "forms.py", "live.py"}
 #: The back office is Django's admin, configured beside each app's admin.py.

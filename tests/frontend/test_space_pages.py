@@ -14,14 +14,18 @@ from tests.conftest import People
 from tests.frontend.helpers import thread_page
 
 
-def test_my_spaces_lists_role_description_and_link(web: Personas, people: People) -> None:
+def test_my_spaces_lists_role_and_link_and_the_description_moves_to_the_space(
+        web: Personas, people: People) -> None:
     response = web.facilitator.get(reverse("my-spaces"))
     html = response.content.decode()
     assert response.status_code == 200
     assert "Réseau Municipalités accessibles" in html
-    assert "accessibilité universelle" in html
     assert "Animation" in html or "animation" in html
     assert reverse("space", args=["rma"]) in html
+    # The home page says what is new; what a space is about is on the space's page.
+    assert "accessibilité universelle" not in html
+    space_page = web.facilitator.get(reverse("space", args=["rma"])).content.decode()
+    assert "À propos" in space_page and "accessibilité universelle" in space_page
 
 
 def test_space_page_lists_threads_by_latest_activity(

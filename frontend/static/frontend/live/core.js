@@ -17,7 +17,7 @@ export const space = config.space || null;
 
 // Last seq applied per stream: the space's, and the person's own (read positions, mentions).
 const seqs = new Map();
-const handlers = { space: new Map(), personal: new Map() };
+const handlers = { space: new Map(), personal: new Map(), others: new Map() };
 const hints = new Map();
 const watchers = [];
 let socket = null;
@@ -39,6 +39,23 @@ export function on(kind, handler) { add(handlers.space, kind, handler); }
 
 /** Call handler(data) for each event of this kind on the person's own stream. */
 export function onPersonal(kind, handler) { add(handlers.personal, kind, handler); }
+
+/**
+ * Call handler(data, stream) for each event of this kind on any followed space stream other
+ * than the page's own space (the counts of my other spaces: see follow).
+ */
+export function onOtherSpaces(kind, handler) { add(handlers.others, kind, handler); }
+
+/**
+ * Follow one more stream on the page's socket from seq ``after`` (the head the page was
+ * rendered with, so nothing between the render and the subscription is lost). Safe to call
+ * before or after start().
+ */
+export function follow(stream, after) {
+  if (seqs.has(stream)) return;
+  remember(stream, Number(after) || 0);
+  subscribe(stream);
+}
 
 /** Call handler(frame) for the space's hints: "presence" and "typing" (no seq, no replay). */
 export function onHint(type, handler) { add(hints, type, handler); }
@@ -90,8 +107,13 @@ function run(list, value) {
 function onEvent(frame) {
   const stream = frame.space;
   if (!seqs.has(stream) || frame.seq <= seqs.get(stream)) return;
-  const table = stream === PERSONAL ? handlers.personal : handlers.space;
-  run(table.get(frame.kind), frame.data || {});
+  if (stream === PERSONAL) run(handlers.personal.get(frame.kind), frame.data || {});
+  else if (stream === space) run(handlers.space.get(frame.kind), frame.data || {});
+  else {
+    (handlers.others.get(frame.kind) || []).forEach((handler) => {
+      try { handler(frame.data || {}, stream); } catch (error) { console.error(error); }
+    });
+  }
   remember(stream, frame.seq);
 }
 
@@ -100,11 +122,32 @@ function onResync(frame) {
   // hints, and its error would replace the "reload" offer on the status line.
   if (frame.space === space && spaceLive) setLive(false);
   if (frame.reason === "too_slow") subscribe(frame.space);  // the log still holds what we missed
-  else if (frame.space === PERSONAL) { remember(PERSONAL, frame.head || 0); subscribe(PERSONAL); }
+  else if (frame.space !== space) {
+    // Only counts follow these streams: start again from the head and say so, so the
+    // counts are read afresh (see onCatchUp).
+    remember(frame.space, frame.head || 0);
+    subscribe(frame.space);
+    catchUps.forEach((listener) => { try { listener(frame.space); } catch (e) { console.error(e); } });
+  }
   else tell("resync");
 }
 
+const catchUps = [];
+const subscribedListeners = [];
+
+/** Call listener(stream) when the server confirms a subscription (any followed stream). */
+export function onSubscribed(listener) { subscribedListeners.push(listener); }
+
+/** Call listener(stream) when a followed stream (not the page's space) skipped events. */
+export function onCatchUp(listener) { catchUps.push(listener); }
+
 function onError(frame) {
+  if (frame.space && frame.space !== space && frame.space !== PERSONAL
+      && (frame.code === "forbidden" || frame.code === "not_found")) {
+    // A space I followed for its counts and have just left: stop following it quietly.
+    seqs.delete(frame.space);
+    return;
+  }
   if (frame.code === "forbidden" && frame.space === space) {
     stop(frame.message || strings.access_ended);
   } else if (frame.code === "not_found" && frame.space === space) {
@@ -122,6 +165,8 @@ function onFrame(frame) {
   switch (frame.type) {
     case "subscribed":
       if (frame.space === space) { attempt = 0; setLive(true); }
+      if (frame.space === PERSONAL) attempt = 0;
+      subscribedListeners.forEach((listener) => { try { listener(frame.space); } catch (e) { console.error(e); } });
       break;
     case "event":
       onEvent(frame);
@@ -185,11 +230,16 @@ function scheduleReconnect() {
 }
 
 /** Connect once every feature has registered: the page's entry module calls this last. */
+let started = false;
+
 export function start() {
-  if (!space || !("WebSocket" in window)) return;
-  remember(space, Number(config.after) || 0);
+  if (!("WebSocket" in window)) return;
+  if (space && !seqs.has(space)) follow(space, config.after);
   // Only pages that carry the person's stream head follow it (a poll page does not).
-  if (me.id !== null && me.after !== undefined) remember(PERSONAL, Number(me.after) || 0);
+  if (me.id !== null && me.after !== undefined && !seqs.has(PERSONAL)) follow(PERSONAL, me.after);
+  // Several entry modules may call start (the page's and the bell's): one socket.
+  if (started || seqs.size === 0) return;
+  started = true;
   window.addEventListener("online", () => {
     if (!socket && !stopped) { attempt = 0; connect(); }
   });
