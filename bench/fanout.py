@@ -447,6 +447,32 @@ def server_env(extra: dict[str, str]) -> dict[str, str]:
     return {**env, "PYTHONUNBUFFERED": "1", **extra}
 
 
+def hub_command(server: str, port: int) -> list[str]:
+    """The product under ``daphne`` (what ``make run`` starts) or ``uvicorn``."""
+    if server == "daphne":
+        return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+                "collab.asgi:application"]
+    return [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port),
+            "--log-level", "warning", "--no-access-log", "--lifespan", "off",
+            *UVICORN_WS_OPTIONS, "collab.asgi:application"]
+
+
+def hub_env(redis_url: str, database_url: str, conn_max_age: int,
+            **extra: str) -> dict[str, str]:
+    return server_env({
+        "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+        # Production settings: DEBUG off (no query log), no HTTPS redirect on loopback.
+        "DEBUG": "false", "SECRET_KEY": "bench-" + "k" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+        "POST_RATE_LIMIT": "0",  # one poster sends far more than a person would
+        # Both servers must use the same names on Redis, whoever started the bench.
+        "CHANNEL_LAYER_PREFIX": f"bench{os.getpid()}",
+        "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", str(conn_max_age)),
+        **extra,
+    })
+
+
 def run_bare(bench: Bench, n: int) -> dict[str, Any]:
     port = free_port()
     command = [sys.executable, "-m", "bench.bare_server", "--port", str(port)]
@@ -495,27 +521,8 @@ def run_hub(bench: Bench, n: int, server: str, redis_url: str, database_url: str
     from bench.dataset import issue_tickets
 
     ports = [free_port(), free_port()]
-    commands = []
-    for port in ports:
-        if server == "daphne":
-            commands.append([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                             "collab.asgi:application"])
-        else:
-            commands.append([sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port",
-                             str(port), "--log-level", "warning", "--no-access-log",
-                             "--lifespan", "off", *UVICORN_WS_OPTIONS, "collab.asgi:application"])
-    env = server_env({
-        "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-        # Production settings: DEBUG off (no query log), no HTTPS redirect on loopback.
-        "DEBUG": "false", "SECRET_KEY": "bench-" + "k" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-        "POST_RATE_LIMIT": "0",  # one poster sends far more than a person would
-        # Both servers must use the same names on Redis, whoever started the bench.
-        "CHANNEL_LAYER_PREFIX": f"bench{os.getpid()}",
-        "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE",
-                                                str(bench.args.conn_max_age)),
-    })
+    commands = [hub_command(server, port) for port in ports]
+    env = hub_env(redis_url, database_url, bench.args.conn_max_age)
     label = f"hub-{server}"
     with start_servers(commands, ports, env, label) as servers:
         hello = json.dumps({"type": "subscribe", "space": population.space_slug})
