@@ -450,8 +450,11 @@ def server_env(extra: dict[str, str]) -> dict[str, str]:
 def hub_command(server: str, port: int) -> list[str]:
     """The product under ``daphne`` (what ``make run`` starts) or ``uvicorn``."""
     if server == "daphne":
-        return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                "collab.asgi:application"]
+        # Twisted listens with a backlog of 50: a storm of handshakes overflows it and the
+        # kernel resets the rest (uvicorn and the bare server ask for 2048). No access log,
+        # as for uvicorn.
+        return [sys.executable, "-m", "daphne", "-v", "0", "-e",
+                f"tcp:port={port}:interface=127.0.0.1:backlog=2048", "collab.asgi:application"]
     return [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port),
             "--log-level", "warning", "--no-access-log", "--lifespan", "off",
             *UVICORN_WS_OPTIONS, "collab.asgi:application"]

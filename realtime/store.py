@@ -1,18 +1,22 @@
 """What the hub and the consumer read from the database, as plain values.
 
-The hub runs in the event loop; these run in a worker thread (``database_sync_to_async``)
-and return tuples so nothing lazy crosses back into async code."""
+The hub runs in the event loop; these run in a few worker threads of their own and return
+tuples so nothing lazy crosses back into async code. Not on channels' one database thread:
+there a storm of a thousand connections queues every read behind every other (and behind
+the process's sync views), and on a busy machine each wait is a scheduling delay."""
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from channels.db import database_sync_to_async
 from django.contrib.sessions.models import Session
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q
 from django.utils import timezone
 
@@ -20,6 +24,33 @@ from communities.models import ApiToken, Event, Membership, Space, User
 from realtime.frames import PERSONAL_STREAM, event_frame
 
 StreamKey = tuple[str, int]  # ("space", space_id) or ("user", user_id)
+
+#: Each thread takes a connection from the pool only for the duration of a call.
+_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="realtime-db")
+
+
+def _in_thread(func: Callable[..., Any], args: tuple[Any, ...],
+               kwargs: dict[str, Any]) -> Any:
+    close_old_connections()
+    try:
+        return func(*args, **kwargs)
+    finally:
+        # Back to the pool (or closed), in the thread that used it.
+        close_old_connections()
+
+
+def database_sync_to_async(func: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
+    """Run ``func`` on this module's threads, so reads for different connections run side
+    by side. A plain executor call: no context is copied in or out, so each thread keeps its
+    own Django connection and returns it itself."""
+
+    @functools.wraps(func)
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(_THREADS, _in_thread, func, args, kwargs)
+
+    call.func = func  # type: ignore[attr-defined]  # the plain function, as channels' has it
+    return call
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.db import database_sync_to_async
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import connection, connections
+from django.db import connections
+from django.db.backends.signals import connection_created
 
 from communities.services.spaces import remove_member
 from realtime.hub import Hub
@@ -18,23 +18,31 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 class Statements:
-    """Every statement the hub's database thread runs while installed, before its parameters
-    are bound: (SQL text, number of parameters)."""
+    """Every statement the hub's database threads run while installed, before parameters are
+    bound: (SQL text, number of parameters)."""
 
     def __init__(self) -> None:
         self.seen: list[tuple[str, int]] = []
+        self.wrapped: list = []
 
     def __call__(self, execute, sql, params, many, context):
         self.seen.append((sql, len(params or ())))
         return execute(sql, params, many, context)
 
+    def _wrap(self, sender, connection, **kwargs) -> None:
+        # Each call of the hub's reads takes a connection from the pool in one of its threads.
+        if self not in connection.execute_wrappers:
+            connection.execute_wrappers.append(self)
+            self.wrapped.append(connection)
+
     async def __aenter__(self) -> Statements:
-        # The hub reads through channels' database thread: wrap that thread's connection.
-        await database_sync_to_async(lambda: connection.execute_wrappers.append(self))()
+        connection_created.connect(self._wrap)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await database_sync_to_async(lambda: connection.execute_wrappers.remove(self))()
+        connection_created.disconnect(self._wrap)
+        for wrapper in self.wrapped:
+            wrapper.execute_wrappers.remove(self)
 
 
 @pytest.fixture
