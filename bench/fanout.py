@@ -1,7 +1,7 @@
 """Fan-out benchmark: N websocket subscribers in one space, messages posted at rising rates.
 
     python -m bench.fanout [--subscribers 1000] [--duration 5] [--rates 5,10,20]
-                           [--only hub-daphne] [--profile]
+                           [--only hub-daphne] [--profile] [--hog 0.5]
 
 Four servers face the same load generator:
 
@@ -676,8 +676,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="sample the hub servers with py-spy into var/bench/")
     parser.add_argument("--realistic", action="store_true",
                         help="hub scenarios post realistic Markdown bodies (500-900 bytes)")
+    parser.add_argument("--hog", type=float, default=0.0,
+                        help="start a process that keeps this fraction of a core busy for "
+                             "the whole run (0.5: half a core), as other work on the host")
     parser.add_argument("--json-out", type=Path, help="default bench/results/fanout-<ts>.json")
     return parser.parse_args(argv)
+
+
+def start_hog(fraction: float) -> subprocess.Popen[bytes]:
+    """A busy loop for ``fraction`` of every 100 ms: a neighbour taking part of a core."""
+    busy, idle = 0.1 * fraction, 0.1 * (1 - fraction)
+    code = ("import time\n"
+            "while True:\n"
+            f"    end = time.monotonic() + {busy!r}\n"
+            "    while time.monotonic() < end:\n"
+            "        pass\n"
+            f"    time.sleep({idle!r})\n")
+    return subprocess.Popen([sys.executable, "-c", code])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -686,6 +701,7 @@ def main(argv: list[str] | None = None) -> int:
     n = args.subscribers
     started = time.monotonic()
     bench = Bench(args)
+    hog = start_hog(args.hog) if args.hog > 0 else None
     results: dict[str, dict[str, Any]] = {}
     database: dict[str, str] = {}
     database_url = ""
@@ -711,6 +727,9 @@ def main(argv: list[str] | None = None) -> int:
                                             database_url, population, args.profile)
     finally:
         bench.generator.close()
+        if hog is not None:
+            hog.terminate()
+            hog.wait(timeout=5)
 
     print("\n" + HEADER)
     for result in results.values():
