@@ -88,14 +88,16 @@ def main(argv: list[str] | None = None) -> int:
         for server in [s for s in args.servers.split(",") if s]:
             print(f"\n== {server}", flush=True)
             runs = []
-            if server == "bare":
-                context = bare_server()
-            else:
-                context = hub_servers(server, 1, args.redis_url, database_url,
-                                      args.conn_max_age)
-            with context as servers:
-                pid = servers.pids[0]
-                for _ in range(args.repeat):
+            for _ in range(args.repeat):
+                # A fresh process per run: a second storm in the same one reuses the memory
+                # the first freed, and its growth would say nothing.
+                if server == "bare":
+                    context = bare_server()
+                else:
+                    context = hub_servers(server, 1, args.redis_url, database_url,
+                                          args.conn_max_age)
+                with context as servers:
+                    pid = servers.pids[0]
                     targets: list[Any]
                     if server == "bare":
                         url = f"ws://127.0.0.1:{servers.ports[0]}/sub"
