@@ -1,7 +1,7 @@
 """Fan-out benchmark: N websocket subscribers in one space, messages posted at rising rates.
 
     python -m bench.fanout [--subscribers 1000] [--duration 5] [--rates 5,10,20]
-                           [--only hub-daphne] [--profile]
+                           [--only hub-daphne] [--profile] [--hog 0.5]
 
 Four servers face the same load generator:
 
@@ -447,6 +447,35 @@ def server_env(extra: dict[str, str]) -> dict[str, str]:
     return {**env, "PYTHONUNBUFFERED": "1", **extra}
 
 
+def hub_command(server: str, port: int) -> list[str]:
+    """The product under ``daphne`` (what ``make run`` starts) or ``uvicorn``."""
+    if server == "daphne":
+        # Twisted listens with a backlog of 50: a storm of handshakes overflows it and the
+        # kernel resets the rest (uvicorn and the bare server ask for 2048). No access log,
+        # as for uvicorn.
+        return [sys.executable, "-m", "daphne", "-v", "0", "-e",
+                f"tcp:port={port}:interface=127.0.0.1:backlog=2048", "collab.asgi:application"]
+    return [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port),
+            "--log-level", "warning", "--no-access-log", "--lifespan", "off",
+            *UVICORN_WS_OPTIONS, "collab.asgi:application"]
+
+
+def hub_env(redis_url: str, database_url: str, conn_max_age: int,
+            **extra: str) -> dict[str, str]:
+    return server_env({
+        "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+        # Production settings: DEBUG off (no query log), no HTTPS redirect on loopback.
+        "DEBUG": "false", "SECRET_KEY": "bench-" + "k" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+        "POST_RATE_LIMIT": "0",  # one poster sends far more than a person would
+        # Both servers must use the same names on Redis, whoever started the bench.
+        "CHANNEL_LAYER_PREFIX": f"bench{os.getpid()}",
+        "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", str(conn_max_age)),
+        **extra,
+    })
+
+
 def run_bare(bench: Bench, n: int) -> dict[str, Any]:
     port = free_port()
     command = [sys.executable, "-m", "bench.bare_server", "--port", str(port)]
@@ -495,27 +524,8 @@ def run_hub(bench: Bench, n: int, server: str, redis_url: str, database_url: str
     from bench.dataset import issue_tickets
 
     ports = [free_port(), free_port()]
-    commands = []
-    for port in ports:
-        if server == "daphne":
-            commands.append([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                             "collab.asgi:application"])
-        else:
-            commands.append([sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port",
-                             str(port), "--log-level", "warning", "--no-access-log",
-                             "--lifespan", "off", *UVICORN_WS_OPTIONS, "collab.asgi:application"])
-    env = server_env({
-        "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-        # Production settings: DEBUG off (no query log), no HTTPS redirect on loopback.
-        "DEBUG": "false", "SECRET_KEY": "bench-" + "k" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-        "POST_RATE_LIMIT": "0",  # one poster sends far more than a person would
-        # Both servers must use the same names on Redis, whoever started the bench.
-        "CHANNEL_LAYER_PREFIX": f"bench{os.getpid()}",
-        "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE",
-                                                str(bench.args.conn_max_age)),
-    })
+    commands = [hub_command(server, port) for port in ports]
+    env = hub_env(redis_url, database_url, bench.args.conn_max_age)
     label = f"hub-{server}"
     with start_servers(commands, ports, env, label) as servers:
         hello = json.dumps({"type": "subscribe", "space": population.space_slug})
@@ -666,8 +676,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="sample the hub servers with py-spy into var/bench/")
     parser.add_argument("--realistic", action="store_true",
                         help="hub scenarios post realistic Markdown bodies (500-900 bytes)")
+    parser.add_argument("--hog", type=float, default=0.0,
+                        help="start a process that keeps this fraction of a core busy for "
+                             "the whole run (0.5: half a core), as other work on the host")
     parser.add_argument("--json-out", type=Path, help="default bench/results/fanout-<ts>.json")
     return parser.parse_args(argv)
+
+
+def start_hog(fraction: float) -> subprocess.Popen[bytes]:
+    """A busy loop for ``fraction`` of every 100 ms: a neighbour taking part of a core."""
+    busy, idle = 0.1 * fraction, 0.1 * (1 - fraction)
+    code = ("import time\n"
+            "while True:\n"
+            f"    end = time.monotonic() + {busy!r}\n"
+            "    while time.monotonic() < end:\n"
+            "        pass\n"
+            f"    time.sleep({idle!r})\n")
+    return subprocess.Popen([sys.executable, "-c", code])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -676,6 +701,7 @@ def main(argv: list[str] | None = None) -> int:
     n = args.subscribers
     started = time.monotonic()
     bench = Bench(args)
+    hog = start_hog(args.hog) if args.hog > 0 else None
     results: dict[str, dict[str, Any]] = {}
     database: dict[str, str] = {}
     database_url = ""
@@ -701,6 +727,9 @@ def main(argv: list[str] | None = None) -> int:
                                             database_url, population, args.profile)
     finally:
         bench.generator.close()
+        if hog is not None:
+            hog.terminate()
+            hog.wait(timeout=5)
 
     print("\n" + HEADER)
     for result in results.values():

@@ -21,6 +21,7 @@ import base64
 import contextlib
 import hashlib
 import os
+import random
 import select
 import time
 from multiprocessing.connection import Connection
@@ -29,8 +30,8 @@ from urllib.parse import urlsplit
 
 from bench.common import MARK
 
-#: (index, url, first text frame to send or None, bytes the answer must contain or None)
-Target = tuple[int, str, str | None, bytes | None]
+#: (index, url, first text frame(s) to send or None, bytes the answer must contain or None)
+Target = tuple[int, str, str | tuple[str, ...] | None, bytes | None]
 
 ACCEPT_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 MAX_HEAD = 16 * 1024
@@ -75,7 +76,7 @@ class Link(asyncio.Protocol):
                  "request", "target", "transport")
 
     def __init__(self, owner: Subscribers, target: int, request: bytes, accept: bytes,
-                 hello: str | None, expect: bytes | None) -> None:
+                 hello: str | tuple[str, ...] | None, expect: bytes | None) -> None:
         loop = asyncio.get_running_loop()
         self.owner = owner
         self.target = target
@@ -281,6 +282,9 @@ class Link(asyncio.Protocol):
     def _other(self, payload: bytes) -> None:
         owner = self.owner
         owner.other_frames += 1
+        if payload.startswith(b'{"type":"presence'):
+            owner.presence_frames += 1
+            owner.presence_bytes += len(payload)
         if len(owner.other_samples) < 5:
             owner.other_samples.append(payload[:200].decode(errors="replace"))
 
@@ -309,8 +313,8 @@ class Link(asyncio.Protocol):
         if headers.get("sec-websocket-extensions"):
             self._fail(ProtocolError(f"extension forced: {headers['sec-websocket-extensions']}"))
             return b""
-        if self.hello is not None:
-            self._send(client_frame(0x1, self.hello.encode()))
+        for hello in (self.hello,) if isinstance(self.hello, str) else self.hello or ():
+            self._send(client_frame(0x1, hello.encode()))
         if self.expect is None:
             self.phase = STREAMING
             self.ready.set_result(None)
@@ -371,6 +375,9 @@ class Subscribers:
         self.time_sums: list[float] = []
         self.other_frames = 0
         self.other_samples: list[str] = []
+        #: Presence hints received once streaming: how many, and their bytes.
+        self.presence_frames = 0
+        self.presence_bytes = 0
         self.closed_early = 0
         self.disconnecting = False
         #: Streaming connections, read by ``_pump`` rather than by their transports.
@@ -436,8 +443,12 @@ class Subscribers:
                 link.end_of_stream(None)
 
     async def connect_all(self, targets: list[Target], concurrency: int,
-                          open_seconds: float) -> dict[str, Any]:
+                          open_seconds: float, spread: float = 0.0) -> dict[str, Any]:
+        """Open every target; with ``spread`` each one starts at a random moment of the
+        first ``spread`` seconds (a reconnect storm: clients dropped at once come back with
+        jitter)."""
         loop = asyncio.get_running_loop()
+        jitter = random.Random(len(targets))
         gate = asyncio.Semaphore(concurrency)
         errors: list[str] = []
         failed: list[int] = []
@@ -446,6 +457,8 @@ class Subscribers:
         async def one(target: Target) -> Link | None:
             index, url, hello, expect = target
             link: Link | None = None
+            if spread > 0:
+                await asyncio.sleep(jitter.uniform(0, spread))
             async with gate:
                 try:
                     async with asyncio.timeout(open_seconds):
@@ -466,8 +479,10 @@ class Subscribers:
         for link in await asyncio.gather(*(one(t) for t in targets)):
             if link is not None:
                 self.links.append(link)
+        ended = time.monotonic()
         return {"connected": len(self.links), "errors": errors[:5], "failed": failed,
-                "error_count": len(errors), "seconds": time.monotonic() - started}
+                "error_count": len(errors), "seconds": ended - started,
+                "started": started, "ended": ended}
 
     async def prune(self) -> list[int]:
         """Forget the connections the server closed; return their target indices."""
@@ -487,6 +502,7 @@ class Subscribers:
             link.last_id = -1
         self.other_frames = 0
         self.other_samples = []
+        self.presence_frames = self.presence_bytes = 0
 
     def total(self) -> int:
         return sum(link.count for link in self.links)
@@ -499,7 +515,18 @@ class Subscribers:
                 "sums": [link.id_sum for link in self.links],
                 "out_of_order": sum(link.out_of_order for link in self.links),
                 "other_frames": self.other_frames, "other_samples": self.other_samples,
+                "presence_frames": self.presence_frames, "presence_bytes": self.presence_bytes,
                 "closed_early": self.closed_early}
+
+    def abort(self) -> None:
+        """Drop every connection at once, without a closing handshake (a network cut)."""
+        self.disconnecting = True
+        for link in self.links:
+            self.detach(link)
+            if link.transport is not None:
+                link.transport.abort()
+        self.links.clear()
+        self.closed_early = 0
 
     async def disconnect(self) -> None:
         self.disconnecting = True
@@ -531,6 +558,9 @@ async def serve(pipe: Connection) -> None:
             pipe.send(subscribers.total())
         elif command == "snapshot":
             pipe.send(subscribers.snapshot())
+        elif command == "abort":
+            subscribers.abort()
+            pipe.send(None)
         elif command == "disconnect":
             await subscribers.disconnect()
             pipe.send(None)

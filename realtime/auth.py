@@ -11,12 +11,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from channels.auth import AuthMiddlewareStack
-from channels.db import database_sync_to_async
 from channels.security.websocket import WebsocketDenier
 from django.conf import settings
 from django.http.request import validate_host
 
 from communities.services.accounts import redeem_realtime_ticket
+from realtime.store import database_sync_to_async
 
 Scope = dict[str, Any]
 

@@ -32,12 +32,18 @@ from django.utils.translation import gettext as _
 from realtime import metrics, store
 from realtime.frames import dumps, error_frame, group_for
 from realtime.link import AsgiMessage, Link, text_message
-from realtime.presence import HEARTBEAT_SECONDS, Presence
+from realtime.presence import DEBOUNCE_SECONDS, HEARTBEAT_SECONDS, Person, Presence
 from realtime.store import StreamKey
 
 logger = logging.getLogger(__name__)
 
 REPLAY_PAGE = 500
+#: Links offered a frame between two turns of the loop (about 3 ms of work).
+YIELD_EVERY = 100
+
+
+def _person(link: Link) -> Person:
+    return (link.user_id, link.display_name, link.label or link.display_name)
 
 
 def _unservable(start: int, bounds: store.Bounds) -> str | None:
@@ -80,6 +86,11 @@ class Hub:
         self._started = asyncio.Lock()
         self._stream_locks: dict[StreamKey, asyncio.Lock] = {}
         self.presence = Presence()
+        self.presence_debounce = DEBOUNCE_SECONDS
+        #: Moves whenever a link comes, goes or changes its live streams: the audit rebuilds
+        #: what it asks the database only then.
+        self.roster_version = 0
+        self._roster_cache: tuple[int, store.Roster] | None = None
         self._background: set[asyncio.Task[None]] = set()
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -109,9 +120,11 @@ class Hub:
     # --- links -------------------------------------------------------------------------------
     def attach(self, link: Link) -> None:
         self.links.add(link)
+        self.roster_version += 1
 
     async def detach(self, link: Link) -> None:
         self.links.discard(link)
+        self.roster_version += 1
         for key in list(link.streams):
             await self._leave(link, key)
         await link.stop()
@@ -123,6 +136,7 @@ class Hub:
         stream = await self._stream(key, label)
         stream.pending[link] = []
         link.streams[key] = label
+        self.roster_version += 1
         try:
             bounds = await store.bounds(key)
             start = bounds.head if after is None else after
@@ -153,25 +167,31 @@ class Hub:
                         return  # resynced or revoked meanwhile: the rest is not theirs
                     await link.send(text_message(event.frame))
                     cursor = event.seq
-            if stream.delivered < cursor:
-                # The replay read past what this hub has delivered (its notification is still
-                # in flight, or was lost): deliver up to there first, or the link would get
-                # those events a second time when the hub catches up.
-                await self._catch_up(stream, upto=cursor)
-            buffered = stream.pending.pop(link, None)
-            if buffered is None:  # dropped meanwhile (revoked or overflowed)
-                return
-            for seq, message in buffered:
-                if seq > cursor:
-                    if not link.offer(message):
-                        self._resync_slow(link)
-                        return
-                    cursor = seq
-            stream.live.add(link)
-            if key[0] == "space" and not self._presence_changed(stream):
-                # Nobody new came online (another tab of someone already here): the newcomer
-                # still needs the list once.
-                link.offer(text_message(self.presence.frame(key, label)))
+            # Going live waits for a dispatch in progress: it gives the loop turns, and a link
+            # made live meanwhile could be offered a frame its replay already sent.
+            async with stream.catch_up:
+                if stream.delivered < cursor:
+                    # The replay read past what this hub has delivered (its notification is
+                    # still in flight, or was lost): deliver up to there first, or the link
+                    # would get those events a second time when the hub catches up.
+                    await self._deliver_from_log(stream, upto=cursor)
+                buffered = stream.pending.pop(link, None)
+                if buffered is None:  # dropped meanwhile (revoked or overflowed)
+                    return
+                for seq, message in buffered:
+                    if seq > cursor:
+                        if not link.offer(message):
+                            self._resync_slow(link)
+                            return
+                        cursor = seq
+                stream.live.add(link)
+            self.roster_version += 1
+            if key[0] == "space":
+                person = _person(link)
+                if self.presence.join(key, person):
+                    self._presence_soon(key)
+                # The list once; the others learn of the newcomer at the next flush.
+                link.offer(text_message(self.presence.full_frame(key, label, person)))
         except BaseException:
             await self._leave(link, key)
             raise
@@ -212,8 +232,10 @@ class Hub:
             was_live = link in stream.live
             stream.live.discard(link)
             stream.pending.pop(link, None)
-            if was_live and key[0] == "space":
-                self._presence_changed(stream)
+            if was_live:
+                self.roster_version += 1
+                if key[0] == "space" and self.presence.leave(key, _person(link)):
+                    self._presence_soon(key)
 
     async def _leave(self, link: Link, key: StreamKey) -> None:
         self._detach(link, key)
@@ -233,13 +255,30 @@ class Hub:
         asyncio.get_running_loop().create_task(self._forget_if_empty(key))
 
     # --- delivery ----------------------------------------------------------------------------
-    def _dispatch(self, stream: Stream, seq: int, frame: str, revokes: int | None) -> None:
+    async def _dispatch(self, stream: Stream, seq: int, frame: str,
+                        revokes: int | None) -> None:
+        """Offer the frame to every live link, giving the loop a turn every
+        ``YIELD_EVERY`` links so a large fan-out does not hold up requests (the post whose
+        event this is, among them). Callers hold ``stream.catch_up``: one dispatch at a time
+        per stream, so no link sees seq n+1 before n."""
         stream.delivered = seq
         message = text_message(frame)
         for buffer in stream.pending.values():
             buffer.append((seq, message))
-        too_slow = [link for link in stream.live if not link.offer(message)]
-        metrics.FRAMES_DELIVERED.inc(len(stream.live) - len(too_slow))
+        # Links that subscribe meanwhile get this frame from their buffer; links that leave
+        # meanwhile must not get it after their unsubscribe.
+        live = list(stream.live)
+        too_slow = []
+        offered = 0
+        for start in range(0, len(live), YIELD_EVERY):
+            if start:
+                await asyncio.sleep(0)
+            for link in live[start:start + YIELD_EVERY]:
+                if link in stream.live:
+                    offered += 1
+                    if not link.offer(message):
+                        too_slow.append(link)
+        metrics.FRAMES_DELIVERED.inc(offered - len(too_slow))
         for link in too_slow:
             self._resync_slow(link)
         if revokes is not None:
@@ -273,7 +312,8 @@ class Hub:
         if seq <= stream.delivered:
             return  # already delivered, from the log or an earlier notification
         if seq == stream.delivered + 1 and not stream.catch_up.locked():
-            self._dispatch(stream, seq, message["frame"], message.get("revokes"))
+            async with stream.catch_up:
+                await self._dispatch(stream, seq, message["frame"], message.get("revokes"))
             if "at" in message:
                 metrics.DELIVERY_LAG.observe(max(0.0, time.time() - float(message["at"])))
             return
@@ -282,14 +322,18 @@ class Hub:
     async def _catch_up(self, stream: Stream, upto: int | None = None) -> None:
         """Deliver from the log everything after what this hub last delivered."""
         async with stream.catch_up:
-            while True:
-                page = await store.events_between(stream.key, stream.label, stream.delivered,
-                                                  upto, REPLAY_PAGE)
-                for event in page:
-                    if event.seq == stream.delivered + 1:
-                        self._dispatch(stream, event.seq, event.frame, event.revokes)
-                if len(page) < REPLAY_PAGE or self.streams.get(stream.key) is not stream:
-                    return
+            await self._deliver_from_log(stream, upto)
+
+    async def _deliver_from_log(self, stream: Stream, upto: int | None) -> None:
+        # The caller holds stream.catch_up.
+        while True:
+            page = await store.events_between(stream.key, stream.label, stream.delivered,
+                                              upto, REPLAY_PAGE)
+            for event in page:
+                if event.seq == stream.delivered + 1:
+                    await self._dispatch(stream, event.seq, event.frame, event.revokes)
+            if len(page) < REPLAY_PAGE or self.streams.get(stream.key) is not stream:
+                return
 
     async def _open_channel(self) -> str:
         """The hub's own channel. Until the layer answers, the audit tick serves every stream
@@ -350,36 +394,38 @@ class Hub:
             logger.debug("ephemeral publish failed", exc_info=True)
             return False
 
-    def _presence_changed(self, stream: Stream) -> bool:
-        """Announce this hub's people in the space if they changed; True when every live
-        link was just shown the new list."""
-        people = {(link.user_id, link.display_name, link.label or link.display_name)
-                  for link in stream.live}
-        if not self.presence.set_local(stream.key, people):
-            return False
-        self._spawn(self._announce(stream.key))
-        return self._show_presence(stream)
+    def _presence_soon(self, key: StreamKey) -> None:
+        """Flush the space's presence once the changes of the next moment are gathered."""
+        if self.presence.mark_due(key):
+            asyncio.get_running_loop().call_later(self.presence_debounce, self._flush_presence,
+                                                  key)
+
+    def _flush_presence(self, key: StreamKey) -> None:
+        """Tell the other hubs if this hub's people changed, and this hub's connections what
+        changed in the space's online list."""
+        stream = self.streams.get(key)
+        if stream is None:
+            return
+        if self.presence.local_changed(key):
+            self._spawn(self._announce(key))
+        frame = self.presence.changes_frame(key, stream.label)
+        if frame is None:
+            return
+        outgoing = text_message(frame)
+        for link in stream.live:
+            link.offer(outgoing)  # a full queue just misses a hint, not an event
 
     async def _announce(self, key: StreamKey) -> None:
-        if self.channel_name is not None:
+        if self.channel_name is not None and key in self.streams:
             await self._publish(key, self.presence.beacon(key, self.channel_name))
 
     def _on_presence(self, message: dict[str, Any]) -> None:
         key: StreamKey = (message["stream"][0], int(message["stream"][1]))
-        stream = self.streams.get(key)
-        if stream is None:
+        if key not in self.streams:
             return
-        self.presence.set_remote(key, message["hub"], [tuple(p) for p in message["people"]])
-        self._show_presence(stream)
-
-    def _show_presence(self, stream: Stream) -> bool:
-        frame = self.presence.frame_if_changed(stream.key, stream.label)
-        if frame is None:
-            return False
-        outgoing = text_message(frame)
-        for link in stream.live:
-            link.offer(outgoing)
-        return True
+        if self.presence.set_remote(key, message["hub"],
+                                    [tuple(p) for p in message["people"]]):
+            self._presence_soon(key)
 
     def _spawn(self, coroutine: Any) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)
@@ -389,10 +435,10 @@ class Hub:
     async def _heartbeat(self) -> None:
         """Re-announce who is here (so new and restarted hubs learn it) and drop the people
         of hubs that stopped announcing."""
-        for key, stream in list(self.streams.items()):
+        for key in list(self.streams):
             if key[0] == "space":
                 await self._announce(key)
-                self._show_presence(stream)
+                self._presence_soon(key)  # lists of silent hubs expire
 
     # --- audit -------------------------------------------------------------------------------
     async def _audit_loop(self) -> None:
@@ -410,11 +456,54 @@ class Hub:
             except Exception:
                 logger.warning("hub audit failed; retrying next tick", exc_info=True)
 
+    def _roster(self) -> store.Roster:
+        """The audit's arrays, rebuilt only when links came, went or (un)subscribed."""
+        if self._roster_cache is not None and self._roster_cache[0] == self.roster_version:
+            return self._roster_cache[1]
+        users: set[int] = set()
+        sessions: set[str] = set()
+        tokens: set[int] = set()
+        pairs: set[tuple[int, int]] = set()
+        for link in self.links:
+            users.add(link.user_id)
+            if link.session_key:
+                sessions.add(link.session_key)
+            if link.api_token_id is not None:
+                tokens.add(link.api_token_id)
+            for key in link.streams:
+                if key[0] == "space":
+                    pairs.add((link.user_id, key[1]))
+        roster = store.Roster(users=list(users), sessions=list(sessions), tokens=list(tokens),
+                              pair_users=[p[0] for p in pairs],
+                              pair_spaces=[p[1] for p in pairs])
+        self._roster_cache = (self.roster_version, roster)
+        return roster
+
     async def audit(self) -> None:
         """Catch up streams whose head moved without a notification, rejoin groups the layer
-        lost, and end the streams of people who no longer have access."""
+        lost, and end the streams of people who no longer have access.
+
+        Most ticks nothing was revoked: one query says so (and which heads moved) with the
+        hub's people, sessions, tokens and subscriptions as arrays, and only when it finds a
+        revocation does the full snapshot say whose."""
         if not self.links:
             return
+        for stream in list(self.streams.values()):
+            if not stream.joined_group:
+                stream.joined_group = await self._join_group(stream.key)
+        delivered: dict[str, dict[int, int]] = {"space": {}, "user": {}}
+        for (kind, pk), stream in self.streams.items():
+            delivered[kind][pk] = stream.delivered
+        quick = await store.quick_audit(self._roster(), delivered["space"], delivered["user"])
+        if quick is None or not quick.intact:
+            await self._full_audit()
+            return
+        for key, head in quick.moved.items():
+            moved = self.streams.get(key)
+            if moved is not None and head > moved.delivered:
+                await self._catch_up(moved)
+
+    async def _full_audit(self) -> None:
         # Judge only what the snapshot covers: links and streams that appear while it is read
         # were checked on connect and are judged on the next tick.
         links = list(self.links)
@@ -454,6 +543,7 @@ class Hub:
         link.offer(text_message(error_frame(
             "unauthenticated", _("Votre session a pris fin : reconnectez-vous."))))
         self.links.discard(link)
+        self.roster_version += 1
         for key in list(link.streams):
             await self._leave(link, key)
         await link.drained(within=0.5)  # let the explanation out before closing

@@ -47,8 +47,11 @@ async def _finish(coroutine: Coroutine[Any, Any, Any], awaiting: Any) -> None:
         coroutine.close()
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Link:
+    """Slotted, and its queue and drain event exist only while the transport makes it wait:
+    an idle connection, the common case by far, costs a few hundred bytes here."""
+
     user_id: int
     send_message: SendMessage
     close: Close
@@ -65,13 +68,19 @@ class Link:
     #: Stream key -> the label clients know it by (space slug or "@me").
     streams: dict[StreamKey, str] = field(default_factory=dict)
     closed: bool = False
-    _queue: deque[AsgiMessage] = field(default_factory=deque)
+    _queue: deque[AsgiMessage] | None = None
     _writer: asyncio.Task[None] | None = None
     _busy: bool = False
-    _drained: asyncio.Event = field(default_factory=asyncio.Event)
+    #: Set when the backlog is written; created by whoever waits for it.
+    _drained: asyncio.Event | None = None
 
-    def __post_init__(self) -> None:
-        self._drained.set()
+    def _enqueue(self, message: AsgiMessage) -> None:
+        if self._queue is None:
+            self._queue = deque()
+        self._queue.append(message)
+
+    def _pending(self) -> int:
+        return len(self._queue) if self._queue is not None else 0
 
     def offer(self, message: AsgiMessage) -> bool:
         """Send a live frame now if the transport takes it, else queue it. False means the
@@ -79,10 +88,9 @@ class Link:
         if self.closed:
             return True
         if self._busy or self._writer is not None:
-            if len(self._queue) >= self.max_pending:
+            if self._pending() >= self.max_pending:
                 return False
-            self._queue.append(message)
-            self._drained.clear()
+            self._enqueue(message)
             return True
         coroutine = self.send_message(message)
         assert isinstance(coroutine, Coroutine)
@@ -95,7 +103,6 @@ class Link:
             return True
         # The transport made us wait: finish this send and whatever queues behind it in a
         # task of its own.
-        self._drained.clear()
         self._writer = asyncio.get_running_loop().create_task(
             self._write_backlog(_finish(coroutine, awaiting))
         )
@@ -107,9 +114,8 @@ class Link:
         if self.closed:
             return
         if self._busy or self._writer is not None:
-            self._queue.append(message)
-            self._drained.clear()
-            await self._drained.wait()
+            self._enqueue(message)
+            await self._until_drained()
             return
         self._busy = True
         try:
@@ -118,9 +124,28 @@ class Link:
             self._gone()
         finally:
             self._busy = False
-        if self._queue and self._writer is None and not self.closed:
+        if self._pending() and self._writer is None and not self.closed:
             self._writer = asyncio.get_running_loop().create_task(self._write_backlog(None))
-            await self._drained.wait()
+            await self._until_drained()
+        elif self._idle():
+            self._now_drained()
+
+    def _idle(self) -> bool:
+        return self.closed or (self._writer is None and not self._busy and not self._pending())
+
+    async def _until_drained(self) -> None:
+        if self._idle():
+            return
+        if self._drained is None:
+            self._drained = asyncio.Event()
+        await self._drained.wait()
+
+    def _now_drained(self) -> None:
+        if self._drained is not None:
+            self._drained.set()
+            self._drained = None
+        if self._queue is not None and not self._queue:
+            self._queue = None
 
     async def _write_backlog(self, first: Awaitable[None] | None) -> None:
         try:
@@ -134,20 +159,21 @@ class Link:
             self._gone()
         finally:
             self._writer = None
-            self._drained.set()
+            if not self._busy:
+                self._now_drained()
 
     async def drained(self, within: float) -> None:
         with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self._drained.wait(), timeout=within)
+            await asyncio.wait_for(self._until_drained(), timeout=within)
 
     def discard_pending(self) -> None:
-        self._queue.clear()
+        self._queue = None
 
     def _gone(self) -> None:
         # The transport is closed; the consumer's disconnect handler detaches the link.
         self.closed = True
-        self._queue.clear()
-        self._drained.set()
+        self._queue = None
+        self._now_drained()
 
     async def stop(self) -> None:
         self._gone()

@@ -1,81 +1,152 @@
 """Who is online in a space, across server processes. Never written to the event log.
 
-Each hub knows the people connected to it; it announces that list to the other hubs through
-the channel layer when it changes and as a heartbeat. A space's online list is the union of
-its own list and the other hubs' lists that are still fresh, so a person who leaves disappears
-at once, and the people of a process that died disappear after ``PRESENCE_TTL`` seconds.
+Each hub counts the connections each person has open to it, per space, and announces its list
+to the other hubs through the channel layer when it changed and as a heartbeat. A space's
+online list is the union of its own list and the other hubs' lists that are still fresh, so
+a person who leaves disappears at the next flush, and the people of a process that died
+disappear after ``PRESENCE_TTL`` seconds.
+
+Connections are told what changed, never the whole list again: a storm of a thousand
+subscribes would otherwise send a thousand lists of up to a thousand names to each of a
+thousand connections. Changes are gathered for ``DEBOUNCE_SECONDS`` and flushed as one
+``presence`` frame with ``joined`` and ``left``; a new subscriber gets the list shown at
+that moment once, with ``online``. Both are keyed by person id, so applying a change twice
+changes nothing.
 """
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from realtime.frames import dumps
 from realtime.store import StreamKey
 
 HEARTBEAT_SECONDS = 4.0
 PRESENCE_TTL = 3 * HEARTBEAT_SECONDS
+#: How long changes are gathered before connections are told: long enough that a storm of
+#: subscribes costs a few frames per connection, short enough to feel immediate.
+DEBOUNCE_SECONDS = 0.2
 
 Person = tuple[int, str, str]  # (user id, display name, label told apart from namesakes)
 
 
-@dataclass
-class SpacePresence:
-    local: frozenset[Person] = frozenset()
-    #: hub channel -> (people, monotonic time the list expires)
-    remote: dict[str, tuple[frozenset[Person], float]] = field(default_factory=dict)
-    shown: frozenset[Person] = frozenset()
+def _person(p: Person) -> dict[str, object]:
+    # p[-1]: a hub still running an earlier release announces (id, name) pairs.
+    return {"id": p[0], "display_name": p[1], "label": p[-1]}
 
-    def online(self, now: float) -> frozenset[Person]:
+
+class SpacePresence:
+    __slots__ = ("announced", "flush_due", "local", "remote", "shown")
+
+    def __init__(self) -> None:
+        #: person -> number of this hub's live connections subscribed to the space
+        self.local: Counter[Person] = Counter()
+        #: What the other hubs were last told about this hub's people.
+        self.announced: frozenset[Person] = frozenset()
+        #: hub channel -> (people, monotonic time the list expires)
+        self.remote: dict[str, tuple[frozenset[Person], float]] = {}
+        #: person id -> person, as this hub's connections were last told.
+        self.shown: dict[int, Person] = {}
+        self.flush_due = False
+
+    def online(self, now: float) -> dict[int, Person]:
         people = set(self.local)
         for listed, expires in self.remote.values():
             if expires > now:
                 people |= listed
-        return frozenset(people)
+        # One entry per person even when two hubs announce different labels for them (a
+        # namesake joined in between): the greater tuple wins, the same on every hub.
+        view: dict[int, Person] = {}
+        for person in people:
+            known = view.get(person[0])
+            if known is None or person > known:
+                view[person[0]] = person
+        return view
 
 
 class Presence:
     def __init__(self) -> None:
         self.spaces: dict[StreamKey, SpacePresence] = {}
 
-    def set_local(self, key: StreamKey, people: Iterable[Person]) -> bool:
-        """Record who is connected here; True when that differs from the last announcement."""
-        state = self.spaces.setdefault(key, SpacePresence())
-        people = frozenset(people)
-        if people == state.local:
+    def _state(self, key: StreamKey) -> SpacePresence:
+        state = self.spaces.get(key)
+        if state is None:
+            state = self.spaces[key] = SpacePresence()
+        return state
+
+    def join(self, key: StreamKey, person: Person) -> bool:
+        """One more connection of ``person`` here; True when they were not here before."""
+        local = self._state(key).local
+        local[person] += 1
+        return local[person] == 1
+
+    def leave(self, key: StreamKey, person: Person) -> bool:
+        """One connection fewer; True when it was the person's last one here."""
+        state = self.spaces.get(key)
+        if state is None or person not in state.local:
             return False
-        state.local = people
+        state.local[person] -= 1
+        if state.local[person] > 0:
+            return False
+        del state.local[person]
         return True
 
-    def set_remote(self, key: StreamKey, hub: str, people: Iterable[Person]) -> None:
-        state = self.spaces.setdefault(key, SpacePresence())
-        state.remote[hub] = (frozenset(people), time.monotonic() + PRESENCE_TTL)
+    def set_remote(self, key: StreamKey, hub: str, people: Iterable[Person]) -> bool:
+        """Record another hub's list; True when it differs from what that hub said before."""
+        state = self._state(key)
+        listed = frozenset(people)
+        before = state.remote.get(hub)
+        state.remote[hub] = (listed, time.monotonic() + PRESENCE_TTL)
+        return before is None or before[0] != listed
 
     def forget(self, key: StreamKey) -> None:
         self.spaces.pop(key, None)
 
-    def frame_if_changed(self, key: StreamKey, label: str) -> str | None:
-        """The ``presence`` frame for a space when its online list changed since last shown."""
+    def mark_due(self, key: StreamKey) -> bool:
+        """Note that a flush is wanted; True when none was pending (the caller schedules it)."""
+        state = self._state(key)
+        if state.flush_due:
+            return False
+        state.flush_due = True
+        return True
+
+    def local_changed(self, key: StreamKey) -> bool:
+        state = self.spaces.get(key)
+        return state is not None and frozenset(state.local) != state.announced
+
+    def changes_frame(self, key: StreamKey, label: str) -> str | None:
+        """The ``presence`` frame of what changed since the connections were last told, or
+        None; from now on they are taken to know the new list."""
         state = self.spaces.get(key)
         if state is None:
             return None
-        online = state.online(time.monotonic())
-        if online == state.shown:
+        state.flush_due = False
+        view = state.online(time.monotonic())
+        shown = state.shown
+        joined = [p for pid, p in view.items() if shown.get(pid) != p]
+        left = [pid for pid in shown if pid not in view]
+        if not joined and not left:
             return None
-        state.shown = online
-        return self.frame(key, label)
-
-    def frame(self, key: StreamKey, label: str) -> str:
-        state = self.spaces.get(key) or SpacePresence()
-        online = sorted(state.online(time.monotonic()), key=lambda p: (p[1].casefold(), p[0]))
+        state.shown = view
+        joined.sort(key=lambda p: (p[1].casefold(), p[0]))
         return dumps({"type": "presence", "space": label,
-                      # p[-1]: a hub still running the previous release announces pairs.
-                      "online": [{"id": p[0], "display_name": p[1], "label": p[-1]}
-                                 for p in online]})
+                      "joined": [_person(p) for p in joined], "left": sorted(left)})
+
+    def full_frame(self, key: StreamKey, label: str, newcomer: Person | None = None) -> str:
+        """The list the connections were last told, for a new subscriber (with themself:
+        the next change would add them anyway, and a connection is there until it leaves)."""
+        state = self.spaces.get(key)
+        view = dict(state.shown) if state is not None else {}
+        if newcomer is not None:
+            view.setdefault(newcomer[0], newcomer)
+        online = sorted(view.values(), key=lambda p: (p[1].casefold(), p[0]))
+        return dumps({"type": "presence", "space": label,
+                      "online": [_person(p) for p in online]})
 
     def beacon(self, key: StreamKey, hub: str) -> dict[str, object]:
-        state = self.spaces.get(key) or SpacePresence()
+        state = self._state(key)
+        state.announced = frozenset(state.local)
         return {"type": "hub.presence", "stream": list(key), "hub": hub,
-                "people": [list(p) for p in state.local]}
+                "people": [list(p) for p in state.announced]}

@@ -9,7 +9,7 @@ from django.db import connections
 
 from realtime import store
 from realtime.hub import get_hub, stop_hub
-from tests.realtime.ws_helper import connect, frame, still_usable
+from tests.realtime.ws_helper import OnlineList, connect, frame, still_usable
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,8 +67,8 @@ async def test_a_handler_that_fails_ends_its_connection_and_its_presence(people,
     await noemie.send_json_to({"type": "subscribe", "space": "rma"})
     marc = await connect(people.member)
     await marc.send_json_to({"type": "subscribe", "space": "rma"})
-    online = await _presence(noemie, {"Marc Membre", "Noémie Membre"})
-    assert online == {"Marc Membre", "Noémie Membre"}
+    online = OnlineList(noemie)
+    assert await online.until(["Marc Membre", "Noémie Membre"])
 
     async def broken(*args, **kwargs):
         raise RuntimeError("the database went away mid-frame")
@@ -80,19 +80,11 @@ async def test_a_handler_that_fails_ends_its_connection_and_its_presence(people,
         closed = await marc.receive_output(timeout=3)
     assert closed == {"type": "websocket.close", "code": 1011}
     # The others see the person leave at once, not when a heartbeat times out.
-    assert await _presence(noemie, {"Noémie Membre"}) == {"Noémie Membre"}
+    assert await online.until(["Noémie Membre"])
     assert {link.user_id for link in hub.links} == {people.other_member.pk}
     assert "the database went away mid-frame" in caplog.text
     await noemie.disconnect()
     assert not hub.links and not hub.streams
 
 
-async def _presence(ws, expected: set[str]) -> set[str]:
-    """Presence frames until one lists ``expected`` (or the wait ends)."""
-    while True:
-        received = await frame(ws, hints=True)
-        if received["type"] == "presence":
-            online = {person["display_name"] for person in received["online"]}
-            if online == expected:
-                return online
 

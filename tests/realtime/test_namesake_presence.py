@@ -12,7 +12,7 @@ from django.db import connections
 from communities.services.discussion import start_thread
 from realtime.hub import stop_hub
 from tests.communities.test_namesakes import twin_of
-from tests.realtime.ws_helper import connect
+from tests.realtime.ws_helper import OnlineList, connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,11 +39,10 @@ async def test_two_marcs_online_are_told_apart(people):
                            await connect(twin))
     for ws in (noemie, marc, other):
         await ws.send_json_to({"type": "subscribe", "space": "rma"})
-    online: list[dict] = []
-    while len(online) < 3:
-        online = (await next_hint(noemie, "presence"))["online"]
-    assert sorted(p["label"] for p in online) == [
-        "Marc Membre (Ville de Laval)", f"Marc Membre (membre n° {twin.pk})", "Noémie Membre"]
+    online = OnlineList(noemie)
+    assert await online.until([
+        "Marc Membre (Ville de Laval)", f"Marc Membre (membre n° {twin.pk})", "Noémie Membre"],
+        key="label")
     await other.send_json_to({"type": "typing", "space": "rma", "thread": thread.pk})
     typing = await next_hint(noemie, "typing")
     assert typing["user"]["label"] == f"Marc Membre (membre n° {twin.pk})"

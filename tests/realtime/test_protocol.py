@@ -16,6 +16,7 @@ from communities.services.discussion import post_message, start_thread
 from realtime.hub import stop_hub
 from tests.clients import client_for
 from tests.queries import count_queries
+from tests.realtime.ws_helper import OnlineList
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -376,15 +377,20 @@ async def next_hint(ws, kind: str, wait: float = 3.0) -> dict:
 async def test_who_is_online_appears_and_disappears(people):
     marc = await connect(people.member)
     await marc.send_json_to({"type": "subscribe", "space": "rma"})
-    shown = await next_hint(marc, "presence")
-    assert [p["display_name"] for p in shown["online"]] == ["Marc Membre"]
+    seen_by_marc = OnlineList(marc)
+    assert await seen_by_marc.until(["Marc Membre"])
+    assert "online" in seen_by_marc.hints[0]
     noemie = await connect(people.other_member)
     await noemie.send_json_to({"type": "subscribe", "space": "rma"})
-    shown = await next_hint(marc, "presence")
-    assert [p["display_name"] for p in shown["online"]] == ["Marc Membre", "Noémie Membre"]
+    seen_by_noemie = OnlineList(noemie)
+    assert await seen_by_noemie.until(["Marc Membre", "Noémie Membre"])
+    # The newcomer gets the list once, with themself; the others only what changed.
+    assert "Noémie Membre" in [p["display_name"] for p in seen_by_noemie.hints[0]["online"]]
+    assert await seen_by_marc.until(["Marc Membre", "Noémie Membre"])
     await noemie.disconnect()
-    shown = await next_hint(marc, "presence", wait=2)
-    assert [p["display_name"] for p in shown["online"]] == ["Marc Membre"]
+    assert await seen_by_marc.until(["Marc Membre"])
+    assert seen_by_marc.hints[-1]["left"] == [people.other_member.pk]
+    assert all("online" not in hint for hint in seen_by_marc.hints[1:])
     await marc.disconnect()
 
 

@@ -44,3 +44,39 @@ async def still_usable(communicator) -> bool:
     """The connection answers a ping (frames already on the way are skipped)."""
     await communicator.send_json_to({"type": "ping"})
     return bool(await until(communicator, "pong"))
+
+
+def apply_presence(online: dict[int, dict], hint: dict) -> dict[int, dict]:
+    """A ``presence`` hint applied to the online list a client holds (id -> person), as
+    presence.js does: ``online`` replaces the list, ``joined`` and ``left`` change it."""
+    if "online" in hint:
+        return {person["id"]: person for person in hint["online"]}
+    online = dict(online)
+    for pid in hint["left"]:
+        online.pop(pid, None)
+    for person in hint["joined"]:
+        online[person["id"]] = person
+    return online
+
+
+class OnlineList:
+    """What a client shows as online, kept from the presence hints it receives (other frames
+    are skipped)."""
+
+    def __init__(self, communicator) -> None:
+        self.communicator = communicator
+        self.people: dict[int, dict] = {}
+        self.hints: list[dict] = []
+
+    def names(self, key: str = "display_name") -> list[str]:
+        return sorted(person[key] for person in self.people.values())
+
+    async def until(self, expected: list[str], wait: float = 3.0,
+                    key: str = "display_name") -> list[str]:
+        """Read hints until the list shows exactly ``expected`` (sorted names)."""
+        while self.names(key) != sorted(expected):
+            received = await frame(self.communicator, wait, hints=True)
+            if received["type"] == "presence":
+                self.hints.append(received)
+                self.people = apply_presence(self.people, received)
+        return self.names(key)

@@ -81,5 +81,22 @@ document.addEventListener("espace:typing", () => {
   sendTyping();
 });
 
-onHint("presence", (frame) => showOnline(frame.online || []));
+// The server sends the list once per subscription ("online"), then only what changed
+// ("joined", "left"), keyed by person id: applying a change twice changes nothing.
+const online = new Map();
+
+function onPresence(frame) {
+  if (Array.isArray(frame.online)) {
+    online.clear();
+    frame.online.forEach((person) => online.set(person.id, person));
+  } else {
+    (frame.left || []).forEach((id) => online.delete(id));
+    (frame.joined || []).forEach((person) => online.set(person.id, person));
+  }
+  const collator = new Intl.Collator(document.documentElement.lang || undefined, { sensitivity: "base" });
+  showOnline(Array.from(online.values()).sort(
+    (a, b) => collator.compare(a.display_name, b.display_name) || a.id - b.id));
+}
+
+onHint("presence", onPresence);
 onHint("typing", onTyping);
