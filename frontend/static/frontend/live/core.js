@@ -18,6 +18,9 @@ export const space = config.space || null;
 // Last seq applied per stream: the space's, and the person's own (read positions, mentions).
 const seqs = new Map();
 const handlers = { space: new Map(), personal: new Map() };
+// Other streams a page follows besides its space's (a space page follows the committees the
+// person is in): stream -> kind -> handlers. Their refusals only end that stream.
+const others = new Map();
 const hints = new Map();
 const watchers = [];
 let socket = null;
@@ -39,6 +42,24 @@ export function on(kind, handler) { add(handlers.space, kind, handler); }
 
 /** Call handler(data) for each event of this kind on the person's own stream. */
 export function onPersonal(kind, handler) { add(handlers.personal, kind, handler); }
+
+/**
+ * Also follow another stream the person may read, from seq ``after`` (the head the page was
+ * rendered at), calling handler(data) for its events of this kind. Call before start().
+ */
+export function onStream(stream, after, kind, handler) {
+  if (stream === space || stream === PERSONAL) return;
+  if (!others.has(stream)) {
+    others.set(stream, new Map());
+    remember(stream, Number(after) || 0);
+  }
+  add(others.get(stream), kind, handler);
+}
+
+function forget(stream) {
+  others.delete(stream);
+  seqs.delete(stream);
+}
 
 /** Call handler(frame) for the space's hints: "presence" and "typing" (no seq, no replay). */
 export function onHint(type, handler) { add(hints, type, handler); }
@@ -90,8 +111,9 @@ function run(list, value) {
 function onEvent(frame) {
   const stream = frame.space;
   if (!seqs.has(stream) || frame.seq <= seqs.get(stream)) return;
-  const table = stream === PERSONAL ? handlers.personal : handlers.space;
-  run(table.get(frame.kind), frame.data || {});
+  const table = stream === PERSONAL ? handlers.personal
+    : stream === space ? handlers.space : others.get(stream);
+  if (table) run(table.get(frame.kind), frame.data || {});
   remember(stream, frame.seq);
 }
 
@@ -100,11 +122,15 @@ function onResync(frame) {
   // hints, and its error would replace the "reload" offer on the status line.
   if (frame.space === space && spaceLive) setLive(false);
   if (frame.reason === "too_slow") subscribe(frame.space);  // the log still holds what we missed
-  else if (frame.space === PERSONAL) { remember(PERSONAL, frame.head || 0); subscribe(PERSONAL); }
+  else if (frame.space === PERSONAL || others.has(frame.space)) { remember(frame.space, frame.head || 0); subscribe(frame.space); }
   else tell("resync");
 }
 
 function onError(frame) {
+  if (others.has(frame.space)) {
+    // Access to a followed committee ended: the page itself stays live.
+    if (["forbidden", "not_found"].includes(frame.code)) { forget(frame.space); return; }
+  }
   if (frame.code === "forbidden" && frame.space === space) {
     stop(frame.message || strings.access_ended);
   } else if (frame.code === "not_found" && frame.space === space) {
