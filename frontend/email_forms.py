@@ -30,7 +30,7 @@ class PreferencesForm(forms.Form):
         kwargs.setdefault("initial", {"digest": choices.digest,
                                       "notifications": choices.notifications})
         super().__init__(*args, **kwargs)
-        self.space_rows = []
+        self.space_rows: list[tuple[Any, Any, Any]] = []
         for line in choices.spaces:
             digest_name = f"space_{line.space.pk}_digest"
             muted_name = f"space_{line.space.pk}_muted"
@@ -46,7 +46,8 @@ class PreferencesForm(forms.Form):
     def space_groups(self) -> list[tuple[Any, Any, Any, list[tuple[Any, Any, Any]]]]:
         """Each space with its committees beneath it (a committee's parent is always among
         the rows: one belongs to a committee only while belonging to its space)."""
-        tops = {row[0].pk: (*row, []) for row in self.space_rows if row[0].parent_id is None}
+        tops: dict[int, tuple[Any, Any, Any, list[tuple[Any, Any, Any]]]] = {
+            row[0].pk: (*row, []) for row in self.space_rows if row[0].parent_id is None}
         groups = list(tops.values())
         for row in self.space_rows:
             space = row[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
@@ -79,7 +80,7 @@ async def test_removal_from_the_space_ends_the_committee_stream_on_both_within_2
             await database_sync_to_async(remove_member)(
                 actor=community.facilitator, space=community.space, member=community.member)
             for client in (on_a, on_b):
-                frames = []
+                frames: list[dict[str, Any]] = []
                 while not (frames and frames[-1]["type"] == "error"):
                     frames.append(await client.frame(
                         within=max(2 - (time.monotonic() - started), 0.01)))

@@ -5,11 +5,14 @@ the feed no query each."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import vobject
 from django.test import Client
 from django.urls import reverse
 
+from communities.models import Space
 from communities.services.committees import create_committee
 from meetings.services.feeds import issue_calendar_feed
 from meetings.services.scheduling import schedule_meeting
@@ -20,13 +23,13 @@ from tests.queries import queries_of
 pytestmark = pytest.mark.django_db
 
 
-def _schedule(people: People, space, title: str, day: int) -> None:  # noqa: ANN001
+def _schedule(people: People, space: Space, title: str, day: int) -> None:
     schedule_meeting(actor=people.facilitator, space=space, title=title,
                      starts_at=in_days(day), ends_at=in_days(day, 15, 0), mode="virtual",
                      video_url="https://zoom.us/j/123456")
 
 
-def _events(token: str) -> dict[str, object]:
+def _events(token: str) -> dict[str, Any]:
     body = Client().get(reverse("calendar-feed", args=[token])).content.decode()
     return {event.summary.value: event
             for event in vobject.readOne(body).contents.get("vevent", [])}
@@ -53,7 +56,7 @@ def test_a_member_outside_the_committee_never_gets_its_meetings(people: People) 
     _schedule(people, people.space, "Rencontre du réseau", 12)
     events = _events(issue_calendar_feed(actor=people.other_member))
     assert set(events) == {"Rencontre du réseau"}
-    assert "planification" not in str(list(events.values())[0].serialize())
+    assert "planification" not in str(next(iter(events.values())).serialize())
 
 
 def test_committee_meetings_cost_the_feed_no_query_each(people: People) -> None:
