@@ -15,7 +15,14 @@ from communities.services.committees import (
     set_committee_visibility,
     unarchive_committee,
 )
-from tests.browser.conftest import WAIT_MS, assert_accessible, new_page, open_live, sign_in
+from tests.browser.conftest import (
+    SCREENSHOTS,
+    WAIT_MS,
+    assert_accessible,
+    new_page,
+    open_live,
+    sign_in,
+)
 from tests.conftest import People
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -70,3 +77,20 @@ def test_the_space_page_follows_its_committees_live(people: People, browser,
     expect(noemie.locator("[data-committee]")).to_have_count(0)
     for page in (marc, noemie, marc_committee):
         assert page.evaluate("window.__notReloaded") is True
+
+
+def test_email_preferences_group_committees_axe_clean_at_320px(people: People, browser,
+                                                                server: str) -> None:
+    from playwright.sync_api import expect
+
+    create_committee(actor=people.facilitator, space=people.space,
+                     name="Comité de planification", members=[people.member.pk])
+    page = new_page(browser, server, viewport={"width": 320, "height": 800})
+    sign_in(page, people.member.email)
+    page.goto("/courriel/preferences/")
+    group = page.get_by_role("group", name="Réseau Municipalités accessibles")
+    expect(group.get_by_role("group", name="Comité : Comité de planification")).to_be_visible()
+    # Reflow: nothing wider than the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page, "email preferences with a committee (320 px)")
+    page.screenshot(path=str(SCREENSHOTS / "committee-preferences-320.png"), full_page=True)
