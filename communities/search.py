@@ -293,7 +293,7 @@ def _hits(ids: list[int], terms: Sequence[str], vendor: str) -> list[Hit]:
     if not ids:
         return []
     start, stop = _markers()
-    messages = Message.objects.filter(pk__in=ids).select_related("thread__space", "author")
+    messages = Message.objects.filter(pk__in=ids).select_related("thread__space__parent", "author")
     by_id: dict[int, Message] = {}
     excerpts: dict[int, SafeString] = {}
     if vendor == "postgresql":

@@ -137,7 +137,7 @@ def _claim_due(*, now: datetime, token: str) -> list[Notification]:
         Notification.objects.filter(pk__in=ids).update(
             state=NotificationState.CLAIMED, claim_token=token, lease_until=now + LEASE)
     return list(Notification.objects.filter(pk__in=ids, claim_token=token)
-                .select_related("user", "space", "actor").order_by("created_at", "pk"))
+                .select_related("user", "space__parent", "actor").order_by("created_at", "pk"))
 
 
 def _settle(ids: Sequence[int], state: str, token: str) -> None:

@@ -34,7 +34,7 @@ class PreferencesForm(forms.Form):
                                       "notifications": choices.notifications,
                                       "announcements": choices.announcements})
         super().__init__(*args, **kwargs)
-        self.space_rows = []
+        self.space_rows: list[tuple[Any, Any, Any]] = []
         for line in choices.spaces:
             digest_name = f"space_{line.space.pk}_digest"
             muted_name = f"space_{line.space.pk}_muted"
@@ -45,6 +45,23 @@ class PreferencesForm(forms.Form):
                 label=_("Aucune notification de « %(space)s »") % {"space": line.space.name},
                 required=False, initial=line.notifications_muted)
             self.space_rows.append((line.space, self[digest_name], self[muted_name]))
+
+    @property
+    def space_groups(self) -> list[tuple[Any, Any, Any, list[tuple[Any, Any, Any]]]]:
+        """Each space with its committees beneath it (a committee's parent is always among
+        the rows: one belongs to a committee only while belonging to its space)."""
+        tops: dict[int, tuple[Any, Any, Any, list[tuple[Any, Any, Any]]]] = {
+            row[0].pk: (*row, []) for row in self.space_rows if row[0].parent_id is None}
+        groups = list(tops.values())
+        for row in self.space_rows:
+            space = row[0]
+            if space.parent_id is None:
+                continue
+            if space.parent_id in tops:
+                tops[space.parent_id][3].append(row)
+            else:
+                groups.append((*row, []))
+        return groups
 
     def per_space(self) -> dict[int, tuple[str, bool]]:
         data = self.cleaned_data

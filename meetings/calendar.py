@@ -50,6 +50,15 @@ def _organizer_address() -> str:
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "ne-pas-repondre@localhost"
 
 
+def _organizer_name(meeting: Meeting) -> str:
+    space = meeting.space
+    if space.parent_id is None:
+        return space.name
+    parent = space.parent
+    assert parent is not None
+    return _("%(committee)s (%(space)s)") % {"committee": space.name, "space": parent.name}
+
+
 def _description(meeting: Meeting, url: str) -> str:
     parts = []
     if meeting.agenda:
@@ -94,7 +103,11 @@ def meeting_event(meeting: Meeting, *, attendee: User | None = None,
     event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     organizer = vCalAddress(f"mailto:{_organizer_address()}")
-    organizer.params["cn"] = vText(meeting.space.name)
+    organizer.params["cn"] = vText(_organizer_name(meeting))
+    if meeting.space.parent_id is not None:
+        # Calendars file and colour by category: a committee's meeting is told apart from
+        # its space's, whatever the channel it arrived by.
+        event.add("categories", [_("Rencontre de comité"), meeting.space.name])
     event.add("organizer", organizer)
     if attendee is not None:
         # Only the recipient, never the other members: addresses stay private (Law 25).

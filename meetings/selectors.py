@@ -80,4 +80,4 @@ def feed_meetings(user: User) -> QuerySet[Meeting]:
     spaces = Membership.objects.filter(user=user).values("space_id")
     return (Meeting.objects.filter(space_id__in=spaces,
                                    ends_at__gte=timezone.now() - FEED_PAST)
-            .select_related("space").order_by("starts_at", "pk"))
+            .select_related("space__parent").order_by("starts_at", "pk"))

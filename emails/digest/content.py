@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from communities.models import Space, User
 
@@ -67,6 +68,16 @@ class SpaceDigest:
     sections: list[SectionContent]
     unsubscribe_url: str = ""
     space_link: str = ""
+
+    @property
+    def heading(self) -> str:
+        """A committee is named with its space, so its block is never read as a space of its
+        own (read when the mail is rendered, in the recipient's language)."""
+        parent = self.space.parent if self.space.parent_id is not None else None
+        if parent is None:
+            return self.space.name
+        return _("%(committee)s (%(space)s)") % {"committee": self.space.name,
+                                                 "space": parent.name}
 
 
 @dataclass

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from django.core.mail import EmailMessage
 from django.db.models import F, Max
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from communities.models import Membership, User
@@ -55,7 +56,11 @@ def _spaces_by_frequency(user_ids: Sequence[int]) -> dict[int, dict[str, list[Me
                  .exclude(digest="")}
     result: dict[int, dict[str, list[Membership]]] = {}
     for membership in (Membership.objects.filter(user_id__in=user_ids)
-                       .select_related("space").order_by("space__name")):
+                       .select_related("space__parent")
+                       # A committee's block follows its space's.
+                       .order_by(Coalesce("space__parent__name", "space__name"),
+                                 Coalesce("space__parent_id", "space_id"),
+                                 F("space__parent_id").asc(nulls_first=True), "space__name")):
         frequency = overrides.get((membership.user_id, membership.space_id)) or general.get(
             membership.user_id, DigestFrequency.WEEKLY)
         result.setdefault(membership.user_id, {}).setdefault(frequency, []).append(membership)

@@ -44,7 +44,7 @@ def test_bell_home_counts_and_title_follow_posts_mentions_and_meetings(
     unread = home.locator('main [data-unread-space="rma"]')
     expect(bell).to_be_hidden()
     expect(unread).to_have_text("0")
-    assert home.title() == "Quoi de neuf — Espace collaboratif"
+    assert home.title() == "Quoi de neuf — Espace MUNI"
 
     # Another member answers in the thread I started: unread and bell move, no reload.
     post_message(actor=people.other_member, thread=opened.thread, body="Une **visite** ?")
@@ -52,7 +52,7 @@ def test_bell_home_counts_and_title_follow_posts_mentions_and_meetings(
     expect(home.locator("[data-home-unread]")).to_have_text("1")
     expect(bell).to_have_text("1", timeout=WAIT_MS)
     expect(home.locator("[data-inbox-label]")).to_have_text("Notifications : 1 non lue")
-    expect(home).to_have_title("(1) Quoi de neuf — Espace collaboratif")
+    expect(home).to_have_title("(1) Quoi de neuf — Espace MUNI")
 
     # A mention of me: the space's mentions count appears.
     post_message(actor=people.facilitator, thread=opened.thread,
@@ -60,7 +60,7 @@ def test_bell_home_counts_and_title_follow_posts_mentions_and_meetings(
     expect(unread).to_have_text("2", timeout=WAIT_MS)
     expect(home.locator('main [data-mentions-space="rma"]')).to_have_text("1", timeout=WAIT_MS)
     expect(bell).to_have_text("2", timeout=WAIT_MS)
-    expect(home).to_have_title("(2) Quoi de neuf — Espace collaboratif")
+    expect(home).to_have_title("(2) Quoi de neuf — Espace MUNI")
 
     # A meeting scheduled: on the inbox page the invitation appears, with the bell.
     inbox = new_page(browser, server)

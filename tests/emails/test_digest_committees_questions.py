@@ -31,7 +31,8 @@ def test_committee_activity_reaches_its_members_only(people: People,
     send_weekly([people.member.pk, people.other_member.pk])
     texts = by_recipient(smtp_server, 2)
     assert "Budget confidentiel" in texts[people.member.email]
-    assert "== Comité de planification ==" in texts[people.member.email]
+    assert "== Comité de planification (Réseau Municipalités accessibles) ==" in texts[
+        people.member.email]
     other = texts[people.other_member.email]
     assert "Nouvelles publiques" in other
     assert "Budget confidentiel" not in other and "planification" not in other

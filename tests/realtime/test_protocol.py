@@ -211,7 +211,7 @@ async def test_a_private_space_answers_an_outsider_exactly_like_an_unknown_slug(
 def test_access_to_a_space_is_one_query_whether_it_exists_or_not(people):
     from realtime import store
 
-    read = store.space_stream.func  # the plain function under database_sync_to_async
+    read = store.space_stream.func  # type: ignore[attr-defined]  # the plain function
     for user, slug, expected in [
         (people.outsider, "rma", None),
         (people.outsider, "nulle-part", None),

@@ -18,6 +18,9 @@ export const space = config.space || null;
 // Last seq applied per stream: the space's, and the person's own (read positions, mentions).
 const seqs = new Map();
 const handlers = { space: new Map(), personal: new Map(), others: new Map() };
+// Other streams a page follows besides its space's (a space page follows the committees the
+// person is in): stream -> kind -> handlers. Their refusals only end that stream.
+const others = new Map();
 const hints = new Map();
 const watchers = [];
 let socket = null;
@@ -55,6 +58,24 @@ export function follow(stream, after) {
   if (seqs.has(stream)) return;
   remember(stream, Number(after) || 0);
   subscribe(stream);
+}
+
+/**
+ * Also follow another stream the person may read, from seq ``after`` (the head the page was
+ * rendered at), calling handler(data) for its events of this kind. Call before start().
+ */
+export function onStream(stream, after, kind, handler) {
+  if (stream === space || stream === PERSONAL) return;
+  if (!others.has(stream)) {
+    others.set(stream, new Map());
+    remember(stream, Number(after) || 0);
+  }
+  add(others.get(stream), kind, handler);
+}
+
+function forget(stream) {
+  others.delete(stream);
+  seqs.delete(stream);
 }
 
 /** Call handler(frame) for the space's hints: "presence" and "typing" (no seq, no replay). */
@@ -110,6 +131,8 @@ function onEvent(frame) {
   if (stream === PERSONAL) run(handlers.personal.get(frame.kind), frame.data || {});
   else if (stream === space) run(handlers.space.get(frame.kind), frame.data || {});
   else {
+    const table = others.get(stream);
+    if (table) run(table.get(frame.kind), frame.data || {});
     (handlers.others.get(frame.kind) || []).forEach((handler) => {
       try { handler(frame.data || {}, stream); } catch (error) { console.error(error); }
     });
@@ -144,8 +167,10 @@ export function onCatchUp(listener) { catchUps.push(listener); }
 function onError(frame) {
   if (frame.space && frame.space !== space && frame.space !== PERSONAL
       && (frame.code === "forbidden" || frame.code === "not_found")) {
-    // A space I followed for its counts and have just left: stop following it quietly.
-    seqs.delete(frame.space);
+    // A followed stream (a space for its counts, a committee) I have just lost: stop
+    // following it quietly; the page itself stays live.
+    if (others.has(frame.space)) forget(frame.space);
+    else seqs.delete(frame.space);
     return;
   }
   if (frame.code === "forbidden" && frame.space === space) {

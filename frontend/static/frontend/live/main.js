@@ -17,5 +17,6 @@ import "./meetings.js";
 import "./poll.js";
 import "./open-polls.js";
 import "./questions.js";
+import "./committees.js";
 
 start();

@@ -1,8 +1,8 @@
 /*
  * Questions and committees on a live page. When the answer of the question being read is
  * marked, changed or unmarked elsewhere, the page says so and offers to reload it (the
- * answer shown first is server-rendered). Committee events need nothing on these pages: a
- * committee's own page is a space page, and its name reaches its space's page on reload.
+ * answer shown first is server-rendered). Committee membership events need nothing on these
+ * pages (a committee's own page is a space page); committees.js follows the rest.
  */
 import { on } from "./core.js";
 import { announce, el } from "./page.js";
@@ -25,7 +25,6 @@ on("question.answered", (data) => {
 });
 
 for (const kind of ["committee.created", "committee.member_added", "committee.member_removed",
-  "committee.archived", "committee.unarchived", "committee.visibility_changed",
-  "committee.shown", "committee.hidden"]) {
+  "committee.visibility_changed"]) {
   on(kind, () => {});
 }
