@@ -3,6 +3,7 @@ an allowlist, so a parser bug alone cannot inject markup."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import MutableMapping
 from functools import partial
 
@@ -43,3 +44,73 @@ _cleaner = bleach.Cleaner(
 def render_markdown(source: str) -> str:
     """Render the documented Markdown subset and return HTML safe to insert in a page."""
     return _cleaner.clean(_parser.render(source)).strip()
+
+
+# --- plain text ------------------------------------------------------------------------------
+# What readers see where a message is quoted as words only (search results, digests, notices,
+# reply quotes, confirmations): the text without its Markdown, mentions as "@Name". Parsed with
+# the same parser as the page, so "**gras**" and a link read exactly as they do rendered.
+_BOUND_MENTION = re.compile(r"@\*\*([^*\n]{1,120}?)(?:\|\d{1,19})?\*\*")
+_MD_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+_BLOCK_ENDS = frozenset({"paragraph_close", "heading_close", "list_item_close",
+                         "blockquote_close", "bullet_list_close", "ordered_list_close"})
+
+
+def _mention_text(match: re.Match[str]) -> str:
+    # The name is escaped so that a "_" or "*" in it stays a letter, not emphasis.
+    return "@" + _MD_PUNCTUATION.sub(r"\\\1", match.group(1).strip())
+
+
+def plain_text(source: str) -> str:
+    """The words of a Markdown message without its syntax: ``**gras**`` → ``gras``,
+    ``[site](https://x)`` → ``site``, ``@**Chantal|12**`` → ``@Chantal``. Blocks are separated
+    by a line break; callers that want one line collapse the whitespace."""
+    blocks: list[str] = []
+    current: list[str] = []
+    for token in _parser.parse(_BOUND_MENTION.sub(_mention_text, source or "")):
+        if token.type == "inline":
+            for child in token.children or []:
+                if child.type in ("text", "code_inline"):
+                    current.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    current.append("\n")
+        elif token.type in ("fence", "code_block"):
+            current.append(token.content.rstrip("\n"))
+        elif token.type == "hr":
+            current.append("—")
+        if token.type in _BLOCK_ENDS or token.type in ("fence", "code_block", "hr"):
+            if current:
+                blocks.append("".join(current))
+                current = []
+    if current:
+        blocks.append("".join(current))
+    return "\n".join(block for block in blocks if block.strip())
+
+
+def plain_line(source: str, limit: int | None = None) -> str:
+    """``plain_text`` on one line, cut to ``limit`` characters with an ellipsis."""
+    flat = " ".join(plain_text(source).split())
+    if limit is not None and len(flat) > limit:
+        return flat[:limit].rstrip() + "…"
+    return flat
+
+
+# Search engines cut their excerpts out of the stored text, so the Markdown there may be cut
+# in half: these patterns remove the syntax from such a fragment (already HTML-escaped).
+_FRAGMENT_RULES = (
+    (re.compile(r"@\*\*([^*|\n]{1,120}?)(?:\|\d{1,19})?\*\*"), r"@\1"),
+    (re.compile(r"\|\d{1,19}\*\*"), ""),
+    (re.compile(r"\[([^\]\n]*)\]\([^)\s]*\)?"), r"\1"),
+    (re.compile(r"(?m)^[ \t]*(?:&gt;[ \t]?)+"), ""),
+    (re.compile(r"(?m)^[ \t]*#{1,6}[ \t]+"), ""),
+    (re.compile(r"(?m)^[ \t]*[-+*][ \t]+"), ""),
+    (re.compile(r"\*\*+|__+|`+"), ""),
+    (re.compile(r"(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])"), ""),
+)
+
+
+def plain_fragment(escaped: str) -> str:
+    """A piece of stored Markdown (HTML-escaped) without its syntax, for search excerpts."""
+    for pattern, replacement in _FRAGMENT_RULES:
+        escaped = pattern.sub(replacement, escaped)
+    return escaped

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.access import may_manage, membership_of
 from communities.errors import Forbidden, ServiceError
+from communities.markdown import plain_text
 from communities.models import Message, User
 from communities.services.moderation import delete_message, edit_message
 from communities.services.reactions import toggle_reaction
@@ -79,7 +80,7 @@ def delete(request: HttpRequest, slug: str, message_id: int) -> HttpResponse:
                       "le monde, et son historique sera effacé.") if mine else
         _("Le message de %(name)s sera remplacé par la mention « message supprimé » pour tout "
           "le monde, et son historique sera effacé.") % {"name": message.author.display_name},
-        "quote": message.body, "button": _("Supprimer le message"),
+        "quote": plain_text(message.body), "button": _("Supprimer le message"),
         "cancel_url": thread_url(message.thread, message.pk),
     })
 
