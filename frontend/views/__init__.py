@@ -12,6 +12,7 @@ from frontend.views.members import (
 from frontend.views.messages import delete as delete_message
 from frontend.views.messages import edit as edit_message
 from frontend.views.messages import history as message_history
+from frontend.views.messages import row as message_row
 from frontend.views.messages import react
 from frontend.views.search import search
 from frontend.views.spaces import my_spaces, space
@@ -31,6 +32,7 @@ __all__ = [
     "mark_thread_read",
     "members",
     "message_history",
+    "message_row",
     "my_spaces",
     "pin_thread",
     "react",

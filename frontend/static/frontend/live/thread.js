@@ -5,13 +5,15 @@
  */
 import { on } from "./core.js";
 import { fillCards } from "./documents.js";
-import { announce, config, el, fill, me, PLACEHOLDER, strings, threadId, timeNode } from "./page.js";
+import { announce, config, el, fill, me, PLACEHOLDER, readJSON, strings, threadId, timeNode } from "./page.js";
 import { stopTyping } from "./presence.js";
 import { markRead } from "./reading.js";
 
 const template = document.getElementById("message-template");
 const threadPage = document.querySelector("[data-thread-page]");
 const messageList = document.querySelector("[data-messages]");
+const talk = readJSON("conversation-strings") || {};
+const pill = document.querySelector("[data-new-pill]");
 
 function slot(root, name) {
   return root.querySelector('[data-slot="' + name + '"]');
@@ -43,7 +45,7 @@ function excerptOf(text) {
 
 function withId(root, id) {
   [root, ...root.querySelectorAll("*")].forEach((node) => {
-    ["id", "href", "action", "aria-labelledby", "aria-describedby", "data-reply", "data-message-id"].forEach((name) => {
+    ["id", "href", "action", "aria-labelledby", "aria-describedby", "data-reply", "data-message-id", "hx-get", "hx-post"].forEach((name) => {
       const value = node.getAttribute(name);
       if (value && value.indexOf(PLACEHOLDER) !== -1) node.setAttribute(name, value.split(PLACEHOLDER).join(String(id)));
     });
@@ -56,14 +58,20 @@ function buildMessage(message) {
   item.classList.add("is-new");
   item.setAttribute("data-author-id", String(message.author.id));
   const name = message.author.display_name || "";
-  slot(item, "avatar").textContent = name.charAt(0).toUpperCase();
+  const words = name.split(/[\s-]+/).filter(Boolean);
+  slot(item, "avatar").textContent = words.length ? (words[0].charAt(0) + (words.length > 1 ? words[words.length - 1].charAt(0) : "")).toUpperCase() : "";
   slot(item, "author").textContent = name;
   // A namesake of a shared space is told apart by what the server chose (organisation or number).
   const beside = message.author.disambiguation || message.author.organisation;
   slot(item, "organisation").textContent = beside ? " · " + beside : "";
   const time = slot(item, "time");
   time.textContent = "";
-  time.appendChild(timeNode(message.created_at));
+  const moment = timeNode(message.created_at);
+  // Relative, as the server renders it; the exact moment stays in the title.
+  moment.title = moment.textContent;
+  moment.textContent = talk.now || moment.textContent;
+  moment.setAttribute("data-relative", "");
+  time.appendChild(moment);
   const quote = slot(item, "quote");
   if (message.reply_to) {
     quote.setAttribute("data-quote-of", String(message.reply_to.id));
@@ -84,12 +92,68 @@ function buildMessage(message) {
   return item;
 }
 
+// The list's end is in view when the last message's bottom is above the (sticky) composer.
+function atBottom() {
+  const last = messageList && messageList.lastElementChild;
+  if (!last) return true;
+  const composer = document.querySelector("[data-composer]:not([hidden])");
+  const limit = composer ? composer.getBoundingClientRect().top : window.innerHeight;
+  return last.getBoundingClientRect().bottom <= limit + 24;
+}
+
+let unseen = [];
+
+function showPill() {
+  if (!pill) return;
+  pill.hidden = unseen.length === 0;
+  pill.textContent = fill(unseen.length === 1 ? talk.new_one : talk.new_many, { n: unseen.length });
+}
+
+if (pill) {
+  pill.addEventListener("click", () => {
+    const first = unseen.length ? document.getElementById("message-" + unseen[0]) : null;
+    unseen = [];
+    showPill();
+    if (first) {
+      first.setAttribute("tabindex", "-1");
+      first.scrollIntoView({ block: "start" });
+      first.focus({ preventScroll: true });
+    }
+  });
+  window.addEventListener("scroll", () => {
+    if (unseen.length && atBottom()) { unseen = []; showPill(); }
+  }, { passive: true });
+}
+
+function todayDivider() {
+  const today = new Date();
+  const key = today.getFullYear() + "-" + String(today.getMonth() + 1).padStart(2, "0") + "-" + String(today.getDate()).padStart(2, "0");
+  const dividers = messageList.querySelectorAll("[data-day]");
+  const last = dividers[dividers.length - 1];
+  if (last && last.getAttribute("data-day") === key) return;
+  const divider = el("li", "day-divider");
+  divider.setAttribute("data-day", key);
+  divider.appendChild(el("span", "", talk.today || ""));
+  messageList.appendChild(divider);
+}
+
 function appendMessage(message) {
   if (!messageList || !template || document.getElementById("message-" + message.id)) return false;
   // A page that stops before the end of the thread must not grow a gap: the newer messages
   // are behind the "Messages suivants" link.
   if (messageList.hasAttribute("data-not-at-end")) return false;
-  messageList.appendChild(buildMessage(message));
+  // New messages never move what the person is reading: the page follows only when its end
+  // was in view (or the message is theirs); otherwise a pill counts what arrived below.
+  const following = atBottom() || message.author.id === me.id;
+  todayDivider();
+  const item = buildMessage(message);
+  messageList.appendChild(item);
+  if (following) {
+    item.scrollIntoView({ block: "nearest" });
+  } else {
+    unseen.push(message.id);
+    showPill();
+  }
   return true;
 }
 
