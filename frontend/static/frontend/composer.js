@@ -133,6 +133,7 @@
       counter.textContent = left < 0 ? fill(strings.chars_over, { n: numbers.format(-left) })
         : fill(strings.chars_left, { n: numbers.format(left) });
       counter.classList.toggle("is-over", left < 0);
+      counter.classList.toggle("is-near", now === "near");
       if (now !== zone && now !== "ok") alert.textContent = counter.textContent;
       zone = now;
     }
