@@ -44,6 +44,15 @@
   refreshTimes();
   setInterval(refreshTimes, 30000);
 
+  // --- the sticky composer never hides what gets focus or is scrolled to ------------------
+  // (WCAG 2.4.11): the page's scroll padding follows the composer's height.
+  var composer = document.querySelector(".composer-sticky");
+  if (composer && window.ResizeObserver) {
+    new ResizeObserver(function () {
+      document.documentElement.style.scrollPaddingBottom = composer.hidden ? "" : (composer.offsetHeight + 12) + "px";
+    }).observe(composer);
+  }
+
   // --- inline edit (htmx) ---------------------------------------------------------------
   var focusAfterSwap = null;
 
