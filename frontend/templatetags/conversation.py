@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from communities.markdown import render_markdown
 from frontend.templatetags.espace import _formats
 
 register = template.Library()
@@ -130,3 +131,12 @@ def conversation_config() -> SafeString:
     from django.utils.html import json_script
 
     return json_script(conversation_strings(), "conversation-strings")
+
+
+@register.filter
+def markdown(source: str | None) -> SafeString:
+    """Markdown typed in a form (a poll's agenda) as readers see it, never as its syntax."""
+    from django.utils.safestring import mark_safe
+
+    # render_markdown escapes raw HTML and keeps an allowlist of tags (communities.markdown).
+    return mark_safe(render_markdown(source or ""))  # noqa: S308

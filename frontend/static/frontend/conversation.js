@@ -79,7 +79,14 @@
     }
   });
 
-  document.addEventListener("htmx:afterSettle", function () {
+  document.addEventListener("htmx:afterSettle", function (event) {
+    // An answer given in place (RSVP): focus stays on the answer now pressed.
+    var target = event.detail && event.detail.target;
+    if (target && target.id === "answers") {
+      var pressed = document.querySelector("#answers [data-rsvp-form] [aria-pressed=true]");
+      if (pressed) pressed.focus();
+      return;
+    }
     if (!focusAfterSwap) return;
     var item = document.getElementById(focusAfterSwap);
     focusAfterSwap = null;
