@@ -78,10 +78,10 @@ def plain_text(source: str) -> str:
             current.append(token.content.rstrip("\n"))
         elif token.type == "hr":
             current.append("—")
-        if token.type in _BLOCK_ENDS or token.type in ("fence", "code_block", "hr"):
-            if current:
-                blocks.append("".join(current))
-                current = []
+        ends_block = token.type in _BLOCK_ENDS or token.type in ("fence", "code_block", "hr")
+        if ends_block and current:
+            blocks.append("".join(current))
+            current = []
     if current:
         blocks.append("".join(current))
     return "\n".join(block for block in blocks if block.strip())

@@ -12,8 +12,8 @@ from frontend.views.members import (
 from frontend.views.messages import delete as delete_message
 from frontend.views.messages import edit as edit_message
 from frontend.views.messages import history as message_history
-from frontend.views.messages import row as message_row
 from frontend.views.messages import react
+from frontend.views.messages import row as message_row
 from frontend.views.search import search
 from frontend.views.spaces import my_spaces, space
 from frontend.views.threads import lock as lock_thread

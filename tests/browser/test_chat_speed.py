@@ -192,9 +192,10 @@ def test_the_thread_is_accessible_at_every_size(people: People, server: str, bro
 
     for n in range(12):
         post_message(actor=people.facilitator, thread=thread, body=f"Point {n} de la liste.")
+    answered = Message.objects.filter(thread=thread).latest("pk")
     post_message(actor=people.other_member, thread=thread,
                  body="Je réponds à @**Marc Membre** avec une [fiche](https://exemple.qc.ca).",
-                 reply_to=Message.objects.filter(thread=thread).order_by("pk").last().pk)
+                 reply_to=answered.pk)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for width, height in ((320, 640), (390, 844), (1366, 768)):
         page = new_page(browser, server, viewport={"width": width, "height": height})

@@ -61,7 +61,9 @@ def test_technical_details_are_folded_and_the_kind_is_an_icon(fs_backend,
     document = a_document(people, data=PDF, name="plan.pdf", title="Plan")
     html = _page(people, document)
     details = html.split('<details class="technical">')[1].split("</details>")[0]
-    assert "SHA-256" in details and document.current_version.sha256 in details
+    version = document.current_version
+    assert version is not None
+    assert "SHA-256" in details and version.sha256 in details
     assert "<code>application/pdf</code>" in details
     before = html.split('<details class="technical">')[0]
     assert "SHA-256" not in before and "application/pdf" not in before
