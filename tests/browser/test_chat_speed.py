@@ -120,6 +120,8 @@ def test_edit_in_place_and_delete_with_undo(people: People, server: str, browser
 
     mine = post_message(actor=people.member, thread=thread,
                         body="Merci @**Florence Animatrice** pour le **rappel**").message
+    answer = post_message(actor=people.other_member, thread=thread, body="Avec plaisir",
+                          reply_to=mine.pk).message
     page = new_page(browser, server, viewport=PHONE)
     sign_in(page, people.member.email)
     open_live(page, _path(thread))
@@ -130,14 +132,17 @@ def test_edit_in_place_and_delete_with_undo(people: People, server: str, browser
     expect(field).to_be_focused()
     # The stored mention reads as the name in the form too.
     expect(field).to_have_value("Merci @Florence Animatrice pour le **rappel**")
-    field.fill("Merci @Florence Animatrice pour le rappel, c'est noté")
+    field.fill("Merci @Florence Animatrice pour le **rappel**, c'est noté")
     row.get_by_role("button", name="Enregistrer la modification").click()
     expect(row.locator(".message-body")).to_have_text(
         "Merci @Florence Animatrice pour le rappel, c'est noté")
     expect(row.get_by_role("link", name="Modifier")).to_be_focused()
     mine.refresh_from_db()
     assert mine.body == (f"Merci @**Florence Animatrice|{people.facilitator.pk}** pour le "
-                         "rappel, c'est noté")
+                         "**rappel**, c'est noté")
+    # The reply's quote follows the edit live, as words.
+    expect(page.locator(f"#message-{answer.pk} [data-slot=quote-excerpt]")).to_have_text(
+        "Merci @Florence Animatrice pour le rappel, c'est noté", timeout=WAIT_MS)
 
     # Cancelling an edit puts the row back as it was.
     row.get_by_role("link", name="Modifier").click()

@@ -37,8 +37,12 @@ function setBody(item, html) {
   demoteHeadings(body);
 }
 
-// Same rule as the server's quote (communities.serializers.quote_of).
-function excerptOf(text) {
+// Same rule as the server's quote (communities.serializers.quote_of): the words of the
+// rendered message, never its Markdown. The HTML was sanitised by the server; a parsed,
+// detached document runs nothing.
+function excerptOf(html) {
+  const spaced = String(html || "").replace(/<\/(p|li|h[1-6]|blockquote|pre)>|<br\s*\/?>/gi, " $&");
+  const text = new DOMParser().parseFromString(spaced, "text/html").body.textContent;
   const flat = String(text || "").split(/\s+/).join(" ").trim();
   return flat.length > 140 ? flat.slice(0, 140) + "…" : flat;
 }
@@ -167,7 +171,7 @@ function applyEdit(message) {
   setBody(item, message.html);
   const edited = slot(item, "edited");
   if (edited) edited.hidden = !message.edited_at;
-  quotesOf(message.id).forEach((node) => { node.textContent = excerptOf(message.body); });
+  quotesOf(message.id).forEach((node) => { node.textContent = excerptOf(message.html); });
 }
 
 function applyDelete(message) {
