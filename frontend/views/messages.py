@@ -59,6 +59,8 @@ def edit(request: HttpRequest, slug: str, message_id: int) -> HttpResponse:
         return _refuse(request, message, Forbidden(
             "forbidden", _("Vous ne pouvez modifier que vos propres messages.")))
     if message.deleted_at is not None:
+        if _partial(request):  # edited in place meanwhile deleted: the row says so
+            return _row(request, message)
         return _refuse(request, message, ServiceError("deleted", _("Ce message a été "
                                                                    "supprimé.")))
     posting = request.method == "POST"
@@ -101,6 +103,8 @@ def delete(request: HttpRequest, slug: str, message_id: int) -> HttpResponse:
         try:
             delete_message(actor=me, message=message)
         except ServiceError as error:
+            if _partial(request):  # the row as it stands, rather than a page inside it
+                return _row(request, message)
             return _refuse(request, message, error)
         if _partial(request):
             return _row(request, message)

@@ -67,7 +67,7 @@ def test_technical_details_are_folded_and_the_kind_is_an_icon(fs_backend,
     assert "<code>application/pdf</code>" in details
     before = html.split('<details class="technical">')[0]
     assert "SHA-256" not in before and "application/pdf" not in before
-    title = html.split('<h1 class="document-title">')[1].split("</h1>")[0]
+    title = html.split('<div class="document-title">')[1].split("</h1>")[0]
     assert '<svg class="file-icon"' in title and ">PDF</text>" in title
     assert 'aria-hidden="true"' in title
 

@@ -166,12 +166,14 @@ function quotesOf(id) {
 }
 
 function applyEdit(message) {
+  if (message.deleted) return;
+  quotesOf(message.id).forEach((node) => { node.textContent = excerptOf(message.html); });
   const item = document.getElementById("message-" + message.id);
-  if (!item || message.deleted) return;
+  // A row open in its edit form (htmx) gets the saved row from the server instead.
+  if (!item || !slot(item, "body")) return;
   setBody(item, message.html);
   const edited = slot(item, "edited");
   if (edited) edited.hidden = !message.edited_at;
-  quotesOf(message.id).forEach((node) => { node.textContent = excerptOf(message.html); });
 }
 
 function applyDelete(message) {
@@ -180,9 +182,9 @@ function applyDelete(message) {
     node.textContent = "";
     node.appendChild(el("em", "", strings.tombstone));
   });
-  if (!item) return;
+  const body = item && slot(item, "body");
+  if (!body) return;  // absent, or open in its edit form: saving it will say it is gone
   item.classList.add("is-deleted");
-  const body = slot(item, "body");
   body.textContent = "";
   body.appendChild(el("p", "tombstone", strings.tombstone));
   ["edited", "foot"].forEach((name) => {
