@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import MutableMapping
-from functools import partial
+from functools import lru_cache, partial
 
 import bleach
 from bleach.linkifier import LinkifyFilter
@@ -61,13 +61,23 @@ def _mention_text(match: re.Match[str]) -> str:
     return "@" + _MD_PUNCTUATION.sub(r"\\\1", match.group(1).strip())
 
 
+# Text without any of these has no Markdown to take out: most messages skip the parser.
+_MAYBE_SYNTAX = re.compile(r"[*_`\[\]#>\\<&!~|]|^[ \t]*(?:[-+=]|\d{1,9}[.)])(?:[ \t]|$)|^ {4}",
+                           re.MULTILINE)
+
+
+@lru_cache(maxsize=1024)
 def plain_text(source: str) -> str:
     """The words of a Markdown message without its syntax: ``**gras**`` → ``gras``,
     ``[site](https://x)`` → ``site``, ``@**Chantal|12**`` → ``@Chantal``. Blocks are separated
-    by a line break; callers that want one line collapse the whitespace."""
+    by a line break; callers that want one line collapse the whitespace. Cached: a digest
+    quotes the same message to every member."""
+    source = source or ""
+    if not _MAYBE_SYNTAX.search(source):
+        return "\n".join(line.strip() for line in source.strip().splitlines() if line.strip())
     blocks: list[str] = []
     current: list[str] = []
-    for token in _parser.parse(_BOUND_MENTION.sub(_mention_text, source or "")):
+    for token in _parser.parse(_BOUND_MENTION.sub(_mention_text, source)):
         if token.type == "inline":
             for child in token.children or []:
                 if child.type in ("text", "code_inline"):
