@@ -15,7 +15,7 @@ from tests.conftest import People
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def _url(name: str, message: Message) -> str:
 
 
 def test_the_edit_form_comes_as_the_messages_row(web: Personas, mine: Message) -> None:
-    html = web.member.get(_url("message-edit", mine), **HTMX).content.decode()
+    html = web.member.get(_url("message-edit", mine), headers=HTMX).content.decode()
     assert f'id="message-{mine.pk}"' in html and 'class="card message is-editing"' in html
     assert f'hx-post="{_url("message-edit", mine)}"' in html
     assert "<html" not in html
@@ -41,7 +41,7 @@ def test_the_edit_form_comes_as_the_messages_row(web: Personas, mine: Message) -
 
 def test_saving_in_place_answers_the_row_and_emits_the_edit(web: Personas,
                                                            mine: Message) -> None:
-    response = web.member.post(_url("message-edit", mine), {"body": "Texte **revu**"}, **HTMX)
+    response = web.member.post(_url("message-edit", mine), {"body": "Texte **revu**"}, headers=HTMX)
     html = response.content.decode()
     assert response.status_code == 200
     assert f'id="message-{mine.pk}"' in html and "<strong>revu</strong>" in html
@@ -53,7 +53,7 @@ def test_saving_in_place_answers_the_row_and_emits_the_edit(web: Personas,
 
 def test_a_refused_edit_keeps_the_text_and_says_why_in_place(web: Personas,
                                                              mine: Message) -> None:
-    response = web.member.post(_url("message-edit", mine), {"body": "   "}, **HTMX)
+    response = web.member.post(_url("message-edit", mine), {"body": "   "}, headers=HTMX)
     html = response.content.decode()
     assert response.status_code == 200  # htmx swaps it in place
     assert "is-editing" in html and "errorlist" in html
@@ -68,7 +68,7 @@ def test_the_row_alone_is_what_cancel_puts_back(web: Personas, mine: Message) ->
 
 
 def test_deleting_in_place_answers_the_tombstone(web: Personas, mine: Message) -> None:
-    response = web.member.post(_url("message-delete", mine), **HTMX)
+    response = web.member.post(_url("message-delete", mine), headers=HTMX)
     html = response.content.decode()
     assert response.status_code == 200 and "is-deleted" in html and "tombstone" in html
     assert "rappel" not in html
@@ -80,7 +80,7 @@ def test_deleting_in_place_answers_the_tombstone(web: Personas, mine: Message) -
 def test_editing_a_message_deleted_meanwhile_shows_its_tombstone(
         web: Personas, people: People, mine: Message) -> None:
     delete_message(actor=people.facilitator, message=mine)
-    response = web.member.post(_url("message-edit", mine), {"body": "Trop tard"}, **HTMX)
+    response = web.member.post(_url("message-edit", mine), {"body": "Trop tard"}, headers=HTMX)
     assert response.status_code == 200 and "tombstone" in response.content.decode()
 
 
@@ -88,7 +88,7 @@ def test_someone_elses_message_cannot_be_deleted_in_place(web: Personas,
                                                           people: People) -> None:
     posted = start_thread(actor=people.other_member, space=people.space, title="À moi",
                           body="Mon texte")
-    response = web.member.post(_url("message-delete", posted.message), **HTMX)
+    response = web.member.post(_url("message-delete", posted.message), headers=HTMX)
     assert response.status_code == 403
     posted.message.refresh_from_db()
     assert posted.message.deleted_at is None
