@@ -140,3 +140,9 @@ def markdown(source: str | None) -> SafeString:
 
     # render_markdown escapes raw HTML and keeps an allowlist of tags (communities.markdown).
     return mark_safe(render_markdown(source or ""))  # noqa: S308
+
+
+@register.filter
+def paired(first: list[object], second: list[object]) -> list[tuple[object, object]]:
+    """Two lists side by side in a template loop (a person's answers and the poll's slots)."""
+    return list(zip(first, second, strict=False))

@@ -32,8 +32,11 @@ function slotColumns() {
   return Array.from(document.querySelectorAll("[data-slot-column]"), (th) => th.getAttribute("data-slot-column"));
 }
 
-function answerCell(answer) {
+function answerCell(answer, slotId) {
   const cell = document.createElement("td");
+  // As the server's cells: the column's slot, for the stacked layout on narrow screens.
+  const head = document.querySelector('[data-slot-column="' + slotId + '"]');
+  if (head) cell.setAttribute("data-label", head.textContent.trim());
   cell.className = "answer answer-" + (answer || "");
   cell.textContent = answer ? (strings[answer] || answer) : "—";
   return cell;
@@ -75,7 +78,7 @@ function applyVote(data) {
     name.setAttribute("scope", "row");
     name.textContent = (data.voter.label || data.voter.display_name);
     fresh.appendChild(name);
-    slotColumns().forEach((slotId) => fresh.appendChild(answerCell(data.answers[slotId])));
+    slotColumns().forEach((slotId) => fresh.appendChild(answerCell(data.answers[slotId], slotId)));
     if (row) people.replaceChild(fresh, row); else people.appendChild(fresh);
   }
   if (data.voter) leaveNotAnswered(Number(data.voter.id));
