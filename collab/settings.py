@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "axes",
+    "django_htmx",
     # Installed for its packaged Swagger UI (templates and static files): without it the API
     # docs page loads Swagger from a CDN, which our Content-Security-Policy blocks.
     "ninja",
@@ -98,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "frontend.middleware.ContentSecurityPolicyMiddleware",
+    # request.htmx: the pages answer htmx's partial requests (inline edit, RSVP) with a part.
+    "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged during sign-in into its answer.
     "axes.middleware.AxesMiddleware",
 ]

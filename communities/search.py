@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 
 from communities.access import is_platform_staff
 from communities.errors import ServiceError
+from communities.markdown import plain_fragment, plain_text
 from communities.models import Membership, Message, Space, Thread, User
 
 PAGE_SIZE = 20
@@ -284,7 +285,7 @@ def _to_html(escaped: str, start: str, stop: str) -> SafeString:
 
 
 def _plain_excerpt(body: str) -> SafeString:
-    words = body.split()
+    words = plain_text(body).split()
     text = " ".join(words[:EXCERPT_WORDS]) + (" …" if len(words) > EXCERPT_WORDS else "")
     return mark_safe(html.escape(text, quote=False))  # noqa: S308 - escaped
 
@@ -310,7 +311,7 @@ def _hits(ids: list[int], terms: Sequence[str], vendor: str) -> list[Hit]:
         ))
         for message in annotated:
             by_id[message.pk] = message
-            excerpts[message.pk] = _to_html(message.headline, start, stop)
+            excerpts[message.pk] = _to_html(plain_fragment(message.headline), start, stop)
     else:
         by_id.update((message.pk, message) for message in messages)
         placeholders = ", ".join(["%s"] * len(ids))
@@ -320,7 +321,8 @@ def _hits(ids: list[int], terms: Sequence[str], vendor: str) -> list[Hit]:
         with connection.cursor() as cursor:
             cursor.execute(sql, [start, stop, _fts5_query(terms), *ids])
             for message_id, snippet in cursor.fetchall():
-                excerpts[message_id] = _to_html(html.escape(snippet, quote=False), start, stop)
+                excerpts[message_id] = _to_html(plain_fragment(html.escape(snippet, quote=False)),
+                                                start, stop)
     hits = []
     for message_id in ids:
         hit = by_id.get(message_id)

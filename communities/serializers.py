@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from communities import attachments
-from communities.mentions import plain_mentions
+from communities.markdown import plain_line
 from communities.models import ApiToken, Message, Space, Thread, User
 
 
@@ -72,11 +72,10 @@ QUOTE_CHARS = 140
 
 def quote_of(message: Message) -> dict[str, Any]:
     """What a reply shows of the message it answers: who, and the start of what they said."""
-    text = "" if message.deleted_at else " ".join(plain_mentions(message.body).split())
     return {
         "id": message.pk,
         "author": message.author.label,
-        "excerpt": text[:QUOTE_CHARS] + ("…" if len(text) > QUOTE_CHARS else ""),
+        "excerpt": "" if message.deleted_at else plain_line(message.body, QUOTE_CHARS),
         "deleted": message.deleted_at is not None,
     }
 

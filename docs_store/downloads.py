@@ -57,6 +57,11 @@ def download_response(*, user: User, document_id: int,
         # A PDF or an image opened in a tab is a document of our origin: sandboxed, nothing
         # it holds (PDF scripts, a polyglot file) runs with our cookies or our pages.
         response["Content-Security-Policy"] = "sandbox"
+        # The document page previews it in a frame of our own pages only (the sandbox above
+        # still applies inside the frame; Chromium's PDF viewer works under it, not under an
+        # iframe's sandbox attribute).
+        if inline:
+            response["X-Frame-Options"] = "SAMEORIGIN"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

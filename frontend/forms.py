@@ -33,8 +33,7 @@ class ServiceForm(forms.Form):
 
 
 def _body_help_now() -> str:
-    return gettext("Markdown accepté : **gras**, *italique*, listes, liens, citations. "
-                   "Mentionnez quelqu'un avec @. Au plus %(max)s caractères.") % {
+    return gettext("Mentionnez quelqu'un avec @. Au plus %(max)s caractères.") % {
         "max": f"{MAX_BODY_CHARS:,}".replace(",", "\xa0")}
 
 
@@ -47,7 +46,7 @@ def _body_field(label: StrOrPromise) -> forms.CharField:
     # maxlength would silently truncate a pasted text instead of explaining.
     return forms.CharField(
         label=label,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": 3, "data-format": ""}),
         help_text=_body_help(),
         strip=False,
         # Blank input reaches the service so people read its message, whatever the browser.

@@ -56,9 +56,7 @@ class MeetingForm(ServiceForm):
                                   help_text=_("Laissez vide pour ne pas limiter. Au-delà, "
                                               "les « oui » vont en liste d'attente."))
     agenda = forms.CharField(label=_("Ordre du jour"), required=False, strip=False,
-                             help_text=_("Markdown accepté : **gras**, *italique*, listes, "
-                                         "liens."),
-                             widget=forms.Textarea(attrs={"rows": 6}))
+                             widget=forms.Textarea(attrs={"rows": 6, "data-format": ""}))
     documents = forms.ModelMultipleChoiceField(
         label=_("Documents liés"), required=False, queryset=Document.objects.none(),
         widget=forms.CheckboxSelectMultiple)
@@ -129,8 +127,7 @@ class AttendanceForm(ServiceForm):
     guests = forms.IntegerField(label=_("Personnes non membres présentes"), min_value=0,
                                 initial=0, required=False)
     minutes = forms.CharField(label=_("Compte rendu"), required=False, strip=False,
-                              help_text=_("Markdown accepté."),
-                              widget=forms.Textarea(attrs={"rows": 8}))
+                              widget=forms.Textarea(attrs={"rows": 8, "data-format": ""}))
     minutes_document = forms.ModelChoiceField(label=_("Compte rendu en document"),
                                               required=False, queryset=Document.objects.none(),
                                               empty_label=_("— aucun —"))

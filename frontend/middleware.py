@@ -21,12 +21,15 @@ HEADER = "Content-Security-Policy"
 
 
 def policy_for(host: str, *, uploads_to: str = "") -> str:
-    """``uploads_to``: the bucket's origin, where upload.js POSTs files directly."""
+    """``uploads_to``: the bucket's origin, where upload.js POSTs files directly and where a
+    document's preview (image, PDF frame) is redirected to with a presigned URL."""
+    bucket = f" {uploads_to}" if uploads_to else ""
     directives = [
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data:",
+        f"img-src 'self' data:{bucket}",
+        f"frame-src 'self'{bucket}",
         "font-src 'self'",
         f"connect-src 'self' ws://{host} wss://{host}{' ' + uploads_to if uploads_to else ''}",
         "object-src 'none'",

@@ -30,8 +30,8 @@ class PollForm(ServiceForm):
 
     title = forms.CharField(label=_("Titre de la rencontre"), required=False)
     agenda = forms.CharField(label=_("Ordre du jour"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 5}),
-                             help_text=_("Markdown accepté. Facultatif."))
+                             widget=forms.Textarea(attrs={"rows": 5, "data-format": ""}),
+                             help_text=_("Facultatif."))
     mode = forms.ChoiceField(label=_("Formule"), choices=MeetingMode.choices,
                              initial=MeetingMode.VIRTUAL, widget=forms.RadioSelect)
     address = forms.CharField(label=_("Adresse (en personne ou hybride)"), required=False,

@@ -107,6 +107,8 @@ urlpatterns = [
          name="message-edit"),
     path("espaces/<slug:slug>/messages/<int:message_id>/supprimer/", views.delete_message,
          name="message-delete"),
+    path("espaces/<slug:slug>/messages/<int:message_id>/", views.message_row,
+         name="message-row"),
     path("espaces/<slug:slug>/messages/<int:message_id>/reagir/", views.react,
          name="message-react"),
     path("espaces/<slug:slug>/messages/<int:message_id>/historique/", views.message_history,

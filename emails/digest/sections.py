@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from communities.mentions import plain_mentions
+from communities.markdown import plain_line
 from communities.models import Event, Message, Space
 from emails.digest.content import Item, Recipient
 
@@ -32,8 +32,8 @@ def shown(person: dict[str, Any] | None) -> str:
 
 
 def excerpt(text: str) -> str:
-    flat = " ".join(plain_mentions(text or "").split())
-    return flat[:EXCERPT_CHARS] + ("…" if len(flat) > EXCERPT_CHARS else "")
+    """The start of a message as words, without its Markdown (mentions read "@Name")."""
+    return plain_line(text or "", EXCERPT_CHARS)
 
 
 @lru_cache(maxsize=256)

@@ -13,6 +13,7 @@ from frontend.views.messages import delete as delete_message
 from frontend.views.messages import edit as edit_message
 from frontend.views.messages import history as message_history
 from frontend.views.messages import react
+from frontend.views.messages import row as message_row
 from frontend.views.search import search
 from frontend.views.spaces import space
 from frontend.views.threads import lock as lock_thread
@@ -31,6 +32,7 @@ __all__ = [
     "mark_thread_read",
     "members",
     "message_history",
+    "message_row",
     "pin_thread",
     "react",
     "remove_member",

@@ -11,11 +11,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.access import may_manage, membership_of
 from communities.errors import Forbidden, ServiceError
+from communities.markdown import plain_text
 from communities.models import Message, User
 from communities.services.moderation import delete_message, edit_message
-from communities.services.reactions import toggle_reaction
+from communities.services.reactions import EMOJI, toggle_reaction
 from frontend.forms import EditForm, ServiceForm
-from frontend.queries import mention_candidates, message_or_404, revisions_of
+from frontend.queries import mention_candidates, message_or_404, revisions_of, thread_rows
 from frontend.views.live import live_strings
 from frontend.views.refusals import refused, wants_json
 from frontend.views.threads import thread_url
@@ -23,6 +24,29 @@ from frontend.views.threads import thread_url
 
 def _refuse(request: HttpRequest, message: Message, error: ServiceError) -> HttpResponse:
     return refused(request, error, space=message.thread.space, thread=message.thread)
+
+
+def _partial(request: HttpRequest) -> bool:
+    """htmx asks for the message's row alone (inline edit, delete in place); a plain request
+    gets the whole page or a redirect, as without JavaScript."""
+    return bool(getattr(request, "htmx", False))
+
+
+def _row(request: HttpRequest, message: Message) -> HttpResponse:
+    me: User = request.user  # type: ignore[assignment]
+    moderator = may_manage(membership_of(user=me, space=message.thread.space), me)
+    [row] = thread_rows(thread=message.thread, user=me, moderator=moderator,
+                        read_up_to=message.pk, ids=[message.pk])
+    return render(request, "frontend/includes/message.html", {
+        "row": row, "space": message.thread.space, "thread": message.thread, "emoji": EMOJI,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def row(request: HttpRequest, slug: str, message_id: int) -> HttpResponse:
+    """One message as the thread shows it: what "Annuler" of the inline edit puts back."""
+    return _row(request, message_or_404(request.user, slug, message_id))  # type: ignore[arg-type]
 
 
 @login_required
@@ -35,6 +59,8 @@ def edit(request: HttpRequest, slug: str, message_id: int) -> HttpResponse:
         return _refuse(request, message, Forbidden(
             "forbidden", _("Vous ne pouvez modifier que vos propres messages.")))
     if message.deleted_at is not None:
+        if _partial(request):  # edited in place meanwhile deleted: the row says so
+            return _row(request, message)
         return _refuse(request, message, ServiceError("deleted", _("Ce message a été "
                                                                    "supprimé.")))
     posting = request.method == "POST"
@@ -45,8 +71,17 @@ def edit(request: HttpRequest, slug: str, message_id: int) -> HttpResponse:
         except ServiceError as error:
             form.add_service_error(error)
         else:
+            if _partial(request):
+                message.refresh_from_db()
+                return _row(request, message)
             messages.success(request, _("Votre message est modifié."))
             return redirect(thread_url(message.thread, message.pk))
+    if _partial(request):
+        # htmx swaps only 2xx answers: the refusal stays in the form, in place.
+        return render(request, "frontend/includes/message_edit.html", {
+            "space": message.thread.space, "thread": message.thread, "message": message,
+            "form": form, "mention_members": mention_candidates(message.thread.space),
+        })
     return render(request, "frontend/edit_message.html", {
         "space": message.thread.space, "thread": message.thread, "message": message,
         "form": form, "live_strings": live_strings(),
@@ -68,7 +103,11 @@ def delete(request: HttpRequest, slug: str, message_id: int) -> HttpResponse:
         try:
             delete_message(actor=me, message=message)
         except ServiceError as error:
+            if _partial(request):  # the row as it stands, rather than a page inside it
+                return _row(request, message)
             return _refuse(request, message, error)
+        if _partial(request):
+            return _row(request, message)
         messages.success(request, _("Le message est supprimé."))
         return redirect(thread_url(message.thread, message.pk))
     mine = message.author_id == me.pk
@@ -79,7 +118,7 @@ def delete(request: HttpRequest, slug: str, message_id: int) -> HttpResponse:
                       "le monde, et son historique sera effacé.") if mine else
         _("Le message de %(name)s sera remplacé par la mention « message supprimé » pour tout "
           "le monde, et son historique sera effacé.") % {"name": message.author.display_name},
-        "quote": message.body, "button": _("Supprimer le message"),
+        "quote": plain_text(message.body), "button": _("Supprimer le message"),
         "cancel_url": thread_url(message.thread, message.pk),
     })
 

@@ -184,11 +184,16 @@ def test_a_document_attached_to_a_message_reaches_the_other_member_live(
     open_live(noemie, path)
     noemie.evaluate("window.__notReloaded = true")
 
+    # Attachments are folded under the compact composer.
+    marc.get_by_text("Joindre un document").click()
     marc.get_by_text("Joindre des documents de l'espace").click()
     marc.get_by_label("Guide des bancs").check()
     marc.get_by_role("textbox", name="Votre réponse").fill("Voici notre guide.")
     marc.get_by_role("button", name="Publier la réponse").click()
-    expect(marc.locator(".flash")).to_contain_text("Votre message est publié.")
+    # Posted in place: the composer empties, the message arrives like everyone else's.
+    expect(marc.get_by_role("textbox", name="Votre réponse")).to_have_value("")
+    expect(marc.locator(".message", has_text="Voici notre guide.")).to_be_visible(
+        timeout=WAIT_MS)
 
     card = noemie.locator(".message", has_text="Voici notre guide.").locator(".attachment-card")
     expect(card).to_be_visible(timeout=WAIT_MS)

@@ -89,9 +89,11 @@ def test_schedule_then_an_answer_seen_live_and_axe_on_every_page(people: People,
             assert_accessible(member, "meeting page")
 
             other.goto(meeting_path)
-            other.get_by_label("Oui").check()
-            other.get_by_role("button", name="Enregistrer ma réponse").click()
-            expect(other.locator(".flash")).to_contain_text("Votre réponse est enregistrée.")
+            # One tap, answered in place: the button pressed is the answer given.
+            other.get_by_role("button", name="Oui", exact=True).click()
+            expect(other.locator("[data-rsvp-saved]")).to_contain_text("Votre réponse : oui.")
+            expect(other.get_by_role("button", name="Oui", exact=True)).to_have_attribute(
+                "aria-pressed", "true")
 
             expect(member.locator('[data-count="yes"]')).to_have_text("1", timeout=WAIT_MS)
             expect(member.locator('[data-names="yes"]')).to_contain_text("Noémie Membre")
@@ -99,9 +101,9 @@ def test_schedule_then_an_answer_seen_live_and_axe_on_every_page(people: People,
             assert member.evaluate("window.__notReloaded") is True
 
             # The last seat is taken: the member's "oui" waits, and the page says where.
-            member.get_by_label("Oui").check()
-            member.get_by_role("button", name="Enregistrer ma réponse").click()
+            member.get_by_role("button", name="Oui", exact=True).click()
             expect(member.locator("[data-my-position]")).to_contain_text("position 1")
+            expect(member.locator('[data-names-group="waiting"]')).to_be_visible()
             assert_accessible(member, "meeting page with the waiting list")
 
             member.screenshot(path=str(SCREENSHOTS / "meeting.png"), full_page=True)

@@ -69,20 +69,33 @@ function placeName(data) {
   });
   const target = document.querySelector('[data-names="' + list + '"]');
   if (target) {
-    const none = target.querySelector("[data-none]");
-    if (none) none.parentNode.removeChild(none);
     const item = el("li", "", (data.member.label || data.member.display_name));
     item.setAttribute("data-member", String(data.member.id));
     if (avatar) item.insertBefore(document.createTextNode(" "), item.firstChild);
     if (avatar) item.insertBefore(avatar, item.firstChild);
     target.appendChild(item);
   }
+  // A group shows only while someone is in it, as the server renders it.
+  let anyone = false;
+  Array.prototype.forEach.call(document.querySelectorAll("[data-names-group]"), function (group) {
+    const filled = !!group.querySelector("[data-member]");
+    group.hidden = !filled;
+    anyone = anyone || filled;
+  });
+  const nobody = document.querySelector("[data-nobody]");
+  if (nobody) nobody.hidden = anyone;
+  if (data.member.id === me.id) {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-rsvp-form] button[name=answer]"), function (button) {
+      button.setAttribute("aria-pressed", button.value === data.answer ? "true" : "false");
+    });
+  }
 }
 
 function showCounts(counts) {
   Object.keys(counts).forEach(function (key) {
-    const node = document.querySelector('[data-count="' + key + '"]');
-    if (node) node.textContent = String(counts[key]);
+    document.querySelectorAll('[data-count="' + key + '"]').forEach(function (node) {
+      node.textContent = String(counts[key]);
+    });
   });
 }
 

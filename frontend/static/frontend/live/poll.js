@@ -81,9 +81,22 @@ function applyVote(data) {
     slotColumns().forEach((slotId) => fresh.appendChild(answerCell(data.answers[slotId], slotId)));
     if (row) people.replaceChild(fresh, row); else people.appendChild(fresh);
   }
+  if (data.voter) leaveNotAnswered(Number(data.voter.id));
   if (data.voter && Number(data.voter.id) !== Number(me.id)) {
     announce(fill(strings.voted, { name: (data.voter.label || data.voter.display_name) }));
   }
+}
+
+// Someone who just answered is no longer "Sans réponse" (the facilitators' list).
+function leaveNotAnswered(personId) {
+  const list = document.querySelector("[data-not-answered]");
+  if (!list) return;
+  const item = list.querySelector('[data-person="' + personId + '"]');
+  if (item) list.removeChild(item);
+  const empty = !list.querySelector("[data-person]");
+  list.hidden = empty;
+  const all = document.querySelector("[data-all-answered]");
+  if (all) all.hidden = !empty;
 }
 
 function applyClosed(data) {

@@ -5,13 +5,15 @@
  */
 import { on } from "./core.js";
 import { fillCards } from "./documents.js";
-import { announce, config, el, fill, me, PLACEHOLDER, strings, threadId, timeNode } from "./page.js";
+import { announce, config, el, fill, me, PLACEHOLDER, readJSON, strings, threadId, timeNode } from "./page.js";
 import { stopTyping } from "./presence.js";
 import { markRead } from "./reading.js";
 
 const template = document.getElementById("message-template");
 const threadPage = document.querySelector("[data-thread-page]");
 const messageList = document.querySelector("[data-messages]");
+const talk = readJSON("conversation-strings") || {};
+const pill = document.querySelector("[data-new-pill]");
 
 function slot(root, name) {
   return root.querySelector('[data-slot="' + name + '"]');
@@ -35,15 +37,19 @@ function setBody(item, html) {
   demoteHeadings(body);
 }
 
-// Same rule as the server's quote (communities.serializers.quote_of).
-function excerptOf(text) {
+// Same rule as the server's quote (communities.serializers.quote_of): the words of the
+// rendered message, never its Markdown. The HTML was sanitised by the server; a parsed,
+// detached document runs nothing.
+function excerptOf(html) {
+  const spaced = String(html || "").replace(/<\/(p|li|h[1-6]|blockquote|pre)>|<br\s*\/?>/gi, " $&");
+  const text = new DOMParser().parseFromString(spaced, "text/html").body.textContent;
   const flat = String(text || "").split(/\s+/).join(" ").trim();
   return flat.length > 140 ? flat.slice(0, 140) + "…" : flat;
 }
 
 function withId(root, id) {
   [root, ...root.querySelectorAll("*")].forEach((node) => {
-    ["id", "href", "action", "aria-labelledby", "aria-describedby", "data-reply", "data-message-id"].forEach((name) => {
+    ["id", "href", "action", "aria-labelledby", "aria-describedby", "data-reply", "data-message-id", "hx-get", "hx-post"].forEach((name) => {
       const value = node.getAttribute(name);
       if (value && value.indexOf(PLACEHOLDER) !== -1) node.setAttribute(name, value.split(PLACEHOLDER).join(String(id)));
     });
@@ -57,17 +63,25 @@ function buildMessage(message) {
   item.setAttribute("data-author-id", String(message.author.id));
   const name = message.author.display_name || "";
   // The author's avatar as the page already shows it (their photo, or their initials); the
-  // frames carry no photo address, so a first message shows the initial until a reload.
+  // frames carry no photo address, so a first message shows the initials until a reload.
   const known = document.querySelector('[data-author-id="' + message.author.id + '"] [data-slot="avatar"]');
   if (known) slot(item, "avatar").replaceWith(known.cloneNode(true));
-  else slot(item, "avatar").textContent = name.charAt(0).toUpperCase();
+  else {
+    const words = name.split(/[\s-]+/).filter(Boolean);
+    slot(item, "avatar").textContent = words.length ? (words[0].charAt(0) + (words.length > 1 ? words[words.length - 1].charAt(0) : "")).toUpperCase() : "";
+  }
   slot(item, "author").textContent = name;
   // A namesake of a shared space is told apart by what the server chose (organisation or number).
   const beside = message.author.disambiguation || message.author.organisation;
   slot(item, "organisation").textContent = beside ? " · " + beside : "";
   const time = slot(item, "time");
   time.textContent = "";
-  time.appendChild(timeNode(message.created_at));
+  const moment = timeNode(message.created_at);
+  // Relative, as the server renders it; the exact moment stays in the title.
+  moment.title = moment.textContent;
+  moment.textContent = talk.now || moment.textContent;
+  moment.setAttribute("data-relative", "");
+  time.appendChild(moment);
   const quote = slot(item, "quote");
   if (message.reply_to) {
     quote.setAttribute("data-quote-of", String(message.reply_to.id));
@@ -88,12 +102,68 @@ function buildMessage(message) {
   return item;
 }
 
+// The list's end is in view when the last message's bottom is above the (sticky) composer.
+function atBottom() {
+  const last = messageList && messageList.lastElementChild;
+  if (!last) return true;
+  const composer = document.querySelector("[data-composer]:not([hidden])");
+  const limit = composer ? composer.getBoundingClientRect().top : window.innerHeight;
+  return last.getBoundingClientRect().bottom <= limit + 24;
+}
+
+let unseen = [];
+
+function showPill() {
+  if (!pill) return;
+  pill.hidden = unseen.length === 0;
+  pill.textContent = fill(unseen.length === 1 ? talk.new_one : talk.new_many, { n: unseen.length });
+}
+
+if (pill) {
+  pill.addEventListener("click", () => {
+    const first = unseen.length ? document.getElementById("message-" + unseen[0]) : null;
+    unseen = [];
+    showPill();
+    if (first) {
+      first.setAttribute("tabindex", "-1");
+      first.scrollIntoView({ block: "start" });
+      first.focus({ preventScroll: true });
+    }
+  });
+  window.addEventListener("scroll", () => {
+    if (unseen.length && atBottom()) { unseen = []; showPill(); }
+  }, { passive: true });
+}
+
+function todayDivider() {
+  const today = new Date();
+  const key = today.getFullYear() + "-" + String(today.getMonth() + 1).padStart(2, "0") + "-" + String(today.getDate()).padStart(2, "0");
+  const dividers = messageList.querySelectorAll("[data-day]");
+  const last = dividers[dividers.length - 1];
+  if (last && last.getAttribute("data-day") === key) return;
+  const divider = el("li", "day-divider");
+  divider.setAttribute("data-day", key);
+  divider.appendChild(el("span", "", talk.today || ""));
+  messageList.appendChild(divider);
+}
+
 function appendMessage(message) {
   if (!messageList || !template || document.getElementById("message-" + message.id)) return false;
   // A page that stops before the end of the thread must not grow a gap: the newer messages
   // are behind the "Messages suivants" link.
   if (messageList.hasAttribute("data-not-at-end")) return false;
-  messageList.appendChild(buildMessage(message));
+  // New messages never move what the person is reading: the page follows only when its end
+  // was in view (or the message is theirs); otherwise a pill counts what arrived below.
+  const following = atBottom() || message.author.id === me.id;
+  todayDivider();
+  const item = buildMessage(message);
+  messageList.appendChild(item);
+  if (following) {
+    item.scrollIntoView({ block: "nearest" });
+  } else {
+    unseen.push(message.id);
+    showPill();
+  }
   return true;
 }
 
@@ -102,12 +172,14 @@ function quotesOf(id) {
 }
 
 function applyEdit(message) {
+  if (message.deleted) return;
+  quotesOf(message.id).forEach((node) => { node.textContent = excerptOf(message.html); });
   const item = document.getElementById("message-" + message.id);
-  if (!item || message.deleted) return;
+  // A row open in its edit form (htmx) gets the saved row from the server instead.
+  if (!item || !slot(item, "body")) return;
   setBody(item, message.html);
   const edited = slot(item, "edited");
   if (edited) edited.hidden = !message.edited_at;
-  quotesOf(message.id).forEach((node) => { node.textContent = excerptOf(message.body); });
 }
 
 function applyDelete(message) {
@@ -116,9 +188,9 @@ function applyDelete(message) {
     node.textContent = "";
     node.appendChild(el("em", "", strings.tombstone));
   });
-  if (!item) return;
+  const body = item && slot(item, "body");
+  if (!body) return;  // absent, or open in its edit form: saving it will say it is gone
   item.classList.add("is-deleted");
-  const body = slot(item, "body");
   body.textContent = "";
   body.appendChild(el("p", "tombstone", strings.tombstone));
   ["edited", "foot"].forEach((name) => {
