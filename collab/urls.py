@@ -15,3 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("frontend.urls")),
 ]
+
+# A member opening a page reserved to the facilitators of their space gets a page that says
+# so, with the space's navigation around it.
+handler403 = "frontend.views.refusals.permission_denied"

@@ -225,7 +225,7 @@ def _render(notes: Sequence[Notification], messages: dict[int, Message],
             links.append(link)
             name = note.actor.label if note.actor else _("Quelqu'un")
             if note.reason == NotificationReason.MENTION:
-                headline = _("%(name)s vous a mentionné·e dans « %(thread)s »")
+                headline = _("%(name)s vous mentionne dans « %(thread)s »")
             else:
                 headline = _("%(name)s a répondu à votre message dans « %(thread)s »")
             lines.append(NoticeLine(

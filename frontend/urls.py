@@ -4,8 +4,9 @@ from django.urls import include, path
 
 from frontend import views
 from frontend.views import account as account_views
+from frontend.views import (app_icons, committees, documents, email_links, polls, questions,
+                            reports)
 from frontend.views import calendar_feed as calendar_feed_views
-from frontend.views import committees, documents, email_links, polls, questions, reports
 from frontend.views import meetings as meeting_views
 from frontend.views.documents import direct
 
@@ -19,6 +20,8 @@ email_link_patterns = [
 ]
 
 urlpatterns = [
+    path("manifest.webmanifest", app_icons.manifest, name="web-manifest"),
+    path("favicon.ico", app_icons.favicon, name="favicon"),
     path("connexion/", auth_views.LoginView.as_view(template_name="frontend/login.html",
                                                     redirect_authenticated_user=True),
          name="login"),

@@ -237,7 +237,7 @@ class Mentions(Section):
                 continue  # deleted since
             found.append(Item(title=data["thread"]["title"],
                               target=thread_target(space, data["thread"]["id"], data["message"]),
-                              detail=_("%(name)s vous a mentionné·e")
+                              detail=_("%(name)s vous mentionne")
                               % {"name": shown(data["by"])},
                               excerpt=excerpt(self.bodies[data["message"]]),
                               thread_id=data["thread"]["id"]))

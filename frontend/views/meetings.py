@@ -31,6 +31,7 @@ from frontend.meeting_forms import (
 from frontend.queries import PLACEHOLDER_ID, space_or_404
 from frontend.views.live import live_context
 from frontend.views.open_polls import open_polls_context
+from frontend.views.refusals import FacilitatorsOnly
 from meetings import selectors
 from meetings.access import may_answer, may_organise
 from meetings.calendar import meeting_calendar
@@ -131,8 +132,7 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
     space = space_or_404(me, slug)
     can_manage = may_organise(membership_of(user=me, space=space), me)
     if not can_manage:
-        return _refused(request, space, Forbidden("forbidden", _(
-            "Seules les personnes qui animent cet espace peuvent organiser ses rencontres.")))
+        raise FacilitatorsOnly(space)
     documents = _documents(space)
     if request.method != "POST":
         return _meeting_form_page(request, space=space, meeting=None,
@@ -161,8 +161,7 @@ def edit(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
     meeting = _meeting_or_404(me, space, meeting_id)
     can_manage = may_organise(membership_of(user=me, space=space), me)
     if not can_manage:
-        return _refused(request, space, Forbidden("forbidden", _(
-            "Seules les personnes qui animent cet espace peuvent modifier ses rencontres.")))
+        raise FacilitatorsOnly(space)
     documents = _documents(space)
     if request.method != "POST":
         return _meeting_form_page(request, space=space, meeting=meeting, form=MeetingForm(
@@ -190,6 +189,8 @@ def cancel(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
     me = _me(request)
     space = space_or_404(me, slug)
     meeting = _meeting_or_404(me, space, meeting_id)
+    if not may_organise(membership_of(user=me, space=space), me):
+        raise FacilitatorsOnly(space)
     form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -276,8 +277,7 @@ def attendance(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse
     current = _meeting_or_404(me, space, meeting_id)
     can_manage = may_organise(membership_of(user=me, space=space), me)
     if not can_manage:
-        return _refused(request, space, Forbidden("forbidden", _(
-            "Seules les personnes qui animent cet espace notent les présences.")))
+        raise FacilitatorsOnly(space)
     members = [m.user for m in members_of(space)]
     attendances = list(current.attendances.select_related("user"))
     recorded = {a.user_id: a.presence for a in attendances}

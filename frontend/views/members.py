@@ -19,6 +19,12 @@ from communities.selectors import members_of
 from communities.services import spaces as services
 from frontend.forms import InviteForm, RoleForm, ServiceForm
 from frontend.queries import pending_invitations, space_or_404
+from frontend.views.refusals import FacilitatorsOnly
+
+
+def _manages(request: HttpRequest, space: Space) -> bool:
+    me: User = request.user  # type: ignore[assignment]
+    return may_manage(membership_of(user=me, space=space), me)
 
 
 def _role_prefix(user_id: int) -> str:
@@ -90,6 +96,8 @@ def resend_invitation(request: HttpRequest, slug: str, invitation_id: int) -> Ht
         sent = services.resend_invitation(actor=request.user,  # type: ignore[arg-type]
                                           invitation=invitation)
     except ServiceError as error:
+        if isinstance(error, Forbidden) and not _manages(request, space):
+            raise FacilitatorsOnly(space) from None
         messages.error(request, str(error.message))
         if isinstance(error, Forbidden):
             return _render(request, space, status=403)
@@ -109,11 +117,8 @@ def change_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
             services.change_role(actor=request.user, space=space,  # type: ignore[arg-type]
                                  member=member, role=form.cleaned_data["role"])
         except Forbidden as error:
-            me: User = request.user  # type: ignore[assignment]
-            can_manage = may_manage(membership_of(user=me, space=space), me)
-            if not can_manage:
-                messages.error(request, str(error.message))
-                return _render(request, space, status=403)
+            if not _manages(request, space):
+                raise FacilitatorsOnly(space) from None
             form.add_service_error(error)
         except ServiceError as error:
             form.add_service_error(error)
@@ -134,6 +139,8 @@ def _confirm(request: HttpRequest, space: Space, *, template_context: dict[str, 
 @require_http_methods(["GET", "HEAD", "POST"])
 def remove_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     space = space_or_404(request.user, slug)  # type: ignore[arg-type]
+    if not _manages(request, space):
+        raise FacilitatorsOnly(space)
     member = get_object_or_404(User, pk=user_id, memberships__space=space)
     texts = {
         "title": _("Retirer %(name)s de l'espace") % {"name": member.display_name},
@@ -149,7 +156,7 @@ def remove_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
         except ServiceError as error:
             form.add_service_error(error)
             return _confirm(request, space, template_context=texts, form=form, status=400)
-        messages.success(request, _("%(name)s a été retiré·e de l'espace.")
+        messages.success(request, _("%(name)s ne fait plus partie de l'espace.")
                          % {"name": member.display_name})
         return redirect("members", slug=space.slug)
     return _confirm(request, space, template_context=texts, form=form)

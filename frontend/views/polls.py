@@ -21,7 +21,7 @@ from communities.models import Space, User
 from frontend.forms import ServiceForm
 from frontend.poll_forms import SLOT_ROWS, PollForm, read_answers, slot_formset, vote_field_name
 from frontend.queries import PLACEHOLDER_ID, space_or_404
-from frontend.views.refusals import refused
+from frontend.views.refusals import FacilitatorsOnly, refused
 from meetings.access import may_answer, may_organise
 from meetings.models.polls import DatePoll, PollAnswer
 from meetings.polls.selectors import not_answered, poll_results, polls_of, visible_poll
@@ -32,7 +32,7 @@ from meetings.services.polls import MAX_SLOTS
 def _organiser_space_or_404(user: User, slug: str) -> Space:
     space = space_or_404(user, slug)
     if not may_organise(membership_of(user=user, space=space), user):
-        raise Http404
+        raise FacilitatorsOnly(space)
     return space
 
 

@@ -1,22 +1,25 @@
 """The activity report pages and their CSV export. A facilitator sees the report of a space
-they run; platform staff see any space and all of them together; everyone else gets the same
-404 as for a space that does not exist."""
+they run; platform staff see any space and all of them together; another member of the space
+gets the "réservé à l'animation" page, anyone else the same 404 as for a space that does not
+exist."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from communities.access import is_platform_staff, may_manage, membership_of
 from communities.models import Space, User
+from frontend.months import short_month
 from frontend.queries import space_or_404
 from frontend.report_forms import PeriodForm
+from frontend.views.refusals import FacilitatorsOnly
 from reports.chart import BarChart, bar_chart
 from reports.export import report_csv
 from reports.figures import Report, activity_report
@@ -26,15 +29,13 @@ from reports.periods import day_label
 def _managed_space_or_404(user: User, slug: str) -> Space:
     space = space_or_404(user, slug)
     if not may_manage(membership_of(user=user, space=space), user):
-        raise Http404
+        raise FacilitatorsOnly(space)
     return space
 
 
 def _charts(report: Report) -> list[BarChart]:
     def month(iso: str) -> str:
-        from datetime import date
-
-        return formats.date_format(date.fromisoformat(iso), "M Y")
+        return short_month(date.fromisoformat(iso))
 
     return [
         bar_chart(id="chart-messages", title=_("Messages publiés par mois"),

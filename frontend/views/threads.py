@@ -26,7 +26,7 @@ from frontend.views.documents.common import done, invalid
 from frontend.views.documents.compose import compose_context, new_files
 from frontend.views.live import live_context
 from frontend.views.questions import question_context
-from frontend.views.refusals import refused, wants_json
+from frontend.views.refusals import FacilitatorsOnly, refused, wants_json
 
 
 def thread_url(thread: Thread, message_id: int | None = None) -> str:
@@ -122,6 +122,8 @@ def rename(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
 def _toggle(request: HttpRequest, slug: str, thread_id: int, *, field: str) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
     current = thread_or_404(me, slug, thread_id)
+    if not may_manage(membership_of(user=me, space=current.space), me):
+        raise FacilitatorsOnly(current.space)
     on = request.POST.get(field) == "1"
     change = pin_thread if field == "pinned" else lock_thread
     try:

@@ -112,8 +112,8 @@ def record_held_meeting(
     validation.check_wall_clock(starts_at, ends_at)
     if ends_at > timezone.now():
         raise ServiceError("meeting_not_over", _("Cette rencontre n'est pas terminée : "
-                                                 "planifiez-la plutôt, les membres seront "
-                                                 "invité·es."))
+                                                 "planifiez-la plutôt, les membres recevront "
+                                                 "une invitation."))
     address, video_url = validation.clean_place(mode=mode, address=address, video_url=video_url)
     with transaction.atomic():
         meeting = Meeting.objects.create(

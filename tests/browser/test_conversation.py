@@ -74,7 +74,7 @@ def test_two_people_converse_live(people: People, server: str, browser, thread: 
     expect(reply.locator(".reply-quote")).to_contain_text("Marc Membre")
     expect(reply.locator(".mention")).to_have_text("@Marc Membre")
     expect(marc.locator("[data-live-region]")).to_contain_text(
-        "Noémie Membre vous a mentionné·e dans « Aménagement des parcs »")
+        "Noémie Membre vous mentionne dans « Aménagement des parcs »")
     expect(marc.locator("[data-notices]")).to_contain_text("vous a mentionné")
 
     # Marc reacts; Noémie sees who.

@@ -60,7 +60,7 @@ def test_the_digest_tells_what_happened_in_each_space(people: People,
     text = text_of(smtp_server.wait_for(1)[0])
     assert "== Réseau Municipalités accessibles ==" in text
     assert "-- Messages qui vous mentionnent --" in text
-    assert "Florence Animatrice vous a mentionné·e" in text
+    assert "Florence Animatrice vous mentionne" in text
     assert "-- Nouveaux fils de discussion --" in text
     assert "Parcs inclusifs : vos exemples" in text
     assert "lancé par Florence Animatrice" in text

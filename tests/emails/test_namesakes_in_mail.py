@@ -1,4 +1,4 @@
-"""Notification emails and digests tell namesakes of a space apart: "X vous a mentionné·e"
+"""Notification emails and digests tell namesakes of a space apart: "X vous mentionne"
 and "lancé par X" name the person with what distinguishes them from someone of the same name."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def test_the_notification_subject_and_body_name_the_right_marc(people: People,
     notifications.collect()
     notifications.send_due()
     [message] = smtp_server.wait_for(1)
-    expected = f"Marc Membre (membre n° {twin.pk}) vous a mentionné·e dans « Parcs inclusifs »"
+    expected = f"Marc Membre (membre n° {twin.pk}) vous mentionne dans « Parcs inclusifs »"
     assert message["Subject"] == expected
     assert expected in text_of(message)
     assert "autre.marc" not in text_of(message) + html_of(message)
@@ -40,5 +40,5 @@ def test_the_digest_names_each_marc_with_what_tells_them_apart(people: People,
     text = text_of(smtp_server.wait_for(1)[0])
     assert "lancé par Marc Membre (Ville de Laval)" in text
     assert f"lancé par Marc Membre (membre n° {twin.pk})" in text
-    assert f"Marc Membre (membre n° {twin.pk}) vous a mentionné·e" in text
+    assert f"Marc Membre (membre n° {twin.pk}) vous mentionne" in text
     assert "autre.marc" not in text

@@ -41,7 +41,7 @@ def test_a_mention_is_emailed_right_away(people: People, smtp_server: Mailbox) -
     [message] = smtp_server.wait_for(1)
     assert len(result.sent) == 1
     assert message["To"] == people.member.email
-    assert message["Subject"] == ("Florence Animatrice vous a mentionné·e dans "
+    assert message["Subject"] == ("Florence Animatrice vous mentionne dans "
                                   "« Parcs inclusifs »")
     assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

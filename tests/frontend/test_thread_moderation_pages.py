@@ -39,7 +39,7 @@ def test_a_member_may_not_pin_or_lock_and_renames_only_own(
     for name, field in (("thread-pin", "pinned"), ("thread-lock", "locked")):
         response = other.post(reverse(name, args=["rma", thread.pk]), {field: "1"})
         assert response.status_code == 403
-        assert "Seules les personnes qui animent l'espace" in unescape(response.content.decode())
+        assert "Réservé à l'animation" in unescape(response.content.decode())
     rename = other.post(reverse("thread-rename", args=["rma", thread.pk]), {"title": "Pris"})
     assert rename.status_code == 403 and "renommer" in rename.content.decode()
     thread.refresh_from_db()

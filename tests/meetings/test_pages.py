@@ -214,8 +214,9 @@ def test_reminder_setting_from_the_list(people: People) -> None:
 
 
 # Session, user, space and membership checks, the meeting with its documents, the answers
-# (one query for the list, one for the counts), the space head for live.js.
-MEETING_PAGE_QUERIES = 9
+# (one query for the list, one for the counts), the space head for live.js; the app shell's
+# spaces with their counts and its next meeting.
+MEETING_PAGE_QUERIES = 11
 
 
 def test_meeting_page_query_count_does_not_grow_with_answers(people: People) -> None:

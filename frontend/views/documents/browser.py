@@ -39,7 +39,7 @@ from frontend.views.documents.common import (
     powers_of,
 )
 from frontend.views.live import live_context
-from frontend.views.refusals import refused
+from frontend.views.refusals import FacilitatorsOnly, refused
 
 
 def _browser(request: HttpRequest, space: Space, folder: Folder | None, *,
@@ -205,8 +205,7 @@ def upload_rule(request: HttpRequest, slug: str) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
     space = space_or_404(me, slug)
     if not powers_of(me, space).moderate:
-        return refused(request, Forbidden("forbidden", _(
-            "Seule l'animation peut changer les réglages des documents.")), space=space)
+        raise FacilitatorsOnly(space)
     posting = request.method == "POST"
     form = UploadRuleForm(request.POST if posting else None,
                           initial={"uploads_by": services.settings_for(space).uploads_by})

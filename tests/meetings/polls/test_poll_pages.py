@@ -77,14 +77,14 @@ def test_adding_rows_without_javascript_keeps_what_was_typed(people: People,
 
 
 def test_members_and_outsiders_cannot_open_the_creation_page(people: People) -> None:
-    assert client_for(people.member).get(reverse("poll-create", args=["rma"])).status_code == 404
+    assert client_for(people.member).get(reverse("poll-create", args=["rma"])).status_code == 403
     assert client_for(people.outsider).get(reverse("polls", args=["rma"])).status_code == 404
 
 
 def test_the_vote_grid_is_a_table_of_radio_groups(people: People, poll: DatePoll) -> None:
     html = client_for(people.member).get(reverse("poll", args=["rma", poll.pk])).content.decode()
     first = slot_ids(poll)[0]
-    assert '<table class="data vote-grid">' in html
+    assert '<table class="data vote-grid table-stack">' in html
     assert f'<input type="radio" name="slot-{first}" id="slot-{first}-yes" value="yes">' in html
     assert f'<label for="slot-{first}-if_needed">Si nécessaire' in html
     assert '<th scope="col" id="answer-no">Non</th>' in html
@@ -150,8 +150,8 @@ def test_the_facilitator_reminds_once_from_the_page(people: People, poll: DatePo
 
 def test_members_cannot_remind_or_pick(people: People, poll: DatePoll) -> None:
     client = client_for(people.member)
-    assert client.post(reverse("poll-remind", args=["rma", poll.pk])).status_code == 404
-    assert client.get(reverse("poll-pick", args=["rma", poll.pk])).status_code == 404
+    assert client.post(reverse("poll-remind", args=["rma", poll.pk])).status_code == 403
+    assert client.get(reverse("poll-pick", args=["rma", poll.pk])).status_code == 403
 
 
 def test_the_pick_page_preselects_the_best_slot(people: People, poll: DatePoll) -> None:
@@ -228,7 +228,7 @@ def test_closing_without_a_date_asks_first_then_says_so(people: People, poll: Da
     assert "Le sondage est fermé sans date retenue." in html
     assert 'data-closed-without-date>' in html
     assert client_for(people.member).post(
-        reverse("poll-close", args=["rma", poll.pk])).status_code == 404
+        reverse("poll-close", args=["rma", poll.pk])).status_code == 403
 
 
 def test_staff_who_are_not_members_read_the_results_without_a_vote_form(

@@ -32,8 +32,11 @@ function slotColumns() {
   return Array.from(document.querySelectorAll("[data-slot-column]"), (th) => th.getAttribute("data-slot-column"));
 }
 
-function answerCell(answer) {
+function answerCell(answer, slotId) {
   const cell = document.createElement("td");
+  // On a phone the table stacks and each cell names its column (the slot) itself.
+  const column = document.querySelector(`[data-slot-column="${slotId}"]`);
+  if (column) cell.setAttribute("data-label", column.textContent.trim());
   cell.className = "answer answer-" + (answer || "");
   cell.textContent = answer ? (strings[answer] || answer) : "—";
   return cell;
@@ -75,7 +78,7 @@ function applyVote(data) {
     name.setAttribute("scope", "row");
     name.textContent = (data.voter.label || data.voter.display_name);
     fresh.appendChild(name);
-    slotColumns().forEach((slotId) => fresh.appendChild(answerCell(data.answers[slotId])));
+    slotColumns().forEach((slotId) => fresh.appendChild(answerCell(data.answers[slotId], slotId)));
     if (row) people.replaceChild(fresh, row); else people.appendChild(fresh);
   }
   if (data.voter && Number(data.voter.id) !== Number(me.id)) {

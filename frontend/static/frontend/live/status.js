@@ -10,8 +10,11 @@ const statusNode = document.querySelector("[data-live-status]");
 
 export function setStatus(text, problem) {
   if (!statusNode) return;
-  statusNode.textContent = text;
+  // Being live is the normal state: it is neither shown (style.css) nor announced. Only a
+  // problem (reconnecting, stopped, a reload needed) is read out, once, when it appears.
+  statusNode.setAttribute("aria-live", problem ? "polite" : "off");
   statusNode.classList.toggle("is-problem", !!problem);
+  statusNode.textContent = text;
 }
 
 /** After a failure cleared up: back to "live" if the page still is. */
