@@ -4,8 +4,7 @@ from django.urls import include, path
 
 from frontend import views
 from frontend.views import account as account_views
-from frontend.views import (app_icons, committees, documents, email_links, polls, questions,
-                            reports)
+from frontend.views import app_icons, committees, documents, email_links, polls, questions, reports
 from frontend.views import calendar_feed as calendar_feed_views
 from frontend.views import meetings as meeting_views
 from frontend.views.documents import direct
