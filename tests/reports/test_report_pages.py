@@ -190,7 +190,7 @@ def test_the_all_spaces_page_costs_the_same_queries_with_more_spaces(
         Space.objects.create(slug=f"autre-{n}", name=f"Autre communauté {n}")
     with count_queries() as thirteen:
         assert client.get(reverse("all-spaces-report"), YEAR).status_code == 200
-    assert len(three) == len(thirteen) <= 18  # the report (12), session, user, spaces, the app shell's two
+    assert len(three) == len(thirteen) <= 18  # report (12), session, user, spaces, shell (2)
 
 
 def test_the_space_sections_link_the_report_for_those_who_run_the_space(world: World) -> None:
