@@ -12,7 +12,7 @@ is one line in ``PAGES``."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -114,7 +114,6 @@ PAGES = [
     Visit("documents", MEMBER, slug),
     Visit("documents-folder", MEMBER, lambda s: [s.slug, s.folder]),
     Visit("document", MEMBER, lambda s: [s.slug, s.document]),
-    Visit("document-upload", MEMBER, slug),
     Visit("meetings", MEMBER, slug),
     Visit("meeting", MEMBER, lambda s: [s.slug, s.meeting]),
     Visit("polls", MEMBER, slug),
@@ -132,6 +131,7 @@ PAGES = [
     Visit("remove-member", FACILITATOR, lambda s: [s.slug, s.removable]),
     Visit("documents", FACILITATOR, slug),
     Visit("document", FACILITATOR, lambda s: [s.slug, s.document]),
+    Visit("document-upload", FACILITATOR, slug),
     Visit("document-edit", FACILITATOR, lambda s: [s.slug, s.document]),
     Visit("document-delete", FACILITATOR, lambda s: [s.slug, s.document]),
     Visit("folder-edit", FACILITATOR, lambda s: [s.slug, s.folder]),
@@ -179,13 +179,12 @@ NOT_PAGES = {
 }
 
 
-def _routes(patterns: list[URLPattern | URLResolver], prefix: str = ""
-            ) -> Iterator[tuple[str, URLPattern]]:
+def _routes(patterns: Iterable[object], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
     for entry in patterns:
         if isinstance(entry, URLResolver):
             namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
             yield from _routes(entry.url_patterns, namespace)
-        elif entry.name:
+        elif isinstance(entry, URLPattern) and entry.name:
             yield prefix + entry.name, entry
 
 
@@ -339,23 +338,29 @@ def test_every_page_fits_every_screen_and_passes_axe(people: People, server: str
     site = _site(people)
     accounts = {MEMBER: people.member, FACILITATOR: people.facilitator, STAFF: people.staff}
     contexts = {}
-    failures: dict[str, list[str]] = {size: [] for size in VIEWPORTS}
+    # Problems of the page whatever its size (its answer, its scripts, what it loads), then
+    # those of each size.
+    failures: dict[str, list[str]] = {size: [] for size in ["every size", *VIEWPORTS]}
+    broken: list[str] = []
     SHOTS.mkdir(parents=True, exist_ok=True)
     for visit in PAGES:
         if visit.who not in contexts:
-            contexts[visit.who] = new_page(browser, server, viewport={"width": 1366,
-                                                                      "height": 768})
+            page = new_page(browser, server, viewport={"width": 390, "height": 844})
+            page.on("pageerror", lambda error: broken.append(f"script error: {error}"))
+            page.on("response", lambda answer: broken.append(
+                f"{answer.status} for {answer.url}") if answer.status >= 400 else None)
             if visit.who != ANONYMOUS:
-                sign_in(contexts[visit.who], accounts[visit.who].email)
+                sign_in(page, accounts[visit.who].email)
+            contexts[visit.who] = page
         page = contexts[visit.who]
         path = visit.path(site)
         page.set_viewport_size({"width": 390, "height": 844})
+        broken.clear()
         response = page.goto(path)
         status = response.status if response else None
         landed = urlsplit(page.url).path
         if status != 200 or landed != urlsplit(path).path:
-            for size in VIEWPORTS:
-                failures[size].append(f"{visit.label()}: {status} at {landed}, not {path}")
+            failures["every size"].append(f"{visit.label()}: {status} at {landed}, not {path}")
             continue
         for size, (width, height) in VIEWPORTS.items():
             page.set_viewport_size({"width": width, "height": height})
@@ -363,5 +368,6 @@ def test_every_page_fits_every_screen_and_passes_axe(people: People, server: str
                 failures[size].append(f"{visit.label()}: {problem}")
             if visit.name in PHOTOGRAPHED and visit.who == MEMBER and width != 320:
                 page.screenshot(path=str(SHOTS / f"{visit.name}-{width}.png"), full_page=True)
-    report = [f"at {size}:\n  " + "\n  ".join(lines) for size, lines in failures.items() if lines]
+        failures["every size"] += [f"{visit.label()}: {problem}" for problem in broken]
+    report = [f"{size}:\n  " + "\n  ".join(lines) for size, lines in failures.items() if lines]
     assert not report, f"{sum(map(len, failures.values()))} problems\n" + "\n".join(report)
