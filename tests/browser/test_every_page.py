@@ -431,7 +431,8 @@ def test_every_page_fits_every_screen_and_passes_axe(people: People, server: str
             for problem in _check(page, f"{visit.label()} at {size}", width):
                 failures[size].append(f"{visit.label()}: {problem}")
             if visit.name in PHOTOGRAPHED and visit.who == MEMBER and width != 320:
-                page.screenshot(path=str(SHOTS / f"{visit.name.replace(':', '-')}-{width}.png"), full_page=True)
+                shot = SHOTS / f"{visit.name.replace(':', '-')}-{width}.png"
+                page.screenshot(path=str(shot), full_page=True)
         expected = f"{visit.status} for {page.url}" if visit.status != 200 else None
         failures["every size"] += [f"{visit.label()}: {problem}" for problem in broken
                                    if problem != expected]
