@@ -19,8 +19,8 @@ MASK = "…"
 # The token segment of every route that takes one (emails/urls.py, frontend/urls.py); a
 # test walks the URLconf so that a new route with a token cannot be forgotten here.
 _TOKEN_IN_PATH = re.compile(
-    r"(?P<route>/(?:lien|desabonnement|invitation|agenda)/)"
-    r"(?P<token>[^/?#\s\"]+?)(?=\.ics(?:[?#\s\"]|$)|[/?#\s\"]|$)")
+    r"(?P<route>/(?:lien|desabonnement|invitation|agenda|photo)/)"
+    r"(?P<token>[^/?#\s\"]+?)(?=\.(?:ics|jpg)(?:[?#\s\"]|$)|[/?#\s\"]|$)")
 _TICKET_IN_QUERY = re.compile(r"(?P<name>[?&]ticket=)[^&#\s\"]+")
 
 

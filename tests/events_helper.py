@@ -67,9 +67,11 @@ def fetch_state(space_slug: str) -> dict[str, Any]:
 
 
 def _quote(message: dict[str, Any]) -> dict[str, Any]:
-    text = " ".join(message["body"].split())
+    # A client re-quotes an edited message from its words, without their Markdown.
+    from communities.markdown import plain_line
+
     return {"id": message["id"], "author": message["author"]["display_name"],
-            "excerpt": text[:140] + ("…" if len(text) > 140 else ""),
+            "excerpt": plain_line(message["body"], 140),
             "deleted": message["deleted"]}
 
 

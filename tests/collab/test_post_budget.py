@@ -28,8 +28,11 @@ pytestmark = pytest.mark.django_db
 # with its new count returned; the space's seq; the message (carrying that seq); the event;
 # the savepoint released. No reactions are read back for a message just written.
 QUERIES_PER_POST = 10
-# Through ASGI, as the servers run it (the target the benchmark work set).
-CALLS_PER_POST_ASGI = 12_000
+# Through ASGI, as the servers run it. The target the benchmark work set was 12,000; the
+# profile columns on User (kind, municipality, region, bio, expertise, photo...) add about 60
+# calls of the ORM's column compiling to the token owner and author reads (measured 12,066;
+# the other additions of that work, allauth's and htmx's middleware, cost under 10).
+CALLS_PER_POST_ASGI = 12_100
 # Through the sync test client: measured at 7,650; the headroom is small on purpose so a
 # regression of a few percent fails.
 CALLS_PER_POST_SYNC = 8_500

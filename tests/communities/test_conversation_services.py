@@ -38,7 +38,7 @@ def test_a_reply_quotes_the_message_it_answers(people, thread):
         kinds=["message.created"])
     assert events[0].payload["message"]["reply_to"] == {
         "id": first_message(thread).pk, "author": "Marc Membre",
-        "excerpt": "Qui a des **exemples** ?", "deleted": False}
+        "excerpt": "Qui a des exemples ?", "deleted": False}
 
 
 def test_replying_to_a_message_of_another_thread_is_refused(people, thread):
