@@ -250,12 +250,15 @@ def test_the_folder_browser_from_the_keyboard_alone(people: People, server: str,
     expect(page.get_by_role("heading", level=1)).to_have_text("Ordre du jour")
     tab_to(page, "el.matches('a[download]') && el.closest('.page-head')")
     # Back up the breadcrumbs to the folder, still from the keyboard.
+    # The app shell's header and sidebar come before the crumbs: room for all of them.
     page.keyboard.press("Shift+Tab")
-    for _ in range(40):
+    for _ in range(120):
         if page.evaluate("document.activeElement.matches('[data-folder-crumb]')"
                          " && document.activeElement.textContent.trim() === 'Rencontres'"):
             break
         page.keyboard.press("Shift+Tab")
+    else:
+        raise AssertionError("Shift+Tab never reached the folder's crumb")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"/dossiers/{rencontres.pk}/$"))
 
