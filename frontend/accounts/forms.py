@@ -140,22 +140,24 @@ class ResetForm(_Plain, ResetPasswordForm):
         self.fields["email"].error_messages["required"] = _("Indiquez votre courriel.")
 
 
-class NewPasswordForm(_Plain, ResetPasswordKeyForm):
+class _NewPasswordLabels:
+    """A reset and a first password read the same: the new password twice, no placeholder."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["password1"].label = gettext_lazy("New password")
-        self.fields["password2"].label = gettext_lazy("New password confirmation")
-        for field in self.fields.values():
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        fields = self.fields  # type: ignore[attr-defined]
+        fields["password1"].label = gettext_lazy("New password")
+        fields["password2"].label = gettext_lazy("New password confirmation")
+        for field in fields.values():
             field.widget.attrs.pop("placeholder", None)
 
 
-class FirstPasswordForm(_Plain, SetPasswordForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["password1"].label = gettext_lazy("New password")
-        self.fields["password2"].label = gettext_lazy("New password confirmation")
-        for field in self.fields.values():
-            field.widget.attrs.pop("placeholder", None)
+class NewPasswordForm(_NewPasswordLabels, _Plain, ResetPasswordKeyForm):
+    pass
+
+
+class FirstPasswordForm(_NewPasswordLabels, _Plain, SetPasswordForm):
+    pass
 
 
 class ConfirmIdentityForm(_Plain, ReauthenticateForm):
