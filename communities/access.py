@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from communities.errors import Conflict, Forbidden, NotFound
+from communities.lookups import unique_row
 from communities.models import MANAGING_ROLES, Membership, Role, Space, User
 
 
@@ -26,7 +27,7 @@ def membership_of(*, user: User, space: Space) -> Membership | None:
     seen = getattr(space, "_membership_seen", None)
     if seen is not None and seen[0] == user.pk:
         return seen[1]  # type: ignore[no-any-return]
-    return Membership.objects.filter(user=user, space=space).first()
+    return unique_row(Membership.objects.filter(user=user, space=space))
 
 
 def remember_membership(*, user: User, space: Space, membership: Membership) -> None:

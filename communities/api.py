@@ -255,7 +255,8 @@ def start_thread(request: HttpRequest, slug: SpaceSlug,
              summary="Publier un message / Post a message")
 def post_message(request: HttpRequest, thread_id: int,
                  payload: NewMessage) -> Status[dict[str, Any]]:
-    thread = selectors.visible_thread(user=_user(request), thread_id=thread_id)
+    thread = selectors.visible_thread(user=_user(request), thread_id=thread_id,
+                                      with_author=False)
     posted = discussion.post_message(actor=_user(request), thread=thread, body=payload.body,
                                      client_id=payload.client_id, reply_to=payload.reply_to,
                                      attachments=payload.attachments)

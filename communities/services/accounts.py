@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from communities.access import is_platform_staff
 from communities.errors import Forbidden, NotFound, ServiceError
 from communities.events import emit
+from communities.lookups import unique_row
 from communities.models import ApiToken, RealtimeTicket, User
 from communities.secrets import hash_secret, new_secret
 from communities.serializers import api_token_data, person
@@ -76,8 +77,8 @@ def api_token_for(raw: str) -> ApiToken | None:
     """The live token with this secret (its user loaded), or None when it is unknown,
     revoked, expired or its owner's account is closed."""
     now = timezone.now()
-    token = (ApiToken.objects.select_related("user")
-             .filter(key_hash=hash_secret(raw), expires_at__gt=now).first())
+    token = unique_row(ApiToken.objects.select_related("user")
+                       .filter(key_hash=hash_secret(raw), expires_at__gt=now))
     if token is None or not token.user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at > LAST_USE_PRECISION:

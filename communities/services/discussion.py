@@ -18,6 +18,7 @@ from communities.access import may_manage, require_member, require_writable
 from communities.attachments import NewFile, Pending
 from communities.errors import Conflict, Forbidden, NotFound, ServiceError
 from communities.events import emit, take_space_seq
+from communities.lookups import unique_row
 from communities.mentions import Marked, Mentions, mark_mentions
 from communities.models import Membership, Message, Space, Thread, User
 from communities.serializers import message_data, person, thread_data
@@ -152,6 +153,10 @@ def notify_mentions(*, actor: User, space: Space, thread: Thread, message: Messa
         recipients |= set(Membership.objects.filter(space=space).values_list("user_id",
                                                                             flat=True))
     recipients.discard(actor.pk)
+    if not recipients:
+        # Most posts name no one: no query to build (an empty IN still costs the ORM
+        # some 700 Python calls of compiling before it finds there is nothing to ask).
+        return
     for owner in User.objects.filter(pk__in=recipients, is_active=True):
         emit(kind="mention.created", actor=actor, owner=owner,
              data={"space": space.slug, "thread": {"id": thread.pk, "title": thread.title},
@@ -248,8 +253,8 @@ def post_message(*, actor: User, thread: Thread, body: str, client_id: str | Non
     pending = attaching.begin(actor=actor, space=space, ids=attachments, files=files)
     answered = None
     if reply_to is not None:
-        answered = (Message.objects.select_related("author")
-                    .filter(pk=reply_to, thread=thread).first())
+        answered = unique_row(Message.objects.select_related("author")
+                              .filter(pk=reply_to, thread=thread))
         if answered is None:
             raise NotFound("reply_to_unknown",
                            _("Le message auquel vous répondez n'existe pas dans ce fil."))
