@@ -222,6 +222,11 @@ urlpatterns = [
     path("notifications/tout-lu/", inbox_views.mark_all_read, name="inbox-read-all"),
     path("notifications/compteurs/", inbox_views.counts, name="inbox-counts"),
     path("rencontres/<int:meeting_id>/reponse/", home.answer_meeting, name="home-rsvp"),
+    # The home page's sections alone, asked for again by its live script.
+    path("quoi-de-neuf/rencontres/", home.section, {"name": "meetings"}, name="home-meetings"),
+    path("quoi-de-neuf/sondages/", home.section, {"name": "polls"}, name="home-polls"),
+    path("quoi-de-neuf/documents/", home.section, {"name": "documents"},
+         name="home-documents"),
 ]
 
 # Only with DEBUG (development and the end-to-end tests' daphne); production serves /static/
