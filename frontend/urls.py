@@ -36,6 +36,14 @@ decision_patterns = [
          {"kind": "decision"}, name="delete-decision"),
     path("actions/<int:record_id>/supprimer/", decision_views.delete_record,
          {"kind": "action"}, name="delete-action"),
+    path("decision/<int:record_id>/", decision_views.record_row, {"kind": "decision"},
+         name="decision-row"),
+    path("actions/<int:record_id>/", decision_views.record_row, {"kind": "action"},
+         name="action-row"),
+    path("decision/<int:record_id>/modifier/", decision_views.edit_record,
+         {"kind": "decision"}, name="edit-decision"),
+    path("actions/<int:record_id>/modifier/", decision_views.edit_record, {"kind": "action"},
+         name="edit-action"),
 ]
 
 #: Pages reached from emails: join-back links, preferences, unsubscribe. Their names keep the
