@@ -29,7 +29,9 @@
     window.setTimeout(function () { region.textContent = text; }, 50);
   }
 
-  document.addEventListener("htmx:afterSwap", function () {
+  // Once settled, not right after the swap: htmx makes the new row's forms its own only then,
+  // and a key pressed on a button focused earlier would send the form as a plain page.
+  document.addEventListener("htmx:afterSettle", function () {
     var was = pending;
     pending = null;
     if (!was) return;
