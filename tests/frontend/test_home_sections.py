@@ -142,3 +142,14 @@ def test_the_page_names_where_each_section_is_read_again(web: Personas, people: 
                                                              name: str) -> None:
     page = web.member.get(reverse("my-spaces")).content.decode()
     assert f'hx-get="{reverse(name)}"' in page
+
+
+def test_a_member_removed_from_the_space_no_longer_sees_its_lines(web: Personas,
+                                                                  people: People) -> None:
+    from communities.services.spaces import remove_member
+
+    _everything(people)
+    remove_member(actor=people.facilitator, space=people.space, member=people.member)
+    for name in SECTIONS:
+        html = web.member.get(reverse(name)).content.decode()
+        assert "/espaces/rma/" not in html, name
