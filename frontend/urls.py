@@ -36,6 +36,14 @@ decision_patterns = [
          {"kind": "decision"}, name="delete-decision"),
     path("actions/<int:record_id>/supprimer/", decision_views.delete_record,
          {"kind": "action"}, name="delete-action"),
+    path("decision/<int:record_id>/", decision_views.record_row, {"kind": "decision"},
+         name="decision-row"),
+    path("actions/<int:record_id>/", decision_views.record_row, {"kind": "action"},
+         name="action-row"),
+    path("decision/<int:record_id>/modifier/", decision_views.edit_record,
+         {"kind": "decision"}, name="edit-decision"),
+    path("actions/<int:record_id>/modifier/", decision_views.edit_record, {"kind": "action"},
+         name="edit-action"),
 ]
 
 #: Pages reached from emails: join-back links, preferences, unsubscribe. Their names keep the
@@ -222,6 +230,11 @@ urlpatterns = [
     path("notifications/tout-lu/", inbox_views.mark_all_read, name="inbox-read-all"),
     path("notifications/compteurs/", inbox_views.counts, name="inbox-counts"),
     path("rencontres/<int:meeting_id>/reponse/", home.answer_meeting, name="home-rsvp"),
+    # The home page's sections alone, asked for again by its live script.
+    path("quoi-de-neuf/rencontres/", home.section, {"name": "meetings"}, name="home-meetings"),
+    path("quoi-de-neuf/sondages/", home.section, {"name": "polls"}, name="home-polls"),
+    path("quoi-de-neuf/documents/", home.section, {"name": "documents"},
+         name="home-documents"),
 ]
 
 # Only with DEBUG (development and the end-to-end tests' daphne); production serves /static/

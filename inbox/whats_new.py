@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from communities.models import Membership, Space, Thread, User
@@ -23,6 +23,10 @@ from meetings.models import DatePoll, Meeting, PollVote, Rsvp
 #: How many lines each part shows; the rest is counted ("et 12 autres").
 TOP = 5
 NEW_DOCUMENTS_DAYS = 14
+
+#: The spaces a section covers: a list of ids, or a subquery of them (one query per section
+#: when a section is asked for alone, as the home page's live fragments do).
+SpaceIds = Sequence[int] | QuerySet[Membership, int]
 
 
 @dataclass
@@ -72,23 +76,9 @@ def whats_new(user: User) -> WhatsNew:
     mentions = list(visible_items(user).filter(kind=MENTION, read_at__isnull=True)
                     .select_related("space", "actor").order_by("-created_at", "-pk")[:TOP])
     now = timezone.now()
-    meetings = list(
-        Meeting.objects.filter(space_id__in=ids, ends_at__gt=now, cancelled_at__isnull=True)
-        .select_related("space")
-        .prefetch_related(Prefetch("rsvps", queryset=Rsvp.objects.filter(user=user),
-                                   to_attr="my_rsvps"))
-        .order_by("starts_at", "pk")[:TOP])
-    for meeting in meetings:
-        mine_rsvp = meeting.my_rsvps[0] if meeting.my_rsvps else None  # type: ignore[attr-defined]
-        meeting.my_answer = mine_rsvp.answer if mine_rsvp else None  # type: ignore[attr-defined]
-    answered = PollVote.objects.filter(slot__poll=OuterRef("pk"), user=user)
-    polls = list(DatePoll.objects.filter(space_id__in=ids, closed_at__isnull=True)
-                 .exclude(Exists(answered)).select_related("space")
-                 .order_by("created_at", "pk")[:TOP])
-    documents = list(Document.objects.filter(
-        space_id__in=ids, deleted_at__isnull=True,
-        created_at__gte=now - timedelta(days=NEW_DOCUMENTS_DAYS))
-        .select_related("space", "uploader").order_by("-created_at", "-pk")[:TOP])
+    meetings = upcoming_meetings(user, ids, now=now)
+    polls = polls_awaiting(user, ids)
+    documents = new_documents(ids, now=now)
     for entry in news.values():
         if entry.space.parent_id in news:
             news[entry.space.parent_id].committees.append(entry)
@@ -97,6 +87,34 @@ def whats_new(user: User) -> WhatsNew:
     return WhatsNew(spaces=spaces, unread=sum(n.unread for n in news.values()),
                     mentions=mentions,
                     meetings=meetings, polls=polls, documents=documents)
+
+
+def upcoming_meetings(user: User, ids: SpaceIds, *, now: datetime) -> list[Meeting]:
+    """The next meetings of these spaces, each with ``my_answer`` (None before I answer)."""
+    meetings: list[Meeting] = list(
+        Meeting.objects.filter(space_id__in=ids, ends_at__gt=now, cancelled_at__isnull=True)
+        .select_related("space")
+        .prefetch_related(Prefetch("rsvps", queryset=Rsvp.objects.filter(user=user),
+                                   to_attr="my_rsvps"))
+        .order_by("starts_at", "pk")[:TOP])
+    for meeting in meetings:
+        mine_rsvp = meeting.my_rsvps[0] if meeting.my_rsvps else None  # type: ignore[attr-defined]
+        meeting.my_answer = mine_rsvp.answer if mine_rsvp else None  # type: ignore[attr-defined]
+    return meetings
+
+
+def polls_awaiting(user: User, ids: SpaceIds) -> list[DatePoll]:
+    answered = PollVote.objects.filter(slot__poll=OuterRef("pk"), user=user)
+    return list(DatePoll.objects.filter(space_id__in=ids, closed_at__isnull=True)
+                .exclude(Exists(answered)).select_related("space")
+                .order_by("created_at", "pk")[:TOP])
+
+
+def new_documents(ids: SpaceIds, *, now: datetime) -> list[Document]:
+    return list(Document.objects.filter(
+        space_id__in=ids, deleted_at__isnull=True,
+        created_at__gte=now - timedelta(days=NEW_DOCUMENTS_DAYS))
+        .select_related("space", "uploader").order_by("-created_at", "-pk")[:TOP])
 
 
 def counts(user: User) -> dict[str, object]:

@@ -55,6 +55,8 @@ def edit_decision(*, actor: User, decision: Decision, text: str, decided_on: dat
     access.require_editor(actor=actor, space=decision.space, author_id=decision.recorded_by_id)
     text = validation.clean_text(text)
     validation.check_decided_on(decided_on)
+    if (text, decided_on) == (decision.text, decision.decided_on):
+        return decision  # saved unchanged (a form sent as it came): nothing to tell anyone
     with transaction.atomic():
         decision.text, decision.decided_on = text, decided_on
         decision.updated_at = timezone.now()

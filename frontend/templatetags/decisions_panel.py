@@ -40,6 +40,17 @@ def decisions_panel(context: template.Context, source: Meeting | Thread,
         # The thread's reader kept the membership on the space: no query.
         may_record = access.may_record_from_thread(membership_of(user=me, space=space), me)
         kind = "thread"
+    # Which records this person may edit (their author, or those who run the space), for a
+    # "Modifier" link each; an organiser of the meeting runs the space: no look-up.
+    editable_decisions: set[int] = set()
+    editable_actions: set[int] = set()
+    if decisions or actions:
+        runs = kind == "meeting" and bool(organises)
+        membership = None if runs else membership_of(user=me, space=space)
+        editable_decisions = {d.pk for d in decisions if runs or access.may_edit(
+            membership, me, author_id=d.recorded_by_id)}
+        editable_actions = {a.pk for a in actions if runs or access.may_edit(
+            membership, me, author_id=a.created_by_id)}
     members = [m.user for m in space.memberships.select_related("user")
                .filter(user__is_active=True).order_by("user__display_name")
                ] if may_record and not compact else []
@@ -47,6 +58,8 @@ def decisions_panel(context: template.Context, source: Meeting | Thread,
         "request": request, "csrf_token": context.get("csrf_token"), "space": space,
         "decisions": decisions, "actions": actions, "may_record": may_record,
         "source_kind": kind, "source_id": source.pk, "compact": compact,
+        "editable_decisions": editable_decisions, "editable_actions": editable_actions,
+        "back": request.path + "#decisions",
         "decision_form": DecisionForm(initial={"decided_on": today()}, prefix=None),
         "action_form": ActionForm(members=members, auto_id=f"id_{kind}_action_%s"),
     }

@@ -79,7 +79,9 @@ def test_record_from_a_meeting_then_read_the_register(people: People, server: st
     booked = ActionItem.objects.get(what="Réserver la salle").pk
     phone.locator(f"#action-{booked}").get_by_label("État").select_option("doing")
     phone.get_by_role("button", name="Enregistrer l'état de cette action").first.click()
-    expect(phone.get_by_text("L'état de l'action est enregistré.")).to_be_visible()
+    # Said in the row it happened in, which htmx replaced in place.
+    expect(phone.locator(f"#action-{booked}").get_by_text(
+        "L'état de l'action est enregistré.")).to_be_visible()
     assert ActionItem.objects.get(what="Réserver la salle").status == "doing"
 
     phone.goto(meeting_page)

@@ -73,6 +73,8 @@ class Site:
     meeting: int
     held: int
     poll: int
+    decision: int
+    action: int
     committee: str
     person: int
     invitation: str
@@ -181,6 +183,8 @@ PAGES = [
     Visit("decisions:register", FACILITATOR, slug),
     Visit("decisions:record-decision", FACILITATOR, slug, query="?meeting={held}"),
     Visit("decisions:create-action", FACILITATOR, slug, query="?thread={thread}"),
+    Visit("decisions:edit-decision", FACILITATOR, lambda s: [s.slug, s.decision]),
+    Visit("decisions:edit-action", FACILITATOR, lambda s: [s.slug, s.action]),
     Visit("posting-address", FACILITATOR, slug),
     Visit("space-report", FACILITATOR, slug),
     Visit("all-spaces-report", STAFF),
@@ -220,6 +224,11 @@ NOT_PAGES = {
     "inbox-counts": "JSON read by the header's counters",
     "inbox-open": "marks the item read and sends on to what it is about",
     "message-row": "one message, put back in the thread by the inline edit's Annuler",
+    "home-meetings": "a section of the home page, read again by its live script",
+    "home-polls": "a section of the home page, read again by its live script",
+    "home-documents": "a section of the home page, read again by its live script",
+    "decisions:decision-row": "one decision, put back in the register by the edit's Annuler",
+    "decisions:action-row": "one action, put back in the register by the edit's Annuler",
     "account_login": "the address of login, visited under that name",
     "account_change_password": "the address of password-change, visited under that name",
     "account_set_password": "only for an account without a password; sends the others on",
@@ -336,11 +345,14 @@ def _site(people: People) -> Site:
     committee = create_committee(actor=facilitator, space=space, name="Comité de planification",
                                  description="Prépare les rencontres du réseau.",
                                  members=[member.pk, people.other_member.pk])
-    record_decision(actor=facilitator, space=space, meeting=held, decided_on=in_days(-30).date(),
-                    text=f"Le réseau adopte le guide d'accessibilité des parcs. {LONG_URL}")
-    create_action(actor=facilitator, space=space, meeting=held, due_on=in_days(20).date(),
-                  what=f"Diffuser le guide aux municipalités membres {LONG_WORD}",
-                  assignee_ids=[member.pk, people.other_member.pk])
+    decision = record_decision(actor=facilitator, space=space, meeting=held,
+                               decided_on=in_days(-30).date(),
+                               text=f"Le réseau adopte le guide d'accessibilité des parcs. "
+                                    f"{LONG_URL}")
+    action = create_action(actor=facilitator, space=space, meeting=held,
+                           due_on=in_days(20).date(),
+                           what=f"Diffuser le guide aux municipalités membres {LONG_WORD}",
+                           assignee_ids=[member.pk, people.other_member.pk])
     invited = invite_member(actor=facilitator, space=space, email="nadia@exemple.qc.ca")
     join = issue_link(user=member, target=reverse("thread", args=[space.slug,
                                                                   started.thread.pk]),
@@ -351,6 +363,7 @@ def _site(people: People) -> Site:
         message=mine.message.pk, edited=edited.message.pk, other_message=reply.message.pk,
         removable=people.other_member.pk, folder=folder.pk, document=document.pk,
         meeting=meeting.pk, held=held.pk, poll=poll.pk, committee=committee.slug,
+        decision=decision.pk, action=action.pk,
         person=people.other_member.pk,
         invitation=invited.token, join=urlsplit(join).path.rstrip("/").rsplit("/", 1)[-1],
         unsubscribe=unsubscribe.token_for(user=member, space=space),
