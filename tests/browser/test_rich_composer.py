@@ -209,3 +209,62 @@ def test_the_composer_is_accessible_and_fits_a_narrow_phone(people: People, serv
             page.screenshot(path=str(SCREENSHOTS / f"rich-thread-{name}.png"))
             assert_accessible(page, f"éditeur à {size['width']}×{size['height']}")
         page.context.close()
+
+
+def test_pasted_text_comes_in_plain(people: People, server: str,  # type: ignore[no-untyped-def]
+                                    browser, thread: Thread) -> None:
+    from playwright.sync_api import expect
+
+    page = new_page(browser, server, viewport=PHONE)
+    sign_in(page, people.member.email)
+    open_live(page, _path(thread))
+    editor = page.get_by_role("textbox", name="Votre réponse")
+    editor.click()
+    page.keyboard.type("Collé : ")
+    # What a web page or a word processor puts on the clipboard: styled HTML and its text.
+    page.evaluate("""() => {
+      const data = new DataTransfer();
+      data.setData("text/html",
+                   '<h1 style="color:red">Titre</h1><img src=x onerror="window.__hit=1">');
+      data.setData("text/plain", "Titre\\nligne deux");
+      document.querySelector("[data-composer-form] [data-editor]").dispatchEvent(
+        new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+    }""")
+    expect(editor).to_contain_text("ligne deux")
+    assert editor.locator("h1, img, [style]").count() == 0
+    assert page.evaluate("window.__hit") is None
+    expect(page.locator(STORED)).to_have_value("Collé : Titre\nligne deux")
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["js", "nojs"])
+def test_the_edit_page_with_and_without_javascript(people: People, server: str,  # type: ignore[no-untyped-def]
+                                                   browser, thread: Thread,
+                                                   scripts: bool) -> None:
+    from playwright.sync_api import expect
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    stored = (f"Merci @**Florence Animatrice|{people.facilitator.pk}** pour le **rappel**"
+              "\n\n> cité")
+    mine = post_message(actor=people.member, thread=thread, body=stored).message
+    page = new_page(browser, server, viewport=PHONE, java_script_enabled=scripts)
+    sign_in(page, people.member.email)
+    page.goto(reverse("message-edit", args=["rma", mine.pk]))
+    if scripts:
+        editor = page.get_by_role("textbox", name="Nouveau texte du message")
+        expect(editor.locator(".mention-chip")).to_have_text("@Florence Animatrice")
+        expect(editor.locator("strong")).to_have_text("rappel")
+    else:
+        # Plain text: the mention as a name, the rest as the member wrote it.
+        expect(page.get_by_label("Nouveau texte du message")).to_have_value(
+            "Merci @Florence Animatrice pour le **rappel**\n\n> cité")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    kind = "js" if scripts else "nojs"
+    page.screenshot(path=str(SCREENSHOTS / f"rich-edit-page-{kind}-390.png"))
+    assert_accessible(page, f"page de modification ({kind})")
+    page.set_viewport_size(DESKTOP)
+    page.screenshot(path=str(SCREENSHOTS / f"rich-edit-page-{kind}-1366.png"))
+    # Saved untouched: nothing changes.
+    page.get_by_role("button", name="Enregistrer la modification").click()
+    expect(page.locator(".flash")).to_contain_text("Votre message est modifié.")
+    mine.refresh_from_db()
+    assert mine.body == stored and mine.edited_at is None
