@@ -3,6 +3,7 @@ an allowlist, so a parser bug alone cannot inject markup."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import MutableMapping
 from functools import lru_cache, partial
@@ -124,3 +125,68 @@ def plain_fragment(escaped: str) -> str:
     for pattern, replacement in _FRAGMENT_RULES:
         escaped = pattern.sub(replacement, escaped)
     return escaped
+
+
+# --- the composer's two faces ---------------------------------------------------------------
+# A stored mention is ``@**Name|id**``. Nobody should have to read that: the rich editor shows
+# it as a chip, and the plain textarea (without JavaScript) as ``@Name``, bound back on save.
+_RENDERED_MENTION = re.compile(r"@<strong>([^<|]{1,200}?)(?:\|(\d{1,19}))?</strong>")
+
+
+def _chip(match: re.Match[str]) -> str:
+    # The name is already escaped by the sanitiser; it is unescaped once and escaped again
+    # for the attribute, so a quote in a name cannot leave it.
+    name = html.unescape(match.group(1)).strip()
+    user = match.group(2) or ""
+    return (f'<span class="mention-chip" contenteditable="false" data-mention="{user}" '
+            f'data-name="{html.escape(name, quote=True)}">@{html.escape(name)}</span>')
+
+
+def editor_html(source: str) -> str:
+    """What the rich editor starts from: the message rendered by the same safe renderer as
+    the page, each mention an atomic chip that the editor writes back as ``@**Name|id**``."""
+    return _RENDERED_MENTION.sub(_chip, render_markdown(source or ""))
+
+
+def mentions_as_names(source: str) -> str:
+    """The stored text as the plain textarea shows it: ``@**Name|12**`` → ``@Name``, nothing
+    else changed. A name that two different people mentioned here share keeps its stored form,
+    since ``@Name`` could not say which of them it was."""
+    ambiguous = _ambiguous_names(source)
+    return _BOUND_MENTION.sub(
+        lambda m: m.group(0) if m.group(1).strip() in ambiguous else "@" + m.group(1).strip(),
+        source)
+
+
+_STORED_MENTION = re.compile(r"@\*\*([^*\n]{1,120}?)(?:\|(\d{1,19}))?\*\*")
+
+
+def _mentioned(source: str) -> dict[str, set[str | None]]:
+    people: dict[str, set[str | None]] = {}
+    for match in _STORED_MENTION.finditer(source or ""):
+        people.setdefault(match.group(1).strip(), set()).add(match.group(2))
+    return people
+
+
+def _ambiguous_names(source: str) -> set[str]:
+    return {name for name, ids in _mentioned(source).items() if len(ids) > 1}
+
+
+def rebind_mentions(text: str, original: str) -> str:
+    """``mentions_as_names`` undone on save: each ``@Name`` of someone the original message
+    mentioned becomes their stored mention again. Names already in stored form, and names the
+    original did not mention, are left as typed."""
+    people = {name: ids.pop() for name, ids in _mentioned(original).items() if len(ids) == 1}
+    if not people or not text:
+        return text
+    # Longest names first, so "@Marie-Ève Roy" is not taken for "@Marie".
+    names = sorted(people, key=len, reverse=True)
+    pattern = re.compile(r"(?<![*@\\])@(" + "|".join(re.escape(name) for name in names)
+                         + r")(?![\w*|])")
+
+    def bound(match: re.Match[str]) -> str:
+        name = match.group(1)
+        user = people[name]
+        return f"@**{name}|{user}**" if user else f"@**{name}**"
+
+    return pattern.sub(bound, text)

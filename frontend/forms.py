@@ -4,14 +4,16 @@ allowed, and their refusals come back as errors on these forms."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.functional import lazy
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communities.errors import ServiceError
+from communities.markdown import editor_html, mentions_as_names, rebind_mentions
 from communities.models import Role
 from communities.services.discussion import MAX_BODY_CHARS, MAX_TITLE_CHARS
 
@@ -41,12 +43,32 @@ def _body_help_now() -> str:
 _body_help = lazy(_body_help_now, str)
 
 
+class MarkdownTextarea(forms.Textarea):
+    """A message's text. Without JavaScript it is this plain textarea; with it, composer.js
+    puts a rich editor over it, started from the HTML rendered here (the page's own safe
+    renderer, so no Markdown parser runs in the browser) and writing Markdown back into it."""
+
+    template_name = "frontend/widgets/markdown_textarea.html"
+    #: The Markdown the editor starts from when the textarea shows something else (the edit
+    #: form shows mentions as "@Name"); None: the textarea's own value.
+    source: str | None = None
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        markdown = self.source if self.source is not None else (context["widget"]["value"] or "")
+        context["widget"]["markdown"] = markdown
+        # editor_html is the sanitised rendering plus chips it escapes itself.
+        context["widget"]["editor_html"] = (
+            mark_safe(editor_html(markdown)) if markdown else "")  # noqa: S308
+        return context
+
+
 def _body_field(label: StrOrPromise) -> forms.CharField:
     # No max_length here: the service owns the limit and its wording, and a browser-enforced
     # maxlength would silently truncate a pasted text instead of explaining.
     return forms.CharField(
         label=label,
-        widget=forms.Textarea(attrs={"rows": 3, "data-format": ""}),
+        widget=MarkdownTextarea(attrs={"rows": 3, "data-format": ""}),
         help_text=_body_help(),
         strip=False,
         # Blank input reaches the service so people read its message, whatever the browser.
@@ -84,9 +106,29 @@ class ReplyForm(ServiceForm):
 
 
 class EditForm(ServiceForm):
+    """The stored text with its mentions shown as "@Name" (bound again on save), so nobody
+    edits ``@**Name|id**`` by hand; the rich editor starts from the stored text itself."""
+
     error_fields = {"empty_body": "body", "body_too_long": "body"}
 
     body = _body_field(_("Nouveau texte du message"))
+
+    def __init__(self, *args: Any, original: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.original = original
+        widget = self.fields["body"].widget
+        if self.is_bound:
+            widget.source = rebind_mentions(self.data.get(self.add_prefix("body")) or "", original)
+        else:
+            self.initial.setdefault("body", mentions_as_names(original))
+            widget.source = original
+
+    def clean_body(self) -> str:
+        body = rebind_mentions(self.cleaned_data["body"] or "", self.original)
+        # A browser sends line breaks as CRLF: a text left as it was stays the stored one.
+        if body.replace("\r\n", "\n") == self.original.replace("\r\n", "\n"):
+            return self.original
+        return body
 
 
 class RenameForm(ServiceForm):

@@ -123,6 +123,9 @@ def conversation_strings() -> dict[str, str]:
         "mention": _("Mentionner quelqu'un"),
         "link_prompt": _("Adresse du lien (https://…)"),
         "link_text": _("texte du lien"),
+        "link_apply": _("Insérer le lien"),
+        "link_cancel": _("Annuler"),
+        "link_invalid": _("Entrez une adresse web (https://…) ou une adresse courriel."),
     }
 
 

@@ -64,7 +64,9 @@ def edit(request: HttpRequest, slug: str, message_id: int) -> HttpResponse:
         return _refuse(request, message, ServiceError("deleted", _("Ce message a été "
                                                                    "supprimé.")))
     posting = request.method == "POST"
-    form = EditForm(request.POST if posting else None, initial={"body": message.body})
+    # Its own ids: the edit form sits in the thread beside the composer's.
+    form = EditForm(request.POST if posting else None, original=message.body,
+                    auto_id=f"message-{message.pk}-%s")
     if posting and form.is_valid():
         try:
             edit_message(actor=me, message=message, body=form.cleaned_data["body"])

@@ -49,17 +49,19 @@ def test_enter_sends_and_shift_enter_makes_a_new_line(people: People, server: st
     open_live(page, _path(thread))
     page.evaluate("window.__stayed = true")
     composer = page.get_by_role("textbox", name="Votre réponse")
+    # What the editor writes into the form (its hidden textarea).
+    stored = page.locator("[data-composer-form] textarea[name=body]")
     expect(page.locator("[data-enter-hint]")).to_contain_text(
         "Entrée envoie le message, Maj+Entrée va à la ligne.")
     composer.click()
     page.keyboard.type("Première ligne")
     page.keyboard.press("Shift+Enter")
     page.keyboard.type("deuxième ligne")
-    expect(composer).to_have_value("Première ligne\ndeuxième ligne")
+    expect(stored).to_have_value("Première ligne\ndeuxième ligne")
     page.keyboard.press("Enter")
     posted = page.locator(".message", has_text="deuxième ligne")
     expect(posted).to_be_visible(timeout=WAIT_MS)
-    expect(composer).to_have_value("")
+    expect(stored).to_have_value("")
     # Browsers send a textarea's line breaks as CRLF, as a form without the script does.
     assert Message.objects.latest("pk").body.replace("\r\n", "\n") == (
         "Première ligne\ndeuxième ligne")
@@ -75,7 +77,7 @@ def test_enter_sends_and_shift_enter_makes_a_new_line(people: People, server: st
     page.keyboard.type("Alpha")
     page.keyboard.press("Enter")
     page.keyboard.type("Oméga")
-    expect(composer).to_have_value("Alpha\nOméga")
+    expect(stored).to_have_value("Alpha\nOméga")
     page.keyboard.press("Control+Enter")
     expect(page.locator(".message", has_text="Oméga")).to_be_visible(timeout=WAIT_MS)
     assert Message.objects.latest("pk").body.replace("\r\n", "\n") == "Alpha\nOméga"
@@ -97,14 +99,17 @@ def test_ctrl_b_stores_markdown_and_the_page_shows_bold(people: People, server: 
     page.keyboard.type("C'est ")
     page.keyboard.press("Control+b")
     page.keyboard.type("important")
-    expect(composer).to_have_value("C'est **important**")
-    page.keyboard.press("End")
+    # The editor shows bold; the form carries its Markdown.
+    stored = page.locator("[data-composer-form] textarea[name=body]")
+    expect(composer.locator("b, strong")).to_have_text("important")
+    expect(stored).to_have_value("C'est **important**")
+    page.keyboard.press("Control+b")
     page.keyboard.type(" pour ")
-    # The mention button opens the suggestions; the textarea shows the name, not the syntax.
+    # The mention button opens the suggestions; the editor shows the name, not the syntax.
     toolbar.get_by_role("button", name="Mentionner quelqu'un").click()
     page.keyboard.type("Flo")
     page.keyboard.press("Enter")
-    expect(composer).to_have_value("C'est **important** pour @Florence Animatrice ")
+    expect(composer).to_have_text("C'est important pour @Florence Animatrice\u00a0")
     page.keyboard.press("Enter")
     posted = page.locator(".message", has_text="pour @Florence")
     expect(posted.locator(".message-body strong")).to_have_text("important", timeout=WAIT_MS)
@@ -130,9 +135,11 @@ def test_edit_in_place_and_delete_with_undo(people: People, server: str, browser
     row.get_by_role("link", name="Modifier").click()
     field = row.get_by_role("textbox", name="Nouveau texte du message")
     expect(field).to_be_focused()
-    # The stored mention reads as the name in the form too.
-    expect(field).to_have_value("Merci @Florence Animatrice pour le **rappel**")
-    field.fill("Merci @Florence Animatrice pour le **rappel**, c'est noté")
+    # The stored mention reads as the name in the form too, and the bold as bold.
+    expect(field).to_have_text("Merci @Florence Animatrice pour le rappel")
+    expect(field.locator("strong")).to_have_text("rappel")
+    page.keyboard.press("Control+b")  # the caret, at the end, leaves the bold
+    page.keyboard.type(", c'est noté")
     row.get_by_role("button", name="Enregistrer la modification").click()
     expect(row.locator(".message-body")).to_have_text(
         "Merci @Florence Animatrice pour le rappel, c'est noté")

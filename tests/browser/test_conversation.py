@@ -62,13 +62,20 @@ def test_two_people_converse_live(people: People, server: str, browser, thread: 
     composer.press_sequentially("Merci @mar")
     expect(noemie.get_by_role("option", name="Marc Membre")).to_be_visible()
     composer.press("Enter")
-    composer.press_sequentially("! Les *sentiers* de quelle largeur ?")
-    # The person reads the name; the form sends the mention bound to Marc by his id (a
-    # namesake who joins later is not him).
-    expect(composer).to_have_value("Merci @Marc Membre ! Les *sentiers* de quelle largeur ?")
+    composer.press_sequentially("! Les ")
+    composer.press("Control+i")
+    composer.press_sequentially("sentiers")
+    composer.press("Control+i")
+    composer.press_sequentially(" de quelle largeur ?")
+    # The person reads the name and the italics; the form sends the mention bound to Marc by
+    # his id (a namesake who joins later is not him).
+    expect(composer).to_have_text("Merci @Marc Membre ! Les sentiers de quelle largeur ?")
+    stored = noemie.locator("[data-composer-form] textarea[name=body]")
+    expect(stored).to_have_value(
+        f"Merci @**Marc Membre|{people.member.pk}** ! Les *sentiers* de quelle largeur ?")
     noemie.get_by_role("button", name="Publier la réponse").click()
     expect(message(noemie, "de quelle largeur")).to_be_visible(timeout=WAIT_MS)
-    expect(composer).to_have_value("")
+    expect(stored).to_have_value("")
     assert Message.objects.latest("pk").body == (
         f"Merci @**Marc Membre|{people.member.pk}** ! Les *sentiers* de quelle largeur ?")
 
@@ -99,7 +106,7 @@ def test_two_people_converse_live(people: People, server: str, browser, thread: 
     expect(message(marc, "Doublon")).to_be_visible(timeout=WAIT_MS)
     message(noemie, "de quelle largeur").get_by_role("link", name="Modifier").click()
     noemie.get_by_label("Nouveau texte du message").fill(
-        "Merci @**Marc Membre** ! Les *sentiers* font quelle largeur, au juste ?")
+        "Merci Marc ! Les sentiers font quelle largeur, au juste ?")
     noemie.get_by_role("button", name="Enregistrer la modification").click()
     edited = message(marc, "au juste")
     expect(edited).to_be_visible(timeout=WAIT_MS)
@@ -330,7 +337,7 @@ def test_keyboard_only(people: People, server: str, browser, thread: Thread) -> 
     page.wait_for_url(re.compile(rf"/fils/{thread.pk}/$"))
     expect(page.locator("[data-live-status]")).to_have_text("Mises à jour en direct actives.",
                                                             timeout=WAIT_MS)
-    tab_to(page, "el.matches('textarea[name=body]')")
+    tab_to(page, "el.matches('[data-composer-form] [data-editor]')")
     page.keyboard.type("Bravo @flo")
     options = page.get_by_role("listbox")
     expect(options).to_be_visible()
@@ -346,7 +353,7 @@ def test_keyboard_only(people: People, server: str, browser, thread: Thread) -> 
     page.keyboard.press("ArrowUp")
     page.keyboard.press("Enter")
     page.keyboard.type("pour ce fil !")
-    expect(composer).to_have_value("Bravo @Florence Animatrice pour ce fil !")
+    expect(composer).to_have_text("Bravo @Florence Animatrice pour ce fil !")
     tab_to(page, "el.matches('button[type=submit]')"
                  " && el.textContent.includes('Publier la réponse')")
     page.keyboard.press("Enter")

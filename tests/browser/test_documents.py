@@ -191,7 +191,7 @@ def test_a_document_attached_to_a_message_reaches_the_other_member_live(
     marc.get_by_role("textbox", name="Votre réponse").fill("Voici notre guide.")
     marc.get_by_role("button", name="Publier la réponse").click()
     # Posted in place: the composer empties, the message arrives like everyone else's.
-    expect(marc.get_by_role("textbox", name="Votre réponse")).to_have_value("")
+    expect(marc.get_by_role("textbox", name="Votre réponse")).to_have_text("")
     expect(marc.locator(".message", has_text="Voici notre guide.")).to_be_visible(
         timeout=WAIT_MS)
 

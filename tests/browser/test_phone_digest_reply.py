@@ -34,7 +34,7 @@ def test_read_and_reply_from_a_digest_link(people: People, mail_server: str, bro
     expect(page.locator(".whoami")).to_have_text("Marc Membre")
     expect(page.locator("[data-live-status]")).to_have_text(re.compile("direct"),
                                                             timeout=WAIT_MS)
-    tab_to(page, "el.matches('textarea[name=body]')", limit=150)
+    tab_to(page, "el.matches('[data-composer-form] [data-editor]')", limit=150)
     page.keyboard.type("Voici nos photos, ")
     page.get_by_role("toolbar", name="Mise en forme")  # there, for those who want it
     page.keyboard.press("Control+b")

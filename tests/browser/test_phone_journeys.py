@@ -164,7 +164,7 @@ def test_find_a_message_by_search_and_reply(people: People, server: str, browser
     page.wait_for_url(re.compile(rf"/fils/{posted.thread.pk}/"))
     expect(page.locator("[data-live-status]")).to_have_text(re.compile("direct"),
                                                             timeout=WAIT_MS)
-    tab_to(page, "el.matches('textarea[name=body]')")
+    tab_to(page, "el.matches('[data-composer-form] [data-editor]')")
     page.keyboard.type("Lesquels avez-vous choisis ?")
     page.keyboard.press("Enter")
     expect(page.locator(".message", has_text="Lesquels avez-vous")).to_be_visible(

@@ -93,6 +93,8 @@
     if (!item) return;
     var field = item.querySelector("textarea");
     if (field) {
+      // The rich editor over it (composer.js), when it is already there.
+      if (field._editor) { field._editor.focusEnd(); return; }
       field.focus();
       field.setSelectionRange(field.value.length, field.value.length);
       return;
