@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.errors import ServiceError
 from communities.models import Membership, User
+from frontend.shell import share_unread
 from inbox.whats_new import whats_new
 from meetings.models import Answer, Meeting
 from meetings.services import rsvp
@@ -22,9 +23,9 @@ from meetings.services import rsvp
 @require_http_methods(["GET", "HEAD"])
 def home(request: HttpRequest) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
-    return render(request, "frontend/my_spaces.html", {
-        "news": whats_new(me), "answers": Answer,
-    })
+    news = whats_new(me)
+    share_unread(request, news.unread_per_space)
+    return render(request, "frontend/my_spaces.html", {"news": news, "answers": Answer})
 
 
 @login_required
