@@ -34,6 +34,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -210,14 +212,33 @@ def server_times(base: str, pages: dict[str, str], cookie: str, repeat: int,
     return times
 
 
-def lighthouse(binary: Path, url: str, cookie: str) -> dict[str, Any]:
-    env = dict(os.environ, CHROME_PATH=CHROMIUM)
+@contextmanager
+def signed_in_chromium(base: str, session: str) -> Iterator[int]:
+    """Debian's Chromium with the session cookie in its cookie jar, as a signed-in member's
+    browser has it, and its debugging port for Lighthouse. A Cookie header added by
+    Lighthouse's --extra-headers reaches the page's requests but not the websocket's
+    handshake: refused (403), it was reported as a console error on every page."""
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="bench-chromium-") as profile, \
+            sync_playwright() as playwright:
+        browser = playwright.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True,
+            args=[f"--remote-debugging-port={port}", "--no-sandbox", "--disable-gpu"])
+        try:
+            browser.add_cookies([{"name": "sessionid", "value": session, "url": base}])
+            yield port
+        finally:
+            browser.close()
+
+
+def lighthouse(binary: Path, url: str, chrome_port: int) -> dict[str, Any]:
+    # Lighthouse clears the cache and the origin's storage before each page, not cookies.
     out = subprocess.run(
         [str(binary), url, "--output=json", "--output-path=stdout", "--quiet",
-         "--only-categories=" + ",".join(CATEGORIES),
-         "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
-         "--extra-headers=" + json.dumps({"Cookie": cookie})],
-        env=env, capture_output=True, text=True, timeout=300)
+         "--only-categories=" + ",".join(CATEGORIES), f"--port={chrome_port}"],
+        capture_output=True, text=True, timeout=300)
     if out.returncode != 0:
         return {"error": out.stderr.strip()[-400:]}
     report = json.loads(out.stdout)
@@ -251,9 +272,10 @@ def run_side(name: str, tree: Path, args: argparse.Namespace, binary: Path | Non
                                                          args.repeat, server.pid)}
         if binary is not None:
             result["pages"] = {}
-            for page, path in info["pages"].items():
-                print(f"[{name}] lighthouse {page}", flush=True)
-                result["pages"][page] = lighthouse(binary, base + path, cookie)
+            with signed_in_chromium(base, info["session"]) as chrome_port:
+                for page, path in info["pages"].items():
+                    print(f"[{name}] lighthouse {page}", flush=True)
+                    result["pages"][page] = lighthouse(binary, base + path, chrome_port)
         return result
     finally:
         server.terminate()
