@@ -233,15 +233,23 @@ def signed_in_chromium(base: str, session: str) -> Iterator[int]:
             browser.close()
 
 
-def lighthouse(binary: Path, url: str, chrome_port: int) -> dict[str, Any]:
+def lighthouse(binary: Path, url: str, chrome_port: int, tries: int = 3) -> dict[str, Any]:
     # Lighthouse clears the cache and the origin's storage before each page, not cookies.
-    out = subprocess.run(
-        [str(binary), url, "--output=json", "--output-path=stdout", "--quiet",
-         "--only-categories=" + ",".join(CATEGORIES), f"--port={chrome_port}"],
-        capture_output=True, text=True, timeout=300)
+    error = ""
+    for _ in range(tries):
+        out = subprocess.run(
+            [str(binary), url, "--output=json", "--output-path=stdout", "--quiet",
+             "--only-categories=" + ",".join(CATEGORIES), f"--port={chrome_port}"],
+            capture_output=True, text=True, timeout=300)
+        if out.returncode == 0:
+            report = json.loads(out.stdout)
+            break
+        error = out.stderr.strip()[-400:]
+        # A trace lost on a loaded machine (NO_NAVSTART...): Lighthouse says to run it again.
+        if "Runtime error" not in error:
+            break
     if out.returncode != 0:
-        return {"error": out.stderr.strip()[-400:]}
-    report = json.loads(out.stdout)
+        return {"error": error}
     scores = {name: round((report["categories"][name]["score"] or 0) * 100)
               for name in CATEGORIES}
     kinds = {item["resourceType"]: item["transferSize"]
