@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
 
 from communities.access import is_platform_staff
-from communities.models import MANAGING_ROLES, Membership, Message, ReadPosition, User
+from communities.models import MANAGING_ROLES, Membership, ReadPosition, User
+from communities.selectors import unread_counts
 from emails.models import Notification, NotificationReason
 from meetings.models import Meeting
 
@@ -53,8 +54,9 @@ class Shell:
 
     @cached_property
     def spaces(self) -> list[ShellSpace]:
-        """One query: each membership with its unread and unread-mention counts as
-        correlated subqueries (the same rules as communities.selectors.unread_per_space)."""
+        """One query: each membership with its unread count (communities.selectors'
+        unread_counts for that membership's space, unless the page handed its own over with
+        ``share_unread``) and its unread mentions."""
         user = self.user
         thread_position = ReadPosition.objects.filter(
             user=user, thread_id=OuterRef("thread_id")).values("last_read_message")[:1]
@@ -65,23 +67,23 @@ class Shell:
             .filter(message_id__gt=F("read_up_to"))
             .values("space").annotate(n=Count("pk")).values("n")[:1]
         )
-        unread = (
-            Message.objects.filter(thread__space=OuterRef("space"), deleted_at__isnull=True,
-                                   created_at__gt=OuterRef("joined_at"))
-            .exclude(author=user)
-            .annotate(read_up_to=Coalesce(Subquery(thread_position), Value(0)))
-            .filter(pk__gt=F("read_up_to"))
-            .values("thread__space").annotate(n=Count("pk")).values("n")[:1]
-        )
-        rows = (
+        # Counted already by the page (the home page): not a second time.
+        known: dict[int, int] | None = getattr(self.request, "_shell_unread", None)
+        unread: Any = Value(0) if known is not None else Coalesce(Subquery(
+            unread_counts(user).filter(space_id=OuterRef("space_id")).values("n")[:1],
+            output_field=IntegerField()), Value(0))
+        rows = [
+            (space_id, parent_id, slug, name, role,
+             known.get(space_id, 0) if known is not None else unread_count, mention_count)
+            for space_id, parent_id, slug, name, role, unread_count, mention_count in
             Membership.objects.filter(user=user)
             .annotate(mentions=Coalesce(Subquery(mentions, output_field=IntegerField()),
                                         Value(0)),
-                      unread=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)))
+                      unread=unread)
             .order_by("space__name")
             .values_list("space_id", "space__parent_id", "space__slug", "space__name", "role",
                          "unread", "mentions")
-        )
+        ]
         mine = {row[0] for row in rows}
         committees: dict[int, list[ShellSpace]] = {}
         top: list[tuple[int, ShellSpace]] = []
@@ -125,6 +127,13 @@ class Shell:
         if is_platform_staff(self.user):
             return True
         return any(s.manages for s in self.spaces if s.slug == self.current_slug)
+
+
+def share_unread(request: HttpRequest, per_space: dict[int, int]) -> None:
+    """A page that has just counted the member's unread messages in each of their spaces (the
+    home page) hands the counts to the shell, which then does not count them a second time.
+    Same rules either way: both come from communities.selectors' unread counting."""
+    request._shell_unread = per_space  # type: ignore[attr-defined]
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:

@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from communities.models import Membership, Space, Thread, User
-from communities.selectors import unread_threads
+from communities.models import Membership, Space, User
+from communities.selectors import UnreadThread, unread_counts, unread_threads
 from docs_store.models import Document
 from inbox.access import visible_items
 from inbox.handlers.discussion import MENTION
@@ -35,7 +35,7 @@ class SpaceNews:
     role: str
     unread: int = 0
     mentions: int = 0
-    threads: list[Thread] = field(default_factory=list)
+    threads: list[UnreadThread] = field(default_factory=list)
     #: The committees of this space I belong to, shown inside its card.
     committees: list[SpaceNews] = field(default_factory=list)
 
@@ -48,6 +48,8 @@ class WhatsNew:
     meetings: Sequence[Meeting]
     polls: Sequence[DatePoll]
     documents: Sequence[Document]
+    #: Unread messages per space id, committees included: what the app shell shows too.
+    unread_per_space: dict[int, int] = field(default_factory=dict)
 
 
 def memberships(user: User) -> list[Membership]:
@@ -67,9 +69,8 @@ def whats_new(user: User) -> WhatsNew:
     news = {m.space_id: SpaceNews(space=m.space, role=m.get_role_display()) for m in mine}
     for thread in unread_threads(user, ids):
         entry = news[thread.space_id]
-        entry.unread += thread.unread  # type: ignore[attr-defined]
+        entry.unread += thread.unread
         if len(entry.threads) < 3:
-            thread.space = entry.space
             entry.threads.append(thread)
     for space_id, count in mention_counts(user).items():
         news[space_id].mentions = count
@@ -86,21 +87,18 @@ def whats_new(user: User) -> WhatsNew:
                     key=lambda n: (-n.unread, n.space.name))
     return WhatsNew(spaces=spaces, unread=sum(n.unread for n in news.values()),
                     mentions=mentions,
-                    meetings=meetings, polls=polls, documents=documents)
+                    meetings=meetings, polls=polls, documents=documents,
+                    unread_per_space={space_id: n.unread for space_id, n in news.items()})
 
 
 def upcoming_meetings(user: User, ids: SpaceIds, *, now: datetime) -> list[Meeting]:
-    """The next meetings of these spaces, each with ``my_answer`` (None before I answer)."""
-    meetings: list[Meeting] = list(
+    """The next meetings of these spaces, each with ``my_answer`` (None before I answer),
+    read in the same query."""
+    my_answer = Rsvp.objects.filter(meeting=OuterRef("pk"), user=user).values("answer")[:1]
+    return list(
         Meeting.objects.filter(space_id__in=ids, ends_at__gt=now, cancelled_at__isnull=True)
-        .select_related("space")
-        .prefetch_related(Prefetch("rsvps", queryset=Rsvp.objects.filter(user=user),
-                                   to_attr="my_rsvps"))
+        .select_related("space").annotate(my_answer=Subquery(my_answer))
         .order_by("starts_at", "pk")[:TOP])
-    for meeting in meetings:
-        mine_rsvp = meeting.my_rsvps[0] if meeting.my_rsvps else None  # type: ignore[attr-defined]
-        meeting.my_answer = mine_rsvp.answer if mine_rsvp else None  # type: ignore[attr-defined]
-    return meetings
 
 
 def polls_awaiting(user: User, ids: SpaceIds) -> list[DatePoll]:
@@ -128,8 +126,8 @@ def counts(user: User) -> dict[str, object]:
     slugs = {m.space_id: m.space.slug for m in mine}
     for slug in slugs.values():
         per_space[slug]
-    for thread in unread_threads(user, list(slugs)):
-        per_space[slugs[thread.space_id]]["unread"] += thread.unread  # type: ignore[attr-defined]
+    for space_id, unread in unread_counts(user):
+        per_space[slugs[space_id]]["unread"] = unread
     for space_id, count in mention_counts(user).items():
         per_space[slugs[space_id]]["mentions"] = count
     return {"inbox": unread_count(user), "spaces": dict(per_space),

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.errors import ServiceError
 from communities.models import Membership, User
+from frontend.shell import share_unread
 from inbox import whats_new as sections
 from meetings.models import Answer, Meeting
 from meetings.services import rsvp
@@ -43,8 +44,10 @@ def _live_strings() -> dict[str, str]:
 @require_http_methods(["GET", "HEAD"])
 def home(request: HttpRequest) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
+    news = sections.whats_new(me)
+    share_unread(request, news.unread_per_space)
     return render(request, "frontend/my_spaces.html", {
-        "news": sections.whats_new(me), "answers": Answer,
+        "news": news, "answers": Answer,
         "home_live": {"me": me.pk, "strings": _live_strings()},
     })
 

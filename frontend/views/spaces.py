@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from communities.access import may_manage, membership_of
+from communities.access import may_manage, membership_of, remember_membership
 from communities.errors import ServiceError
 from communities.models import User
 from communities.selectors import threads_for_member, unanswered_questions
@@ -30,7 +30,11 @@ from frontend.views.open_polls import open_polls_context
 def space(request: HttpRequest, slug: str) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
     current = space_or_404(me, slug)
-    can_manage = may_manage(membership_of(user=me, space=current), me)
+    membership = membership_of(user=me, space=current)
+    if membership is not None:
+        # The committees beside the list ask for it again: read once per request.
+        remember_membership(user=me, space=current, membership=membership)
+    can_manage = may_manage(membership, me)
     # The head is read before the list so live.js replays anything newer; duplicates are
     # recognised by id, gaps are impossible.
     context = live_context(current, user=me, moderator=can_manage)

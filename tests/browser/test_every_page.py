@@ -36,6 +36,7 @@ from meetings.services.polls import open_poll, vote
 from meetings.services.rsvp import answer_meeting
 from meetings.services.scheduling import record_held_meeting, schedule_meeting
 from tests.browser.conftest import SCREENSHOTS, assert_accessible, new_page, sign_in
+from tests.browser.screens import whole_page_screenshot
 from tests.clients import Personas
 from tests.conftest import People
 from tests.meetings.conftest import in_days
@@ -445,7 +446,7 @@ def test_every_page_fits_every_screen_and_passes_axe(people: People, server: str
                 failures[size].append(f"{visit.label()}: {problem}")
             if visit.name in PHOTOGRAPHED and visit.who == MEMBER and width != 320:
                 shot = SHOTS / f"{visit.name.replace(':', '-')}-{width}.png"
-                page.screenshot(path=str(shot), full_page=True)
+                whole_page_screenshot(page, str(shot))
         expected = f"{visit.status} for {page.url}" if visit.status != 200 else None
         failures["every size"] += [f"{visit.label()}: {problem}" for problem in broken
                                    if problem != expected]
