@@ -4,27 +4,21 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 from decisions.models.records import ActionItem
+from emails.claims import Claim
 
 
-class ActionReminder(models.Model):
+class ActionReminder(Claim):
     """Inserting this row is the claim: the unique constraint lets exactly one worker remind
     an assignee of an action for its due date (a new due date is a new reminder). A claim is a
     lease from ``claimed_at``, taken over by the next worker when still unsent after it runs
-    out, as for meeting reminders (meetings.models.ReminderDelivery)."""
+    out (emails.claims, shared with meeting reminders)."""
 
     action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="reminders")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="+")
     due_on = models.DateField()
-    claimed_at = models.DateTimeField(default=timezone.now)
-    claim_token = models.CharField(max_length=32, blank=True, default="")
-    attempts = models.PositiveSmallIntegerField(default=1)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    failed_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["action", "user", "due_on"],

@@ -1,34 +1,26 @@
 """The reminder the day before an action is due, sent once per (action, assignee, due date).
 
-The same claim as meeting reminders (meetings/services/reminders.py): a worker inserts
-ActionReminder rows with the action's row locked (the unique constraint lets one insert win
-whatever the number of workers), commits, then sends and marks each sent the moment it
-leaves. A claim still unsent once ``LEASE`` has passed is taken over by one conditional
-UPDATE; a refusal for good, or ``MAX_ATTEMPTS`` takeovers, ends it with ``failed_at``.
+Claimed as meeting reminders are (emails.claims): a worker inserts ActionReminder rows with
+the action's row locked, commits, then sends and marks each sent the moment it leaves; a claim
+still unsent once ``LEASE`` has passed is taken over by the next worker.
 """
 
 from __future__ import annotations
 
-import logging
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from communities.models import Membership
 from decisions import mail
 from decisions.models import ActionItem, ActionReminder, ActionStatus
 from emails import preferences
-from emails.retry import MAX_ATTEMPTS
+from emails.claims import LEASE as LEASE  # re-exported: tests and callers read it here
+from emails.claims import Claims
 from meetings.timezones import local
-
-logger = logging.getLogger(__name__)
-
-LEASE = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -49,18 +41,7 @@ def _claim(action_id: int, *, due_on: date, now: datetime, token: str) -> list[i
                           .values_list("pk", flat=True))
         opted_out = preferences.opted_out_of(space_id=current.space_id, user_ids=candidates)
         candidates = [user_id for user_id in candidates if user_id not in opted_out]
-        ActionReminder.objects.bulk_create(
-            [ActionReminder(action=current, user_id=user_id, due_on=due_on, claimed_at=now,
-                            claim_token=token) for user_id in candidates],
-            ignore_conflicts=True)
-        ActionReminder.objects.filter(
-            action=current, due_on=due_on, user_id__in=candidates, sent_at__isnull=True,
-            failed_at__isnull=True, claimed_at__lt=now - LEASE,
-        ).exclude(claim_token=token).update(claim_token=token, claimed_at=now,
-                                            attempts=F("attempts") + 1)
-        return list(ActionReminder.objects.filter(
-            action=current, due_on=due_on, claim_token=token, sent_at__isnull=True,
-            failed_at__isnull=True).values_list("user_id", flat=True))
+        return _claims(current.pk, due_on, now=now, token=token).take(candidates)
 
 
 def send_due_action_reminders(*, now: datetime | None = None) -> ActionReminderRun:
@@ -76,43 +57,17 @@ def send_due_action_reminders(*, now: datetime | None = None) -> ActionReminderR
         if not user_ids:
             continue
         claimed += len(user_ids)
-        still_ours, mark_sent = _hooks(action_id=action_id, due_on=tomorrow, token=token,
-                                       now=now)
+        claims = _claims(action_id, tomorrow, now=now, token=token)
         delivery = mail.send_action_reminders(action_id=action_id, user_ids=user_ids,
-                                              on_sent=mark_sent, still_ours=still_ours)
-        _record_failures(ActionReminder.objects.filter(action_id=action_id, due_on=tomorrow,
-                                                       claim_token=token),
-                         delivery.transient, delivery.permanent, action_id=action_id)
+                                              on_sent=claims.mark_sent,
+                                              still_ours=claims.still_ours)
+        claims.record_failures(delivery.transient, delivery.permanent,
+                               what=f"reminders for action {action_id}")
         sent += len(delivery.sent)
     return ActionReminderRun(claimed=claimed, sent=sent)
 
 
-def _hooks(*, action_id: int, due_on: date, token: str, now: datetime
-           ) -> tuple[Callable[[int], bool], Callable[[int], None]]:
-    def mine(user_id: int) -> QuerySet[ActionReminder]:
-        return ActionReminder.objects.filter(action_id=action_id, due_on=due_on,
-                                             user_id=user_id, claim_token=token,
-                                             sent_at__isnull=True)
-
-    def still_ours(user_id: int) -> bool:
-        # Renews the lease; 0 rows means another worker took the claim over meanwhile.
-        return bool(mine(user_id).update(claimed_at=max(now, timezone.now())))
-
-    def mark_sent(user_id: int) -> None:
-        mine(user_id).update(sent_at=timezone.now(), error="")
-
-    return still_ours, mark_sent
-
-
-def _record_failures(claims: QuerySet[ActionReminder], transient: set[int],
-                     permanent: set[int], *, action_id: int) -> None:
-    now = timezone.now()
-    claims.filter(user_id__in=transient, attempts__lt=MAX_ATTEMPTS).update(
-        error="refused for now by the mail server; retried after the lease")
-    exhausted = claims.filter(user_id__in=transient, attempts__gte=MAX_ATTEMPTS)
-    given_up = set(exhausted.values_list("user_id", flat=True)) | permanent
-    exhausted.update(failed_at=now, error=f"still refused after {MAX_ATTEMPTS} attempts")
-    claims.filter(user_id__in=permanent).update(failed_at=now,
-                                                error="refused for good by the mail server")
-    if given_up:
-        logger.error("reminders for action %s given up for %s", action_id, sorted(given_up))
+def _claims(action_id: int, due_on: date, *, now: datetime, token: str
+            ) -> Claims[ActionReminder]:
+    return Claims(ActionReminder, key={"action_id": action_id, "due_on": due_on},
+                  token=token, now=now)

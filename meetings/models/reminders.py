@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Space
+from emails.claims import Claim
 from meetings.models.meetings import Meeting
 
 DEFAULT_REMINDER_HOURS = 24
@@ -31,26 +31,18 @@ class SpaceMeetingSettings(models.Model):
         return f"meetings of {self.space_id}"
 
 
-class ReminderDelivery(models.Model):
+class ReminderDelivery(Claim):
     """Inserting this row is the claim: the unique constraint lets exactly one worker send the
     reminder for a (meeting, member, start time). A meeting moved to another time is a new
     start time, so it gets its own reminder, and the old time's claim never matches again.
     A claim is a lease from ``claimed_at``: still unsent when it runs out (the worker died, or
     the mail server said "later"), it is taken over by the next worker, whose ``claim_token``
-    then marks it, until it is sent or given up (``failed_at``)."""
+    then marks it, until it is sent or given up (``failed_at``), as emails.claims does it."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="+")
     starts_at = models.DateTimeField()
-    claimed_at = models.DateTimeField(default=timezone.now)
-    claim_token = models.CharField(max_length=32, blank=True, default="")
-    attempts = models.PositiveSmallIntegerField(default=1)
-    # Set once the message was handed to the mail server; never sent again after that.
-    sent_at = models.DateTimeField(null=True, blank=True)
-    # Refused for good by the mail server, or still refused after the last attempt.
-    failed_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
 
     class Meta:
         constraints = [

@@ -1,43 +1,34 @@
 """Reminder emails before a meeting, sent once per (meeting, member, start time).
 
-A worker first claims the reminders it will send by inserting ReminderDelivery rows (the
-unique constraint lets one insert win, whatever the number of workers), commits, then sends
-and marks each sent the moment it leaves, as digests do (emails/digest/sending.py). A claim is
-a lease: one still without ``sent_at`` once ``LEASE`` has passed (the worker crashed between
-claim and send, or the mail server said "later") is taken over by one conditional UPDATE, for
-the meeting's current start time only, so a reminder is neither lost nor sent twice nor sent
-for a time the meeting no longer has. A refusal for good, or ``MAX_ATTEMPTS`` takeovers,
-ends the claim with ``failed_at`` and an error in the log.
+A worker first claims the reminders it will send by inserting ReminderDelivery rows, commits,
+then sends and marks each sent the moment it leaves, as digests do (emails/digest/sending.py).
+The claims are leases, as emails.claims explains; a claim still unsent once ``LEASE`` has
+passed is taken over for the meeting's current start time only, so a reminder is neither lost
+nor sent twice nor sent for a time the meeting no longer has.
 """
 
 from __future__ import annotations
 
-import logging
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, Max, QuerySet
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.errors import ServiceError
 from communities.models import Membership, Space, User
 from emails import preferences
-from emails.retry import MAX_ATTEMPTS
+from emails.claims import LEASE as LEASE  # re-exported: tests and callers read it here
+from emails.claims import Claims
 from meetings import mail
 from meetings.access import require_organiser
 from meetings.models import Answer, Meeting, ReminderDelivery, Rsvp, SpaceMeetingSettings
 from meetings.models.reminders import DEFAULT_REMINDER_HOURS
 
-logger = logging.getLogger(__name__)
-
 MAX_REMINDER_HOURS = 24 * 14
-#: How long a claim is its worker's alone; the renewal before each message keeps a slow batch
-#: from being taken over midway.
-LEASE = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -102,18 +93,7 @@ def _claim(meeting: Meeting, *, now: datetime, token: str) -> tuple[datetime, li
         # not claimed, so nothing is recorded as undelivered for them.
         opted_out = preferences.opted_out_of(space_id=current.space_id, user_ids=candidates)
         candidates = [user_id for user_id in candidates if user_id not in opted_out]
-        ReminderDelivery.objects.bulk_create(
-            [ReminderDelivery(meeting=current, user_id=user_id, starts_at=current.starts_at,
-                              claimed_at=now, claim_token=token) for user_id in candidates],
-            ignore_conflicts=True)
-        ReminderDelivery.objects.filter(
-            meeting=current, starts_at=current.starts_at, user_id__in=candidates,
-            sent_at__isnull=True, failed_at__isnull=True, claimed_at__lt=now - LEASE,
-        ).exclude(claim_token=token).update(claim_token=token, claimed_at=now,
-                                            attempts=F("attempts") + 1)
-        won = list(ReminderDelivery.objects.filter(
-            meeting=current, starts_at=current.starts_at, claim_token=token,
-            sent_at__isnull=True).values_list("user_id", flat=True))
+        won = _claims(current.pk, current.starts_at, now=now, token=token).take(candidates)
     return current.starts_at, won
 
 
@@ -129,55 +109,26 @@ def send_due_reminders(*, now: datetime | None = None) -> ReminderRun:
         if not user_ids:
             continue
         claimed += len(user_ids)
-        claims = ReminderDelivery.objects.filter(meeting=meeting, starts_at=starts_at,
-                                                 user_id__in=user_ids, claim_token=token)
+        claims = _claims(meeting.pk, starts_at, now=now, token=token)
         # Moved or cancelled since the claim: the claimed time is stale, nobody is told it.
         fresh = Meeting.objects.filter(pk=meeting.pk, starts_at=starts_at,
                                        cancelled_at__isnull=True).exists()
         if not fresh:
-            claims.update(error="stale: moved or cancelled before sending")
+            claims.held().filter(user_id__in=user_ids).update(
+                error="stale: moved or cancelled before sending")
             stale += len(user_ids)
             continue
 
-        still_ours, mark_sent = _hooks(meeting_id=meeting.pk, starts_at=starts_at,
-                                       token=token, now=now)
         delivery = mail.send_meeting_mail(kind=mail.MailKind.REMINDER, meeting_id=meeting.pk,
-                                          user_ids=user_ids, on_sent=mark_sent,
-                                          still_ours=still_ours)
-        _record_failures(claims, delivery.transient, delivery.permanent, meeting_id=meeting.pk)
+                                          user_ids=user_ids, on_sent=claims.mark_sent,
+                                          still_ours=claims.still_ours)
+        claims.record_failures(delivery.transient, delivery.permanent,
+                               what=f"reminders for meeting {meeting.pk}")
         sent += len(delivery.sent)
     return ReminderRun(claimed=claimed, sent=sent, skipped_stale=stale)
 
 
-def _hooks(*, meeting_id: int, starts_at: datetime, token: str, now: datetime
-           ) -> tuple[Callable[[int], bool], Callable[[int], None]]:
-    """What runs around each message of a batch (emails.outgoing.send_each)."""
-    def mine(user_id: int) -> QuerySet[ReminderDelivery]:
-        return ReminderDelivery.objects.filter(meeting_id=meeting_id, starts_at=starts_at,
-                                               user_id=user_id, claim_token=token,
-                                               sent_at__isnull=True)
-
-    def still_ours(user_id: int) -> bool:
-        # Renews the lease; 0 rows means another worker took the claim over meanwhile.
-        return bool(mine(user_id).update(claimed_at=max(now, timezone.now())))
-
-    def mark_sent(user_id: int) -> None:
-        mine(user_id).update(sent_at=timezone.now(), error="")
-
-    return still_ours, mark_sent
-
-
-def _record_failures(claims: QuerySet[ReminderDelivery], transient: set[int],
-                     permanent: set[int], *, meeting_id: int) -> None:
-    """Refused for now: left claimed, taken over once the lease runs out, until the last
-    attempt. Refused for good: given up at once. Either way the log says who."""
-    now = timezone.now()
-    claims.filter(user_id__in=transient, attempts__lt=MAX_ATTEMPTS).update(
-        error="refused for now by the mail server; retried after the lease")
-    exhausted = claims.filter(user_id__in=transient, attempts__gte=MAX_ATTEMPTS)
-    given_up = set(exhausted.values_list("user_id", flat=True)) | permanent
-    exhausted.update(failed_at=now, error=f"still refused after {MAX_ATTEMPTS} attempts")
-    claims.filter(user_id__in=permanent).update(failed_at=now,
-                                                error="refused for good by the mail server")
-    if given_up:
-        logger.error("reminders for meeting %s given up for %s", meeting_id, sorted(given_up))
+def _claims(meeting_id: int, starts_at: datetime, *, now: datetime, token: str
+            ) -> Claims[ReminderDelivery]:
+    return Claims(ReminderDelivery, key={"meeting_id": meeting_id, "starts_at": starts_at},
+                  token=token, now=now)

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import URLPattern, URLResolver, reverse
 
-from communities.models import Membership, Role, Space
+from communities.models import Membership, Role, Space, User
 from communities.services.committees import create_committee
 from communities.services.discussion import post_message, start_thread
 from communities.services.moderation import delete_message, edit_message
@@ -407,6 +407,44 @@ def _check(page, label: str, width: int) -> list[str]:  # type: ignore[no-untype
     return problems
 
 
+def _open_as(browser, server: str, account: User | None,  # type: ignore[no-untyped-def]
+             broken: list[str]):
+    """One browser page for a persona (signed in unless ``account`` is None), whose script
+    errors and failed requests are written to ``broken``."""
+    page = new_page(browser, server, viewport={"width": 390, "height": 844})
+    page.on("pageerror", lambda error: broken.append(f"script error: {error}"))
+    page.on("response", lambda answer: broken.append(
+        f"{answer.status} for {answer.url}") if answer.status >= 400 else None)
+    if account is not None:
+        sign_in(page, account.email)
+    return page
+
+
+def _problems(page, visit: Visit, site: Site,  # type: ignore[no-untyped-def]
+              broken: list[str]) -> dict[str, list[str]]:
+    """Every check of one page, by size: its answer (status, no detour), then each size's
+    (_check), then, whatever the size, its scripts and what it loads. A new check goes here
+    or in _check, and runs on every page."""
+    path = visit.path(site)
+    page.set_viewport_size({"width": 390, "height": 844})
+    broken.clear()
+    response = page.goto(path)
+    status = response.status if response else None
+    landed = urlsplit(page.url).path
+    if status != visit.status or landed != urlsplit(path).path:
+        return {"every size": [f"{status} at {landed}, not {path}"]}
+    found: dict[str, list[str]] = {}
+    for size, (width, height) in VIEWPORTS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        found[size] = _check(page, f"{visit.label()} at {size}", width)
+        if visit.name in PHOTOGRAPHED and visit.who == MEMBER and width != 320:
+            shot = SHOTS / f"{visit.name.replace(':', '-')}-{width}.png"
+            whole_page_screenshot(page, str(shot))
+    expected = f"{visit.status} for {page.url}" if visit.status != 200 else None
+    found["every size"] = [problem for problem in broken if problem != expected]
+    return found
+
+
 # One pass over some eighty pages, each checked at three sizes, takes longer than the usual
 # limit for one test on a loaded machine; splitting it would start a server per part.
 @pytest.mark.timeout(900)
@@ -414,41 +452,18 @@ def _check(page, label: str, width: int) -> list[str]:  # type: ignore[no-untype
 def test_every_page_fits_every_screen_and_passes_axe(people: People, server: str,  # type: ignore[no-untyped-def]
                                                     browser) -> None:
     site = _site(people)
-    accounts = {MEMBER: people.member, FACILITATOR: people.facilitator, STAFF: people.staff}
-    contexts = {}
+    accounts = {ANONYMOUS: None, MEMBER: people.member, FACILITATOR: people.facilitator,
+                STAFF: people.staff}
+    pages = {}
     # Problems of the page whatever its size (its answer, its scripts, what it loads), then
     # those of each size.
     failures: dict[str, list[str]] = {size: [] for size in ["every size", *VIEWPORTS]}
     broken: list[str] = []
     SHOTS.mkdir(parents=True, exist_ok=True)
     for visit in PAGES:
-        if visit.who not in contexts:
-            page = new_page(browser, server, viewport={"width": 390, "height": 844})
-            page.on("pageerror", lambda error: broken.append(f"script error: {error}"))
-            page.on("response", lambda answer: broken.append(
-                f"{answer.status} for {answer.url}") if answer.status >= 400 else None)
-            if visit.who != ANONYMOUS:
-                sign_in(page, accounts[visit.who].email)
-            contexts[visit.who] = page
-        page = contexts[visit.who]
-        path = visit.path(site)
-        page.set_viewport_size({"width": 390, "height": 844})
-        broken.clear()
-        response = page.goto(path)
-        status = response.status if response else None
-        landed = urlsplit(page.url).path
-        if status != visit.status or landed != urlsplit(path).path:
-            failures["every size"].append(f"{visit.label()}: {status} at {landed}, not {path}")
-            continue
-        for size, (width, height) in VIEWPORTS.items():
-            page.set_viewport_size({"width": width, "height": height})
-            for problem in _check(page, f"{visit.label()} at {size}", width):
-                failures[size].append(f"{visit.label()}: {problem}")
-            if visit.name in PHOTOGRAPHED and visit.who == MEMBER and width != 320:
-                shot = SHOTS / f"{visit.name.replace(':', '-')}-{width}.png"
-                whole_page_screenshot(page, str(shot))
-        expected = f"{visit.status} for {page.url}" if visit.status != 200 else None
-        failures["every size"] += [f"{visit.label()}: {problem}" for problem in broken
-                                   if problem != expected]
+        if visit.who not in pages:
+            pages[visit.who] = _open_as(browser, server, accounts[visit.who], broken)
+        for size, problems in _problems(pages[visit.who], visit, site, broken).items():
+            failures[size] += [f"{visit.label()}: {problem}" for problem in problems]
     report = [f"{size}:\n  " + "\n  ".join(lines) for size, lines in failures.items() if lines]
     assert not report, f"{sum(map(len, failures.values()))} problems\n" + "\n".join(report)
