@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+TEST_WORKERS ?= 2
+SERIAL_TESTS := tests/browser tests/realtime tests/integration tests/infra
 
 .PHONY: run test install install-dev messages lint typecheck test-deps serve bench clean
 
@@ -37,7 +39,12 @@ test: install-dev test-deps messages ## Install everything the tests need, then 
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	@# Tests that only talk to PostgreSQL, Redis and servers on their own ports run on every
+	@# core (pytest-xdist gives each worker its own test database and channel prefix); those
+	@# that time live delivery, start whole server stacks or drive Chromium run alone, so a
+	@# neighbour's burst cannot make their deadlines lie.
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(foreach d,$(SERIAL_TESTS),--ignore=$(d)) $(PYTEST_ARGS)
+	$(BIN)/pytest $(SERIAL_TESTS) $(PYTEST_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
