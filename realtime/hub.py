@@ -129,8 +129,13 @@ class Hub:
             await self._leave(link, key)
         await link.stop()
 
-    async def subscribe(self, link: Link, key: StreamKey, label: str, after: int | None) -> None:
-        """Send ``subscribed``, every event after ``after`` from the log, then live events."""
+    async def subscribe(self, link: Link, key: StreamKey, label: str, after: int | None,
+                        *, bounds: store.Bounds | None = None) -> None:
+        """Send ``subscribed``, every event after ``after`` from the log, then live events.
+
+        ``bounds`` may have been read with the access check, before the link was registered
+        here: whatever this hub delivered since then is not in the link's buffer, so the
+        replay then reaches what the hub has delivered, from the log like the rest."""
         if key in link.streams:
             await self._leave(link, key)
         stream = await self._stream(key, label)
@@ -138,7 +143,10 @@ class Hub:
         link.streams[key] = label
         self.roster_version += 1
         try:
-            bounds = await store.bounds(key)
+            if bounds is None:
+                bounds = await store.bounds(key)
+            elif stream.delivered > bounds.head:
+                bounds = store.Bounds(head=stream.delivered, floor=bounds.floor)
             start = bounds.head if after is None else after
             reason = _unservable(start, bounds)
             if reason is not None:
