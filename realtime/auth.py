@@ -7,12 +7,15 @@ clients present a single-use ticket instead and may omit Origin, but never send 
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from channels.auth import AuthMiddlewareStack
 from channels.security.websocket import WebsocketDenier
 from django.conf import settings
+from django.contrib import auth
+from django.http import HttpRequest
+from django.http.cookie import parse_cookie
 from django.http.request import validate_host
 
 from communities.services.accounts import redeem_realtime_ticket
@@ -21,11 +24,25 @@ from realtime.store import database_sync_to_async
 Scope = dict[str, Any]
 
 
-def _origin(scope: Scope) -> str | None:
+def _header(scope: Scope, wanted: bytes) -> str | None:
     for name, value in scope.get("headers", []):
-        if name == b"origin":
+        if name == wanted:
             return value.decode("latin1")
     return None
+
+
+def _origin(scope: Scope) -> str | None:
+    return _header(scope, b"origin")
+
+
+def session_user(session_key: str | None) -> tuple[Any, Any]:
+    """The person a session cookie signs in, the way Django's pages judge it (the session's
+    auth hash checked, fallback keys included), and the session. Run on realtime.store's
+    threads, not channels' single one that its AuthMiddlewareStack uses: a storm of browsers
+    reconnecting would queue every session and user read there, behind one another."""
+    request = HttpRequest()
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    return auth.get_user(request), request.session
 
 
 def origin_allowed(origin: str) -> bool:
@@ -39,7 +56,6 @@ def origin_allowed(origin: str) -> bool:
 class WebsocketAuthMiddleware:
     def __init__(self, inner: Any) -> None:
         self.inner = inner
-        self.with_session = AuthMiddlewareStack(inner)
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> Any:
         origin = _origin(scope)
@@ -55,4 +71,8 @@ class WebsocketAuthMiddleware:
                                      "api_token": api_token_id}, receive, send)
         if origin is None:
             return await WebsocketDenier()(scope, receive, send)
-        return await self.with_session({**scope, "auth": "session"}, receive, send)
+        cookies = parse_cookie(_header(scope, b"cookie") or "")
+        user, session = await database_sync_to_async(session_user)(
+            cookies.get(settings.SESSION_COOKIE_NAME))
+        return await self.inner({**scope, "auth": "session", "cookies": cookies,
+                                 "session": session, "user": user}, receive, send)

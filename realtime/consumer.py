@@ -9,6 +9,8 @@ import time
 from collections import deque
 from typing import Any, TypeGuard
 
+from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
@@ -47,6 +49,21 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
     last_typing: float
     #: When this connection's last subscribe and unsubscribe frames arrived (past minute).
     recent_subscribes: deque[float]
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # channels' own dispatch first closes stale database connections on its one shared
+        # thread, for every connect, frame and disconnect: in a storm, thousands of hops
+        # queued on that thread. This consumer touches the database only through
+        # realtime.store, whose threads return their connections themselves.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        # As channels' but without that hop (and without groups: the hub holds them).
+        await self.disconnect(message["code"])
+        raise StopConsumer
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -143,7 +160,11 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
                           % {"n": limit}, **extra)
         return True
 
-    async def _stream_for(self, frame: dict[str, Any]) -> tuple[store.StreamKey, str] | None:
+    async def _stream_for(
+        self, frame: dict[str, Any],
+    ) -> tuple[store.StreamKey, str, store.Bounds | None] | None:
+        """The stream a frame names, if this person may read it, with its bounds when the
+        access check read them too (space streams: one query for both)."""
         if await self._too_fast(frame):
             return None
         label = frame.get("space")
@@ -152,14 +173,14 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             return None
         assert self.link is not None
         if label == PERSONAL_STREAM:
-            return ("user", self.link.user_id), label
-        key = await store.space_stream(self.link.user_id, label)
-        if key is None:
+            return ("user", self.link.user_id), label, None
+        access = await store.space_access(self.link.user_id, label)
+        if access is None:
             # Same words as the pages and the API: a private space's slug must not be probeable.
             await self._error("not_found", _("Cet espace n'existe pas ou ne vous est pas "
                                              "accessible."), space=label)
             return None
-        return key, label
+        return access.key, label, access.bounds
 
     async def on_subscribe(self, frame: dict[str, Any]) -> None:
         after = frame.get("after")
@@ -169,7 +190,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         target = await self._stream_for(frame)
         if target is None or self.link is None:
             return
-        await self.hub.subscribe(self.link, target[0], target[1], after)
+        await self.hub.subscribe(self.link, target[0], target[1], after, bounds=target[2])
 
     async def on_unsubscribe(self, frame: dict[str, Any]) -> None:
         target = await self._stream_for(frame)

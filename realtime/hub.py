@@ -33,11 +33,16 @@ from realtime import metrics, store
 from realtime.frames import dumps, error_frame, group_for
 from realtime.link import AsgiMessage, Link, text_message
 from realtime.presence import DEBOUNCE_SECONDS, HEARTBEAT_SECONDS, Person, Presence
+from realtime.recent import Recent, RecentFrames, from_stored
 from realtime.store import StreamKey
 
 logger = logging.getLogger(__name__)
 
 REPLAY_PAGE = 500
+#: Encoded frames remembered for replays, all streams together, and for how long after the
+#: last replay that used them (see realtime.recent).
+RECENT_BYTES = 16 * 1024 * 1024
+RECENT_SECONDS = 300.0
 #: Links offered a frame between two turns of the loop (about 3 ms of work).
 YIELD_EVERY = 100
 
@@ -92,6 +97,10 @@ class Hub:
         self.roster_version = 0
         self._roster_cache: tuple[int, store.Roster] | None = None
         self._background: set[asyncio.Task[None]] = set()
+        self.recent = RecentFrames(max_events=max(settings.REALTIME_MAX_REPLAY, REPLAY_PAGE),
+                                   max_bytes=RECENT_BYTES, keep_seconds=RECENT_SECONDS)
+        #: Per stream: the lock of its one log reader for replays, and how many want it.
+        self._replay_locks: dict[StreamKey, list[Any]] = {}
 
     # --- lifecycle ---------------------------------------------------------------------------
     async def start(self) -> None:
@@ -116,6 +125,7 @@ class Hub:
             await link.stop()
         self.links.clear()
         self.streams.clear()
+        self.recent.clear()
 
     # --- links -------------------------------------------------------------------------------
     def attach(self, link: Link) -> None:
@@ -129,8 +139,13 @@ class Hub:
             await self._leave(link, key)
         await link.stop()
 
-    async def subscribe(self, link: Link, key: StreamKey, label: str, after: int | None) -> None:
-        """Send ``subscribed``, every event after ``after`` from the log, then live events."""
+    async def subscribe(self, link: Link, key: StreamKey, label: str, after: int | None,
+                        *, bounds: store.Bounds | None = None) -> None:
+        """Send ``subscribed``, every event after ``after`` from the log, then live events.
+
+        ``bounds`` may have been read with the access check, before the link was registered
+        here: whatever this hub delivered since then is not in the link's buffer, so the
+        replay then reaches what the hub has delivered, from the log like the rest."""
         if key in link.streams:
             await self._leave(link, key)
         stream = await self._stream(key, label)
@@ -138,7 +153,10 @@ class Hub:
         link.streams[key] = label
         self.roster_version += 1
         try:
-            bounds = await store.bounds(key)
+            if bounds is None:
+                bounds = await store.bounds(key)
+            elif stream.delivered > bounds.head:
+                bounds = store.Bounds(head=stream.delivered, floor=bounds.floor)
             start = bounds.head if after is None else after
             reason = _unservable(start, bounds)
             if reason is not None:
@@ -154,7 +172,7 @@ class Hub:
                 metrics.REPLAYS.inc()
                 metrics.REPLAYED_EVENTS.inc(bounds.head - cursor)
             while cursor < bounds.head and not link.closed and link in stream.pending:
-                page = await store.events_between(key, label, cursor, bounds.head, REPLAY_PAGE)
+                page = await self._replay_page(key, label, cursor, bounds.head)
                 if not page or page[0].seq != cursor + 1:
                     # Pruned while we read: a partial history would be a silent gap.
                     await self._leave(link, key)
@@ -165,7 +183,7 @@ class Hub:
                 for event in page:
                     if link.closed or link not in stream.pending:
                         return  # resynced or revoked meanwhile: the rest is not theirs
-                    await link.send(text_message(event.frame))
+                    await link.send(event.message)
                     cursor = event.seq
             # Going live waits for a dispatch in progress: it gives the loop turns, and a link
             # made live meanwhile could be offered a frame its replay already sent.
@@ -195,6 +213,45 @@ class Hub:
         except BaseException:
             await self._leave(link, key)
             raise
+
+    async def _replay_page(self, key: StreamKey, label: str, after: int,
+                           upto: int) -> list[Recent]:
+        """Events after < seq <= upto (a page of them), from the recent frames when they hold
+        that range up to ``upto``, else from the log. One log read per stream at a time: in
+        a reconnect storm the others wait for it and are then served what it read."""
+        page = self.recent.get(key, label, after, upto, REPLAY_PAGE)
+        if page is not None:
+            metrics.REPLAY_PAGES.labels("recent").inc()
+            return page
+        entry = self._replay_locks.setdefault(key, [asyncio.Lock(), 0])
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                page = self.recent.get(key, label, after, upto, REPLAY_PAGE)
+                if page is not None:
+                    metrics.REPLAY_PAGES.labels("recent").inc()
+                    return page
+                # Extend what is remembered when it reaches back to ``after``: only the
+                # newer events are read.
+                last = self.recent.last(key, label, after)
+                read_from = last if last is not None and after <= last < upto else after
+                epoch = self.recent.epoch
+                read = await store.events_between(key, label, read_from, upto, REPLAY_PAGE)
+                self.recent.add(key, label, read, epoch)
+                page = self.recent.get(key, label, after, upto, REPLAY_PAGE)
+                metrics.REPLAY_PAGES.labels("log").inc()
+                if page is not None:
+                    return page
+                if read_from == after:
+                    return [from_stored(e) for e in read]
+                # The extension did not join up (a rewrite of the log replaced the rest, or
+                # more was missing than a page): the log, from the client's position.
+                read = await store.events_between(key, label, after, upto, REPLAY_PAGE)
+                return [from_stored(e) for e in read]
+        finally:
+            entry[1] -= 1
+            if not entry[1]:
+                del self._replay_locks[key]
 
     async def unsubscribe(self, link: Link, key: StreamKey) -> None:
         await self._leave(link, key)

@@ -29,6 +29,9 @@ DELIVERY_LAG = Histogram(
 REPLAYS = Counter("espace_replays_total", "Subscriptions that replayed events from the log.")
 REPLAYED_EVENTS = Counter("espace_replayed_events_total", "Events sent from the log on replay.")
 RESYNCS = Counter("espace_resyncs_total", "Connections told to resync, by reason.", ["reason"])
+REPLAY_PAGES = Counter("espace_replay_pages_total",
+                       "Replay pages served, by source: recent (frames kept in memory) or log.",
+                       ["source"])
 
 _hubs: weakref.WeakSet[_HasLinks] = weakref.WeakSet()
 OPEN_SOCKETS = Gauge("espace_websockets_open", "Websocket connections attached to a hub.")

@@ -16,6 +16,8 @@ changes nothing.
 
 from __future__ import annotations
 
+import bisect
+import json
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -37,8 +39,12 @@ def _person(p: Person) -> dict[str, object]:
     return {"id": p[0], "display_name": p[1], "label": p[-1]}
 
 
+def _order(p: Person) -> tuple[str, int]:
+    return (p[1].casefold(), p[0])
+
+
 class SpacePresence:
-    __slots__ = ("announced", "flush_due", "local", "remote", "shown")
+    __slots__ = ("announced", "flush_due", "listing", "local", "remote", "shown")
 
     def __init__(self) -> None:
         #: person -> number of this hub's live connections subscribed to the space
@@ -49,7 +55,16 @@ class SpacePresence:
         self.remote: dict[str, tuple[frozenset[Person], float]] = {}
         #: person id -> person, as this hub's connections were last told.
         self.shown: dict[int, Person] = {}
+        #: ``shown`` in list order, as sort keys and as encoded people; built once per flush
+        #: for every subscriber until the next (a storm's thousand newcomers each get it).
+        self.listing: tuple[list[tuple[str, int]], list[str]] | None = None
         self.flush_due = False
+
+    def ordered(self) -> tuple[list[tuple[str, int]], list[str]]:
+        if self.listing is None:
+            people = sorted(self.shown.values(), key=_order)
+            self.listing = ([_order(p) for p in people], [dumps(_person(p)) for p in people])
+        return self.listing
 
     def online(self, now: float) -> dict[int, Person]:
         people = set(self.local)
@@ -130,7 +145,8 @@ class Presence:
         if not joined and not left:
             return None
         state.shown = view
-        joined.sort(key=lambda p: (p[1].casefold(), p[0]))
+        state.listing = None
+        joined.sort(key=_order)
         return dumps({"type": "presence", "space": label,
                       "joined": [_person(p) for p in joined], "left": sorted(left)})
 
@@ -138,12 +154,13 @@ class Presence:
         """The list the connections were last told, for a new subscriber (with themself:
         the next change would add them anyway, and a connection is there until it leaves)."""
         state = self.spaces.get(key)
-        view = dict(state.shown) if state is not None else {}
-        if newcomer is not None:
-            view.setdefault(newcomer[0], newcomer)
-        online = sorted(view.values(), key=lambda p: (p[1].casefold(), p[0]))
-        return dumps({"type": "presence", "space": label,
-                      "online": [_person(p) for p in online]})
+        keys, people = state.ordered() if state is not None else ([], [])
+        if newcomer is not None and (state is None or newcomer[0] not in state.shown):
+            at = bisect.bisect(keys, _order(newcomer))
+            people = [*people[:at], dumps(_person(newcomer)), *people[at:]]
+        # The same text as dumps() of the whole frame, from the people encoded once.
+        space = json.dumps(label, ensure_ascii=False)
+        return f'{{"type":"presence","space":{space},"online":[{",".join(people)}]}}'
 
     def beacon(self, key: StreamKey, hub: str) -> dict[str, object]:
         state = self._state(key)

@@ -73,7 +73,7 @@ async def test_a_handler_that_fails_ends_its_connection_and_its_presence(people,
     async def broken(*args, **kwargs):
         raise RuntimeError("the database went away mid-frame")
 
-    monkeypatch.setattr(store, "space_stream", broken)
+    monkeypatch.setattr(store, "space_access", broken)
     await marc.send_json_to({"type": "subscribe", "space": "autre"})
     closed = await marc.receive_output(timeout=3)
     while closed["type"] == "websocket.send":  # its subscription's frames
