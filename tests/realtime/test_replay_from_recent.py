@@ -9,6 +9,7 @@ import asyncio
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
 from django.db import connections
 
 from communities.models import Space
@@ -58,7 +59,7 @@ def posted(people, count: int, *, body: str = "Message") -> None:
         post_message(actor=people.member, thread=thread, body=f"{body} {number}")
 
 
-async def resumed(user, after: int) -> tuple[object, list[dict]]:
+async def resumed(user, after: int) -> tuple[WebsocketCommunicator, list[dict]]:
     """A client resuming from ``after``: its connection and the events up to the head."""
     ws = await connect(user)
     await ws.send_json_to({"type": "subscribe", "space": "rma", "after": after})
