@@ -105,6 +105,8 @@ def test_two_people_converse_live(people: People, server: str, browser, thread: 
     noemie.get_by_role("button", name="Publier la réponse").click()
     expect(message(marc, "Doublon")).to_be_visible(timeout=WAIT_MS)
     message(noemie, "de quelle largeur").get_by_role("link", name="Modifier").click()
+    # The form arrives, then the editor takes its field's place: type once it has.
+    expect(noemie.locator(".inline-edit [data-editor]")).to_be_visible(timeout=WAIT_MS)
     noemie.get_by_label("Nouveau texte du message").fill(
         "Merci Marc ! Les sentiers font quelle largeur, au juste ?")
     noemie.get_by_role("button", name="Enregistrer la modification").click()
