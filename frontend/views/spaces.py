@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from communities.access import may_manage
@@ -46,7 +47,16 @@ def threads_page(request: HttpRequest, space: Space, user: User) -> dict[str, ob
     rows = threads_for_member(space=space, user=user,
                               offset=(number - 1) * THREADS_PER_PAGE,
                               limit=THREADS_PER_PAGE + 1)
-    return {"threads": rows[:THREADS_PER_PAGE], "threads_page": number,
+    threads = rows[:THREADS_PER_PAGE]
+    for thread in threads:
+        # The same msgids the template's {% blocktranslate %} used, made here: three of those
+        # tags per row were a third of the cost of rendering a row.
+        thread.unread_label = ngettext(  # type: ignore[attr-defined]
+            "%(n)s non lu", "%(n)s non lus", thread.unread) % {"n": thread.unread}  # type: ignore[attr-defined]
+        thread.count_label = ngettext(  # type: ignore[attr-defined]
+            "%(n)s message", "%(n)s messages", thread.message_count) % {"n": thread.message_count}
+        thread.by_label = _("par %(name)s") % {"name": thread.author.label}  # type: ignore[attr-defined]
+    return {"threads": threads, "threads_page": number,
             "threads_start": (number - 1) * THREADS_PER_PAGE + 1,
             "older_page": number + 1 if len(rows) > THREADS_PER_PAGE else None,
             "newer_page": number - 1 if number > 1 else None}
