@@ -99,7 +99,8 @@ def where(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot, n: int) -> 
 
 
 def run_once(generator: Generator, targets: list[Any], pid: int, window: float,
-             warm: list[Any], trace_port: int | None = None) -> dict[str, Any]:
+             warm: list[Any], trace_port: int | None = None,
+             settle: float = SETTLE) -> dict[str, Any]:
     # Warm up (first requests fill caches, the loop's first allocations) before the baseline.
     connect_all(generator, warm, CONCURRENCY)
     time.sleep(1.0)
@@ -108,7 +109,7 @@ def run_once(generator: Generator, targets: list[Any], pid: int, window: float,
     before = snapshot(pid, trace_port, 1) if trace_port else None
     rss_before = rss_bytes(pid)
     storm = connect_all(generator, targets, CONCURRENCY)
-    time.sleep(SETTLE)
+    time.sleep(settle)
     rss_after = rss_bytes(pid)
     if before is not None:
         after = snapshot(pid, trace_port, 2)  # type: ignore[arg-type]
@@ -137,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds of idleness over which CPU is measured")
     parser.add_argument("--no-personal", action="store_true",
                         help="subscribe to the space only, not to @me")
+    parser.add_argument("--settle", type=float, default=SETTLE,
+                        help="seconds between the storm and the idle window (a long storm "
+                             "leaves a tail of presence flushes and audits)")
     parser.add_argument("--trace", action="store_true",
                         help="uvicorn under tracemalloc: print where the memory goes")
     args = parser.parse_args(argv)
@@ -173,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
                         warm = targets_for(population, servers, list(range(n, n + 100)),
                                            hello)
                     run = run_once(generator, targets, pid, args.window, warm,
-                                   servers.ports[0] if args.trace else None)
+                                   servers.ports[0] if args.trace else None, args.settle)
                     runs.append(run)
                     print(f"  {run['connected']}/{n} connected in {run['connect_seconds']:.1f} s;"
                           f" {run['kib_per_connection']:.1f} KiB per connection "
