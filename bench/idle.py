@@ -1,7 +1,7 @@
 """Idle density: what N idle subscribed websockets cost one server process.
 
     python -m bench.idle [--subscribers 5000] [--window 20] [--repeat 3]
-                         [--servers uvicorn,daphne,bare] [--no-personal]
+                         [--servers uvicorn,daphne,bare] [--no-personal] [--trace]
 
 One hub process (the product under uvicorn or daphne), N connections each subscribed to one
 space and, like a browser page, to its own ``@me`` stream; then nothing happens. Reported:
@@ -9,18 +9,28 @@ resident memory per connection (the process's growth from a warmed-up idle state
 N) and the CPU the process spends while they sit idle (the audit tick, the presence
 heartbeat, the channel layer), as a percentage of one core over ``--window`` seconds. The
 bare ``websockets`` server holding the same N connections is the floor for memory.
+
+``--trace`` runs uvicorn under tracemalloc (``bench.traced``) and prints what the storm left
+allocated, per connection, by source line and by file: where the memory goes. Tracing costs
+memory and time of its own, so its runs are not counted in the figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import signal
 import sys
 import time
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-from bench.common import cpu_seconds, rss_bytes
-from bench.fanout import Generator
+from bench.common import cpu_seconds, free_port, rss_bytes
+from bench.fanout import LOGS, Generator, Servers, hub_command, hub_env, start_servers
 from bench.storm import (
     bare_server,
     common_args,
@@ -44,17 +54,67 @@ def hellos(population: Any, personal: bool) -> Any:
     return (space, json.dumps({"type": "subscribe", "space": "@me"}))
 
 
+@contextlib.contextmanager
+def traced_server(redis_url: str, database_url: str, conn_max_age: int) -> Iterator[Servers]:
+    """One hub process under uvicorn with tracemalloc, snapshots on SIGUSR1."""
+    port = free_port()
+    command = hub_command("uvicorn", port)
+    command[command.index("uvicorn")] = "bench.traced"
+    out = LOGS / f"trace-{port}"
+    env = hub_env(redis_url, database_url, conn_max_age, BENCH_TRACE_OUT=str(out))
+    with start_servers([command], [port], env, "traced") as servers:
+        yield servers
+
+
+def snapshot(pid: int, port: int, number: int) -> tracemalloc.Snapshot:
+    """Ask the traced server for its ``number``-th snapshot and load it."""
+    os.kill(pid, signal.SIGUSR1)
+    done = LOGS / f"trace-{port}.{number}.done"
+    deadline = time.monotonic() + 120
+    while not done.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the traced server wrote no snapshot")
+        time.sleep(0.2)
+    loaded = tracemalloc.Snapshot.load(str(done))
+    done.unlink()
+    return loaded
+
+
+def where(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot, n: int) -> list[str]:
+    """What the storm left allocated, in bytes per connection, by line and by file."""
+    lines = []
+    for group in ("lineno", "filename"):
+        stats = after.compare_to(before, group)
+        total = sum(s.size_diff for s in stats)
+        lines.append(f"  traced growth {total / n:.0f} B per connection, by {group}:")
+        for stat in stats[:25 if group == "lineno" else 15]:
+            if stat.size_diff <= 0:
+                break
+            frame = stat.traceback[0]
+            place = (f"{Path(frame.filename).name}:{frame.lineno}" if group == "lineno"
+                     else frame.filename.split("site-packages/")[-1])
+            lines.append(f"    {stat.size_diff / n:8.0f} B  {stat.count_diff / n:6.2f} blocks  "
+                         f"{place}")
+    return lines
+
+
 def run_once(generator: Generator, targets: list[Any], pid: int, window: float,
-             warm: list[Any]) -> dict[str, Any]:
+             warm: list[Any], trace_port: int | None = None,
+             settle: float = SETTLE) -> dict[str, Any]:
     # Warm up (first requests fill caches, the loop's first allocations) before the baseline.
     connect_all(generator, warm, CONCURRENCY)
     time.sleep(1.0)
     generator.ask("disconnect")
     time.sleep(2.0)
+    before = snapshot(pid, trace_port, 1) if trace_port else None
     rss_before = rss_bytes(pid)
     storm = connect_all(generator, targets, CONCURRENCY)
-    time.sleep(SETTLE)
+    time.sleep(settle)
     rss_after = rss_bytes(pid)
+    if before is not None:
+        after = snapshot(pid, trace_port, 2)  # type: ignore[arg-type]
+        print("\n".join(where(before, after, max(storm["connected"], 1))),
+              flush=True)
     cpu_before = cpu_seconds(pid)
     started = time.monotonic()
     time.sleep(window)
@@ -78,6 +138,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds of idleness over which CPU is measured")
     parser.add_argument("--no-personal", action="store_true",
                         help="subscribe to the space only, not to @me")
+    parser.add_argument("--settle", type=float, default=SETTLE,
+                        help="seconds between the storm and the idle window (a long storm "
+                             "leaves a tail of presence flushes and audits)")
+    parser.add_argument("--trace", action="store_true",
+                        help="uvicorn under tracemalloc: print where the memory goes")
     args = parser.parse_args(argv)
     n = args.subscribers
     database_url, population = prepare(n + 100, args.database_url)
@@ -93,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
                 # the first freed, and its growth would say nothing.
                 if server == "bare":
                     context = bare_server()
+                elif args.trace:
+                    if server != "uvicorn":
+                        raise SystemExit("--trace traces uvicorn only")
+                    context = traced_server(args.redis_url, database_url, args.conn_max_age)
                 else:
                     context = hub_servers(server, 1, args.redis_url, database_url,
                                           args.conn_max_age)
@@ -107,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
                         targets = targets_for(population, servers, list(range(n)), hello)
                         warm = targets_for(population, servers, list(range(n, n + 100)),
                                            hello)
-                    run = run_once(generator, targets, pid, args.window, warm)
+                    run = run_once(generator, targets, pid, args.window, warm,
+                                   servers.ports[0] if args.trace else None, args.settle)
                     runs.append(run)
                     print(f"  {run['connected']}/{n} connected in {run['connect_seconds']:.1f} s;"
                           f" {run['kib_per_connection']:.1f} KiB per connection "

@@ -26,6 +26,21 @@ def visible_space(*, user: User, slug: str) -> Space:
     return space
 
 
+def visible_space_with_membership(*, user: User, slug: str) -> tuple[Space, Membership | None]:
+    """``visible_space`` and the reader's membership from one read of the membership: the
+    space page needs both, and asking "may read?" then "which membership?" read it twice.
+    The membership is remembered on the space for the rules asked later in the request."""
+    from communities.access import membership_of
+
+    space = Space.objects.select_related("parent").filter(slug=slug).first()
+    membership = membership_of(user=user, space=space) if space is not None else None
+    if space is None or (membership is None and not is_platform_staff(user)):
+        raise NotFound("not_found", _("Cet espace n'existe pas ou ne vous est pas accessible."))
+    if membership is not None:
+        remember_membership(user=user, space=space, membership=membership)
+    return space, membership
+
+
 def governed_committee(*, user: User, slug: str) -> Space:
     """A committee ``user`` governs (a facilitator of its space, or staff); anyone else gets
     the answer a committee that does not exist gets."""
@@ -163,14 +178,20 @@ def _unread_in_my_spaces(user: User) -> QuerySet[Thread]:
         .filter(last_activity_at__gt=models.F("joined_at")))
 
 
-def threads_for_member(*, space: Space, user: User) -> list[Thread]:
+def threads_for_member(*, space: Space, user: User, offset: int = 0,
+                       limit: int | None = None) -> list[Thread]:
     """The space's threads, pinned first then by latest activity, each annotated with
-    ``unread``. One query."""
-    return list(
-        _with_reading(space.threads.select_related("author", "space"), user)
+    ``unread``; ``offset``/``limit`` cut one page of that order. One query."""
+    threads = (
+        _with_reading(space.threads.select_related("author"), user)
         .annotate(unread=_unread_count(user))
-        .order_by(models.F("pinned_at").desc(nulls_last=True), "-last_activity_at")
+        # pk last so that threads active at the same instant keep their place between pages.
+        .order_by(models.F("pinned_at").desc(nulls_last=True), "-last_activity_at", "-pk")
     )
+    page: list[Thread] = list(threads[offset:None if limit is None else offset + limit])
+    for thread in page:
+        thread.space = space  # the one already read, rather than joined again per thread
+    return page
 
 
 def unread_counts(user: User) -> QuerySet:

@@ -2,7 +2,10 @@
 
 Fan-out cost is dominated by what happens per connection per frame, so the common case does
 as little as possible: the hub hands the same ASGI message to every link, and a link whose
-transport is keeping up sends it on the spot, without a task or a queue. Only when a send
+transport is keeping up sends it on the spot, without a task or a queue. Under uvicorn (the
+production server) a link goes one step further and writes the frame's bytes, framed once per
+message for every link, straight to the connection's transport, which is what uvicorn's own
+send would do after encoding and framing the text again for each connection. Only when a send
 has to wait (the server applies backpressure) does the link start a writer task and queue
 what follows behind it, in order, up to a bound; past the bound the hub tells the peer to
 resync. Frames therefore never interleave and a slow peer never holds up the others.
@@ -17,17 +20,66 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+from channels.sessions import InstanceSessionWrapper
+
 from realtime.store import StreamKey
 
 AsgiMessage = dict[str, Any]
 SendMessage = Callable[[AsgiMessage], Awaitable[None]]
 Close = Callable[[int], Awaitable[None]]
 
+try:
+    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+    from websockets.frames import Frame, Opcode
+    from websockets.protocol import OPEN
+except ImportError:  # uvicorn is the [server] extra: without it every link takes the ASGI path
+    WebSocketsSansIOProtocol = None  # type: ignore[assignment,misc]
+
+
+class TextMessage(dict[str, Any]):
+    """The ASGI message for a text frame, built once per frame and shared by every link
+    (servers only read it), with its websocket framing made at most once for all of them."""
+
+    __slots__ = ("_wire",)
+
+    def wire(self) -> bytes:
+        try:
+            return self._wire  # type: ignore[no-any-return]
+        except AttributeError:
+            # A server's frame is unmasked and, without extensions, the same for every
+            # connection: websockets' own framing, done once.
+            self._wire: bytes = Frame(Opcode.TEXT, self["text"].encode()).serialize(
+                mask=False, extensions=[])
+            return self._wire
+
 
 def text_message(frame: str) -> AsgiMessage:
-    """The ASGI message for a text frame; built once per event and shared by every link
-    (servers only read it)."""
-    return {"type": "websocket.send", "text": frame}
+    return TextMessage(type="websocket.send", text=frame)
+
+
+def direct_transport(send: SendMessage) -> Any | None:
+    """uvicorn's websocket protocol behind ``send``, when frames may be written to its
+    transport as bytes: the connection negotiated no extension (compression would make each
+    connection's bytes its own). channels' session middleware wraps ``send`` for browser
+    connections but passes websocket messages through untouched, so it is looked through."""
+    if WebSocketsSansIOProtocol is None:
+        return None
+    target: Any = send
+    owner: Any = getattr(target, "__self__", None)
+    if type(owner) is InstanceSessionWrapper and target.__func__ is InstanceSessionWrapper.send:
+        target = owner.real_send
+        owner = getattr(target, "__self__", None)
+    server: Any = WebSocketsSansIOProtocol
+    if type(owner) is server and target.__func__ is server.send and not owner.conn.extensions:
+        return owner
+    return None
+
+
+def _writable(protocol: Any) -> bool:
+    """What uvicorn's send checks before it writes a frame: anything else (backpressure,
+    closing, closed) takes the ASGI path, which waits or fails the way the server means."""
+    return bool(protocol.writable.is_set() and not protocol.close_sent
+                and protocol.conn.state is OPEN and not protocol.transport.is_closing())
 
 
 async def _finish(coroutine: Coroutine[Any, Any, Any], awaiting: Any) -> None:
@@ -73,6 +125,11 @@ class Link:
     _busy: bool = False
     #: Set when the backlog is written; created by whoever waits for it.
     _drained: asyncio.Event | None = None
+    #: The server's protocol when frames can be written to its transport (``direct_transport``).
+    _direct: Any = None
+
+    def __post_init__(self) -> None:
+        self._direct = direct_transport(self.send_message)
 
     def _enqueue(self, message: AsgiMessage) -> None:
         if self._queue is None:
@@ -91,6 +148,10 @@ class Link:
             if self._pending() >= self.max_pending:
                 return False
             self._enqueue(message)
+            return True
+        direct = self._direct
+        if direct is not None and type(message) is TextMessage and _writable(direct):
+            direct.transport.write(message.wire())
             return True
         coroutine = self.send_message(message)
         assert isinstance(coroutine, Coroutine)
@@ -116,6 +177,10 @@ class Link:
         if self._busy or self._writer is not None:
             self._enqueue(message)
             await self._until_drained()
+            return
+        direct = self._direct
+        if direct is not None and type(message) is TextMessage and _writable(direct):
+            direct.transport.write(message.wire())
             return
         self._busy = True
         try:

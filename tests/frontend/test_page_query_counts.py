@@ -17,7 +17,7 @@ from tests.queries import count_queries
 
 #: Session, user, and the page's own reads; see the listing a failure prints.
 HOME_QUERIES = 12
-SPACE_QUERIES = 15
+SPACE_QUERIES = 14
 
 
 def grow(people: People, spaces: int, threads: int) -> None:

@@ -54,7 +54,9 @@ function threadItem(thread) {
   top.appendChild(heading);
   top.appendChild(badge);
   const meta = el("p", "meta");
-  meta.appendChild(el("span", "", fill(strings.by, { name: (thread.author.label || thread.author.display_name) })));
+  // message.created carries no author for its thread (the poster's path does not read it):
+  // a thread coming up from an older page shows without its "par" until the next load.
+  if (thread.author) meta.appendChild(el("span", "", fill(strings.by, { name: (thread.author.label || thread.author.display_name) })));
   const count = el("span");
   count.setAttribute("data-count", "");
   meta.appendChild(count);
@@ -85,6 +87,9 @@ function sortThreads() {
 
 function bumpThread(thread, fromOther) {
   if (!threadList) return;
+  // An older page lists only older threads: one active just now belongs on the first page,
+  // and the activity feed still says what happened.
+  if (threadList.hasAttribute("data-later-page") && !document.getElementById("thread-" + thread.id)) return;
   const item = threadItem(thread);
   const count = item.querySelector("[data-count]");
   if (count && thread.message_count !== undefined) count.textContent = countText(thread.message_count);
