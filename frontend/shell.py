@@ -4,7 +4,8 @@ the space tabs are the same on every page of a space, whatever the view put in i
 
 Everything is lazy: a page that never draws the shell (a redirect, a JSON answer, the sign-in
 page) costs no query, and a page that does costs two: the spaces with their unread and
-mention counts, and the next meeting."""
+mention counts (and, in the same rows, what the inbox bell shows: each space's stream head and
+my unread inbox items there), and the next meeting."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from communities.access import is_platform_staff
 from communities.models import MANAGING_ROLES, Membership, ReadPosition, User
 from communities.selectors import unread_counts
 from emails.models import Notification, NotificationReason
+from inbox.models import InboxItem
 from meetings.models import Meeting
 
 
@@ -34,6 +36,15 @@ class ShellSpace:
     manages: bool
     #: A committee of one of my spaces: drawn under it, indented.
     is_committee: bool = False
+
+
+@dataclass(frozen=True)
+class BellSpace:
+    slug: str
+    #: The space's stream head: the bell follows the busiest spaces live.
+    event_head: int
+    #: My unread inbox items there.
+    unread: int
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,19 @@ class Shell:
         """One query: each membership with its unread count (communities.selectors'
         unread_counts for that membership's space, unless the page handed its own over with
         ``share_unread``) and its unread mentions."""
+        return self._both[0]
+
+    @cached_property
+    def bell(self) -> list[BellSpace]:
+        """What the inbox bell needs of each of my spaces, read with ``spaces`` (the bell and
+        the side menu are on every page: one query for both rather than one each)."""
+        return self._both[1]
+
+    @cached_property
+    def _both(self) -> tuple[list[ShellSpace], list[BellSpace]]:
+        return self._query()
+
+    def _query(self) -> tuple[list[ShellSpace], list[BellSpace]]:
         user = self.user
         thread_position = ReadPosition.objects.filter(
             user=user, thread_id=OuterRef("thread_id")).values("last_read_message")[:1]
@@ -72,18 +96,28 @@ class Shell:
         unread: Any = Value(0) if known is not None else Coalesce(Subquery(
             unread_counts(user).filter(space_id=OuterRef("space_id")).values("n")[:1],
             output_field=IntegerField()), Value(0))
-        rows = [
-            (space_id, parent_id, slug, name, role,
-             known.get(space_id, 0) if known is not None else unread_count, mention_count)
-            for space_id, parent_id, slug, name, role, unread_count, mention_count in
-            Membership.objects.filter(user=user)
-            .annotate(mentions=Coalesce(Subquery(mentions, output_field=IntegerField()),
-                                        Value(0)),
-                      unread=unread)
-            .order_by("space__name")
-            .values_list("space_id", "space__parent_id", "space__slug", "space__name", "role",
-                         "unread", "mentions")
-        ]
+        inbox_unread = (InboxItem.objects.filter(recipient=user, space=OuterRef("space_id"),
+                                                 read_at__isnull=True)
+                        .order_by().values("space").annotate(n=Count("pk")).values("n")[:1])
+        bell: list[BellSpace] = []
+        rows = []
+        for (space_id, parent_id, slug, name, role, unread_count, mention_count, event_head,
+             inbox_count) in (
+                Membership.objects.filter(user=user)
+                .annotate(mentions=Coalesce(Subquery(mentions, output_field=IntegerField()),
+                                            Value(0)),
+                          unread=unread,
+                          inbox_unread=Coalesce(Subquery(inbox_unread,
+                                                         output_field=IntegerField()),
+                                                Value(0)))
+                .order_by("space__name")
+                .values_list("space_id", "space__parent_id", "space__slug", "space__name",
+                             "role", "unread", "mentions", "space__event_head",
+                             "inbox_unread")):
+            rows.append((space_id, parent_id, slug, name, role,
+                         known.get(space_id, 0) if known is not None else unread_count,
+                         mention_count))
+            bell.append(BellSpace(slug=slug, event_head=event_head, unread=inbox_count))
         mine = {row[0] for row in rows}
         committees: dict[int, list[ShellSpace]] = {}
         top: list[tuple[int, ShellSpace]] = []
@@ -96,7 +130,7 @@ class Shell:
             else:
                 top.append((space_id, item))
         return [each for space_id, item in top
-                for each in (item, *committees.get(space_id, ()))]
+                for each in (item, *committees.get(space_id, ()))], bell
 
     @cached_property
     def unread_total(self) -> int:
