@@ -7,14 +7,21 @@ For each side (the baseline revision, checked out in a temporary git worktree, a
 it creates a fresh PostgreSQL database, loads the demo (six spaces) and ``--messages`` more
 messages per space (the member joined 90 days earlier and has read half the threads halfway,
 so about 9,000 messages are unread), runs VACUUM ANALYZE, starts uvicorn on loopback
-(DEBUG=true so Django serves the static files, as ``make run`` does; in-memory channel layer),
-signs the demo member in and then:
+(in-memory channel layer), signs the demo member in and then:
 
+* times ``--repeat`` sequential GETs of the home and space pages over loopback (p50, p95),
+  with the server process's CPU time per request and the load average beside them, against
+  a uvicorn started as production runs it: DEBUG=false (no debug cursor wrappers, no
+  template debug data, no static files from Django; nginx serves those), requests carrying
+  nginx's ``X-Forwarded-Proto: https`` so the HTTPS redirect does not answer them.
+  ``--debug-server`` times the DEBUG=true server instead, to show what DEBUG costs (measured
+  at load ~1 with 2,000 messages per space: within the run-to-run noise, about +-2 ms of
+  server CPU per request, so earlier DEBUG=true figures stand; production is still the one
+  measured);
 * runs Lighthouse 12.2.3 (npm, installed once under ``var/lighthouse``; Debian's Chromium,
   never a downloaded one) in its default mobile mode on the main pages, and keeps the
-  performance, accessibility and best-practices scores and the bytes of JS and CSS;
-* times ``--repeat`` sequential GETs of the home and space pages over loopback (p50, p95),
-  with the server process's CPU time per request and the load average beside them.
+  performance, accessibility and best-practices scores and the bytes of JS and CSS, against
+  a second uvicorn with DEBUG=true (so Django serves the static files, as ``make run`` does).
 
 Targets (issue of the member's experience): accessibility 100, best practices >= 95,
 performance >= 90 on every page; server time p95 <= 50 ms for home and space pages with
@@ -179,9 +186,36 @@ def wait_for(url: str, timeout: float = 60.0) -> None:
     raise RuntimeError(f"server did not answer at {url}")
 
 
+def production_env(env: dict[str, str]) -> dict[str, str]:
+    """The same side as production runs it: DEBUG=false, loopback the allowed host. The
+    statics are not collected: the timed HTML only names them."""
+    return dict(env, DEBUG="false", ALLOWED_HOSTS="127.0.0.1")
+
+
+#: What nginx adds in production: without it the DEBUG=false server redirects to HTTPS.
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+
+
 def get(url: str, cookie: str) -> tuple[int, int]:
-    response = requests.get(url, headers={"Cookie": cookie}, timeout=30)
+    response = requests.get(url, headers={"Cookie": cookie, **PROXY_HEADERS}, timeout=30,
+                            allow_redirects=False)
     return response.status_code, len(response.content)
+
+
+@contextmanager
+def uvicorn(tree: Path, env: dict[str, str]) -> Iterator[tuple[str, int]]:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port),
+         "--lifespan", "off", "--log-level", "warning", "collab.asgi:application"],
+        cwd=tree, env=env)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(base + "/healthz")
+        yield base, server.pid
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
 
 
 def server_times(base: str, pages: dict[str, str], cookie: str, repeat: int,
@@ -267,32 +301,26 @@ def run_side(name: str, tree: Path, args: argparse.Namespace, binary: Path | Non
     env = side_env(tree, database_url, work / f"data-{name}", args.messages)
     print(f"[{name}] loading the demo and {args.messages} messages per space…", flush=True)
     info = prepare(tree, env)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port),
-         "--lifespan", "off", "--log-level", "warning", "collab.asgi:application"],
-        cwd=tree, env=env)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_for(base + "/healthz")
-        cookie = f"sessionid={info['session']}"
-        result: dict[str, Any] = {"server": server_times(base, info["pages"], cookie,
-                                                         args.repeat, server.pid)}
-        if binary is not None:
-            result["pages"] = {}
-            with signed_in_chromium(base, info["session"]) as chrome_port:
-                for page, path in info["pages"].items():
-                    print(f"[{name}] lighthouse {page}", flush=True)
-                    result["pages"][page] = lighthouse(binary, base + path, chrome_port)
-        return result
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    cookie = f"sessionid={info['session']}"
+    timed_env = env if args.debug_server else production_env(env)
+    with uvicorn(tree, timed_env) as (base, pid):
+        result: dict[str, Any] = {
+            "server": server_times(base, info["pages"], cookie, args.repeat, pid),
+            "server_debug": args.debug_server}
+    if binary is not None:
+        result["pages"] = {}
+        with uvicorn(tree, env) as (base, _pid), \
+                signed_in_chromium(base, info["session"]) as chrome_port:
+            for page, path in info["pages"].items():
+                print(f"[{name}] lighthouse {page}", flush=True)
+                result["pages"][page] = lighthouse(binary, base + path, chrome_port)
+    return result
 
 
 def report(results: dict[str, dict[str, Any]]) -> None:
     base, current = results["baseline"], results["current"]
-    print("\nserver time (ms), sequential GETs over loopback")
+    mode = "DEBUG=true" if current.get("server_debug") else "DEBUG=false (production)"
+    print(f"\nserver time (ms), sequential GETs over loopback, {mode} server")
     for page in ("home", "space"):
         b, c = base["server"][page], current["server"][page]
         print(f"  {page:<10} baseline p50 {b['p50_ms']:>6} p95 {b['p95_ms']:>6} | "
@@ -321,6 +349,8 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--skip-lighthouse", action="store_true")
+    parser.add_argument("--debug-server", action="store_true",
+                        help="time the DEBUG=true server (development) instead of DEBUG=false")
     args = parser.parse_args()
     binary = None if args.skip_lighthouse else ensure_lighthouse()
     work = Path(tempfile.mkdtemp(prefix="bench-pages-"))
@@ -344,7 +374,8 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     meta = {"baseline": args.baseline, "messages_per_space": args.messages,
-            "repeat": args.repeat, "lighthouse": LIGHTHOUSE_VERSION}
+            "repeat": args.repeat, "lighthouse": LIGHTHOUSE_VERSION,
+            "server_debug": args.debug_server}
     (RESULTS / f"pages-{stamp}.json").write_text(json.dumps({**meta, **results}, indent=2))
 
 

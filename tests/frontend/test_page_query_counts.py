@@ -16,8 +16,8 @@ from tests.meetings.conftest import in_days
 from tests.queries import count_queries
 
 #: Session, user, and the page's own reads; see the listing a failure prints.
-HOME_QUERIES = 12
-SPACE_QUERIES = 14
+HOME_QUERIES = 11
+SPACE_QUERIES = 13
 
 
 def grow(people: People, spaces: int, threads: int) -> None:
