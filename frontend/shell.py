@@ -10,7 +10,7 @@ my unread inbox items there), and the next meeting."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -189,9 +189,10 @@ def _statement(*, counted: bool) -> tuple[str, tuple[Any, ...]]:
     sql, params = _rows(stand_in, counted=counted).query.sql_with_params()
     if _SENTINEL not in params:
         raise ImproperlyConfigured("The shell's query no longer filters on the member.")
-    # A time read when the statement was built would be frozen for the process's life.
-    if any(isinstance(p, (date, datetime)) for p in params):
-        raise ImproperlyConfigured("The shell's query depends on the time: it cannot be kept.")
+    # A value that moves between two builds (the time, read when the statement is built)
+    # would be frozen for the process's life: such a query cannot be kept.
+    if _rows(stand_in, counted=counted).query.sql_with_params() != (sql, params):
+        raise ImproperlyConfigured("The shell's query varies between builds: it cannot be kept.")
     return sql, tuple(params)
 
 

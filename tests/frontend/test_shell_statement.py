@@ -66,3 +66,24 @@ def test_counts_a_page_shared_are_used_as_they_are(
     assert {s.slug: s.unread for s in shell.spaces} == {"autre": 41, "rma": 0}
     assert [row[5] for row in _rows(people.facilitator, counted=False)] == [0, 0]
     assert [s.unread for s in _shell(people.facilitator).spaces] == [1, 2]
+
+
+def test_a_statement_that_reads_the_time_is_never_kept(db: None, monkeypatch: Any) -> None:
+    """A value read when the statement is built (the time) would be frozen for the process's
+    life: such a statement is refused loudly rather than kept."""
+    import pytest
+    from django.core.exceptions import ImproperlyConfigured
+    from django.utils import timezone
+
+    from frontend import shell
+
+    def timed(user: User, *, counted: bool) -> Any:
+        return _rows(user, counted=counted).filter(joined_at__lte=timezone.now())
+
+    monkeypatch.setattr(shell, "_rows", timed)
+    shell._statement.cache_clear()
+    try:
+        with pytest.raises(ImproperlyConfigured, match="varies between builds"):
+            shell._statement(counted=True)
+    finally:
+        shell._statement.cache_clear()
