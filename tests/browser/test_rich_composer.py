@@ -37,6 +37,16 @@ def _path(thread: Thread) -> str:
     return reverse("thread", args=["rma", thread.pk])
 
 
+def _reply_editor(people: People, server: str, browser, thread: Thread):  # type: ignore[no-untyped-def]
+    """The member's phone on the live thread, the caret in the reply editor."""
+    page = new_page(browser, server, viewport=PHONE)
+    sign_in(page, people.member.email)
+    open_live(page, _path(thread))
+    editor = page.get_by_role("textbox", name="Votre réponse")
+    editor.click()
+    return page, editor
+
+
 def test_ctrl_b_shows_bold_and_stores_markdown(people: People, server: str,  # type: ignore[no-untyped-def]
                                                browser, thread: Thread) -> None:
     from playwright.sync_api import expect
@@ -71,11 +81,7 @@ def test_a_mention_is_a_chip_and_a_list_reads_as_a_list(people: People, server: 
                                                         browser, thread: Thread) -> None:
     from playwright.sync_api import expect
 
-    page = new_page(browser, server, viewport=PHONE)
-    sign_in(page, people.member.email)
-    open_live(page, _path(thread))
-    editor = page.get_by_role("textbox", name="Votre réponse")
-    editor.click()
+    page, editor = _reply_editor(people, server, browser, thread)
     page.keyboard.type("Merci @Flo")
     expect(page.get_by_role("option", name="Florence Animatrice · Espace MUNI")).to_be_visible()
     page.keyboard.press("Enter")
@@ -156,11 +162,7 @@ def test_a_link_is_added_from_the_keyboard(people: People, server: str,  # type:
                                            browser, thread: Thread) -> None:
     from playwright.sync_api import expect
 
-    page = new_page(browser, server, viewport=PHONE)
-    sign_in(page, people.member.email)
-    open_live(page, _path(thread))
-    editor = page.get_by_role("textbox", name="Votre réponse")
-    editor.click()
+    page, editor = _reply_editor(people, server, browser, thread)
     page.keyboard.type("Voir la fiche")
     page.keyboard.press("Shift+Home")
     page.keyboard.press("Control+k")
@@ -215,11 +217,7 @@ def test_pasted_text_comes_in_plain(people: People, server: str,  # type: ignore
                                     browser, thread: Thread) -> None:
     from playwright.sync_api import expect
 
-    page = new_page(browser, server, viewport=PHONE)
-    sign_in(page, people.member.email)
-    open_live(page, _path(thread))
-    editor = page.get_by_role("textbox", name="Votre réponse")
-    editor.click()
+    page, editor = _reply_editor(people, server, browser, thread)
     page.keyboard.type("Collé : ")
     # What a web page or a word processor puts on the clipboard: styled HTML and its text.
     page.evaluate("""() => {
