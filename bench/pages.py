@@ -22,6 +22,10 @@ so about 9,000 messages are unread), runs VACUUM ANALYZE, starts uvicorn on loop
   never a downloaded one) in its default mobile mode on the main pages, and keeps the
   performance, accessibility and best-practices scores and the bytes of JS and CSS, against
   a second uvicorn with DEBUG=true (so Django serves the static files, as ``make run`` does).
+  Pages arrive gzipped as production sends them (the application compresses them); the
+  static files do not (Django's development handler sends them whole, where production's
+  nginx compresses them), so the JS and CSS bytes are the uncompressed sizes and the scores
+  err on the low side.
 
 Targets (issue of the member's experience): accessibility 100, best practices >= 95,
 performance >= 90 on every page; server time p95 <= 50 ms for home and space pages with

@@ -88,6 +88,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "collab.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before every middleware that reads or writes the body, as Django asks of compression.
+    "collab.compression.TextCompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -124,6 +124,12 @@ def test_static_files_are_served_by_nginx_with_the_right_cache(stack: dict[str, 
     plain = re.sub(r"\.[0-9a-f]{12}\.css$", ".css", hashed.group(1))
     assert requests.get(f"{front.http}{plain}", timeout=10).headers["Cache-Control"] == \
         "public, max-age=300"
+    # Scripts and styles travel compressed; pages too, compressed by the application.
+    for url in (hashed.group(1), "/static/frontend/vendor/htmx-2.0.11.min.js", "/connexion/"):
+        compressed = requests.get(f"{front.http}{url}", timeout=10,
+                                  headers={"Accept-Encoding": "gzip"})
+        assert compressed.headers.get("Content-Encoding") == "gzip", url
+        assert "Accept-Encoding" in compressed.headers.get("Vary", ""), url
     # What nginx answers by itself, and what it passes through, carry the same guards.
     assert requests.get(f"{front.http}/metrics", timeout=10).status_code == 404
     assert page.headers["Strict-Transport-Security"].startswith("max-age=31536000")
