@@ -199,6 +199,9 @@ def test_a_document_attached_to_a_message_reaches_the_other_member_live(
     expect(card).to_be_visible(timeout=WAIT_MS)
     expect(card).to_contain_text("Guide des bancs")
     expect(card).to_contain_text("PDF")
+    # The live card carries the sprite's file icon, as the server's does.
+    expect(card.locator(".attachment-icon svg use")).to_have_attribute(
+        "href", re.compile(r"icons\.[0-9a-f.]*svg#i-file$|icons\.svg#i-file$"))
     assert noemie.evaluate("window.__notReloaded") is True
 
     # The facilitator uploads while composing, with the progress bar.

@@ -21,6 +21,12 @@ function sizeText(size) {
   return (unit ? sizeFormat.format(Math.round(value * 10) / 10) : String(value)) + "\u00a0" + sizeUnits[unit];
 }
 
+// An icon of the sprite, from the page's templates (decorative, hidden from screen readers).
+function spriteIcon(id) {
+  const template = document.getElementById(id);
+  return template ? template.content.firstElementChild.cloneNode(true) : document.createTextNode("");
+}
+
 // --- cards of attached documents ----------------------------------------------------------
 function cardMeta(card) {
   return (typeNames[card.content_type] || card.content_type) + ", " + sizeText(card.size);
@@ -30,8 +36,8 @@ function renderCard(item, card) {
   item.textContent = "";
   item.classList.toggle("is-deleted", !!card.deleted);
   if (card.deleted) { item.appendChild(el("span", "attachment-gone", strings.document_gone)); return; }
-  const icon = el("span", "attachment-icon", "📄");
-  icon.setAttribute("aria-hidden", "true");
+  const icon = el("span", "attachment-icon");
+  icon.appendChild(spriteIcon("icon-file"));
   const title = el("a", "attachment-title", card.title);
   title.href = card.url;
   title.setAttribute("data-slot", "card-title");
@@ -167,9 +173,7 @@ function showFolder(folder, announceIt) {
   heading.setAttribute("scope", "row");
   const link = el("a", "");
   link.href = urlFor("folder_url", folder.id);
-  const icon = el("span", "", "📁 ");
-  icon.setAttribute("aria-hidden", "true");
-  link.appendChild(icon);
+  link.appendChild(spriteIcon("icon-folder"));
   link.appendChild(document.createTextNode(folder.name));
   heading.appendChild(link);
   row.appendChild(heading);
@@ -186,7 +190,7 @@ if (documentRows) {
   // The rows the server rendered sort the same way as the ones added here.
   document.querySelectorAll("[data-document-rows] tr, [data-folder-rows] tr").forEach((row) => {
     const link = row.querySelector("th a");
-    row.setAttribute("data-sort", (link ? link.textContent : "").replace("📁 ", "").trim().toLowerCase());
+    row.setAttribute("data-sort", (link ? link.textContent : "").trim().toLowerCase());
   });
 }
 
