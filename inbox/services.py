@@ -13,7 +13,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from communities.events import emit, emit_to_each
-from communities.models import Membership, User
+from communities.models import Membership, Message, User
 from inbox.access import still_member
 from inbox.models import SNIPPET_CHARS, InboxItem
 from inbox.registry import NewItem, label_of
@@ -136,6 +136,23 @@ def mark_read(*, user: User, item_ids: Sequence[int]) -> int:
             InboxItem.objects.filter(pk__in=changed).update(read_at=timezone.now())
             _tell_read(user, items=changed, everything=False)
     return len(changed)
+
+
+def mark_seen_in_thread(*, user_id: int, thread_id: int, up_to: int) -> int:
+    """What a member has now read in a thread no longer asks for their attention: their items
+    about its messages up to ``up_to`` (a mention, a reply) become read, the bell and home
+    follow on every device. Returns how many changed."""
+    waiting = {int(subject.split(":", 1)[1]): pk for pk, subject in
+               InboxItem.objects.filter(recipient_id=user_id, read_at__isnull=True,
+                                        subject__regex=r"^message:[0-9]+$")
+               .values_list("pk", "subject")}
+    if not waiting:
+        return 0
+    seen = Message.objects.filter(pk__in=list(waiting), thread_id=thread_id, pk__lte=up_to)
+    items = [waiting[pk] for pk in seen.values_list("pk", flat=True)]
+    if not items:
+        return 0
+    return mark_read(user=User.objects.get(pk=user_id), item_ids=items)
 
 
 def mark_all_read(*, user: User) -> int:

@@ -26,6 +26,7 @@ def register() -> None:
     registry.register("message.created", replies)
     registry.register("message.edited", edited)
     registry.register("message.deleted", deleted)
+    registry.register("read.updated", seen)
     registry.register_label(MENTION, _("Mention"))
     registry.register_label(REPLY, _("Réponse"))
 
@@ -103,4 +104,14 @@ def edited(events: Sequence[Event]) -> list[NewItem]:
 
 def deleted(events: Sequence[Event]) -> list[NewItem]:
     services.forget_words(subjects=[f"message:{e.payload['message']['id']}" for e in events])
+    return []
+
+
+def seen(events: Sequence[Event]) -> list[NewItem]:
+    """A member read a thread: the mentions and replies they have now seen are read."""
+    for event in events:
+        if event.actor_id is not None:
+            services.mark_seen_in_thread(user_id=event.actor_id,
+                                         thread_id=int(event.payload["thread"]),
+                                         up_to=int(event.payload["last_read_message"]))
     return []
