@@ -32,6 +32,7 @@ def live_strings() -> dict[str, str]:
         "resync": _("De nouveaux contenus sont disponibles."),
         "reload": _("Recharger la page"),
         "access_ended": _("Vous ne faites plus partie de cet espace."),
+        "session_ended": _("Votre session a pris fin. Rechargez la page pour vous reconnecter."),
         "role_member": _("membre"),
         "role_facilitator": _("animation"),
         "role_admin": _("administration de l'espace"),

@@ -12,6 +12,7 @@
  */
 import { follow, on, onCatchUp, onOtherSpaces, onPersonal, onSubscribed, PERSONAL, space, start, watch } from "./core.js";
 import { readJSON, fill } from "./page.js";
+import "./session.js";
 
 const settings = readJSON("inbox-live");
 

@@ -6,6 +6,7 @@
  */
 import { start } from "./core.js";
 import "./status.js";
+import "./session.js";
 import "./presence.js";
 import "./reading.js";
 import "./reactions.js";
