@@ -560,8 +560,10 @@ def run_hub(bench: Bench, n: int, server: str, redis_url: str, database_url: str
 
 
 @contextlib.contextmanager
-def profiling(pids: list[int], label: str) -> Iterator[list[str]]:
-    """py-spy (pip install py-spy) samples the servers from outside, collapsed stacks out."""
+def profiling(pids: list[int], label: str, gil: bool = False) -> Iterator[list[str]]:
+    """py-spy (pip install py-spy) samples the servers from outside, collapsed stacks out.
+    ``gil``: only the thread holding the GIL, i.e. where Python spends CPU, not where its
+    threads wait (py-spy may take a thread blocked in a C call for a busy one)."""
     outputs: list[str] = []
     processes = []
     beside = Path(sys.executable).parent / "py-spy"
@@ -571,7 +573,7 @@ def profiling(pids: list[int], label: str) -> Iterator[list[str]]:
         outputs.append(str(out))
         processes.append(subprocess.Popen(
             [spy, "record", "--pid", str(pid), "--format", "raw", "--rate", "200",
-             "--output", str(out), "--nonblocking"],
+             "--output", str(out), "--nonblocking", *(["--gil"] if gil else [])],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     try:
         yield outputs

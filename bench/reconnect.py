@@ -17,16 +17,19 @@ the order are checked).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
 from typing import Any
 
 from bench.common import body_for, cpu_seconds
-from bench.fanout import Generator
+from bench.fanout import Generator, profiling
 from bench.storm import (
     common_args,
     connect_all,
+    database_cpu,
+    database_cpu_since,
     fmt,
     hub_servers,
     median_range,
@@ -58,7 +61,7 @@ def head_of(population: Any) -> int:
 
 
 def run_once(generator: Generator, population: Any, servers: Any, n: int, missed: int,
-             spread: float, first_id: int) -> dict[str, Any]:
+             spread: float, first_id: int, profile: str | None = None) -> dict[str, Any]:
     slug = population.space_slug
     head = head_of(population)
     hello = json.dumps({"type": "subscribe", "space": slug, "after": head})
@@ -70,7 +73,8 @@ def run_once(generator: Generator, population: Any, servers: Any, n: int, missed
         return {"reconnected": 0, "failed": n - first["connected"], "errors": first["errors"],
                 "reconnect_seconds": float("nan"), "caught_up_seconds": float("nan"),
                 "received": 0, "expected": n * missed, "exact_clients": 0, "out_of_order": 0,
-                "server_cpu_s": float("nan"), "verified": False,
+                "server_cpu_s": float("nan"), "database_cpu_s": float("nan"),
+                "client_cpu_s": float("nan"), "verified": False,
                 "first_connect": f"only {first['connected']}/{n} connected"}
     generator.ask("abort")
     ids = list(range(first_id, first_id + missed))
@@ -78,13 +82,22 @@ def run_once(generator: Generator, population: Any, servers: Any, n: int, missed
     resume = json.dumps({"type": "subscribe", "space": slug, "after": head})
     targets = targets_for(population, servers, list(range(n)), resume)
     generator.ask("reset", (ids[0], ids[-1] + 1))
-    before = sum(cpu_seconds(p) for p in servers.pids)
-    storm = connect_all(generator, targets, CONCURRENCY, spread=spread)
     expected = n * missed
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and sum(generator.ask("total")) < expected:
-        time.sleep(0.05)
-    cpu = sum(cpu_seconds(p) for p in servers.pids) - before
+    # Only the storm is sampled: the first connect and the posts are not what is measured.
+    sampling: contextlib.AbstractContextManager[list[str]] = (
+        profiling(servers.pids, profile, gil=True) if profile is not None
+        else contextlib.nullcontext([]))
+    with sampling:
+        before = sum(cpu_seconds(p) for p in servers.pids)
+        clients_before = sum(cpu_seconds(p) for p in generator.pids)
+        database_before = database_cpu()
+        storm = connect_all(generator, targets, CONCURRENCY, spread=spread)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and sum(generator.ask("total")) < expected:
+            time.sleep(0.05)
+        cpu = sum(cpu_seconds(p) for p in servers.pids) - before
+        database = database_cpu_since(database_before)
+        clients = sum(cpu_seconds(p) for p in generator.pids) - clients_before
     snapshots = generator.ask("snapshot")
     generator.ask("disconnect")
     lasts = [seen[2] for s in snapshots for seen in s["seen"].values()]
@@ -108,7 +121,7 @@ def run_once(generator: Generator, population: Any, servers: Any, n: int, missed
         "lost": expected - received if received <= expected else 0,
         "duplicates": max(0, received - expected),
         "messages_not_everywhere": sum(1 for m in ids if per_message.get(m, 0) != n),
-        "server_cpu_s": cpu,
+        "server_cpu_s": cpu, "database_cpu_s": database, "client_cpu_s": clients,
         "verified": exact == n and out_of_order == 0 and received == expected,
     }
 
@@ -119,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     common_args(parser, 1000)
     parser.add_argument("--missed", type=int, default=50)
     parser.add_argument("--spread", type=float, default=1.0)
+    parser.add_argument("--profile", action="store_true",
+                        help="sample the servers during each storm with py-spy into var/bench/")
     args = parser.parse_args(argv)
     n = args.subscribers
     database_url, population = prepare(n, args.database_url)
@@ -128,19 +143,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for server in [s for s in args.servers.split(",") if s and s != "bare"]:
             print(f"\n== {server}", flush=True)
-            runs = []
+            runs: list[dict[str, Any]] = []
             with hub_servers(server, 2, args.redis_url, database_url,
                              args.conn_max_age) as servers:
                 for _ in range(args.repeat):
+                    label = f"reconnect-{server}-{len(runs)}" if args.profile else None
                     run = run_once(generator, population, servers, n, args.missed,
-                                   args.spread, next_id)
+                                   args.spread, next_id, label)
                     next_id += args.missed + 100
                     runs.append(run)
                     print(f"  {run['reconnected']}/{n} back in {run['reconnect_seconds']:.2f} s,"
                           f" all caught up in {run['caught_up_seconds']:.2f} s; "
                           f"{run['received']}/{run['expected']} events, {run['exact_clients']} "
                           f"clients exact, out of order {run['out_of_order']}, server CPU "
-                          f"{run['server_cpu_s']:.1f} s"
+                          f"{run['server_cpu_s']:.2f} s, database CPU "
+                          f"{run['database_cpu_s']:.2f} s, clients' CPU "
+                          f"{run['client_cpu_s']:.2f} s"
                           + (f"; errors {run['errors']}" if run["failed"] else ""), flush=True)
                     time.sleep(1.0)
             results[server] = {
@@ -148,17 +166,20 @@ def main(argv: list[str] | None = None) -> int:
                 "caught_up_seconds": median_range([r["caught_up_seconds"] for r in runs]),
                 "reconnect_seconds": median_range([r["reconnect_seconds"] for r in runs]),
                 "server_cpu_s": median_range([r["server_cpu_s"] for r in runs]),
+                "database_cpu_s": median_range([r["database_cpu_s"] for r in runs]),
+                "client_cpu_s": median_range([r["client_cpu_s"] for r in runs]),
                 "verified": all(r["verified"] for r in runs),
             }
     finally:
         generator.close()
     print(f"\nReconnect storm, {n} clients back within {args.spread:g} s, {args.missed} missed "
           f"events each, median [range] of {args.repeat}:")
-    print(f"{'server':<8} {'all back s':>18} {'all caught up s':>18} {'server CPU s':>20} "
-          "exactly once, in order")
+    print(f"{'server':<8} {'all back s':>18} {'all caught up s':>18} {'server CPU s':>18} "
+          f"{'database CPU s':>18} {'clients CPU s':>18} exactly once, in order")
     for name, r in results.items():
         print(f"{name:<8} {fmt(r['reconnect_seconds']):>18} {fmt(r['caught_up_seconds']):>18} "
-              f"{fmt(r['server_cpu_s']):>20} {'yes' if r['verified'] else 'NO'}")
+              f"{fmt(r['server_cpu_s']):>18} {fmt(r['database_cpu_s']):>18} "
+              f"{fmt(r['client_cpu_s']):>18} {'yes' if r['verified'] else 'NO'}")
     write("reconnect", args, {"subscribers": n, "missed": args.missed, "results": results})
     return 0
 

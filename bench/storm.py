@@ -99,6 +99,27 @@ def connect_all(generator: Generator, targets: list[subscribers.Target], concurr
             "seconds": max(a["ended"] for a in answers) - min(a["started"] for a in answers)}
 
 
+def database_cpu() -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend serving the bench's database (the
+    servers' pooled connections and the bench's own): what a storm costs the database, on
+    the same two cores. Backends of other databases, other people's work, are left out."""
+    from django.db import connection
+
+    from bench.common import cpu_seconds
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        return {pid: cpu_seconds(pid) for (pid,) in cursor.fetchall()} if (
+            connection.vendor == "postgresql") else {}
+
+
+def database_cpu_since(before: dict[int, float]) -> float:
+    """CPU of the database's backends since ``before`` (a backend that started meanwhile
+    counts whole; one that ended meanwhile is lost, which the servers' pools make rare)."""
+    now = database_cpu()
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in now.items())
+
+
 def median_range(values: list[float]) -> dict[str, float]:
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
