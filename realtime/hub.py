@@ -180,9 +180,14 @@ class Hub:
                     await link.send(text_message(dumps({"type": "resync", "space": label,
                                                         "reason": "pruned"})))
                     return
-                for event in page:
+                if link.closed or link not in stream.pending:
+                    return  # resynced or revoked meanwhile: the rest is not theirs
+                written = link.write_at_once([event.message for event in page])
+                if written:
+                    cursor = page[written - 1].seq
+                for event in page[written:]:
                     if link.closed or link not in stream.pending:
-                        return  # resynced or revoked meanwhile: the rest is not theirs
+                        return
                     await link.send(event.message)
                     cursor = event.seq
             # Going live waits for a dispatch in progress: it gives the loop turns, and a link

@@ -25,6 +25,9 @@ from channels.sessions import InstanceSessionWrapper
 from realtime.store import StreamKey
 
 AsgiMessage = dict[str, Any]
+#: Bytes handed to the transport in one write by ``write_at_once``: past this, the
+#: transport's backpressure is looked at again before the next write.
+WRITE_CHUNK = 64 * 1024
 SendMessage = Callable[[AsgiMessage], Awaitable[None]]
 Close = Callable[[int], Awaitable[None]]
 
@@ -194,6 +197,32 @@ class Link:
             await self._until_drained()
         elif self._idle():
             self._now_drained()
+
+    def write_at_once(self, messages: list[AsgiMessage]) -> int:
+        """Write the leading frames of ``messages`` to uvicorn's transport in as few writes
+        as it takes (a replay's page: fifty frames cost fifty system calls one by one), while
+        nothing is queued before them and the transport takes them. Returns how many were
+        written; the caller sends the rest with ``send``, which waits as the server means."""
+        direct = self._direct
+        if self.closed or self._busy or self._writer is not None or direct is None:
+            return 0
+        written = 0
+        while written < len(messages) and _writable(direct):
+            chunk: list[bytes] = []
+            size = 0
+            for message in messages[written:]:
+                if type(message) is not TextMessage:
+                    break
+                wire = message.wire()
+                chunk.append(wire)
+                size += len(wire)
+                if size >= WRITE_CHUNK:
+                    break
+            if not chunk:
+                break
+            direct.transport.write(b"".join(chunk))
+            written += len(chunk)
+        return written
 
     def _idle(self) -> bool:
         return self.closed or (self._writer is None and not self._busy and not self._pending())
