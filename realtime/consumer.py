@@ -186,7 +186,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         assert self.link is not None
         if label == PERSONAL_STREAM:
             return ("user", self.link.user_id), label, None
-        access = await store.space_access(self.link.user_id, label)
+        access = await store.space_access((self.link.user_id, label))
         if access is None:
             # Same words as the pages and the API: a private space's slug must not be probeable.
             await self._error("not_found", _("Cet espace n'existe pas ou ne vous est pas "

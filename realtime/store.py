@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from communities.models import ApiToken, Event, Membership, Space, User
 from realtime.frames import PERSONAL_STREAM, event_frame
+from realtime.gather import Gathered
 
 StreamKey = tuple[str, int]  # ("space", space_id) or ("user", user_id)
 
@@ -83,28 +84,48 @@ class SpaceAccess:
     bounds: Bounds
 
 
-@database_sync_to_async
-def space_access(user_id: int, slug: str) -> SpaceAccess | None:
-    """The space's stream and its bounds if the person may read it, else None — for a
-    private space they are not in exactly as for a slug that does not exist, so slugs cannot
-    be probed. One statement either way, so the two answers also take the same path, and
-    written out: it runs once per subscribe, and building it with the ORM cost a storm of a
-    thousand subscribes more CPU than everything else they read."""
+def spaces_access(questions: list[tuple[int, str]]) -> list[SpaceAccess | None]:
+    """For each (person, slug): the space's stream and its bounds if the person may read it,
+    else None — for a private space they are not in exactly as for a slug that does not
+    exist, so slugs cannot be probed. One statement for any number of questions, so the two
+    answers also take the same path, and written out: it runs for every subscribe, and
+    building it with the ORM cost a storm of a thousand subscribes more CPU than everything
+    else they read."""
     space, membership, user = _table(Space), _table(Membership), _table(User)
+    pairs = sorted(set(questions))
+    if connection.vendor == "postgresql":
+        asked = "unnest(%s::bigint[], %s::text[]) AS r(user_id, slug)"
+        params: list[Any] = [[p[0] for p in pairs], [p[1] for p in pairs]]
+    else:
+        asked = ("(SELECT json_extract(value, '$[0]') AS user_id, "
+                 "json_extract(value, '$[1]') AS slug FROM json_each(%s)) AS r")
+        params = [json.dumps(pairs)]
     sql = f"""
-        SELECT s.id, s.event_head, s.event_floor FROM {space} s
-        WHERE s.slug = %s
-          AND (EXISTS (SELECT 1 FROM {membership} m WHERE m.space_id = s.id AND m.user_id = %s)
-               OR EXISTS (SELECT 1 FROM {user} u WHERE u.id = %s AND u.is_active
-                          AND u.is_staff))
+        SELECT r.user_id, r.slug, s.id, s.event_head, s.event_floor
+        FROM {asked} JOIN {space} s ON s.slug = r.slug
+        WHERE EXISTS (SELECT 1 FROM {membership} m
+                      WHERE m.space_id = s.id AND m.user_id = r.user_id)
+           OR EXISTS (SELECT 1 FROM {user} u WHERE u.id = r.user_id AND u.is_active
+                      AND u.is_staff)
     """  # noqa: S608 - table names come from the models, values are parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [slug, user_id, user_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    return SpaceAccess(key=("space", int(row[0])), bounds=Bounds(head=int(row[1]),
-                                                                 floor=int(row[2])))
+        cursor.execute(sql, params)
+        allowed = {
+            (int(user_id), slug): SpaceAccess(key=("space", int(pk)),
+                                              bounds=Bounds(head=int(head), floor=int(floor)))
+            for user_id, slug, pk, head, floor in cursor.fetchall()
+        }
+    return [allowed.get(question) for question in questions]
+
+
+def _space_access(user_id: int, slug: str) -> SpaceAccess | None:
+    return spaces_access([(user_id, slug)])[0]
+
+
+#: ``await space_access((user_id, slug))``: subscribes arriving together are checked in one
+#: query (realtime.gather), each still against what the database holds once it was asked.
+space_access = Gathered(database_sync_to_async(spaces_access))
+space_access.func = _space_access  # type: ignore[attr-defined]  # one question, in this thread
 
 
 @database_sync_to_async

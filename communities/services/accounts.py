@@ -3,7 +3,9 @@ deactivation."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -142,38 +144,68 @@ def issue_realtime_ticket(*, user: User, api_token: ApiToken | None = None) -> t
 
 
 def redeem_realtime_ticket(*, raw: str) -> tuple[User, int | None] | None:
-    """Consume a ticket: its person and the API token it was asked with, if any. The
-    conditional update makes it single-use even when two connections race with the same
-    ticket; a ticket whose token was revoked went with it, one whose token expired is refused."""
-    # Written out, claim and read in two statements: every websocket an API client opens
-    # comes through here, and building these queries with the ORM cost more CPU than a
-    # storm of a thousand connections had to spare.
+    """Consume a ticket: its person and the API token it was asked with, if any."""
+    return redeem_realtime_tickets(raws=[raw])[0]
+
+
+def redeem_realtime_tickets(*, raws: list[str]) -> list[tuple[User, int | None] | None]:
+    """Consume tickets presented together (a reconnect storm): for each, in order, its person
+    and API token, or None. The conditional update makes each ticket single-use even when
+    connections race with the same one, within one call as across calls (only the first
+    occurrence of a ticket here gets it); a ticket whose token was revoked went with it, one
+    whose token expired is refused. Two statements and one commit for any number of tickets:
+    each claim used to wait for a commit of its own to reach the disk."""
+    # Written out: every websocket an API client opens comes through here, and building
+    # these queries with the ORM cost more CPU than a storm of a thousand connections had to
+    # spare.
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     ticket, token, user = (connection.ops.quote_name(m._meta.db_table)
                            for m in (RealtimeTicket, ApiToken, User))
+    hashes = [hash_secret(raw) for raw in raws]
+    # Sorted: concurrent claims then lock shared rows in the same order.
+    wanted = sorted(set(hashes))
     with connection.cursor() as cursor:
         cursor.execute(
             f"""UPDATE {ticket} AS t SET used_at = %s
-                WHERE t.key_hash = %s AND t.used_at IS NULL AND t.expires_at > %s
+                WHERE t.key_hash {_any_of(connection.vendor)} AND t.used_at IS NULL
+                  AND t.expires_at > %s
                   AND (t.api_token_id IS NULL OR EXISTS (
                        SELECT 1 FROM {token} a WHERE a.id = t.api_token_id
                                                  AND a.expires_at > %s))
-                RETURNING t.user_id, t.api_token_id""",  # noqa: S608 - names from the models
-            [now, hash_secret(raw), now, now])
-        claimed = cursor.fetchall()
-        if len(claimed) != 1:
-            return None
-        user_id, api_token_id = claimed[0]
-        fields = [f.attname for f in User._meta.concrete_fields]
-        columns = ", ".join(connection.ops.quote_name(str(f.column))
-                            for f in User._meta.concrete_fields)
-        cursor.execute(f"SELECT {columns} FROM {user} WHERE id = %s",  # noqa: S608
-                       [user_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    person = User.from_db(connection.alias, fields, row)
-    return (person, api_token_id) if person.is_active else None
+                RETURNING t.key_hash, t.user_id, t.api_token_id""",  # noqa: S608 - names from the models
+            [now, _values(connection.vendor, wanted), now, now])
+        claimed = {key_hash: (user_id, api_token_id)
+                   for key_hash, user_id, api_token_id in cursor.fetchall()}
+        people: dict[int, User] = {}
+        if claimed:
+            fields = [f.attname for f in User._meta.concrete_fields]
+            columns = ", ".join(connection.ops.quote_name(str(f.column))
+                                for f in User._meta.concrete_fields)
+            cursor.execute(f"SELECT {columns} FROM {user} "  # noqa: S608
+                           f"WHERE id {_any_of(connection.vendor)}",
+                           [_values(connection.vendor, sorted({u for u, _ in claimed.values()}))])
+            for row in cursor.fetchall():
+                person_row = User.from_db(connection.alias, fields, row)
+                people[person_row.pk] = person_row
+    redeemed: list[tuple[User, int | None] | None] = []
+    for key_hash in hashes:
+        claim = claimed.pop(key_hash, None)  # popped: a repeat of it gets nothing
+        if claim is None:
+            redeemed.append(None)
+            continue
+        found = people.get(claim[0])
+        redeemed.append((found, claim[1]) if found is not None and found.is_active else None)
+    return redeemed
+
+
+def _any_of(vendor: str) -> str:
+    """``= ANY(array)`` on PostgreSQL, a JSON list elsewhere (SQLite): one SQL text for any
+    number of values."""
+    return "= ANY(%s)" if vendor == "postgresql" else "IN (SELECT value FROM json_each(%s))"
+
+
+def _values(vendor: str, values: list[Any]) -> Any:
+    return values if vendor == "postgresql" else json.dumps(values)
 
 
 def deactivate_user(*, actor: User, user: User) -> None:
