@@ -5,6 +5,7 @@ at all past backpressure or behind frames already queued: those go the ASGI way,
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -17,7 +18,12 @@ from tests.realtime.test_direct_frames import FRAMES, link_on, open_protocol
 from tests.realtime.test_replay_from_recent import head, posted
 
 
-def page(count: int, size: int = 40) -> list:
+def wire_of(text: str) -> bytes:
+    message: Any = text_message(text)
+    return bytes(message.wire())
+
+
+def page(count: int, size: int = 40) -> list[Any]:
     return [text_message(f'{{"seq":{n},"x":"{"é" * size}"}}') for n in range(1, count + 1)]
 
 
@@ -66,7 +72,7 @@ async def test_nothing_is_written_ahead_of_frames_already_queued():
     await link.drained(within=2)
     frames = page(3)
     assert link.write_at_once(frames) == 3
-    assert protocol.transport.written == [text_message("avant").wire(),
+    assert protocol.transport.written == [wire_of("avant"),
                                           b"".join(m.wire() for m in frames)]
 
 
