@@ -157,7 +157,7 @@ def redeem_realtime_tickets(*, raws: list[str]) -> list[tuple[User, int | None] 
     each claim used to wait for a commit of its own to reach the disk."""
     # Written out: every websocket an API client opens comes through here, and building
     # these queries with the ORM cost more CPU than a storm of a thousand connections had to
-    # spare.
+    # spare. RETURNING names bare columns: SQLite refuses the table's alias there.
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     ticket, token, user = (connection.ops.quote_name(m._meta.db_table)
                            for m in (RealtimeTicket, ApiToken, User))
@@ -172,7 +172,7 @@ def redeem_realtime_tickets(*, raws: list[str]) -> list[tuple[User, int | None] 
                   AND (t.api_token_id IS NULL OR EXISTS (
                        SELECT 1 FROM {token} a WHERE a.id = t.api_token_id
                                                  AND a.expires_at > %s))
-                RETURNING t.key_hash, t.user_id, t.api_token_id""",  # noqa: S608 - names from the models
+                RETURNING key_hash, user_id, api_token_id""",  # noqa: S608 - names from the models
             [now, _values(connection.vendor, wanted), now, now])
         claimed = {key_hash: (user_id, api_token_id)
                    for key_hash, user_id, api_token_id in cursor.fetchall()}
