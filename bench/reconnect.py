@@ -2,7 +2,7 @@
 from the last seq it had, while M events were posted in between.
 
     python -m bench.reconnect [--subscribers 1000] [--missed 50] [--spread 1.0] [--repeat 3]
-                              [--servers uvicorn,daphne]
+                              [--servers uvicorn,daphne] [--hog 1.5] [--profile]
 
 Each run: N subscribers connect and subscribe to one space (two hub processes on Redis), the
 generators cut every TCP connection at once (no closing handshake), M messages are posted
@@ -11,7 +11,9 @@ while nobody is connected, then every client reconnects at a random moment of th
 reconnect attempt until the last client has the last missed event, and the verification
 that every client got every missed event exactly once and in order (each posted body carries
 its message id, and ids were posted in seq order: per client the count, the sum of ids and
-the order are checked).
+the order are checked). Beside the servers' CPU over the storm, the database's (its backends
+serving the bench's database) and the clients' (the generator processes): all three share
+the machine's cores.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import sys
 import time
 from typing import Any
 
 from bench.common import body_for, cpu_seconds
-from bench.fanout import Generator, profiling
+from bench.fanout import Generator, profiling, start_hog
 from bench.storm import (
     common_args,
     connect_all,
@@ -132,12 +135,16 @@ def main(argv: list[str] | None = None) -> int:
     common_args(parser, 1000)
     parser.add_argument("--missed", type=int, default=50)
     parser.add_argument("--spread", type=float, default=1.0)
+    parser.add_argument("--hog", type=float, default=0.0,
+                        help="cores kept busy by neighbours for the whole run (1.5: one whole "
+                             "and half of the other), as other work on the host")
     parser.add_argument("--profile", action="store_true",
                         help="sample the servers during each storm with py-spy into var/bench/")
     args = parser.parse_args(argv)
     n = args.subscribers
     database_url, population = prepare(n, args.database_url)
     generator = Generator(2)
+    hogs = [start_hog(min(1.0, args.hog - k)) for k in range(math.ceil(args.hog))]
     results: dict[str, Any] = {}
     next_id = 5_000_000
     try:
@@ -172,8 +179,12 @@ def main(argv: list[str] | None = None) -> int:
             }
     finally:
         generator.close()
+        for hog in hogs:
+            hog.terminate()
+            hog.wait(timeout=5)
     print(f"\nReconnect storm, {n} clients back within {args.spread:g} s, {args.missed} missed "
-          f"events each, median [range] of {args.repeat}:")
+          f"events each, median [range] of {args.repeat}"
+          + (f", {args.hog:g} cores kept busy beside" if args.hog else "") + ":")
     print(f"{'server':<8} {'all back s':>18} {'all caught up s':>18} {'server CPU s':>18} "
           f"{'database CPU s':>18} {'clients CPU s':>18} exactly once, in order")
     for name, r in results.items():
