@@ -11,8 +11,10 @@ heartbeat, the channel layer), as a percentage of one core over ``--window`` sec
 bare ``websockets`` server holding the same N connections is the floor for memory.
 
 ``--trace`` runs uvicorn under tracemalloc (``bench.traced``) and prints what the storm left
-allocated, per connection, by source line and by file: where the memory goes. Tracing costs
-memory and time of its own, so its runs are not counted in the figures.
+allocated, per connection, by source line and by file: where the memory goes. ``--profile``
+runs it under cProfile and a stack sampler over the idle window: where the idle CPU goes.
+Tracing and profiling cost memory and time of their own, so those runs say where, never how
+much.
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ def hellos(population: Any, personal: bool) -> Any:
 
 @contextlib.contextmanager
 def traced_server(redis_url: str, database_url: str, conn_max_age: int) -> Iterator[Servers]:
-    """One hub process under uvicorn with tracemalloc, snapshots on SIGUSR1."""
+    """One hub process under uvicorn with tracemalloc, snapshots on SIGUSR1, profiles on
+    SIGUSR2."""
     port = free_port()
     command = hub_command("uvicorn", port)
     command[command.index("uvicorn")] = "bench.traced"
@@ -80,6 +83,41 @@ def snapshot(pid: int, port: int, number: int) -> tracemalloc.Snapshot:
     return loaded
 
 
+def profiled(pid: int, port: int, window: float) -> str:
+    """Profile the traced server for ``window`` seconds and return what it wrote."""
+    os.kill(pid, signal.SIGUSR2)
+    time.sleep(window)
+    os.kill(pid, signal.SIGUSR2)
+    done = LOGS / f"trace-{port}.profile.done"
+    deadline = time.monotonic() + 60
+    while not done.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the traced server wrote no profile")
+        time.sleep(0.2)
+    text = done.read_text()
+    done.unlink()
+    return text
+
+
+def thread_cpu(pid: int) -> dict[str, float]:
+    """CPU seconds of the event loop's thread (the process's first) and of the others (the
+    database threads, mostly)."""
+    seconds = {"loop": 0.0, "threads": 0.0}
+    with contextlib.suppress(OSError):
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with contextlib.suppress(OSError):
+                name = "loop" if task == str(pid) else "threads"
+                seconds[name] += cpu_seconds_of(f"/proc/{pid}/task/{task}")
+    return seconds
+
+
+def cpu_seconds_of(path: str) -> float:
+    with open(f"{path}/stat") as stat:
+        raw = stat.read()
+    fields = raw[raw.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def where(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot, n: int) -> list[str]:
     """What the storm left allocated, in bytes per connection, by line and by file."""
     lines = []
@@ -100,13 +138,13 @@ def where(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot, n: int) -> 
 
 def run_once(generator: Generator, targets: list[Any], pid: int, window: float,
              warm: list[Any], trace_port: int | None = None,
-             settle: float = SETTLE) -> dict[str, Any]:
+             settle: float = SETTLE, profile: bool = False) -> dict[str, Any]:
     # Warm up (first requests fill caches, the loop's first allocations) before the baseline.
     connect_all(generator, warm, CONCURRENCY)
     time.sleep(1.0)
     generator.ask("disconnect")
     time.sleep(2.0)
-    before = snapshot(pid, trace_port, 1) if trace_port else None
+    before = snapshot(pid, trace_port, 1) if trace_port and not profile else None
     rss_before = rss_bytes(pid)
     storm = connect_all(generator, targets, CONCURRENCY)
     time.sleep(settle)
@@ -116,10 +154,17 @@ def run_once(generator: Generator, targets: list[Any], pid: int, window: float,
         print("\n".join(where(before, after, max(storm["connected"], 1))),
               flush=True)
     cpu_before = cpu_seconds(pid)
+    threads_before = thread_cpu(pid)
     started = time.monotonic()
-    time.sleep(window)
+    if profile and trace_port:
+        print(profiled(pid, trace_port, window), flush=True)
+    else:
+        time.sleep(window)
     cpu = cpu_seconds(pid) - cpu_before
     elapsed = time.monotonic() - started
+    threads = thread_cpu(pid)
+    split = {name: (threads[name] - threads_before.get(name, 0.0)) / elapsed * 100
+             for name in threads}
     closed = sum(len(lost) for lost in generator.ask("prune"))
     generator.ask("disconnect")
     n = max(storm["connected"], 1)
@@ -127,7 +172,8 @@ def run_once(generator: Generator, targets: list[Any], pid: int, window: float,
             "connect_seconds": storm["seconds"],
             "rss_before_mb": rss_before / 2**20, "rss_after_mb": rss_after / 2**20,
             "kib_per_connection": (rss_after - rss_before) / n / 1024,
-            "idle_core_percent": cpu / elapsed * 100}
+            "idle_core_percent": cpu / elapsed * 100,
+            "idle_core_percent_by_thread": {k: round(v, 2) for k, v in split.items() if v}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
                              "leaves a tail of presence flushes and audits)")
     parser.add_argument("--trace", action="store_true",
                         help="uvicorn under tracemalloc: print where the memory goes")
+    parser.add_argument("--profile", action="store_true",
+                        help="uvicorn under cProfile and a sampler over the idle window: "
+                             "print where the CPU goes")
     args = parser.parse_args(argv)
     n = args.subscribers
     database_url, population = prepare(n + 100, args.database_url)
@@ -158,9 +207,9 @@ def main(argv: list[str] | None = None) -> int:
                 # the first freed, and its growth would say nothing.
                 if server == "bare":
                     context = bare_server()
-                elif args.trace:
+                elif args.trace or args.profile:
                     if server != "uvicorn":
-                        raise SystemExit("--trace traces uvicorn only")
+                        raise SystemExit("--trace and --profile trace uvicorn only")
                     context = traced_server(args.redis_url, database_url, args.conn_max_age)
                 else:
                     context = hub_servers(server, 1, args.redis_url, database_url,
@@ -177,13 +226,15 @@ def main(argv: list[str] | None = None) -> int:
                         warm = targets_for(population, servers, list(range(n, n + 100)),
                                            hello)
                     run = run_once(generator, targets, pid, args.window, warm,
-                                   servers.ports[0] if args.trace else None, args.settle)
+                                   servers.ports[0] if args.trace or args.profile else None,
+                                   args.settle, args.profile)
                     runs.append(run)
                     print(f"  {run['connected']}/{n} connected in {run['connect_seconds']:.1f} s;"
                           f" {run['kib_per_connection']:.1f} KiB per connection "
                           f"({run['rss_before_mb']:.0f} → {run['rss_after_mb']:.0f} MB); idle "
                           f"CPU {run['idle_core_percent']:.2f}% of a core; "
-                          f"{run['closed_while_idle']} closed while idle", flush=True)
+                          f"{run['closed_while_idle']} closed while idle; by thread "
+                          f"{run['idle_core_percent_by_thread']}", flush=True)
                     time.sleep(2.0)
             results[server] = {
                 "runs": runs,
