@@ -32,7 +32,13 @@ from django.utils.translation import gettext as _
 from realtime import metrics, store
 from realtime.frames import dumps, error_frame, group_for
 from realtime.link import AsgiMessage, Link, text_message
-from realtime.presence import DEBOUNCE_SECONDS, HEARTBEAT_SECONDS, Person, Presence
+from realtime.presence import (
+    DEBOUNCE_SECONDS,
+    HEARTBEAT_SECONDS,
+    PRESENCE_KINDS,
+    Person,
+    Presence,
+)
 from realtime.recent import Recent, RecentFrames, from_stored
 from realtime.store import StreamKey
 
@@ -421,7 +427,7 @@ class Hub:
                     await self._on_published(message)
                 elif kind == "hub.ephemeral":
                     self._deliver_ephemeral(message)
-                elif kind == "hub.presence" and message.get("hub") != self.channel_name:
+                elif kind in PRESENCE_KINDS and message.get("hub") != self.channel_name:
                     self._on_presence(message)
             except asyncio.CancelledError:
                 raise
@@ -485,8 +491,9 @@ class Hub:
         key: StreamKey = (message["stream"][0], int(message["stream"][1]))
         if key not in self.streams:
             return
-        if self.presence.set_remote(key, message["hub"],
-                                    [tuple(p) for p in message["people"]]):
+        people = message["people"]
+        if self.presence.set_remote(key, message["hub"], people if isinstance(people, str)
+                                    else [tuple(p) for p in people]):
             self._presence_soon(key)
 
     def _spawn(self, coroutine: Any) -> None:
@@ -497,10 +504,12 @@ class Hub:
     async def _heartbeat(self) -> None:
         """Re-announce who is here (so new and restarted hubs learn it) and drop the people
         of hubs that stopped announcing."""
+        now = time.monotonic()
         for key in list(self.streams):
             if key[0] == "space":
                 await self._announce(key)
-                self._presence_soon(key)  # lists of silent hubs expire
+                if self.presence.expired(key, now):
+                    self._presence_soon(key)
 
     # --- audit -------------------------------------------------------------------------------
     async def _audit_loop(self) -> None:

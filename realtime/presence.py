@@ -6,6 +6,13 @@ online list is the union of its own list and the other hubs' lists that are stil
 a person who leaves disappears at the next flush, and the people of a process that died
 disappear after ``PRESENCE_TTL`` seconds.
 
+A list travels as one JSON text, encoded when the hub's people change and not at each
+heartbeat: every hub receives every announcement of the group, its own included, and a list
+sent as a thousand small arrays made each hub unpack a thousand objects per space every few
+seconds, which with thousands of idle connections held set off full garbage collections of
+the whole process (a quarter of a second each). A receiver compares the text with the one
+that hub sent before and reads it only when it differs.
+
 Connections are told what changed, never the whole list again: a storm of a thousand
 subscribes would otherwise send a thousand lists of up to a thousand names to each of a
 thousand connections. Changes are gathered for ``DEBOUNCE_SECONDS`` and flushed as one
@@ -31,6 +38,10 @@ PRESENCE_TTL = 3 * HEARTBEAT_SECONDS
 #: subscribes costs a few frames per connection, short enough to feel immediate.
 DEBOUNCE_SECONDS = 0.2
 
+#: What hubs announce their people with: ``hub.here`` (the list as JSON text) and, from a hub
+#: of an earlier release during a rolling restart, ``hub.presence`` (the list as arrays).
+PRESENCE_KINDS = frozenset({"hub.here", "hub.presence"})
+
 Person = tuple[int, str, str]  # (user id, display name, label told apart from namesakes)
 
 
@@ -44,15 +55,18 @@ def _order(p: Person) -> tuple[str, int]:
 
 
 class SpacePresence:
-    __slots__ = ("announced", "flush_due", "listing", "local", "remote", "shown")
+    __slots__ = ("announced", "changes", "flush_due", "listing", "local", "remote", "shown")
 
     def __init__(self) -> None:
         #: person -> number of this hub's live connections subscribed to the space
         self.local: Counter[Person] = Counter()
-        #: What the other hubs were last told about this hub's people.
-        self.announced: frozenset[Person] = frozenset()
-        #: hub channel -> (people, monotonic time the list expires)
-        self.remote: dict[str, tuple[frozenset[Person], float]] = {}
+        #: Moves when a person comes or goes here (not with their connection count).
+        self.changes = 0
+        #: What the other hubs were last told about this hub's people: ``changes`` then, and
+        #: the list as sent.
+        self.announced: tuple[int, str] = (0, "[]")
+        #: hub channel -> (people, the text they came as, monotonic time the list expires)
+        self.remote: dict[str, tuple[frozenset[Person], str, float]] = {}
         #: person id -> person, as this hub's connections were last told.
         self.shown: dict[int, Person] = {}
         #: ``shown`` in list order, as sort keys and as encoded people; built once per flush
@@ -68,7 +82,7 @@ class SpacePresence:
 
     def online(self, now: float) -> dict[int, Person]:
         people = set(self.local)
-        for listed, expires in self.remote.values():
+        for listed, _text, expires in self.remote.values():
             if expires > now:
                 people |= listed
         # One entry per person even when two hubs announce different labels for them (a
@@ -93,9 +107,12 @@ class Presence:
 
     def join(self, key: StreamKey, person: Person) -> bool:
         """One more connection of ``person`` here; True when they were not here before."""
-        local = self._state(key).local
-        local[person] += 1
-        return local[person] == 1
+        state = self._state(key)
+        state.local[person] += 1
+        if state.local[person] > 1:
+            return False
+        state.changes += 1
+        return True
 
     def leave(self, key: StreamKey, person: Person) -> bool:
         """One connection fewer; True when it was the person's last one here."""
@@ -106,15 +123,31 @@ class Presence:
         if state.local[person] > 0:
             return False
         del state.local[person]
+        state.changes += 1
         return True
 
-    def set_remote(self, key: StreamKey, hub: str, people: Iterable[Person]) -> bool:
-        """Record another hub's list; True when it differs from what that hub said before."""
+    def set_remote(self, key: StreamKey, hub: str, people: Iterable[Person] | str) -> bool:
+        """Record another hub's list, as the JSON text of a beacon (or, from a hub of an
+        earlier release, as arrays); True when it differs from what that hub said before."""
         state = self._state(key)
-        listed = frozenset(people)
+        expires = time.monotonic() + PRESENCE_TTL
         before = state.remote.get(hub)
-        state.remote[hub] = (listed, time.monotonic() + PRESENCE_TTL)
+        if isinstance(people, str):
+            if before is not None and before[1] == people:
+                state.remote[hub] = (before[0], people, expires)  # the heartbeat: still there
+                return False
+            listed = frozenset(tuple(p) for p in json.loads(people))
+            state.remote[hub] = (listed, people, expires)
+        else:
+            listed = frozenset(people)
+            state.remote[hub] = (listed, "", expires)
         return before is None or before[0] != listed
+
+    def expired(self, key: StreamKey, now: float) -> bool:
+        """Whether a list of another hub has gone stale and is still shown."""
+        state = self.spaces.get(key)
+        return state is not None and any(
+            expires <= now and listed for listed, _text, expires in state.remote.values())
 
     def forget(self, key: StreamKey) -> None:
         self.spaces.pop(key, None)
@@ -129,7 +162,7 @@ class Presence:
 
     def local_changed(self, key: StreamKey) -> bool:
         state = self.spaces.get(key)
-        return state is not None and frozenset(state.local) != state.announced
+        return state is not None and state.changes != state.announced[0]
 
     def changes_frame(self, key: StreamKey, label: str) -> str | None:
         """The ``presence`` frame of what changed since the connections were last told, or
@@ -138,7 +171,11 @@ class Presence:
         if state is None:
             return None
         state.flush_due = False
-        view = state.online(time.monotonic())
+        now = time.monotonic()
+        view = state.online(now)
+        # Expired lists said all they had to: forgotten, they are not tested at every tick.
+        for hub in [h for h, (_p, _t, expires) in state.remote.items() if expires <= now]:
+            del state.remote[hub]
         shown = state.shown
         joined = [p for pid, p in view.items() if shown.get(pid) != p]
         left = [pid for pid in shown if pid not in view]
@@ -163,7 +200,11 @@ class Presence:
         return f'{{"type":"presence","space":{space},"online":[{",".join(people)}]}}'
 
     def beacon(self, key: StreamKey, hub: str) -> dict[str, object]:
+        """This hub's people for the other hubs, encoded again only when they changed."""
         state = self._state(key)
-        state.announced = frozenset(state.local)
-        return {"type": "hub.presence", "stream": list(key), "hub": hub,
-                "people": [list(p) for p in state.announced]}
+        if state.announced[0] != state.changes:
+            people = sorted(state.local)
+            state.announced = (state.changes, json.dumps(people, ensure_ascii=False,
+                                                         separators=(",", ":")))
+        return {"type": "hub.here", "stream": list(key), "hub": hub,
+                "people": state.announced[1]}
