@@ -83,7 +83,7 @@ class Sampler:
                     continue
                 if frame.f_code.co_name in _WAITING:
                     continue
-                stack = []
+                stack: list[str] = []
                 f: FrameType | None = frame
                 while f is not None and len(stack) < 12:
                     stack.append(f"{os.path.basename(f.f_code.co_filename)}:{f.f_code.co_name}")
