@@ -559,9 +559,8 @@ class Hub:
         revocation does the full snapshot say whose."""
         if not self.links:
             return
-        for stream in list(self.streams.values()):
-            if not stream.joined_group:
-                stream.joined_group = await self._join_group(stream.key)
+        for stream in [s for s in self.streams.values() if not s.joined_group]:
+            stream.joined_group = await self._join_group(stream.key)
         delivered: dict[str, dict[int, int]] = {"space": {}, "user": {}}
         for (kind, pk), stream in self.streams.items():
             delivered[kind][pk] = stream.delivered

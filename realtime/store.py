@@ -190,6 +190,17 @@ class AnyOf(Expression):
                 (*params, json.dumps(self.values)))
 
 
+def _ints(values: Iterable[int]) -> str:
+    """A PostgreSQL array literal. psycopg adapts a list value by value in Python: for the
+    audit's arrays of 5,000 connections that was 10 ms of CPU every tick, the literal 1."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
+def _texts(values: Iterable[str]) -> str:
+    quoted = (v.replace("\\", "\\\\").replace('"', '\\"') for v in values)
+    return "{" + ",".join(f'"{v}"' for v in quoted) + "}"
+
+
 @dataclass(frozen=True)
 class Roster:
     """What the audit asks about, as arrays: every distinct person, session and API token of
@@ -200,6 +211,12 @@ class Roster:
     tokens: list[int]
     pair_users: list[int]
     pair_spaces: list[int]
+
+    @functools.cached_property
+    def literals(self) -> tuple[str, str, str, str, str]:
+        """The arrays as literals, written once for all the ticks until the roster changes."""
+        return (_ints(self.users), _texts(self.sessions), _ints(self.tokens),
+                _ints(self.pair_users), _ints(self.pair_spaces))
 
 
 @dataclass(frozen=True)
@@ -233,10 +250,10 @@ def quick_audit(roster: Roster, space_heads: dict[int, int],
     now = timezone.now()
     sql = f"""
         SELECT
-          (SELECT count(*) FROM {user} WHERE id = ANY(%s) AND is_active),
+          (SELECT count(*) FROM {user} WHERE id = ANY(%s::bigint[]) AND is_active),
           (SELECT count(*) FROM {session} WHERE session_key = ANY(%s::text[])
              AND expire_date > %s),
-          (SELECT count(*) FROM {token} WHERE id = ANY(%s) AND expires_at > %s),
+          (SELECT count(*) FROM {token} WHERE id = ANY(%s::bigint[]) AND expires_at > %s),
           (SELECT count(*) FROM unnest(%s::bigint[], %s::bigint[]) AS p(u, s)
              WHERE EXISTS (SELECT 1 FROM {membership} m
                            WHERE m.user_id = p.u AND m.space_id = p.s)
@@ -250,11 +267,11 @@ def quick_audit(roster: Roster, space_heads: dict[int, int],
                 WHERE u.stream_head > d.delivered)
     """  # noqa: S608 - table names come from the models, values are parameters
     with connection.cursor() as cursor:
+        users, sessions, tokens, pair_users, pair_spaces = roster.literals
         cursor.execute(sql, [
-            roster.users, roster.sessions, now, roster.tokens, now,
-            roster.pair_users, roster.pair_spaces,
-            list(space_heads), list(space_heads.values()),
-            list(user_heads), list(user_heads.values()),
+            users, sessions, now, tokens, now, pair_users, pair_spaces,
+            _ints(space_heads), _ints(space_heads.values()),
+            _ints(user_heads), _ints(user_heads.values()),
         ])
         active, sessions, tokens, pairs, spaces_moved, users_moved = cursor.fetchone()
     moved: dict[StreamKey, int] = {("space", pk): head for pk, head in spaces_moved}
