@@ -7,7 +7,6 @@ import contextlib
 import json
 import logging
 import time
-from collections import deque
 from typing import Any, TypeGuard
 
 from channels.consumer import get_handler_name
@@ -15,7 +14,9 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from realtime import store
 from realtime.frames import PERSONAL_STREAM, dumps, error_frame
@@ -41,6 +42,14 @@ def _readable_label(label: object) -> TypeGuard[str]:
     return True
 
 
+def _too_many_now(limit: int) -> str:
+    return gettext("Trop d'abonnements sur cette connexion : attendez une minute (au plus "
+                   "%(n)s par minute).") % {"n": limit}
+
+
+_too_many = lazy(_too_many_now, str)
+
+
 class RealtimeConsumer(AsyncWebsocketConsumer):
     # The hub holds the one channel-layer subscription of this process; connections get none.
     channel_layer_alias = "__hub_only__"
@@ -49,7 +58,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
     link: Link | None = None
     last_typing: float
     #: When this connection's last subscribe and unsubscribe frames arrived (past minute).
-    recent_subscribes: deque[float]
+    recent_subscribes: list[float]
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # channels' own dispatch first closes stale database connections on its one shared
@@ -84,7 +93,9 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             return
         self.language = user.language
         self.last_typing = 0.0
-        self.recent_subscribes: deque[float] = deque()
+        # A list, not a deque: an empty deque is a 760-byte block, and this holds at most
+        # REALTIME_SUBSCRIBE_RATE times.
+        self.recent_subscribes: list[float] = []
         await self.accept()
         self.hub = await get_hub()
         session = self.scope.get("session")
@@ -114,8 +125,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         if self.link is None:
             return
         try:
-            with translation.override(self.language):
-                await self._handle(text_data if text_data is not None else bytes_data or b"")
+            await self._handle(text_data if text_data is not None else bytes_data or b"")
         except Exception:
             # A frame we did not foresee must not leave a ghost: the server would close the
             # socket without a disconnect, and the person would stay online with a dead link.
@@ -148,9 +158,13 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             return await self._error("unknown_type", _("Type de trame inconnu."))
         await handler(self, frame)
 
-    async def _error(self, code: str, message: str, **extra: Any) -> None:
+    async def _error(self, code: str, message: str | Promise, **extra: Any) -> None:
+        # Translated here, for errors only: activating the language around every frame left
+        # a copy of the translation state in each connection's task context (1 KB each).
         assert self.link is not None
-        await self.link.send(text_message(error_frame(code, message, **extra)))
+        with translation.override(self.language):
+            text = str(message)
+        await self.link.send(text_message(error_frame(code, text, **extra)))
 
     async def _too_fast(self, frame: dict[str, Any]) -> bool:
         """Each subscription change reads the database and a subscribe may replay history:
@@ -161,15 +175,13 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         now = time.monotonic()
         recent = self.recent_subscribes
         while recent and now - recent[0] >= 60:
-            recent.popleft()
+            del recent[0]
         if len(recent) < limit:
             recent.append(now)
             return False
         label = frame.get("space")
         extra = {"space": label} if _readable_label(label) else {}
-        await self._error("rate_limited", _("Trop d'abonnements sur cette connexion : attendez "
-                                            "une minute (au plus %(n)s par minute).")
-                          % {"n": limit}, **extra)
+        await self._error("rate_limited", _too_many(limit), **extra)
         return True
 
     async def _stream_for(

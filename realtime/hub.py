@@ -70,7 +70,7 @@ def _unservable(start: int, bounds: store.Bounds) -> str | None:
     return None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Stream:
     key: StreamKey
     label: str
