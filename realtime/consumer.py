@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from realtime import store
-from realtime.frames import PERSONAL_STREAM, dumps, error_frame
+from realtime.frames import PERSONAL_STREAM, PROTOCOL_V2, dumps, error_frame
 from realtime.hub import Hub, get_hub
 from realtime.link import Link, text_message
 
@@ -85,7 +85,10 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         self.language = user.language
         self.last_typing = 0.0
         self.recent_subscribes: deque[float] = deque()
-        await self.accept()
+        # The version the client asks for as a websocket subprotocol; without it, version 1:
+        # one event per frame, as a client that knows no batch expects.
+        batches = PROTOCOL_V2 in (self.scope.get("subprotocols") or ())
+        await self.accept(subprotocol=PROTOCOL_V2 if batches else None)
         self.hub = await get_hub()
         session = self.scope.get("session")
         self.link = Link(
@@ -99,6 +102,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             session_key=session.session_key if self.scope.get("auth") == "session" and session
             else None,
             api_token_id=self.scope.get("api_token"),
+            batches=batches,
         )
         self.hub.attach(self.link)
 
