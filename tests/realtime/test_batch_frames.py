@@ -232,7 +232,7 @@ async def test_the_connection_chooses_the_version_and_v1_never_gets_a_batch(peop
         # together; the audit would otherwise deliver them from the log meanwhile.
         held: list[dict] = []
         real = hub._on_published
-        hub._on_published = held.append  # type: ignore[method-assign]
+        hub._on_published = held.append  # type: ignore[method-assign,assignment]
 
         async def no_audit() -> None:
             return None
