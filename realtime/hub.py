@@ -71,14 +71,19 @@ class Incoming(NamedTuple):
     at: float | None = None
 
 
+#: What a batch's events may take: the frame around them, with a stream label of at most 100
+#: characters, fits in the rest.
+_BATCH_EVENT_BYTES = BATCH_MAX_BYTES - 512
+
+
 def _runs(events: list[Incoming]) -> Iterator[list[Incoming]]:
     """Consecutive events cut into batches: bounded in count and bytes, and ending after an
     event that revokes someone, who must get it and nothing after it."""
     run: list[Incoming] = []
     size = 0
     for event in events:
-        length = len(event.frame.encode())
-        if run and (len(run) >= BATCH_MAX_EVENTS or size + length > BATCH_MAX_BYTES):
+        length = len(event.frame.encode()) + 1  # and its comma
+        if run and (len(run) >= BATCH_MAX_EVENTS or size + length > _BATCH_EVENT_BYTES):
             yield run
             run, size = [], 0
         run.append(event)

@@ -88,6 +88,13 @@ def test_batches_are_bounded_and_end_after_a_revoking_event():
     # Two bytes a character: two events fill a batch's bytes.
     assert [len(run) for run in _runs(big)] == [2, 2, 1]
     assert [len(run) for run in _runs([Incoming(1, "x" * 2 * BATCH_MAX_BYTES, None)])] == [1]
+    label = "é" * 100
+    sized = [Incoming(seq, f'{{"type":"event","seq":{seq},"data":"{"x" * 997}"}}', None)
+             for seq in range(1, 200)]
+    runs = list(_runs(sized))
+    assert [e.seq for run in runs for e in run] == list(range(1, 200))
+    assert all(len(batch_frame(label, [e.frame for e in run]).encode()) <= BATCH_MAX_BYTES
+               for run in runs)
     revoking = [Incoming(1, "a", None), Incoming(2, "b", 7), Incoming(3, "c", None)]
     assert [[e.seq for e in run] for run in _runs(revoking)] == [[1, 2], [3]]
 
@@ -254,4 +261,38 @@ async def test_the_connection_chooses_the_version_and_v1_never_gets_a_batch(peop
         for communicator in (v2, v1):
             await communicator.disconnect()
         await stop_hub()
+        await sync_to_async(connections.close_all)()
+
+
+async def test_a_notification_racing_a_catch_up_from_the_log_is_delivered_once(people):
+    """The audit reads the log while the event's notification arrives: whichever delivers it
+    first, the other must not deliver it again (the check is made under the stream's lock,
+    after waiting for it, not before)."""
+    hub = Hub(None, audit_seconds=60)
+    key = ("space", people.space.pk)
+    peer = Peer()
+    try:
+        thread = (await sync_to_async(start_thread)(actor=people.other_member,
+                                                    space=people.space, title="T",
+                                                    body="0")).thread
+        await hub.subscribe(link_for(hub, people.member.pk, peer, batches=True), key, "rma",
+                            after=None)
+        stream = hub.streams[key]
+        head = stream.delivered
+        await _post(people, thread, ["un"])
+        (event,) = await store.events_between(key, "rma", head, None, 10)
+        await stream.catch_up.acquire()  # a dispatch in progress
+        catching_up = asyncio.get_running_loop().create_task(hub._catch_up(stream))
+        await asyncio.sleep(0)  # the catch-up now waits for the lock
+        stream.catch_up.release()
+        # The lock is free but promised to the catch-up, which has not run yet.
+        assert not stream.catch_up.locked()
+        hub._on_published({"type": "hub.event", "stream": list(key), "seq": event.seq,
+                           "frame": event.frame})
+        await catching_up
+        await _delivered(hub, key, head + 1)
+        await asyncio.sleep(0.05)
+        assert [e["seq"] for e in events_of(peer)] == [head + 1]
+    finally:
+        await hub.stop()
         await sync_to_async(connections.close_all)()
