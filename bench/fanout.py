@@ -12,8 +12,8 @@ Four servers face the same load generator:
 
 For each step the generator posts ``rate`` messages per second for ``duration`` seconds and
 waits for every subscriber to have every message (or the drain timeout). A step passes with
-zero loss and a p99 post-to-last-recipient latency of at most 100 ms (the baseline is judged
-on loss alone, whatever its latency). Rates rise until a step fails.
+zero loss, no duplicate and a p99 post-to-last-recipient latency of at most 100 ms (the
+baseline is judged on loss alone, whatever its latency). Rates rise until a step fails.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ from bench.common import (
     rss_bytes,
     wait_for_port,
 )
+from realtime.frames import PROTOCOL_V2
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -284,6 +285,9 @@ class Step:
     poster_lag_s: float
     post_p99_ms: float
     other_frames: int
+    #: Frames that carried several events (``batch``): each of their events counts in
+    #: ``received`` as a delivery of its own.
+    batch_frames: int
     #: Frames that came after a higher message id on their connection (not a failure: the
     #: hub's posters run concurrently, so ids need not reach the server in order).
     out_of_order: int
@@ -300,9 +304,10 @@ class Bench:
         self.next_id = 1_000_000
 
     def connect(self, n: int, make: Callable[[list[int]], list[subscribers.Target]],
-                settle: float) -> dict[str, Any]:
-        """Connect subscribers 0..n-1, then wait ``settle`` seconds and retry, with fresh
-        targets, those that failed or that the server closed meanwhile."""
+                settle: float, protocol: str | None = None) -> dict[str, Any]:
+        """Connect subscribers 0..n-1 (asking for the websocket subprotocol ``protocol``, if
+        given), then wait ``settle`` seconds and retry, with fresh targets, those that
+        failed or that the server closed meanwhile."""
         pending = list(range(n))
         rounds = []
         started = time.monotonic()
@@ -312,7 +317,8 @@ class Bench:
             # processes gives each generator the same share of every server.
             shares = [targets[k::GENERATORS] for k in range(GENERATORS)]
             answers = self.generator.ask_each(
-                "connect", [(share, 50, 60.0) for share in shares], timeout=180)
+                "connect", [(share, 50, 60.0, 0.0, protocol) for share in shares],
+                timeout=180)
             failed = [i for a in answers for i in a["failed"]]
             time.sleep(settle)
             closed = [i for lost in self.generator.ask("prune") for i in lost]
@@ -353,12 +359,14 @@ class Bench:
         counts: list[int] = []
         sums: list[int] = []
         other = 0
+        batch_frames = 0
         out_of_order = 0
         notes: list[str] = []
         for snap in snapshots:
             counts.extend(snap["counts"])
             sums.extend(snap["sums"])
             other += snap["other_frames"]
+            batch_frames += snap.get("batch_frames", 0)
             out_of_order += snap["out_of_order"]
             notes.extend(snap["other_samples"][:2])
             if snap["closed_early"]:
@@ -390,6 +398,10 @@ class Bench:
         why = []
         if loss:
             why.append(f"loss {loss}")
+        if duplicates:
+            # Exactly once is the contract: an event received twice fails the step as a lost
+            # one does (the baseline servers cannot duplicate; the hub could, under load).
+            why.append(f"{duplicates} duplicates")
         if posted.failures:
             why.append(f"{posted.failures} posts failed")
         if latency_bound and not p99 <= P99_LIMIT_MS:
@@ -411,7 +423,8 @@ class Bench:
                                     / received * 1e6 if received else float("nan")),
             post_failures=posted.failures, poster_lag_s=lag,
             post_p99_ms=percentile(posted.post_seconds, 0.99) * 1000,
-            other_frames=other, out_of_order=out_of_order, drain_s=ended - began - window,
+            other_frames=other, batch_frames=batch_frames, out_of_order=out_of_order,
+            drain_s=ended - began - window,
             passed=not why,
             why=", ".join(why), notes=notes + posted.failure_samples,
         )
@@ -537,7 +550,9 @@ def run_hub(bench: Bench, n: int, server: str, redis_url: str, database_url: str
 
         # Two audit ticks: the hub's audit may close links that attached while it queried.
         idle = sum(rss_bytes(pid) for pid in servers.pids)
-        link = bench.connect(n, make, settle=2.5)
+        # As the browser client does: the protocol version that lets the hub send the events
+        # waiting for a stream as one frame (each event in it counts as a delivery).
+        link = bench.connect(n, make, settle=2.5, protocol=PROTOCOL_V2)
         # Memory a subscribed connection costs, for sizing: the servers' growth over the
         # connect round (it also holds whatever the first requests cached, so it errs high).
         link["rss_idle_mb"] = round(idle / 2**20, 1)
@@ -598,7 +613,8 @@ def row(step: Step) -> str:
     return (f"{step.scenario:<12} {step.rate:>6g} {step.deliveries_per_s:>8.0f} "
             f"{step.loss:>6} {step.p50_ms:>6.1f} {step.p99_ms:>6.1f} {step.max_ms:>6.1f} "
             f"{step.server_cores:>9.2f} {step.server_us_per_delivery:>8.1f} "
-            f"{step.generator_cores:>9.2f} {step.post_p99_ms:>8.1f}  {verdict}")
+            f"{step.generator_cores:>9.2f} {step.post_p99_ms:>8.1f}  {verdict}"
+            + (f"  [{step.batch_frames} batch frames]" if step.batch_frames else ""))
 
 
 def best(steps: list[Step]) -> Step | None:

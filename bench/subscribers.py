@@ -12,6 +12,11 @@ itself; once subscribed, the connection's socket is read by a single epoll "pump
 search for the marker every posted body starts with (``bench.common.MARK``) instead of
 decoding JSON. About 11 µs of CPU per frame alone (16 to 22 in the loaded 2-process
 bench) instead of 45 to 65, half of it now the kernel's (TCP receive and epoll).
+
+A client may ask for a websocket subprotocol (the hub's ``espace.v2``), under which a frame
+may carry several events (``{"type":"batch",...,"events":[{"type":"event",...},...]}``):
+each event in it counts as one delivery, found by its own marker, stamped with the time its
+frame was read, as a frame of its own would be.
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ ACCEPT_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 MAX_HEAD = 16 * 1024
 MAX_FRAME = 2**20
 MARK_LENGTH = len(MARK)
+BATCH = b'{"type":"batch"'
+EVENT = b'{"type":"event"'
 READ_SIZE = 256 * 1024
 #: BENCH_COALESCE_MS > 0 waits that long after a socket turns readable before reading, so
 #: one wake-up reads many sockets rather than one per wake-up as the server trickles out a
@@ -72,11 +79,12 @@ class Link(asyncio.Protocol):
     the parent asks: the per-frame path touches nothing shared but the per-message arrays."""
 
     __slots__ = ("accept", "buffer", "closing", "count", "expect", "fragments", "hello",
-                 "id_sum", "last_id", "lost", "out_of_order", "owner", "phase", "ready",
-                 "request", "target", "transport")
+                 "id_sum", "last_id", "lost", "out_of_order", "owner", "phase", "protocol",
+                 "ready", "request", "target", "transport")
 
     def __init__(self, owner: Subscribers, target: int, request: bytes, accept: bytes,
-                 hello: str | tuple[str, ...] | None, expect: bytes | None) -> None:
+                 hello: str | tuple[str, ...] | None, expect: bytes | None,
+                 protocol: str | None = None) -> None:
         loop = asyncio.get_running_loop()
         self.owner = owner
         self.target = target
@@ -87,6 +95,8 @@ class Link(asyncio.Protocol):
         self.accept = accept
         self.hello = hello
         self.expect = expect
+        #: The subprotocol asked for, if any.
+        self.protocol = protocol
         self.ready: asyncio.Future[None] = loop.create_future()
         self.lost: asyncio.Future[None] = loop.create_future()
         self.count = 0
@@ -189,26 +199,31 @@ class Link(asyncio.Protocol):
             # A final, unfragmented, uncompressed text or binary frame: the only kind the
             # servers send for messages. Anything else takes the slow path.
             if (first == 0x81 or first == 0x82) and streaming:
-                mark = data.find(MARK, start, stop)
-                if mark < 0:
-                    self._other(data[start:stop])
-                    continue
-                mark += MARK_LENGTH
-                message_id = int(data[mark:data.index(b"#", mark, stop)])
-                slot = message_id - low
-                if 0 <= slot < size:
-                    seen = deliveries[slot]
-                    if not seen:
-                        firsts[slot] = now
-                    deliveries[slot] = seen + 1
-                    # One process's clock reads never go back: the latest read is the last.
-                    lasts[slot] = now
-                    time_sums[slot] += now
-                    count += 1
-                    id_sum += message_id
-                    if message_id <= last_id:
-                        out_of_order += 1
-                    last_id = message_id
+                ids: list[int] | tuple[int]
+                if data.startswith(BATCH, start, stop):
+                    ids = self._batch(data, start, stop)
+                else:
+                    mark = data.find(MARK, start, stop)
+                    if mark < 0:
+                        self._other(data[start:stop])
+                        continue
+                    mark += MARK_LENGTH
+                    ids = (int(data[mark:data.index(b"#", mark, stop)]),)
+                for message_id in ids:
+                    slot = message_id - low
+                    if 0 <= slot < size:
+                        seen = deliveries[slot]
+                        if not seen:
+                            firsts[slot] = now
+                        deliveries[slot] = seen + 1
+                        # One process's clock reads never go back: the latest read is the last.
+                        lasts[slot] = now
+                        time_sums[slot] += now
+                        count += 1
+                        id_sum += message_id
+                        if message_id <= last_id:
+                            out_of_order += 1
+                        last_id = message_id
             else:
                 # Counters first: the slow path may deliver a reassembled message itself.
                 self.count, self.id_sum = count, id_sum
@@ -225,6 +240,24 @@ class Link(asyncio.Protocol):
             if end - position > MAX_FRAME + 14:
                 raise ProtocolError("frame too large")
             self.buffer = data[position:]
+
+    def _batch(self, data: bytes, start: int, stop: int) -> list[int]:
+        """The message ids of a batch frame's events, in order: each event from its opening
+        to the next one's, by the first marker inside it (its body; its HTML repeats it)."""
+        ids = []
+        self.owner.batch_frames += 1
+        event = data.find(EVENT, start, stop)
+        while event >= 0:
+            following = data.find(EVENT, event + 1, stop)
+            end = following if following >= 0 else stop
+            mark = data.find(MARK, event, end)
+            if mark < 0:
+                self._other(data[event:end])
+            else:
+                mark += MARK_LENGTH
+                ids.append(int(data[mark:data.index(b"#", mark, end)]))
+            event = following
+        return ids
 
     def _control(self, first: int, payload: bytes, now: float) -> None:
         if first & 0x70:
@@ -313,6 +346,11 @@ class Link(asyncio.Protocol):
         if headers.get("sec-websocket-extensions"):
             self._fail(ProtocolError(f"extension forced: {headers['sec-websocket-extensions']}"))
             return b""
+        chosen = headers.get("sec-websocket-protocol")
+        if chosen is not None and chosen != self.protocol:
+            # A server that knows none of ours answers without one (RFC 6455 §4.2.2).
+            self._fail(ProtocolError(f"subprotocol {chosen!r} not asked for"))
+            return b""
         for hello in (self.hello,) if isinstance(self.hello, str) else self.hello or ():
             self._send(client_frame(0x1, hello.encode()))
         if self.expect is None:
@@ -346,7 +384,7 @@ class Link(asyncio.Protocol):
         self.closing = True
 
 
-def opening_request(url: str) -> tuple[str, int, bytes, bytes]:
+def opening_request(url: str, protocol: str | None = None) -> tuple[str, int, bytes, bytes]:
     """host, port, the HTTP upgrade request and the Sec-WebSocket-Accept it must get.
     No Sec-WebSocket-Extensions header: the servers never compress."""
     parts = urlsplit(url)
@@ -359,7 +397,8 @@ def opening_request(url: str) -> tuple[str, int, bytes, bytes]:
     request = (f"GET {path} HTTP/1.1\r\nHost: {parts.hostname}:{port}\r\n"
                "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                f"Sec-WebSocket-Key: {key.decode()}\r\nSec-WebSocket-Version: 13\r\n"
-               "User-Agent: bench-fanout\r\n\r\n").encode()
+               + (f"Sec-WebSocket-Protocol: {protocol}\r\n" if protocol else "")
+               + "User-Agent: bench-fanout\r\n\r\n").encode()
     return parts.hostname, port, request, accept
 
 
@@ -375,6 +414,8 @@ class Subscribers:
         self.time_sums: list[float] = []
         self.other_frames = 0
         self.other_samples: list[str] = []
+        #: Frames that carried several events (``batch``).
+        self.batch_frames = 0
         #: Presence hints received once streaming: how many, and their bytes.
         self.presence_frames = 0
         self.presence_bytes = 0
@@ -443,10 +484,11 @@ class Subscribers:
                 link.end_of_stream(None)
 
     async def connect_all(self, targets: list[Target], concurrency: int,
-                          open_seconds: float, spread: float = 0.0) -> dict[str, Any]:
-        """Open every target; with ``spread`` each one starts at a random moment of the
-        first ``spread`` seconds (a reconnect storm: clients dropped at once come back with
-        jitter)."""
+                          open_seconds: float, spread: float = 0.0,
+                          protocol: str | None = None) -> dict[str, Any]:
+        """Open every target, asking for the websocket subprotocol ``protocol`` if given;
+        with ``spread`` each one starts at a random moment of the first ``spread`` seconds
+        (a reconnect storm: clients dropped at once come back with jitter)."""
         loop = asyncio.get_running_loop()
         jitter = random.Random(len(targets))
         gate = asyncio.Semaphore(concurrency)
@@ -462,9 +504,10 @@ class Subscribers:
             async with gate:
                 try:
                     async with asyncio.timeout(open_seconds):
-                        host, port, request, accept = opening_request(url)
+                        host, port, request, accept = opening_request(url, protocol)
                         _, link = await loop.create_connection(
-                            lambda: Link(self, index, request, accept, hello, expect),
+                            lambda: Link(self, index, request, accept, hello, expect,
+                                         protocol),
                             host, port)
                         await link.ready
                         return link
@@ -502,6 +545,7 @@ class Subscribers:
             link.last_id = -1
         self.other_frames = 0
         self.other_samples = []
+        self.batch_frames = 0
         self.presence_frames = self.presence_bytes = 0
 
     def total(self) -> int:
@@ -515,6 +559,7 @@ class Subscribers:
                 "sums": [link.id_sum for link in self.links],
                 "out_of_order": sum(link.out_of_order for link in self.links),
                 "other_frames": self.other_frames, "other_samples": self.other_samples,
+                "batch_frames": self.batch_frames,
                 "presence_frames": self.presence_frames, "presence_bytes": self.presence_bytes,
                 "closed_early": self.closed_early}
 

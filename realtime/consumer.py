@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from realtime import store
-from realtime.frames import PERSONAL_STREAM, dumps, error_frame
+from realtime.frames import PERSONAL_STREAM, PROTOCOL_V2, dumps, error_frame
 from realtime.hub import Hub, get_hub
 from realtime.link import Link, direct_transport, text_message
 
@@ -106,7 +106,10 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         # A list, not a deque: an empty deque is a 760-byte block, and this holds at most
         # REALTIME_SUBSCRIBE_RATE times.
         self.recent_subscribes: list[float] = []
-        await self.accept()
+        # The version the client asks for as a websocket subprotocol; without it, version 1:
+        # one event per frame, as a client that knows no batch expects.
+        batches = PROTOCOL_V2 in (self.scope.get("subprotocols") or ())
+        await self.accept(subprotocol=PROTOCOL_V2 if batches else None)
         _forget_handshake(self.base_send)
         self.hub = await get_hub()
         session = self.scope.get("session")
@@ -121,6 +124,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             session_key=session.session_key if self.scope.get("auth") == "session" and session
             else None,
             api_token_id=self.scope.get("api_token"),
+            batches=batches,
         )
         self.hub.attach(self.link)
 

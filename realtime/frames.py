@@ -9,6 +9,13 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 
 PERSONAL_STREAM = "@me"
+#: The websocket subprotocol of the protocol's version 2, in which events may come several to
+#: a frame (``batch``). A connection that does not ask for it gets one event per frame.
+PROTOCOL_V2 = "espace.v2"
+#: A batch stays under the frame size the protocol announces (an event already larger goes
+#: alone) and under a count that keeps one dispatch of it short.
+BATCH_MAX_BYTES = 64 * 1024
+BATCH_MAX_EVENTS = 100
 
 
 def dumps(frame: dict[str, Any]) -> str:
@@ -17,6 +24,13 @@ def dumps(frame: dict[str, Any]) -> str:
 
 def event_frame(*, stream: str, seq: int, kind: str, data: dict[str, Any]) -> str:
     return dumps({"type": "event", "space": stream, "seq": seq, "kind": kind, "data": data})
+
+
+def batch_frame(stream: str, events: list[str]) -> str:
+    """Several event frames of one stream, in seq order, as one frame. The events are the
+    very texts sent alone, joined: nothing is encoded again."""
+    label = json.dumps(stream, ensure_ascii=False)
+    return f'{{"type":"batch","space":{label},"events":[{",".join(events)}]}}'
 
 
 def error_frame(code: str, message: str, **extra: Any) -> str:

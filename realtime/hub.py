@@ -13,6 +13,13 @@ lose their live streams within two seconds.
 Subscription without gap or duplicate: a subscriber is registered *before* the log is read,
 so live frames dispatched meanwhile are buffered; after the replay up to the head read from
 the database, only buffered frames with a higher seq are sent.
+
+Coalescing under load: notifications go to the stream's inbox and one courier task per stream
+delivers what is there. While it offers one run to the links, the next notifications gather;
+its next pass takes them all and, to connections that speak the protocol's version 2, sends
+them as one ``batch`` frame, encoded once for all of them: one socket write per connection
+for several events. With one event waiting nothing changes, so a quiet stream's latency is
+what it was; a busy one's per-connection cost is shared by the events of a batch.
 """
 
 from __future__ import annotations
@@ -22,15 +29,23 @@ import contextlib
 import logging
 import time
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from channels.layers import BaseChannelLayer, get_channel_layer
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from realtime import metrics, store
-from realtime.frames import dumps, error_frame, group_for
+from realtime.frames import (
+    BATCH_MAX_BYTES,
+    BATCH_MAX_EVENTS,
+    batch_frame,
+    dumps,
+    error_frame,
+    group_for,
+)
 from realtime.link import AsgiMessage, Link, text_message
 from realtime.presence import (
     DEBOUNCE_SECONDS,
@@ -49,8 +64,41 @@ REPLAY_PAGE = 500
 #: last replay that used them (see realtime.recent).
 RECENT_BYTES = 16 * 1024 * 1024
 RECENT_SECONDS = 300.0
-#: Links offered a frame between two turns of the loop (about 3 ms of work).
+#: Frames offered between two turns of the loop (about 3 ms of work).
 YIELD_EVERY = 100
+
+
+class Incoming(NamedTuple):
+    """An event to deliver: its frame, who it revokes, when it was announced (live only)."""
+
+    seq: int
+    frame: str
+    revokes: int | None
+    at: float | None = None
+
+
+#: What a batch's events may take: the frame around them, with a stream label of at most 100
+#: characters, fits in the rest.
+_BATCH_EVENT_BYTES = BATCH_MAX_BYTES - 512
+
+
+def _runs(events: list[Incoming]) -> Iterator[list[Incoming]]:
+    """Consecutive events cut into batches: bounded in count and bytes, and ending after an
+    event that revokes someone, who must get it and nothing after it."""
+    run: list[Incoming] = []
+    size = 0
+    for event in events:
+        length = len(event.frame.encode()) + 1  # and its comma
+        if run and (len(run) >= BATCH_MAX_EVENTS or size + length > _BATCH_EVENT_BYTES):
+            yield run
+            run, size = [], 0
+        run.append(event)
+        size += length
+        if event.revokes is not None:
+            yield run
+            run, size = [], 0
+    if run:
+        yield run
 
 
 def _person(link: Link) -> Person:
@@ -80,6 +128,9 @@ class Stream:
     pending: dict[Link, list[tuple[int, AsgiMessage]]] = field(default_factory=dict)
     joined_group: bool = False
     catch_up: asyncio.Lock = field(default_factory=asyncio.Lock)
+    #: Announced events not delivered yet, by seq, and the task delivering them.
+    inbox: dict[int, Incoming] = field(default_factory=dict)
+    courier: asyncio.Task[None] | None = None
 
     @property
     def empty(self) -> bool:
@@ -323,32 +374,52 @@ class Hub:
         asyncio.get_running_loop().create_task(self._forget_if_empty(key))
 
     # --- delivery ----------------------------------------------------------------------------
-    async def _dispatch(self, stream: Stream, seq: int, frame: str,
-                        revokes: int | None) -> None:
-        """Offer the frame to every live link, giving the loop a turn every
-        ``YIELD_EVERY`` links so a large fan-out does not hold up requests (the post whose
-        event this is, among them). Callers hold ``stream.catch_up``: one dispatch at a time
-        per stream, so no link sees seq n+1 before n."""
-        stream.delivered = seq
-        message = text_message(frame)
-        for buffer in stream.pending.values():
-            buffer.append((seq, message))
-        # Links that subscribe meanwhile get this frame from their buffer; links that leave
-        # meanwhile must not get it after their unsubscribe.
-        live = list(stream.live)
+    async def _dispatch(self, stream: Stream, run: list[Incoming]) -> None:
+        """Offer consecutive events (from ``stream.delivered`` + 1) to every live link: one
+        batch frame to links that take batches, one frame per event to the others, giving
+        the loop a turn every ``YIELD_EVERY`` frames so a large fan-out does not hold up
+        requests (the post whose event this is, among them). Callers hold
+        ``stream.catch_up``: one dispatch at a time per stream, so no link sees seq n+1
+        before n."""
+        messages = [text_message(event.frame) for event in run]
+        stream.delivered = run[-1].seq
+        if stream.pending:
+            buffered = [(event.seq, message) for event, message in zip(run, messages,
+                                                                        strict=True)]
+            for buffer in stream.pending.values():
+                buffer.extend(buffered)
+        single = len(messages) == 1
+        batch = messages[0] if single else text_message(
+            batch_frame(stream.label, [event.frame for event in run]))
+        # Links that subscribe meanwhile get these frames from their buffer; links that leave
+        # meanwhile must not get them after their unsubscribe.
+        live = stream.live
         too_slow = []
         offered = 0
-        for start in range(0, len(live), YIELD_EVERY):
-            if start:
+        work = 0
+        for link in list(live):
+            if work >= YIELD_EVERY:
+                work = 0
                 await asyncio.sleep(0)
-            for link in live[start:start + YIELD_EVERY]:
-                if link in stream.live:
-                    offered += 1
-                    if not link.offer(message):
-                        too_slow.append(link)
-        metrics.FRAMES_DELIVERED.inc(offered - len(too_slow))
+            if link not in live:
+                continue
+            offered += 1
+            if single or link.batches:
+                work += 1
+                if not link.offer(batch):
+                    too_slow.append(link)
+                continue
+            work += len(messages)
+            for message in messages:
+                if not link.offer(message):
+                    too_slow.append(link)
+                    break
+        metrics.FRAMES_DELIVERED.inc((offered - len(too_slow)) * len(messages))
+        if not single:
+            metrics.BATCH_FRAMES.inc()
         for link in too_slow:
             self._resync_slow(link)
+        revokes = run[-1].revokes
         if revokes is not None:
             for link in [lk for lk in (*stream.live, *stream.pending) if lk.user_id == revokes]:
                 self._revoke_stream(link, stream.key)
@@ -371,7 +442,7 @@ class Hub:
             "forbidden", _("Vous ne faites plus partie de cet espace."), space=label)))
         self._forget_later(key)
 
-    async def _on_published(self, message: dict[str, Any]) -> None:
+    def _on_published(self, message: dict[str, Any]) -> None:
         key: StreamKey = (message["stream"][0], int(message["stream"][1]))
         stream = self.streams.get(key)
         if stream is None:
@@ -379,13 +450,49 @@ class Hub:
         seq = int(message["seq"])
         if seq <= stream.delivered:
             return  # already delivered, from the log or an earlier notification
-        if seq == stream.delivered + 1 and not stream.catch_up.locked():
-            async with stream.catch_up:
-                await self._dispatch(stream, seq, message["frame"], message.get("revokes"))
-            if "at" in message:
-                metrics.DELIVERY_LAG.observe(max(0.0, time.time() - float(message["at"])))
-            return
-        await self._catch_up(stream)
+        at = message.get("at")
+        stream.inbox[seq] = Incoming(seq, message["frame"], message.get("revokes"),
+                                     None if at is None else float(at))
+        if stream.courier is None:
+            stream.courier = self._spawn(self._courier(stream))
+
+    async def _courier(self, stream: Stream) -> None:
+        """Deliver the stream's inbox, as many consecutive events at a time as are there;
+        a gap (a notification lost, or overtaken by a later one) is filled from the log."""
+        try:
+            while stream.inbox:
+                async with stream.catch_up:
+                    if self.streams.get(stream.key) is not stream:
+                        stream.inbox.clear()
+                        return
+                    for seq in [s for s in stream.inbox if s <= stream.delivered]:
+                        del stream.inbox[seq]
+                    events: list[Incoming] = []
+                    seq = stream.delivered + 1
+                    while seq in stream.inbox:
+                        events.append(stream.inbox.pop(seq))
+                        seq += 1
+                    if events:
+                        for run in _runs(events):
+                            await self._dispatch(stream, run)
+                        now = time.time()
+                        for event in events:
+                            if event.at is not None:
+                                metrics.DELIVERY_LAG.observe(max(0.0, now - event.at))
+                    elif stream.inbox:
+                        before = stream.delivered
+                        await self._deliver_from_log(stream, None)
+                        if stream.delivered == before and before + 1 not in stream.inbox:
+                            # What is missing is not readable yet (its transaction is still
+                            # committing): its own notification, or the audit, brings it.
+                            return
+        except Exception:
+            # The log has every event: the audit tick delivers what this pass could not.
+            logger.warning("delivery of %s failed; the audit catches up", stream.key,
+                           exc_info=True)
+            stream.inbox.clear()
+        finally:
+            stream.courier = None
 
     async def _catch_up(self, stream: Stream, upto: int | None = None) -> None:
         """Deliver from the log everything after what this hub last delivered."""
@@ -397,9 +504,13 @@ class Hub:
         while True:
             page = await store.events_between(stream.key, stream.label, stream.delivered,
                                               upto, REPLAY_PAGE)
+            events: list[Incoming] = []
             for event in page:
-                if event.seq == stream.delivered + 1:
-                    await self._dispatch(stream, event.seq, event.frame, event.revokes)
+                if event.seq != stream.delivered + len(events) + 1:
+                    break
+                events.append(Incoming(event.seq, event.frame, event.revokes))
+            for run in _runs(events):
+                await self._dispatch(stream, run)
             if len(page) < REPLAY_PAGE or self.streams.get(stream.key) is not stream:
                 return
 
@@ -424,7 +535,7 @@ class Hub:
                 message = await self.layer.receive(self.channel_name)
                 kind = message.get("type")
                 if kind == "hub.event":
-                    await self._on_published(message)
+                    self._on_published(message)
                 elif kind == "hub.ephemeral":
                     self._deliver_ephemeral(message)
                 elif kind in PRESENCE_KINDS and message.get("hub") != self.channel_name:
@@ -496,10 +607,11 @@ class Hub:
                                     else [tuple(p) for p in people]):
             self._presence_soon(key)
 
-    def _spawn(self, coroutine: Any) -> None:
+    def _spawn(self, coroutine: Any) -> asyncio.Task[None]:
         task = asyncio.get_running_loop().create_task(coroutine)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+        return task
 
     async def _heartbeat(self) -> None:
         """Re-announce who is here (so new and restarted hubs learn it) and drop the people
@@ -570,7 +682,8 @@ class Hub:
             return
         for key, head in quick.moved.items():
             moved = self.streams.get(key)
-            if moved is not None and head > moved.delivered:
+            if moved is not None and head > moved.delivered and moved.courier is None:
+                # A stream whose courier is at work gets there from its inbox (or the log).
                 await self._catch_up(moved)
 
     async def _full_audit(self) -> None:

@@ -122,6 +122,8 @@ class Link:
     label: str = ""
     #: Stream key -> the label clients know it by (space slug or "@me").
     streams: dict[StreamKey, str] = field(default_factory=dict)
+    #: The peer speaks the protocol's version 2: several events may come in one ``batch`` frame.
+    batches: bool = False
     closed: bool = False
     _queue: deque[AsgiMessage] | None = None
     _writer: asyncio.Task[None] | None = None

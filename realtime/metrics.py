@@ -20,7 +20,11 @@ class _HasLinks(Protocol):
 EVENTS_PUBLISHED = Counter(
     "espace_events_published_total", "Events announced to the hubs after their commit.")
 FRAMES_DELIVERED = Counter(
-    "espace_frames_delivered_total", "Event frames offered to live websocket connections.")
+    "espace_frames_delivered_total",
+    "Events offered to live websocket connections (each event of a batch frame counts).")
+BATCH_FRAMES = Counter(
+    "espace_batch_frames_total",
+    "Batch frames built: several events waiting for one stream, sent as one frame.")
 DELIVERY_LAG = Histogram(
     "espace_delivery_lag_seconds",
     "From the commit's announcement to the hub handing the frame to its connections.",

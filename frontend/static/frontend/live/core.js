@@ -13,6 +13,9 @@
 import { config, me, strings } from "./page.js";
 
 export const PERSONAL = "@me";
+// The protocol version this client speaks, asked for as the websocket's subprotocol: under
+// it the server may send several events of a stream as one "batch" frame.
+const PROTOCOL = "espace.v2";
 export const space = config.space || null;
 
 // Last seq applied per stream: the space's, and the person's own (read positions, mentions).
@@ -196,6 +199,13 @@ function onFrame(frame) {
     case "event":
       onEvent(frame);
       break;
+    case "batch":
+      // Events of one stream in seq order: each is applied (or skipped as already applied)
+      // exactly as if it had come alone.
+      (Array.isArray(frame.events) ? frame.events : []).forEach((event) => {
+        if (event && event.type === "event") onEvent(event);
+      });
+      break;
     case "presence":
     case "typing":
       if (frame.space === space) run(hints.get(frame.type), frame);
@@ -223,7 +233,7 @@ function connect() {
   if (stopped) return;
   clearTimeout(retryTimer);
   const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-  const current = new WebSocket(scheme + "//" + window.location.host + "/ws/");
+  const current = new WebSocket(scheme + "//" + window.location.host + "/ws/", PROTOCOL);
   socket = current;
   current.addEventListener("open", () => {
     seqs.forEach((seq, stream) => subscribe(stream));
