@@ -79,14 +79,19 @@
     }
   });
 
-  document.addEventListener("htmx:afterSettle", function (event) {
-    // An answer given in place (RSVP): focus stays on the answer now pressed.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    // An answer given in place (RSVP): focus stays on the answer now pressed. Done as the new
+    // part goes in, not at settle: in between, focus would sit on the removed button and a
+    // quick Tab would leave the answers.
     var target = event.detail && event.detail.target;
-    if (target && target.id === "answers") {
-      var pressed = document.querySelector("#answers [data-rsvp-form] [aria-pressed=true]");
-      if (pressed) pressed.focus();
-      return;
-    }
+    if (!target || target.id !== "answers") return;
+    var pressed = document.querySelector("#answers [data-rsvp-form] [aria-pressed=true]");
+    if (pressed) pressed.focus();
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail && event.detail.target;
+    if (target && target.id === "answers") return;
     if (!focusAfterSwap) return;
     var item = document.getElementById(focusAfterSwap);
     focusAfterSwap = null;
