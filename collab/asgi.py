@@ -2,9 +2,10 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "collab.settings")
+
+from collab.handler import get_asgi_application
+
 django_http = get_asgi_application()  # must run before importing code that touches models
 
 from django.conf import settings  # noqa: E402

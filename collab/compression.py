@@ -22,9 +22,10 @@ TEXT_TYPES = frozenset({
 
 class TextCompressionMiddleware(GZipMiddleware):
     async def __acall__(self, request: HttpRequest) -> Any:
-        # Compression is CPU work without I/O: done on the event loop, not through
-        # MiddlewareMixin's hop to the shared thread that every async request would then queue
-        # for.
+        # Under an asynchronous chain (Django's stock ASGI handler, the async test client):
+        # compression is CPU work without I/O, done on the event loop rather than through
+        # MiddlewareMixin's hop to the request's thread. The servers' handler runs the chain
+        # synchronously (collab.handler).
         response = await self.get_response(request)  # type: ignore[misc]
         return self.process_response(request, response)
 

@@ -1,5 +1,6 @@
-"""Our middleware runs natively under ASGI: a sync-only one would make Django hop to a
-thread and back around it on every request."""
+"""Our middleware runs natively in either kind of chain: the servers build it synchronous
+(collab.handler), Django's stock ASGI handler and the async test client build it
+asynchronous, where a sync-only one would make Django hop to a thread and back around it."""
 
 from __future__ import annotations
 
