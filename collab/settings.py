@@ -199,6 +199,9 @@ else:
 # streams are closed.
 REALTIME_AUDIT_SECONDS = env.float("REALTIME_AUDIT_SECONDS", default=1.0)
 REALTIME_MAX_PENDING_FRAMES = env.int("REALTIME_MAX_PENDING_FRAMES", default=2000)
+# Under load, a stream's events go out at most once per window per connection, several to a
+# frame (realtime.hub); a stream quiet for a window sends at once.
+REALTIME_BATCH_WINDOW = env.int("REALTIME_BATCH_WINDOW_MS", default=40) / 1000
 REALTIME_MAX_FRAME_BYTES = 64 * 1024
 REALTIME_TICKET_SECONDS = 60
 # Subscribe and unsubscribe frames one connection may send per minute: each reads the database
