@@ -1,9 +1,10 @@
-"""One HTTP request through an ASGI handler's own ``handle``, as a server would hand it over.
+"""HTTP requests handed to an ASGI handler as a server hands them over.
 
 Django's ``AsyncClient`` builds its own handler (with the asynchronous middleware chain), so
-it cannot say what the production handler does. ``handle`` is called without the
-``ThreadSensitiveContext`` that ``__call__`` opens: the sync work then runs in the test's
-thread, on the test's database connection and inside its transaction.
+it cannot say what the production handler does. ``request`` calls the handler's ``handle``,
+without the request thread that ``__call__`` gives: the sync work then runs in the test's
+thread, on the test's database connection and inside its transaction. ``exchange`` calls
+whatever it is given, ``__call__`` included, on the running loop.
 """
 
 from __future__ import annotations
@@ -27,64 +28,55 @@ class Answer:
         return json.loads(self.content)
 
 
-def request(
-    handler: Any,
-    method: str,
-    path: str,
-    *,
-    body: bytes = b"",
-    headers: dict[str, str] | None = None,
-) -> Answer:
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "server": ("127.0.0.1", 8000),
-        "client": ("127.0.0.1", 50000),
-        "headers": [
-            (b"host", b"127.0.0.1"),
-            (b"content-length", str(len(body)).encode()),
-            *[(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
-        ],
+def _scope(method: str, url: str, body: bytes, headers: dict[str, str] | None) -> dict[str, Any]:
+    path, _, query = url.partition("?")
+    return {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+        "scheme": "http", "path": path, "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "root_path": "", "server": ("127.0.0.1", 8000), "client": ("127.0.0.1", 50000),
+        "headers": [(b"host", b"127.0.0.1"), (b"content-length", str(len(body)).encode()),
+                    *[(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]],
     }
+
+
+async def exchange(app: Any, method: str, path: str, *, body: bytes = b"",
+                   headers: dict[str, str] | None = None) -> Answer:
+    """One request to an ASGI callable (``handler`` or ``handler.handle``), on this loop."""
     incoming = [{"type": "http.request", "body": body, "more_body": False}]
     sent: list[dict[str, Any]] = []
+    answered = asyncio.Event()
 
-    async def run() -> None:
-        answered = asyncio.Event()
+    async def receive() -> dict[str, Any]:
+        if incoming:
+            return incoming.pop()
+        # A client that stays until its answer is complete, then goes.
+        await answered.wait()
+        return {"type": "http.disconnect"}
 
-        async def receive() -> dict[str, Any]:
-            if incoming:
-                return incoming.pop()
-            # A client that stays until its answer is complete, then goes.
-            await answered.wait()
-            return {"type": "http.disconnect"}
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+        if message["type"] == "http.response.body" and not message.get("more_body"):
+            answered.set()
 
-        async def send(message: dict[str, Any]) -> None:
-            sent.append(message)
-            if message["type"] == "http.response.body" and not message.get("more_body"):
-                answered.set()
+    await app(_scope(method, path, body, headers), receive, send)
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body_out = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return Answer(start["status"], start.get("headers", []), body_out)
 
-        await handler.handle(scope, receive, send)
 
+def request(handler: Any, method: str, path: str, *, body: bytes = b"",
+            headers: dict[str, str] | None = None) -> Answer:
+    """Through ``handler.handle``, in the test's thread and transaction."""
     # As Django's test handlers do: closing "old" connections at the request's edges would
     # close the test's own, inside its transaction.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
-        async_to_sync(run)()
+        return async_to_sync(exchange)(handler.handle, method, path, body=body, headers=headers)
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
-    start = next(m for m in sent if m["type"] == "http.response.start")
-    body_out = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return Answer(start["status"], start.get("headers", []), body_out)
 
 
 def post_json(handler: Any, path: str, payload: Any, token: str) -> Answer:

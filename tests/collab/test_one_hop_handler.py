@@ -4,19 +4,21 @@ of every ``MiddlewareMixin`` middleware."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from asgiref.sync import SyncToAsync
+from asgiref.sync import SyncToAsync, async_to_sync
 from django.core.handlers.asgi import ASGIHandler
 from django.urls import reverse
 
 import collab.asgi
 from collab.handler import OneHopASGIHandler
 from communities.services.discussion import start_thread
-from tests.asgi_driver import post_json, request
+from tests.asgi_driver import exchange, post_json, request
 from tests.clients import token_for
 from tests.conftest import People
 
@@ -126,3 +128,40 @@ def test_errors_still_become_answers(people: People) -> None:
     )
     assert refused.status_code == 404
     assert refused.json()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_take_threads_that_serve_one_request_after_another(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.middleware.security import SecurityMiddleware
+
+    ran_on: list[threading.Thread] = []
+    original = SecurityMiddleware.process_request
+
+    def noted(self: Any, request: Any) -> Any:
+        ran_on.append(threading.current_thread())
+        if request.GET.get("slow"):
+            time.sleep(0.3)  # still running when the other request starts
+        return original(self, request)
+
+    monkeypatch.setattr(SecurityMiddleware, "process_request", noted)
+    handler = OneHopASGIHandler()
+    login = reverse("account_login")
+
+    async def scenario() -> list[int]:
+        one = await exchange(handler, "GET", login)
+        two = await exchange(handler, "GET", login)
+        together = await asyncio.gather(exchange(handler, "GET", f"{login}?slow=1"),
+                                        exchange(handler, "GET", login))
+        return [one.status_code, two.status_code, *(a.status_code for a in together)]
+
+    assert async_to_sync(scenario)() == [200] * 4
+    loop_thread = threading.current_thread()
+    assert loop_thread not in ran_on
+    # One after the other: the same thread, kept between them (not a new one each time).
+    assert ran_on[0] is ran_on[1]
+    # At the same time: each its own thread, one of them the kept one.
+    assert ran_on[2] is not ran_on[3]
+    assert ran_on[0] in ran_on[2:]
+    assert len(handler.threads.idle) == 2
+    assert all(thread.is_alive() for thread in ran_on)
