@@ -9,11 +9,11 @@ whatever it is given, ``__call__`` included, on the running loop.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
 from asgiref.sync import async_to_sync
+from channels.testing import HttpCommunicator
 from django.core import signals
 from django.db import close_old_connections
 
@@ -28,41 +28,17 @@ class Answer:
         return json.loads(self.content)
 
 
-def _scope(method: str, url: str, body: bytes, headers: dict[str, str] | None) -> dict[str, Any]:
-    path, _, query = url.partition("?")
-    return {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-        "scheme": "http", "path": path, "raw_path": path.encode(),
-        "query_string": query.encode(),
-        "root_path": "", "server": ("127.0.0.1", 8000), "client": ("127.0.0.1", 50000),
-        "headers": [(b"host", b"127.0.0.1"), (b"content-length", str(len(body)).encode()),
-                    *[(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]],
-    }
-
-
 async def exchange(app: Any, method: str, path: str, *, body: bytes = b"",
                    headers: dict[str, str] | None = None) -> Answer:
-    """One request to an ASGI callable (``handler`` or ``handler.handle``), on this loop."""
-    incoming = [{"type": "http.request", "body": body, "more_body": False}]
-    sent: list[dict[str, Any]] = []
-    answered = asyncio.Event()
-
-    async def receive() -> dict[str, Any]:
-        if incoming:
-            return incoming.pop()
-        # A client that stays until its answer is complete, then goes.
-        await answered.wait()
-        return {"type": "http.disconnect"}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-        if message["type"] == "http.response.body" and not message.get("more_body"):
-            answered.set()
-
-    await app(_scope(method, path, body, headers), receive, send)
-    start = next(m for m in sent if m["type"] == "http.response.start")
-    body_out = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return Answer(start["status"], start.get("headers", []), body_out)
+    """One request to an ASGI callable (``handler`` or ``handler.handle``), on this loop,
+    through channels' HTTP communicator; waits until the application is done with it (its
+    response closed, its request-finished signal sent)."""
+    sent = [(b"host", b"127.0.0.1"), (b"content-length", str(len(body)).encode()),
+            *[(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]]
+    communicator = HttpCommunicator(app, method, path, body=body, headers=sent)
+    response = await communicator.get_response(timeout=30)
+    await communicator.wait(timeout=30)
+    return Answer(response["status"], response["headers"], response["body"])
 
 
 def request(handler: Any, method: str, path: str, *, body: bytes = b"",
