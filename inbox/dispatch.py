@@ -7,8 +7,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from communities.models import Event
+from communities.statements import Statement
 from inbox import registry, services
 from inbox.registry import NewItem
+
+_COMMITTED: Statement[tuple[int, str, int]] = Statement(
+    lambda ids: Event.objects.filter(pk__in=ids).values_list("pk", "kind", "seq"), ids=[int])
 
 
 def on_committed(events: Sequence[Event]) -> None:
@@ -18,8 +22,7 @@ def on_committed(events: Sequence[Event]) -> None:
     # An event written in a savepoint that was rolled back may ride in a batch with
     # committed ones: only those whose row exists count (compared by kind and seq too, as
     # SQLite may reuse a rolled-back id).
-    committed = set(Event.objects.filter(pk__in=[e.pk for e in relevant])
-                    .values_list("pk", "kind", "seq"))
+    committed = set(_COMMITTED.rows(ids=[e.pk for e in relevant]))
     by_kind: dict[str, list[Event]] = defaultdict(list)
     for event in relevant:
         if (event.pk, event.kind, event.seq) in committed:

@@ -13,10 +13,35 @@ from django.db.models import Count
 from django.utils import timezone
 
 from communities.events import emit, emit_to_each
-from communities.models import Membership, Message, User
+from communities.models import Membership, Message, Space, User
+from communities.statements import Statement
 from inbox.access import still_member
 from inbox.models import SNIPPET_CHARS, InboxItem
 from inbox.registry import NewItem, label_of
+
+# Each delivery runs them: most replies deliver one item.
+_MEMBERS: Statement[tuple[int, int]] = Statement(
+    lambda users, spaces: Membership.objects.filter(user_id__in=users, space_id__in=spaces,
+                                                    user__is_active=True)
+    .values_list("user_id", "space_id"),
+    users=[int], spaces=[int])
+_TAKEN: Statement[tuple[int, str]] = Statement(
+    lambda users, subjects: InboxItem.objects.filter(recipient_id__in=users,
+                                                     subject__in=subjects)
+    .values_list("recipient_id", "subject"),
+    users=[int], subjects=[str])
+_BUSY: Statement[tuple[int, str]] = Statement(
+    lambda users, topics: InboxItem.objects.filter(recipient_id__in=users, topic__in=topics,
+                                                   read_at__isnull=True)
+    .values_list("recipient_id", "topic"),
+    users=[int], topics=[str])
+_UNREAD: Statement[tuple[int, int]] = Statement(
+    lambda users: InboxItem.objects.filter(still_member(), recipient_id__in=users,
+                                           read_at__isnull=True)
+    .values("recipient_id").annotate(n=Count("pk")).values_list("recipient_id", "n"),
+    users=[int])
+_SLUGS: Statement[tuple[int, str]] = Statement(
+    lambda ids: Space.objects.filter(pk__in=ids).values_list("pk", "slug"), ids=[int])
 
 
 def item_data(item: InboxItem, *, space_slug: str) -> dict[str, Any]:
@@ -45,18 +70,12 @@ def _wanted(items: Sequence[NewItem]) -> list[NewItem]:
         return []
     recipients = {key[0] for key in firsts}
     spaces = {item.space_id for item in firsts.values()}
-    members = set(Membership.objects.filter(user_id__in=recipients, space_id__in=spaces,
-                                            user__is_active=True)
-                  .values_list("user_id", "space_id"))
+    members = set(_MEMBERS.rows(users=sorted(recipients), spaces=sorted(spaces)))
     kept = [item for item in firsts.values() if (item.recipient_id, item.space_id) in members]
     topics = {item.topic for item in kept if item.topic}
     subjects = {item.subject for item in kept}
-    taken = InboxItem.objects.filter(recipient_id__in=recipients).filter(
-        subject__in=subjects)
-    existing = set(taken.values_list("recipient_id", "subject"))
-    busy = set(InboxItem.objects.filter(recipient_id__in=recipients, topic__in=topics,
-                                        read_at__isnull=True)
-               .values_list("recipient_id", "topic")) if topics else set()
+    existing = set(_TAKEN.rows(users=sorted(recipients), subjects=sorted(subjects)))
+    busy = set(_BUSY.rows(users=sorted(recipients), topics=sorted(topics))) if topics else set()
     wanted, seen_topics = [], set()
     for item in kept:
         topic_key = (item.recipient_id, item.topic)
@@ -71,10 +90,7 @@ def _wanted(items: Sequence[NewItem]) -> list[NewItem]:
 
 
 def _unread_counts(recipients: Iterable[int]) -> dict[int, int]:
-    rows = (InboxItem.objects.filter(still_member(), recipient_id__in=list(recipients),
-                                     read_at__isnull=True)
-            .values("recipient_id").annotate(n=Count("pk")).values_list("recipient_id", "n"))
-    return dict(rows)
+    return dict(_UNREAD.rows(users=sorted(recipients)))
 
 
 def deliver(items: Sequence[NewItem]) -> list[InboxItem]:
@@ -100,7 +116,7 @@ def deliver(items: Sequence[NewItem]) -> list[InboxItem]:
 
 
 def _announce(created: Sequence[InboxItem]) -> None:
-    slugs = _slugs({item.space_id for item in created})
+    slugs = space_slugs({item.space_id for item in created})
     counts = _unread_counts({item.recipient_id for item in created})
     # One round per item a person got in this batch (almost always one round).
     rounds: list[dict[int, InboxItem]] = []
@@ -118,10 +134,8 @@ def _announce(created: Sequence[InboxItem]) -> None:
             for recipient, item in batch.items()})
 
 
-def _slugs(space_ids: set[int]) -> dict[int, str]:
-    from communities.models import Space
-
-    return dict(Space.objects.filter(pk__in=space_ids).values_list("pk", "slug"))
+def space_slugs(space_ids: Iterable[int]) -> dict[int, str]:
+    return dict(_SLUGS.rows(ids=sorted(space_ids)))
 
 
 def mark_read(*, user: User, item_ids: Sequence[int]) -> int:

@@ -4,7 +4,7 @@ deactivation."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -18,14 +18,19 @@ from django.utils.translation import gettext as _
 from communities.access import is_platform_staff
 from communities.errors import Forbidden, NotFound, ServiceError
 from communities.events import emit
-from communities.lookups import unique_row
 from communities.models import ApiToken, RealtimeTicket, User
 from communities.secrets import hash_secret, new_secret
 from communities.serializers import api_token_data, person
+from communities.statements import Statement
 
 LABEL_MAX = 100
 #: How stale a token's "last used" may be.
 LAST_USE_PRECISION = timedelta(minutes=5)
+# Every API request reads it.
+_LIVE_TOKEN: Statement[ApiToken] = Statement(
+    lambda key_hash, now: ApiToken.objects.select_related("user")
+    .filter(key_hash=key_hash, expires_at__gt=now)[:1],
+    key_hash=str, now=datetime)
 
 
 def create_api_token(*, email: str, password: str, label: str = "",
@@ -78,8 +83,7 @@ def api_token_for(raw: str) -> ApiToken | None:
     """The live token with this secret (its user loaded), or None when it is unknown,
     revoked, expired or its owner's account is closed."""
     now = timezone.now()
-    token = unique_row(ApiToken.objects.select_related("user")
-                       .filter(key_hash=hash_secret(raw), expires_at__gt=now))
+    token = _LIVE_TOKEN.first(key_hash=hash_secret(raw), now=now)
     if token is None or not token.user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at > LAST_USE_PRECISION:

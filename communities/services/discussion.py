@@ -22,6 +22,7 @@ from communities.lookups import unique_row
 from communities.mentions import Marked, Mentions, mark_mentions
 from communities.models import Membership, Message, Space, Thread, User
 from communities.serializers import message_data, person, thread_data
+from communities.statements import Statement
 from communities.text import require_storable
 
 MAX_BODY_CHARS = 20_000
@@ -82,6 +83,26 @@ def _already_posted(*, actor: User, client_id: str, same_place: Callable[[Messag
                   created=False)
 
 
+# Every post asks one of them (see _before_posting).
+_RETRY: Statement[int] = Statement(
+    lambda author_id, client_id: Message.objects.filter(author_id=author_id,
+                                                        client_id=client_id)
+    .values_list("pk", flat=True)[:1],
+    author_id=int, client_id=str)
+_RECENT: Statement[int] = Statement(
+    lambda author_id, since: Message.objects.filter(author_id=author_id, created_at__gte=since)
+    .values("author_id").annotate(recent=Count("pk")).values_list("recent", flat=True),
+    author_id=int, since=datetime)
+_RECENT_OR_RETRY: Statement[tuple[int, int]] = Statement(
+    lambda author_id, client_id, since: Message.objects
+    .filter(Q(created_at__gte=since) | Q(client_id=client_id), author_id=author_id)
+    .values("author_id")
+    .annotate(recent=Count("pk", filter=Q(created_at__gte=since)),
+              known=Count("pk", filter=Q(client_id=client_id)))
+    .values_list("recent", "known"),
+    author_id=int, client_id=str, since=datetime)
+
+
 def _before_posting(*, actor: User, client_id: str, same_place: Callable[[Message], bool],
                     ) -> Posted | None:
     """The original when this is a retry, else None once the author is under the rate limit.
@@ -90,16 +111,17 @@ def _before_posting(*, actor: User, client_id: str, same_place: Callable[[Messag
     limit = settings.POST_RATE_LIMIT
     if not client_id and not limit:
         return None
-    since = timezone.now() - timedelta(minutes=1)
     if not limit:
-        known = Message.objects.filter(author=actor, client_id=client_id).exists()
+        known = _RETRY.first(author_id=actor.pk, client_id=client_id) is not None
         recent = 0
     else:
-        is_recent = Q(created_at__gte=since)
-        is_retry = Q(client_id=client_id) if client_id else Q(pk__in=[])
-        found = Message.objects.filter(is_recent | is_retry, author=actor).aggregate(
-            recent=Count("pk", filter=is_recent), known=Count("pk", filter=is_retry))
-        recent, known = found["recent"], bool(found["known"])
+        since = timezone.now() - timedelta(minutes=1)
+        if client_id:
+            recent, known_count = _RECENT_OR_RETRY.first(
+                author_id=actor.pk, client_id=client_id, since=since) or (0, 0)
+            known = bool(known_count)
+        else:
+            recent, known = _RECENT.first(author_id=actor.pk, since=since) or 0, False
     # A retry answers with the original even over the limit: it posts nothing new.
     if known and (original := _already_posted(actor=actor, client_id=client_id,
                                               same_place=same_place)) is not None:

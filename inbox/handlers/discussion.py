@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.markdown import plain_line
 from communities.models import Event, Message, Space
+from communities.statements import Statement
 from inbox import registry, services
 from inbox.links import thread_target
 from inbox.models import SNIPPET_CHARS
@@ -55,6 +56,16 @@ def mentions(events: Sequence[Event]) -> list[NewItem]:
     return items
 
 
+# Every post runs them.
+_WRITERS: Statement[tuple[int, int, int]] = Statement(
+    lambda thread_ids: Message.objects.filter(thread_id__in=thread_ids)
+    .values("thread_id", "author_id").annotate(first=Min("pk"))
+    .values_list("thread_id", "author_id", "first"),
+    thread_ids=[int])
+_AUTHORS: Statement[tuple[int, int]] = Statement(
+    lambda ids: Message.objects.filter(pk__in=ids).values_list("pk", "author_id"), ids=[int])
+
+
 def replies(events: Sequence[Event]) -> list[NewItem]:
     """Whoever the message answers, and everyone who wrote earlier in the thread (its
     starter included): one query for all the batch's threads."""
@@ -62,17 +73,12 @@ def replies(events: Sequence[Event]) -> list[NewItem]:
     # Each writer with their first message in the thread: a message reaches those who wrote
     # before it.
     writers: dict[int, dict[int, int]] = defaultdict(dict)
-    for thread_id, author_id, first in (Message.objects.filter(thread_id__in=threads)
-                                        .values("thread_id", "author_id")
-                                        .annotate(first=Min("pk"))
-                                        .values_list("thread_id", "author_id", "first")):
+    for thread_id, author_id, first in _WRITERS.rows(thread_ids=sorted(threads)):
         writers[thread_id][author_id] = first
     answered_ids = {e.payload["message"]["reply_to"]["id"] for e in events
                     if e.payload["message"].get("reply_to")}
-    answered = dict(Message.objects.filter(pk__in=answered_ids)
-                    .values_list("pk", "author_id")) if answered_ids else {}
-    slugs = dict(Space.objects.filter(pk__in={e.space_id for e in events})
-                 .values_list("pk", "slug"))
+    answered = dict(_AUTHORS.rows(ids=sorted(answered_ids))) if answered_ids else {}
+    slugs = services.space_slugs({e.space_id for e in events if e.space_id})
     items = []
     for event in events:
         message, thread = event.payload["message"], event.payload["thread"]
