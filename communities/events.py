@@ -276,7 +276,9 @@ def _publish(event: Event, stream_label: str) -> None:
 # --- listeners ----------------------------------------------------------------------------
 # Apps above this one that react to committed events within the same process (the inbox)
 # add a listener at start-up. A listener receives the events of one transaction together,
-# after commit, so a post that names 200 people is one batch, not 200 calls.
+# after commit, so a post that names 200 people is one batch, not 200 calls. The batch's
+# first event is certainly committed (its own commit callback is the one running); a later
+# one may have been written in a savepoint rolled back after it (see _hand_to_listeners).
 Listener = Callable[[Sequence[Event]], None]
 _listeners: list[Listener] = []
 _pending: dict[str, list[tuple[int, Event]]] = {}
