@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from communities.models import Event, Space, User
+from communities.statements import Insert
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +138,10 @@ PERSONAL_STREAM_KINDS = frozenset(
 SPACE_STREAM_KINDS = frozenset(EVENT_SCHEMAS) - PERSONAL_STREAM_KINDS
 
 
+# Most writes add one, the stream's lock held.
+_EVENT: Insert[Event] = Insert(Event)
+
+
 def _next_seq(table: str, column: str, pk: int) -> int:
     # One UPDATE ... RETURNING: the row lock it takes is held until commit, so concurrent
     # writers to the same stream queue up and commit in seq order, and a rollback gives the
@@ -160,6 +165,40 @@ def take_space_seq(space: Space) -> int:
         raise RuntimeError("a seq must be taken inside the transaction that emits its event")
     space.event_head = _next_seq(Space._meta.db_table, "event_head", space.pk)
     return space.event_head
+
+
+def take_space_seq_after(space: Space, *, sql: str,
+                         params: Sequence[Any]) -> tuple[Any, int] | None:
+    """Run ``sql``, an ``UPDATE ... RETURNING`` of one row and one column that takes that
+    row's lock, then, only when it changed its row, take the space's next seq like
+    ``take_space_seq``: ``(its value, seq)``, or None and no seq taken. On PostgreSQL both
+    run in one statement, the row's lock taken before the space's (the space's UPDATE reads
+    the first one's result): a writer holding the space's lock waits for one round trip
+    less, and every writer behind it with it. Elsewhere, two statements in the same order."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("a seq must be taken inside the transaction that emits its event")
+    table = Space._meta.db_table
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        return row[0], take_space_seq(space)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH row_first AS ({sql}), seq AS (UPDATE {table} "  # noqa: S608
+            "SET event_head = event_head + 1 WHERE id = %s "
+            "AND EXISTS (SELECT 1 FROM row_first) RETURNING event_head) "
+            "SELECT row_first.*, (SELECT event_head FROM seq) FROM row_first",
+            [*params, space.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    if row[1] is None:
+        raise LookupError(f"{table} #{space.pk} does not exist")
+    space.event_head = int(row[1])
+    return row[0], space.event_head
 
 
 def emit(
@@ -197,7 +236,7 @@ def emit(
         assert owner is not None
         seq = _next_seq(User._meta.db_table, "stream_head", owner.pk)
         owner.stream_head = seq
-    event = Event.objects.create(
+    event = _EVENT.create(
         space=space, owner=owner, seq=seq, kind=kind, actor=actor, payload=data,
         created_at=timezone.now(),
     )

@@ -1,4 +1,4 @@
-"""Reads on every post's path, built and compiled by the ORM once per process.
+"""Reads and writes on every post's path, built and compiled by the ORM once per process.
 
 Building a QuerySet and compiling it to SQL costs the ORM several hundred Python calls per
 query, more CPU than PostgreSQL spends answering a lookup by key: on the paths every post
@@ -8,6 +8,11 @@ QuerySet, with stand-ins in the places whose values vary. The ORM builds and com
 per process and database; each call then runs that SQL with the real values and turns the
 rows into what the QuerySet would have given (model instances with their ``select_related``
 rows and annotations, or tuples for ``values_list``), through the same converters.
+
+``Insert`` does the same for a model's INSERT: ``create(**fields)`` is
+``Model.objects.create`` with the statement compiled once and each value prepared by its
+field as the ORM prepares it; a model with save signal receivers or its own ``save()``, an
+explicit primary key or a value given as an expression goes through the ORM as written.
 
 No maintained library does this for Django: its ORM has no prepared QuerySet, and the
 caching packages cache results, which a read of live state must not. The price is that a
@@ -26,8 +31,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
-from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db import connections, router
+from django.db.models import Model, QuerySet, signals
 from django.db.models.query import (
     FlatValuesListIterable,
     ModelIterable,
@@ -36,6 +41,7 @@ from django.db.models.query import (
 )
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 #: Lists longer than this (an ``__in`` over many ids) are not worth a statement of their own:
 #: they run through the ORM as written.
@@ -255,3 +261,83 @@ class Statement(Generic[T]):
             raise ImproperlyConfigured(f"A kept statement's values do not reach its SQL "
                                        f"unchanged: {', '.join(missing)}.")
         return tuple(params)
+
+
+@dataclass(frozen=True)
+class _CompiledInsert:
+    sql: str
+    fields: tuple[Any, ...]
+    returning: tuple[Any, ...]
+    returning_params: tuple[Any, ...]
+    converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
+
+
+class Insert(Generic[M]):
+    """One row of ``model`` at a time, as ``model.objects.create(**fields)`` writes it."""
+
+    def __init__(self, model: type[M]) -> None:
+        self.model = model
+        self._compiled: dict[tuple[str, str], _CompiledInsert | None] = {}
+
+    def create(self, **values: Any) -> M:
+        model = self.model
+        alias = router.db_for_write(model)
+        connection = connections[alias]
+        key = (alias, connection.vendor)
+        if key not in self._compiled:
+            self._compiled[key] = self._compile(alias)
+        compiled = self._compiled[key]
+        if (compiled is None or "pk" in values or model._meta.pk.attname in values
+                or signals.pre_save.has_listeners(model)
+                or signals.post_save.has_listeners(model)):
+            return model._default_manager.using(alias).create(**values)
+        obj = model(**values)
+        obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+        params = []
+        for field in compiled.fields:
+            value = field.pre_save(obj, True)
+            if hasattr(value, "resolve_expression"):
+                return model._default_manager.using(alias).create(**values)
+            params.append(field.get_db_prep_save(value, connection=connection))
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            row = connection.ops.fetch_returned_insert_columns(  # type: ignore[attr-defined]
+                cursor, compiled.returning_params)
+        if compiled.converters:
+            row = Statement._converted(row, compiled.converters, connection)
+        for value, field in zip(row, compiled.returning, strict=True):
+            setattr(obj, field.attname, value)
+        obj._state.adding = False
+        obj._state.db = alias
+        return obj
+
+    def _compile(self, alias: str) -> _CompiledInsert | None:
+        """The ORM's INSERT of a new row of the model, or None when it cannot be kept."""
+        from django.db.models.sql import InsertQuery
+
+        model, meta = self.model, self.model._meta
+        connection = connections[alias]
+        if (model.save is not Model.save or model.save_base is not Model.save_base
+                or not connection.features.can_return_columns_from_insert):
+            return None
+        fields = tuple(f for f in meta.local_concrete_fields
+                       if not f.generated and f is not meta.auto_field)
+        if meta.auto_field is None or any(hasattr(f, "get_placeholder") for f in fields):
+            return None
+        returning = tuple(meta.db_returning_fields)
+        stand_in = model()
+        query = InsertQuery(model)
+        query.insert_values(list(fields), [stand_in])
+        compiler = query.get_compiler(using=alias)
+        compiler.returning_fields = list(returning)
+        statements = compiler.as_sql()
+        if len(statements) != 1 or len(statements[0][1]) != len(fields):
+            return None
+        sql = statements[0][0]
+        columns = [field.get_col(meta.db_table) for field in returning]
+        converters = tuple((position, tuple(functions), expression)
+                           for position, (functions, expression)
+                           in compiler.get_converters(columns).items())
+        return _CompiledInsert(sql=sql, fields=fields, returning=returning,
+                               returning_params=tuple(compiler.returning_params),
+                               converters=converters)

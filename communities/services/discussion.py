@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,12 +17,12 @@ from communities import attachments as attaching
 from communities.access import may_manage, require_member, require_writable
 from communities.attachments import NewFile, Pending
 from communities.errors import Conflict, Forbidden, NotFound, ServiceError
-from communities.events import emit, take_space_seq
+from communities.events import emit, take_space_seq, take_space_seq_after
 from communities.lookups import unique_row
 from communities.mentions import Marked, Mentions, mark_mentions
 from communities.models import Membership, Message, Space, Thread, User
 from communities.serializers import message_data, person, thread_data
-from communities.statements import Statement
+from communities.statements import Insert, Statement
 from communities.text import require_storable
 
 MAX_BODY_CHARS = 20_000
@@ -83,11 +83,13 @@ def _already_posted(*, actor: User, client_id: str, same_place: Callable[[Messag
                   created=False)
 
 
+# Written while the thread's and the space's row locks are held: every post behind waits.
+_MESSAGE: Insert[Message] = Insert(Message)
 # Every post asks one of them (see _before_posting).
 _RETRY: Statement[int] = Statement(
     lambda author_id, client_id: Message.objects.filter(author_id=author_id,
                                                         client_id=client_id)
-    .values_list("pk", flat=True)[:1],
+    .order_by().values_list("pk", flat=True)[:1],
     author_id=int, client_id=str)
 _RECENT: Statement[int] = Statement(
     lambda author_id, since: Message.objects.filter(author_id=author_id, created_at__gte=since)
@@ -158,7 +160,7 @@ def _marked(*, body: str, space: Space, membership: Membership | None,
 
 def _new_message(*, thread: Thread, actor: User, client_id: str, now: datetime,
                  marked: Marked, seq: int, reply_to: Message | None = None) -> Message:
-    message = Message.objects.create(
+    message = _MESSAGE.create(
         thread=thread, author=actor, body=marked.body, created_at=now, client_id=client_id,
         html=marked.html, reply_to=reply_to, created_seq=seq,
     )
@@ -186,20 +188,21 @@ def notify_mentions(*, actor: User, space: Space, thread: Thread, message: Messa
                    "everyone": owner.pk not in mentions.people})
 
 
-def _bump_thread(thread: Thread, now: datetime) -> int | None:
-    """Count one more message in an unlocked thread and return its new count, or None when
-    the thread is locked. The row lock this takes is held to commit, so a concurrent
-    lock_thread either commits before (and the post is refused) or waits for the post; and
-    concurrent posts each report the count their own post made."""
+def _bump_thread_and_take_seq(thread: Thread, space: Space, now: datetime,
+                              ) -> tuple[int, int] | None:
+    """Count one more message in an unlocked thread and take the space's next seq: the
+    thread's new count and the seq, or None when the thread is locked. The thread's row lock
+    this takes is held to commit, so a concurrent lock_thread either commits before (and the
+    post is refused) or waits for the post; and concurrent posts each report the count their
+    own post made. The thread's lock comes first, then the space's: the order every writer
+    of a thread takes them in."""
     table = Thread._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET last_activity_at = %s, message_count = message_count + 1 "  # noqa: S608
+    taken = take_space_seq_after(
+        space,
+        sql=f"UPDATE {table} SET last_activity_at = %s, message_count = message_count + 1 "  # noqa: S608
             "WHERE id = %s AND locked_at IS NULL RETURNING message_count",
-            [now, thread.pk],
-        )
-        row = cursor.fetchone()
-    return None if row is None else int(row[0])
+        params=[now, thread.pk])
+    return None if taken is None else (int(taken[0]), taken[1])
 
 
 def _committed(pending: Pending, write: Callable[[], Posted]) -> Posted:
@@ -288,14 +291,12 @@ def post_message(*, actor: User, thread: Thread, body: str, client_id: str | Non
         pending.gather()
         # Rendered before any row lock is taken: concurrent posts wait for locks, not markdown.
         marked = _marked(body=body, space=space, membership=membership, actor=actor)
-        # The thread's row lock first, then the space's (the seq): the order every writer of
-        # a thread takes them in.
-        count = _bump_thread(thread, now)
-        if count is None:
+        bumped = _bump_thread_and_take_seq(thread, space, now)
+        if bumped is None:
             raise Forbidden("thread_locked", _("Ce fil est verrouillé : il n'accepte plus de "
                                                "nouveaux messages."))
+        count, seq = bumped
         thread.last_activity_at, thread.message_count = now, count
-        seq = take_space_seq(space)
         message = _new_message(thread=thread, actor=actor, client_id=client_key,
                                now=now, marked=marked, seq=seq, reply_to=answered)
         pending.attach(message)

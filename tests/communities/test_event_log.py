@@ -7,15 +7,69 @@ import threading
 import pytest
 from django.db import connection, transaction
 
+from communities.errors import Forbidden
 from communities.events import EVENT_SCHEMAS, PERSONAL_STREAM_KINDS, emit
-from communities.models import Event, Space
+from communities.models import Event, Space, Thread
 from communities.serializers import person
 from communities.services.discussion import post_message, start_thread
+from communities.services.moderation import lock_thread
 from tests.events_helper import capture_events
 from tests.queries import count_queries
 
 
 @pytest.mark.postgres
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_posts_and_a_moderator_locking_the_thread_never_deadlock(people, uses_postgres):
+    """A post takes the thread's row lock, then the space's (one statement); locking the
+    thread takes them in the same order: interleaved, nothing deadlocks, the refused posts
+    take no seq and the log stays gapless."""
+    thread = start_thread(actor=people.member, space=people.space, title="T", body="0").thread
+    rounds = 15
+    barrier = threading.Barrier(5)
+    failures: list[BaseException] = []
+    posted, refused = [], []
+
+    def post() -> None:
+        try:
+            barrier.wait()
+            for i in range(rounds):
+                try:
+                    post_message(actor=people.member, thread=thread, body=f"{i}")
+                    posted.append(i)
+                except Forbidden as error:
+                    assert error.code == "thread_locked"
+                    refused.append(i)
+        except BaseException as error:  # surfaced below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    def toggle() -> None:
+        try:
+            barrier.wait()
+            mine = Thread.objects.get(pk=thread.pk)
+            for i in range(rounds * 2):
+                lock_thread(actor=people.facilitator, thread=mine, locked=i % 2 == 0)
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=post) for _ in range(4)] + [threading.Thread(target=toggle)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join(timeout=60)
+    assert not failures
+    assert len(posted) + len(refused) == 4 * rounds
+    total = 1 + len(posted) + rounds * 2
+    seqs = list(Event.objects.filter(space=people.space).order_by("seq")
+                .values_list("seq", flat=True))
+    assert seqs == list(range(1, total + 1))
+    assert Thread.objects.get(pk=thread.pk).message_count == 1 + len(posted)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_writers_get_one_to_n_without_hole_or_duplicate(people,
                                                                            uses_postgres):

@@ -1,5 +1,5 @@
 """Kept statements give exactly what their QuerySet gives, compile once, and refuse what
-they cannot keep."""
+they cannot keep; kept inserts write what the ORM writes, or let the ORM write it."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count
+from django.db.models import Count, Value, signals
 from django.utils import timezone
 
 from communities.models import ApiToken, Event, Membership, Message, Thread
 from communities.services.discussion import post_message, start_thread
-from communities.statements import MAX_LIST, Statement
+from communities.statements import MAX_LIST, Insert, Statement
 from tests.conftest import People
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +140,52 @@ def test_wrong_values_and_slot_kinds_are_refused() -> None:
     statement: Statement[Thread] = Statement(lambda x: Thread.objects.filter(pk=x), x=int)
     with pytest.raises(TypeError):
         statement.rows(y=1)
+
+
+def test_an_insert_writes_what_the_orm_would(people: People,
+                                             django_assert_num_queries) -> None:
+    inserting: Insert[Event] = Insert(Event)
+    when = timezone.now()
+    payload = {"member": {"id": people.member.pk, "name": "Marc Membre"}, "note": "é"}
+    inserting.create(space=people.space, seq=40, kind="member.left", actor=people.member,
+                     payload=payload, created_at=when)  # compiled here
+    with django_assert_num_queries(1):
+        event = inserting.create(space=people.space, seq=41, kind="member.left",
+                                 actor=people.member, payload=payload, created_at=when)
+    assert event.pk is not None and event._state.adding is False
+    assert event._state.db == "default"
+    stored = Event.objects.get(pk=event.pk)
+    assert _fields(stored) == _fields(event)
+    assert stored.payload == payload and stored.owner_id is None
+
+
+def test_an_insert_fills_defaults_and_pre_save_values(people: People) -> None:
+    posted = start_thread(actor=people.member, space=people.space, title="Bancs", body="Qui ?")
+    message = Insert(Message).create(thread=posted.thread, author=people.member, body="Moi",
+                                     html="<p>Moi</p>", created_seq=9)
+    stored = Message.objects.get(pk=message.pk)
+    assert _fields(stored) == _fields(message)
+    assert stored.created_at is not None and stored.client_id == ""
+
+
+def test_an_insert_goes_through_the_orm_when_it_cannot_be_kept(people: People) -> None:
+    inserting: Insert[Event] = Insert(Event)
+    seen = []
+
+    def receiver(sender: type, instance: Event, created: bool, **kwargs: Any) -> None:
+        seen.append((instance.seq, created))
+
+    signals.post_save.connect(receiver, sender=Event)
+    try:
+        inserting.create(space=people.space, seq=50, kind="member.left", actor=None,
+                         payload={"member": {}})
+    finally:
+        signals.post_save.disconnect(receiver, sender=Event)
+    assert seen == [(50, True)]
+    # An expression is the database's to compute: the ORM writes it.
+    event = inserting.create(space=people.space, seq=Value(51), kind="member.left",
+                             actor=None, payload={"member": {}})
+    assert Event.objects.get(pk=event.pk).seq == 51
+    explicit = inserting.create(id=987_654, space=people.space, seq=52, kind="member.left",
+                                actor=None, payload={"member": {}})
+    assert explicit.pk == 987_654 and Event.objects.filter(pk=987_654).exists()

@@ -322,9 +322,9 @@ def test_posting_a_reply_by_email_costs_a_fixed_number_of_queries(
 
 # Transaction and claim (savepoints + insert), the address with its member and thread in one
 # query, the savepoint that takes files and post together, post_message's own (membership,
-# earlier client_id and rate in one, the 9 of posting), the address's last use and the
-# claim's outcome: 18 (PostgreSQL and SQLite), whatever the thread holds.
-QUERIES_PER_REPLY = 18
+# earlier client_id and rate in one, the 8 of posting), the address's last use and the
+# claim's outcome: 17 (PostgreSQL and SQLite), whatever the thread holds.
+QUERIES_PER_REPLY = 17
 
 
 def _with_files(*, sender: str, recipient: str, body: str) -> bytes:
