@@ -12,7 +12,8 @@ rows and annotations, or tuples for ``values_list``), through the same converter
 ``Insert`` does the same for a model's INSERT: ``create(**fields)`` is
 ``Model.objects.create`` with the statement compiled once and each value prepared by its
 field as the ORM prepares it; a model with save signal receivers or its own ``save()``, an
-explicit primary key or a value given as an expression goes through the ORM as written.
+explicit primary key, a parent model's row or a value given as an expression goes through
+the ORM as written.
 
 No maintained library does this for Django: its ORM has no prepared QuerySet, and the
 caching packages cache results, which a read of live state must not. The price is that a
@@ -317,8 +318,9 @@ class Insert(Generic[M]):
 
         model, meta = self.model, self.model._meta
         connection = connections[alias]
+        # A child of a concrete model writes its parent's row too: only the ORM knows how.
         if (model.save is not Model.save or model.save_base is not Model.save_base
-                or not connection.features.can_return_columns_from_insert):
+                or meta.parents or not connection.features.can_return_columns_from_insert):
             return None
         fields = tuple(f for f in meta.local_concrete_fields
                        if not f.generated and f is not meta.auto_field)
