@@ -18,6 +18,7 @@ from decisions.services import records, reminders
 from decisions.services.overdue import flag_overdue_actions
 from decisions.services.reminders import send_due_action_reminders
 from emails import preferences
+from meetings.timezones import local
 from tests.conftest import People
 from tests.decisions.helpers import an_action, held_meeting, in_days
 from tests.smtp import Mailbox
@@ -73,7 +74,8 @@ def test_a_done_action_and_a_muted_space_get_no_reminder(people: People) -> None
 def test_a_claim_left_by_a_crashed_worker_is_sent_once_after_the_lease(
         people: People, smtp_server: Mailbox) -> None:
     action = due_tomorrow(people)
-    now = timezone.now()
+    # Noon today, local: the lease runs out well before midnight, when "tomorrow" would move.
+    now = local(timezone.now()).replace(hour=12, minute=0, second=0, microsecond=0)
     claimed = reminders._claim(action.pk, due_on=action.due_on, now=now, token="crashed")
     assert len(claimed) == 2
     smtp_server.clear()
