@@ -1,8 +1,8 @@
 """The row a unique key names. ``QuerySet.first()`` orders an unordered query by its primary
 key, which a lookup by a unique key makes pointless, and compiling that ORDER BY costs the
-ORM about 300 Python calls: on the paths every request takes (the API token, the thread and
-membership of a post) that is a measurable share of the request. Only for unique keys: on
-any other filter, which row comes back would be left to the database."""
+ORM about 300 Python calls, a measurable share of a request (the reads every post makes go
+further: ``communities.statements`` compiles them once per process). Only for unique keys:
+on any other filter, which row comes back would be left to the database."""
 
 from __future__ import annotations
 

@@ -93,6 +93,7 @@ class Statement(Generic[T]):
         self._build = build
         self._slots = slots
         self._compiled: dict[tuple[Any, ...], _Compiled] = {}
+        self._db_alias: str | None = None
 
     # --- running ------------------------------------------------------------------------
     def rows(self, **values: Any) -> list[T]:
@@ -117,7 +118,7 @@ class Statement(Generic[T]):
 
     def _alias(self) -> str:
         # Which database the QuerySet reads from, decided once like its SQL.
-        alias = getattr(self, "_db_alias", None)
+        alias = self._db_alias
         if alias is None:
             alias = self._db_alias = self._build(**self._stand_ins(self._template_shape())).db
         return alias

@@ -123,7 +123,8 @@ def _before_posting(*, actor: User, client_id: str, same_place: Callable[[Messag
                 author_id=actor.pk, client_id=client_id, since=since) or (0, 0)
             known = bool(known_count)
         else:
-            recent, known = _RECENT.first(author_id=actor.pk, since=since) or 0, False
+            recent = _RECENT.first(author_id=actor.pk, since=since) or 0
+            known = False
     # A retry answers with the original even over the limit: it posts nothing new.
     if known and (original := _already_posted(actor=actor, client_id=client_id,
                                               same_place=same_place)) is not None:
