@@ -16,10 +16,11 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from communities.models import Event, Space, User
-from communities.statements import Insert
+from communities.statements import Insert, insert_select
 
 logger = logging.getLogger(__name__)
 
@@ -199,6 +200,72 @@ def take_space_seq_after(space: Space, *, sql: str,
         raise LookupError(f"{table} #{space.pk} does not exist")
     space.event_head = int(row[1])
     return row[0], space.event_head
+
+
+def emit_in_one_statement(*, kind: str, actor: User | None, space: Space,
+                          data: dict[str, Any], lead_sql: str, lead_params: Sequence[Any],
+                          row: Model, seq_field: str,
+                          fills: Mapping[tuple[str, ...], str]) -> tuple[Any, Event] | None:
+    """PostgreSQL only: in one statement, run ``lead_sql`` (an ``UPDATE ... RETURNING`` of one
+    row and one column, taking that row's lock) and, only when it changed its row, take the
+    space's next seq, insert ``row`` (unsaved) with that seq in ``seq_field``, and append the
+    ``kind`` event of ``data``, into which the statement writes, at each path of ``fills``,
+    the lead's value (``"lead"``) or the new row's id (``"row"``). ``(lead's value, event)``,
+    or None when the lead changed nothing (then nothing is written).
+
+    Called outside a transaction, the statement is its own: the stream's locks are held
+    while the server runs it and released by its implicit commit, never while this process
+    waits for a round trip or for its GIL, which is what other writers of the stream queue
+    behind. Inside one, it is part of it and publishes after its commit, like ``emit``."""
+    if connection.vendor != "postgresql":
+        raise RuntimeError("emit_in_one_statement needs PostgreSQL's data-modifying WITH")
+    _check_payload(kind, data)
+    if kind not in SPACE_STREAM_KINDS:
+        raise ValueError(f"event {kind} does not belong on a space's stream")
+    now = timezone.now()
+    event = Event(space=space, seq=0, kind=kind, actor=actor, payload=data, created_at=now)
+    row_columns, row_values, row_params = insert_select(row, {seq_field: ("seq.head", ())})
+    paths = list(fills.items())
+    payload = "%s::jsonb"
+    for _path, source in paths:
+        payload = (f"jsonb_set({payload}, %s::text[], "
+                   f"to_jsonb({'lead.value' if source == 'lead' else 'row_in.id'}))")
+    payload_params = [Event._meta.get_field("payload").get_db_prep_save(data, connection),
+                      *(list(path) for path, _source in paths)]
+    event_columns, event_values, event_params = insert_select(
+        event, {"seq": ("seq.head", ()), "payload": (payload, payload_params)})
+    sql = (f"WITH lead(value) AS ({lead_sql}), "  # noqa: S608
+           f"seq(head) AS (UPDATE {Space._meta.db_table} SET event_head = event_head + 1 "
+           "WHERE id = %s AND EXISTS (SELECT 1 FROM lead) RETURNING event_head), "
+           f"row_in(id) AS (INSERT INTO {row._meta.db_table} ({', '.join(row_columns)}) "
+           f"SELECT {', '.join(row_values)} FROM seq RETURNING {row._meta.pk.column}), "
+           f"event_in(id) AS (INSERT INTO {Event._meta.db_table} ({', '.join(event_columns)}) "
+           f"SELECT {', '.join(event_values)} FROM seq, lead, row_in RETURNING id) "
+           "SELECT lead.value, seq.head, row_in.id, event_in.id FROM lead "
+           "LEFT JOIN seq ON true LEFT JOIN row_in ON true LEFT JOIN event_in ON true")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*lead_params, space.pk, *row_params, *event_params])
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    value, seq, row_pk, event_pk = found
+    if seq is None:
+        raise LookupError(f"space #{space.pk} does not exist")
+    space.event_head = int(seq)
+    setattr(row, seq_field, int(seq))
+    row.pk = row_pk
+    row._state.adding, row._state.db = False, connection.alias
+    for path, source in paths:
+        *parents, last = path
+        place = data
+        for key in parents:
+            place = place[key]
+        place[last] = value if source == "lead" else row_pk
+    event.pk, event.seq = event_pk, int(seq)
+    event._state.adding, event._state.db = False, connection.alias
+    transaction.on_commit(lambda: _publish(event, space.slug))
+    _hand_to_listeners(event)
+    return value, event
 
 
 def emit(

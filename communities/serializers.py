@@ -89,8 +89,11 @@ def reactions_of(message: Message) -> list[dict[str, Any]]:
     return [{"emoji": emoji, "users": users} for emoji, users in grouped.items()]
 
 
-def message_data(message: Message, *, with_reactions: bool = True) -> dict[str, Any]:
-    """A message as clients see it. A deleted message keeps its place but not its words."""
+def message_data(message: Message, *, with_reactions: bool = True,
+                 with_attachments: bool = True) -> dict[str, Any]:
+    """A message as clients see it. A deleted message keeps its place but not its words.
+    A message being written with nothing attached is described before it has a row
+    (``with_attachments=False``), so no one is asked for its attachments."""
     deleted = message.deleted_at is not None
     return {
         "id": message.pk,
@@ -105,5 +108,5 @@ def message_data(message: Message, *, with_reactions: bool = True) -> dict[str, 
         "deleted": deleted,
         "reactions": reactions_of(message) if with_reactions and not deleted else [],
         # A deleted message keeps no attachments either: they were part of what it said.
-        "attachments": [] if deleted else attachments.cards(message),
+        "attachments": [] if deleted or not with_attachments else attachments.cards(message),
     }

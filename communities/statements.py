@@ -344,3 +344,40 @@ class Insert(Generic[M]):
         return _CompiledInsert(sql=sql, fields=fields, returning=returning,
                                returning_params=tuple(compiler.returning_params),
                                converters=converters)
+
+
+def insert_select(obj: Model, overrides: dict[str, tuple[str, Sequence[Any]]],
+                  ) -> tuple[list[str], list[str], list[Any]]:
+    """The columns, SELECT-list expressions and parameters that write the unsaved ``obj`` as
+    ``obj.save()`` would, for an ``INSERT ... SELECT`` inside a larger statement; a field
+    named in ``overrides`` takes that SQL expression (and its parameters) instead of its
+    value. Each value is cast to its column's type, since a parameter in a SELECT list has
+    no column to take it from.
+    Refuses what ``save()`` does more than one row's INSERT for (a parent table, save
+    signals), as the statement would silently skip it."""
+    model, meta = type(obj), obj._meta
+    connection = connections[router.db_for_write(model)]
+    if (meta.parents or model.save is not Model.save or model.save_base is not Model.save_base
+            or signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)):
+        raise ValueError(f"{meta.label} is not written by one plain INSERT")
+    obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+    quote = connection.ops.quote_name
+    columns: list[str] = []
+    values: list[str] = []
+    params: list[Any] = []
+    for field in meta.local_concrete_fields:
+        if field.generated or field is meta.auto_field:
+            continue
+        columns.append(quote(str(field.column)))
+        override = overrides.get(field.attname) or overrides.get(field.name)
+        if override is not None:
+            values.append(override[0])
+            params.extend(override[1])
+            continue
+        values.append(f"%s::{field.cast_db_type(connection)}")
+        params.append(field.get_db_prep_save(field.pre_save(obj, True), connection=connection))
+    unknown = set(overrides) - {f.attname for f in meta.local_concrete_fields} - {
+        f.name for f in meta.local_concrete_fields}
+    if unknown:
+        raise ValueError(f"{meta.label} has no column for {sorted(unknown)}")
+    return columns, values, params

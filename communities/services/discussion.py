@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,12 @@ from communities import attachments as attaching
 from communities.access import may_manage, require_member, require_writable
 from communities.attachments import NewFile, Pending
 from communities.errors import Conflict, Forbidden, NotFound, ServiceError
-from communities.events import emit, take_space_seq, take_space_seq_after
+from communities.events import (
+    emit,
+    emit_in_one_statement,
+    take_space_seq,
+    take_space_seq_after,
+)
 from communities.lookups import unique_row
 from communities.mentions import Marked, Mentions, mark_mentions
 from communities.models import Membership, Message, Space, Thread, User
@@ -139,14 +144,14 @@ def _before_posting(*, actor: User, client_id: str, same_place: Callable[[Messag
 
 def _once(*, actor: User, client_id: str, write: Callable[[], Posted],
           same_place: Callable[[Message], bool]) -> Posted:
-    """Run ``write`` in a transaction unless this author already posted with this client_id;
-    a concurrent retry that loses the race on the unique constraint gets the winner's result."""
+    """Run ``write`` (which makes its own transaction) unless this author already posted with
+    this client_id; a concurrent retry that loses the race on the unique constraint gets the
+    winner's result."""
     if (original := _before_posting(actor=actor, client_id=client_id,
                                     same_place=same_place)) is not None:
         return original
     try:
-        with transaction.atomic():
-            return write()
+        return write()
     except IntegrityError:
         if (original := _already_posted(actor=actor, client_id=client_id,
                                         same_place=same_place)) is not None:
@@ -189,21 +194,47 @@ def notify_mentions(*, actor: User, space: Space, thread: Thread, message: Messa
                    "everyone": owner.pk not in mentions.people})
 
 
+# Counts one more message in an unlocked thread, taking the thread's row lock; it changes
+# nothing in a locked one. Held to commit, that lock orders a concurrent lock_thread before
+# the post (which is then refused) or after it, and gives each concurrent post the count its
+# own post made. Every writer of a thread takes the thread's lock first, then the space's.
+_BUMP_THREAD = (f"UPDATE {Thread._meta.db_table} "  # noqa: S608
+                "SET last_activity_at = %s, message_count = message_count + 1 "
+                "WHERE id = %s AND locked_at IS NULL RETURNING message_count")
+
+
+def _locked() -> Forbidden:
+    return Forbidden("thread_locked", _("Ce fil est verrouillé : il n'accepte plus de "
+                                        "nouveaux messages."))
+
+
 def _bump_thread_and_take_seq(thread: Thread, space: Space, now: datetime,
                               ) -> tuple[int, int] | None:
-    """Count one more message in an unlocked thread and take the space's next seq: the
-    thread's new count and the seq, or None when the thread is locked. The thread's row lock
-    this takes is held to commit, so a concurrent lock_thread either commits before (and the
-    post is refused) or waits for the post; and concurrent posts each report the count their
-    own post made. The thread's lock comes first, then the space's: the order every writer
-    of a thread takes them in."""
-    table = Thread._meta.db_table
-    taken = take_space_seq_after(
-        space,
-        sql=f"UPDATE {table} SET last_activity_at = %s, message_count = message_count + 1 "  # noqa: S608
-            "WHERE id = %s AND locked_at IS NULL RETURNING message_count",
-        params=[now, thread.pk])
+    """The thread's new count and the space's next seq, or None when the thread is locked."""
+    taken = take_space_seq_after(space, sql=_BUMP_THREAD, params=[now, thread.pk])
     return None if taken is None else (int(taken[0]), taken[1])
+
+
+def _post_in_one_statement(*, actor: User, thread: Thread, client_key: str, marked: Marked,
+                           reply_to: Message | None) -> Posted:
+    now = timezone.now()
+    message = Message(thread=thread, author=actor, body=marked.body, created_at=now,
+                      client_id=client_key, html=marked.html, reply_to=reply_to)
+    # The message's id and the thread's count are known once the statement runs, which
+    # writes them into the event it appends (and into this payload after).
+    data = {"message": message_data(message, with_reactions=False, with_attachments=False),
+            "thread": {"id": thread.pk, "title": thread.title, "message_count": None,
+                       "last_activity_at": now.isoformat()}}
+    done = emit_in_one_statement(
+        kind="message.created", actor=actor, space=thread.space, data=data,
+        lead_sql=_BUMP_THREAD, lead_params=[now, thread.pk], row=message,
+        seq_field="created_seq",
+        fills={("message", "id"): "row", ("thread", "message_count"): "lead"})
+    if done is None:
+        raise _locked()
+    count, event = done
+    thread.last_activity_at, thread.message_count = now, int(count)
+    return Posted(thread=thread, message=message, seq=event.seq, created=True)
 
 
 def _committed(pending: Pending, write: Callable[[], Posted]) -> Posted:
@@ -257,7 +288,7 @@ def start_thread(*, actor: User, space: Space, title: str, body: str,
         return Posted(thread=thread, message=message, seq=event.seq, created=True)
 
     return _committed(pending, lambda: _once(
-        actor=actor, client_id=client_key, write=write,
+        actor=actor, client_id=client_key, write=transaction.atomic()(write),
         same_place=lambda original: original.thread.space_id == space.pk
         and original.pk == original.thread.messages.order_by("pk")
         .values_list("pk", flat=True).first()))
@@ -285,17 +316,29 @@ def post_message(*, actor: User, thread: Thread, body: str, client_id: str | Non
             raise NotFound("reply_to_unknown",
                            _("Le message auquel vous répondez n'existe pas dans ce fil."))
 
+    # A post with nothing attached and no one named is one statement on PostgreSQL, its own
+    # transaction (see emit_in_one_statement); anything else writes more rows in one.
+    plain = connection.vendor == "postgresql" and not attachments and not files
+
     def write() -> Posted:
+        # Rendered before any transaction: concurrent posts wait for locks, not markdown.
+        marked = _marked(body=body, space=space, membership=membership, actor=actor)
+        if plain and not marked.mentions.people and not marked.mentions.everyone:
+            posted = _post_in_one_statement(actor=actor, thread=thread, client_key=client_key,
+                                            marked=marked, reply_to=answered)
+            pending.attach(posted.message)
+            return posted
+        with transaction.atomic():
+            return write_in_transaction(marked)
+
+    def write_in_transaction(marked: Marked) -> Posted:
         now = timezone.now()
         # Checked and stored inside the transaction (a document trashed meanwhile is not
         # attached), before the thread's row lock below, which storing a file would hold up.
         pending.gather()
-        # Rendered before any row lock is taken: concurrent posts wait for locks, not markdown.
-        marked = _marked(body=body, space=space, membership=membership, actor=actor)
         bumped = _bump_thread_and_take_seq(thread, space, now)
         if bumped is None:
-            raise Forbidden("thread_locked", _("Ce fil est verrouillé : il n'accepte plus de "
-                                               "nouveaux messages."))
+            raise _locked()
         count, seq = bumped
         thread.last_activity_at, thread.message_count = now, count
         message = _new_message(thread=thread, actor=actor, client_id=client_key,
