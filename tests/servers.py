@@ -1,5 +1,6 @@
 """Real server processes for end-to-end tests: daphne (or uvicorn) on a free loopback port,
-sharing the test database and, when given, a Redis URL."""
+sharing the test database and, when given, a Redis URL. Each runs under ``tests.serve``, so a
+stopped one exits once its own shutdown is over."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 
@@ -55,6 +57,8 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 
 class ServerProcess:
     port: int
     process: subprocess.Popen[bytes]
+    env: dict[str, str] = field(default_factory=dict, repr=False)
+    log: IO[bytes] | None = field(default=None, repr=False)
 
     @property
     def http(self) -> str:
@@ -64,13 +68,17 @@ class ServerProcess:
     def ws(self) -> str:
         return f"ws://127.0.0.1:{self.port}/ws/"
 
+    def stop(self) -> None:
+        try:
+            stop(self.process)
+        finally:
+            if self.log is not None:
+                self.log.close()
 
-@contextmanager
-def running_server(*, redis_url: str | None, server: str = "daphne",
-                   extra_env: dict[str, str] | None = None,
-                   access_log: bool = False) -> Iterator[ServerProcess]:
-    """daphne writes its access log to the server's log always; uvicorn only if asked."""
-    port = free_port()
+
+def server_env(*, redis_url: str | None,
+               extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a server started now: this process's, plus what it must be told."""
     env = {
         **os.environ,
         "DATABASE_URL": test_database_url(),
@@ -87,21 +95,44 @@ def running_server(*, redis_url: str | None, server: str = "daphne",
     env.pop("REDIS_URL", None)
     if redis_url:
         env["REDIS_URL"] = redis_url
+    return env
+
+
+def start_server(*, redis_url: str | None, server: str = "daphne",
+                 extra_env: dict[str, str] | None = None,
+                 access_log: bool = False) -> ServerProcess:
+    """A server process, started and not yet listening (``wait_for_port``)."""
+    port = free_port()
+    env = server_env(redis_url=redis_url, extra_env=extra_env)
     if server == "daphne":
-        command = [sys.executable, "-m", "collab.devserver", "-b", "127.0.0.1", "-p", str(port),
+        command = ["collab.devserver", "-b", "127.0.0.1", "-p", str(port),
                    "collab.asgi:application"]
     else:
-        command = [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port),
+        command = ["uvicorn", "--host", "127.0.0.1", "--port", str(port),
                    "--log-level", "info" if access_log else "warning",
                    "collab.asgi:application"]
     log = open(ROOT / "var" / f"server-{port}.log", "wb")  # noqa: SIM115
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait_for_port(port, process)
-        yield ServerProcess(port=port, process=process)
-    finally:
-        stop(process)
+        process = subprocess.Popen([sys.executable, "-m", "tests.serve", *command], cwd=ROOT,
+                                   env=env, stdout=log, stderr=subprocess.STDOUT)
+    except BaseException:
         log.close()
+        raise
+    return ServerProcess(port=port, process=process, env=env, log=log)
+
+
+@contextmanager
+def running_server(*, redis_url: str | None, server: str = "daphne",
+                   extra_env: dict[str, str] | None = None,
+                   access_log: bool = False) -> Iterator[ServerProcess]:
+    """daphne writes its access log to the server's log always; uvicorn only if asked."""
+    started = start_server(redis_url=redis_url, server=server, extra_env=extra_env,
+                           access_log=access_log)
+    try:
+        wait_for_port(started.port, started.process)
+        yield started
+    finally:
+        started.stop()
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
