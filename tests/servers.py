@@ -57,6 +57,7 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 
 class ServerProcess:
     port: int
     process: subprocess.Popen[bytes]
+    #: What it was started with, for a spare to be checked against (SpareServer).
     env: dict[str, str] = field(default_factory=dict, repr=False)
     log: IO[bytes] | None = field(default=None, repr=False)
 
@@ -133,6 +134,77 @@ def running_server(*, redis_url: str | None, server: str = "daphne",
         yield started
     finally:
         started.stop()
+
+
+#: Set by pytest to the test running at the moment: a spare started during one test carries
+#: the name of that test, and nothing in a server reads it.
+NAMES_THE_TEST = frozenset({"PYTEST_CURRENT_TEST"})
+
+
+class SpareServer:
+    """The default server (no extra environment) for one test after another, each on a fresh
+    process started while the test before it ran: its ~1.4 s start-up is not waited for.
+
+    A spare has served nothing: it imported the code and listens. Until a first request it
+    has opened no connection to the database or Redis (the AppConfig.ready methods only
+    register hooks; the start-up checks are off in debug mode; there is no sites framework
+    and its cache; content types, the kept statements, the cache, sign-in throttles and the
+    hub are all made at first use). So whatever the database held while it started (the test
+    before, its flush, whose content types get new ids), it behaves as one started at the
+    moment its test asks for it. A spare started with another environment than the test
+    would now give its server is not used."""
+
+    def __init__(self) -> None:
+        self.spare: ServerProcess | None = None
+
+    @contextmanager
+    def running(self, *, redis_url: str | None) -> Iterator[ServerProcess]:
+        taken = self._take(redis_url)
+        try:
+            self.spare = start_server(redis_url=redis_url)
+            yield taken
+        finally:
+            taken.stop()
+
+    def _take(self, redis_url: str | None) -> ServerProcess:
+        spare, self.spare = self.spare, None
+        if spare is not None:
+            ready = False
+            try:
+                ready = (_same_server_env(spare.env, server_env(redis_url=redis_url))
+                         and _listening(spare))
+            finally:
+                if not ready:
+                    spare.stop()
+            if ready:
+                return spare
+        # No spare, or not one this test would have started: one as running_server starts
+        # it, and fails as it would.
+        started = start_server(redis_url=redis_url)
+        try:
+            wait_for_port(started.port, started.process)
+        except BaseException:
+            started.stop()
+            raise
+        return started
+
+    def close(self) -> None:
+        spare, self.spare = self.spare, None
+        if spare is not None:
+            spare.stop()
+
+
+def _listening(server: ServerProcess) -> bool:
+    try:
+        wait_for_port(server.port, server.process)
+    except (RuntimeError, TimeoutError):
+        return False
+    return True
+
+
+def _same_server_env(one: dict[str, str], other: dict[str, str]) -> bool:
+    return ({key: value for key, value in one.items() if key not in NAMES_THE_TEST}
+            == {key: value for key, value in other.items() if key not in NAMES_THE_TEST})
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

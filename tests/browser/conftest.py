@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from communities.models import User
 from tests.conftest import IN_CI, People
-from tests.servers import ROOT, running_server
+from tests.servers import ROOT, SpareServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -43,13 +43,23 @@ def browser_ready(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="package")
+def spare_server(django_db_setup: None) -> Iterator[SpareServer]:
+    # Its spares are started with test_database_url(): the test database must exist first.
+    spares = SpareServer()
+    try:
+        yield spares
+    finally:
+        spares.close()
+
+
 @pytest.fixture
-def server(people: People, browser_ready: None) -> Iterator[str]:
+def server(people: People, browser_ready: None, spare_server: SpareServer) -> Iterator[str]:
     # The server process only knows the production hashers, not the tests' MD5; few
     # iterations keep it quick (the server upgrades the hash on sign-in).
     hasher = PBKDF2PasswordHasher()
     User.objects.update(password=hasher.encode(PASSWORD, hasher.salt(), iterations=1000))
-    with running_server(redis_url=os.environ.get("REDIS_URL") or None) as process:
+    with spare_server.running(redis_url=os.environ.get("REDIS_URL") or None) as process:
         yield process.http
 
 
