@@ -19,7 +19,14 @@ from django.utils import timezone
 from communities.models import User
 from emails import unsubscribe
 from emails.models import JoinLink
-from tests.browser.conftest import PASSWORD, WAIT_MS, assert_accessible, new_page, sign_in
+from tests.browser.conftest import (
+    PASSWORD,
+    WAIT_MS,
+    SharedChromium,
+    assert_accessible,
+    new_page,
+    sign_in,
+)
 from tests.conftest import People
 from tests.emails.helpers import join_links, path_of, send_weekly, text_of, week_of_activity
 from tests.servers import running_server
@@ -44,19 +51,9 @@ def mail_server(people: People, browser_ready: None, smtp_server: Mailbox,
 
 
 @pytest.fixture
-def browser(mail_server: str) -> Iterator[Any]:
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-            connections.close_all()
+def browser(mail_server: str, shared_chromium: SharedChromium) -> Iterator[Any]:
+    with shared_chromium.in_test() as launched:
+        yield launched
 
 
 def _digest_links(people: People, smtp_server: Mailbox) -> tuple[list[str], str]:
