@@ -100,18 +100,16 @@ def server_env(*, redis_url: str | None,
 
 
 def start_server(*, redis_url: str | None, server: str = "daphne",
-                 extra_env: dict[str, str] | None = None,
-                 access_log: bool = False) -> ServerProcess:
+                 extra_env: dict[str, str] | None = None, access_log: bool = False,
+                 application: str = "collab.asgi:application") -> ServerProcess:
     """A server process, started and not yet listening (``wait_for_port``)."""
     port = free_port()
     env = server_env(redis_url=redis_url, extra_env=extra_env)
     if server == "daphne":
-        command = ["collab.devserver", "-b", "127.0.0.1", "-p", str(port),
-                   "collab.asgi:application"]
+        command = ["collab.devserver", "-b", "127.0.0.1", "-p", str(port), application]
     else:
         command = ["uvicorn", "--host", "127.0.0.1", "--port", str(port),
-                   "--log-level", "info" if access_log else "warning",
-                   "collab.asgi:application"]
+                   "--log-level", "info" if access_log else "warning", application]
     log = open(ROOT / "var" / f"server-{port}.log", "wb")  # noqa: SIM115
     try:
         process = subprocess.Popen([sys.executable, "-m", "tests.serve", *command], cwd=ROOT,
@@ -139,20 +137,22 @@ def running_server(*, redis_url: str | None, server: str = "daphne",
 #: Set by pytest to the test running at the moment: a spare started during one test carries
 #: the name of that test, and nothing in a server reads it.
 NAMES_THE_TEST = frozenset({"PYTEST_CURRENT_TEST"})
+#: What a spare runs: the views imported before it listens rather than at its first request.
+WARM_APPLICATION = "tests.warm_asgi:application"
 
 
 class SpareServer:
     """The default server (no extra environment) for one test after another, each on a fresh
     process started while the test before it ran: its ~1.4 s start-up is not waited for.
 
-    A spare has served nothing: it imported the code and listens. Until a first request it
-    has opened no connection to the database or Redis (the AppConfig.ready methods only
-    register hooks; the start-up checks are off in debug mode; there is no sites framework
-    and its cache; content types, the kept statements, the cache, sign-in throttles and the
-    hub are all made at first use). So whatever the database held while it started (the test
-    before, its flush, whose content types get new ids), it behaves as one started at the
-    moment its test asks for it. A spare started with another environment than the test
-    would now give its server is not used."""
+    A spare has served nothing: it imported the code (the views too: tests.warm_asgi) and
+    listens. Until a first request it has opened no connection to the database or Redis (the
+    AppConfig.ready methods only register hooks; the start-up checks are off in debug mode;
+    there is no sites framework and its cache; content types, the kept statements, the
+    cache, sign-in throttles and the hub are all made at first use). So whatever the database
+    held while it started (the test before, its flush, whose content types get new ids), it
+    behaves as one started at the moment its test asks for it. A spare started with another
+    environment than the test would now give its server is not used."""
 
     def __init__(self) -> None:
         self.spare: ServerProcess | None = None
@@ -161,7 +161,7 @@ class SpareServer:
     def running(self, *, redis_url: str | None) -> Iterator[ServerProcess]:
         taken = self._take(redis_url)
         try:
-            self.spare = start_server(redis_url=redis_url)
+            self.spare = start_server(redis_url=redis_url, application=WARM_APPLICATION)
             yield taken
         finally:
             taken.stop()
@@ -178,9 +178,9 @@ class SpareServer:
                     spare.stop()
             if ready:
                 return spare
-        # No spare, or not one this test would have started: one as running_server starts
-        # it, and fails as it would.
-        started = start_server(redis_url=redis_url)
+        # No spare, or not one this test would have started: one started now, which fails as
+        # a server started alone would.
+        started = start_server(redis_url=redis_url, application=WARM_APPLICATION)
         try:
             wait_for_port(started.port, started.process)
         except BaseException:
