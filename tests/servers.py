@@ -142,8 +142,10 @@ WARM_APPLICATION = "tests.warm_asgi:application"
 
 
 class SpareServer:
-    """The default server (no extra environment) for one test after another, each on a fresh
-    process started while the test before it ran: its ~1.4 s start-up is not waited for.
+    """Servers for one test after another, each a fresh process started while the test before
+    it ran: its ~1.4 s start-up is not waited for. One spare is kept per configuration asked
+    for, which must then be the same from test to test (a fixture whose server is told of a
+    port or directory of the test's own would only waste its spares).
 
     A spare has served nothing: it imported the code (the views too: tests.warm_asgi) and
     listens. Until a first request it has opened no connection to the database or Redis (the
@@ -155,23 +157,27 @@ class SpareServer:
     environment than the test would now give its server is not used."""
 
     def __init__(self) -> None:
-        self.spare: ServerProcess | None = None
+        self.spares: dict[tuple[str | None, frozenset[tuple[str, str]]], ServerProcess] = {}
 
     @contextmanager
-    def running(self, *, redis_url: str | None) -> Iterator[ServerProcess]:
-        taken = self._take(redis_url)
+    def running(self, *, redis_url: str | None,
+                extra_env: dict[str, str] | None = None) -> Iterator[ServerProcess]:
+        configuration = (redis_url, frozenset((extra_env or {}).items()))
+        taken = self._take(self.spares.pop(configuration, None), redis_url, extra_env)
         try:
-            self.spare = start_server(redis_url=redis_url, application=WARM_APPLICATION)
+            self.spares[configuration] = start_server(redis_url=redis_url, extra_env=extra_env,
+                                                      application=WARM_APPLICATION)
             yield taken
         finally:
             taken.stop()
 
-    def _take(self, redis_url: str | None) -> ServerProcess:
-        spare, self.spare = self.spare, None
+    def _take(self, spare: ServerProcess | None, redis_url: str | None,
+              extra_env: dict[str, str] | None) -> ServerProcess:
         if spare is not None:
             ready = False
             try:
-                ready = (_same_server_env(spare.env, server_env(redis_url=redis_url))
+                ready = (_same_server_env(spare.env, server_env(redis_url=redis_url,
+                                                                extra_env=extra_env))
                          and _listening(spare))
             finally:
                 if not ready:
@@ -180,7 +186,8 @@ class SpareServer:
                 return spare
         # No spare, or not one this test would have started: one started now, which fails as
         # a server started alone would.
-        started = start_server(redis_url=redis_url, application=WARM_APPLICATION)
+        started = start_server(redis_url=redis_url, extra_env=extra_env,
+                               application=WARM_APPLICATION)
         try:
             wait_for_port(started.port, started.process)
         except BaseException:
@@ -189,9 +196,8 @@ class SpareServer:
         return started
 
     def close(self) -> None:
-        spare, self.spare = self.spare, None
-        if spare is not None:
-            spare.stop()
+        while self.spares:
+            self.spares.popitem()[1].stop()
 
 
 def _listening(server: ServerProcess) -> bool:
