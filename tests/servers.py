@@ -1,5 +1,6 @@
 """Real server processes for end-to-end tests: daphne (or uvicorn) on a free loopback port,
-sharing the test database and, when given, a Redis URL."""
+sharing the test database and, when given, a Redis URL. Each runs under ``tests.serve``, so a
+stopped one exits once its own shutdown is over."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 
@@ -55,6 +57,9 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 
 class ServerProcess:
     port: int
     process: subprocess.Popen[bytes]
+    #: What it was started with, for a spare to be checked against (SpareServer).
+    env: dict[str, str] = field(default_factory=dict, repr=False)
+    log: IO[bytes] | None = field(default=None, repr=False)
 
     @property
     def http(self) -> str:
@@ -64,13 +69,17 @@ class ServerProcess:
     def ws(self) -> str:
         return f"ws://127.0.0.1:{self.port}/ws/"
 
+    def stop(self) -> None:
+        try:
+            stop(self.process)
+        finally:
+            if self.log is not None:
+                self.log.close()
 
-@contextmanager
-def running_server(*, redis_url: str | None, server: str = "daphne",
-                   extra_env: dict[str, str] | None = None,
-                   access_log: bool = False) -> Iterator[ServerProcess]:
-    """daphne writes its access log to the server's log always; uvicorn only if asked."""
-    port = free_port()
+
+def server_env(*, redis_url: str | None,
+               extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a server started now: this process's, plus what it must be told."""
     env = {
         **os.environ,
         "DATABASE_URL": test_database_url(),
@@ -87,21 +96,121 @@ def running_server(*, redis_url: str | None, server: str = "daphne",
     env.pop("REDIS_URL", None)
     if redis_url:
         env["REDIS_URL"] = redis_url
+    return env
+
+
+def start_server(*, redis_url: str | None, server: str = "daphne",
+                 extra_env: dict[str, str] | None = None, access_log: bool = False,
+                 application: str = "collab.asgi:application") -> ServerProcess:
+    """A server process, started and not yet listening (``wait_for_port``)."""
+    port = free_port()
+    env = server_env(redis_url=redis_url, extra_env=extra_env)
     if server == "daphne":
-        command = [sys.executable, "-m", "collab.devserver", "-b", "127.0.0.1", "-p", str(port),
-                   "collab.asgi:application"]
+        command = ["collab.devserver", "-b", "127.0.0.1", "-p", str(port), application]
     else:
-        command = [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port),
-                   "--log-level", "info" if access_log else "warning",
-                   "collab.asgi:application"]
+        command = ["uvicorn", "--host", "127.0.0.1", "--port", str(port),
+                   "--log-level", "info" if access_log else "warning", application]
     log = open(ROOT / "var" / f"server-{port}.log", "wb")  # noqa: SIM115
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait_for_port(port, process)
-        yield ServerProcess(port=port, process=process)
-    finally:
-        stop(process)
+        process = subprocess.Popen([sys.executable, "-m", "tests.serve", *command], cwd=ROOT,
+                                   env=env, stdout=log, stderr=subprocess.STDOUT)
+    except BaseException:
         log.close()
+        raise
+    return ServerProcess(port=port, process=process, env=env, log=log)
+
+
+@contextmanager
+def running_server(*, redis_url: str | None, server: str = "daphne",
+                   extra_env: dict[str, str] | None = None,
+                   access_log: bool = False) -> Iterator[ServerProcess]:
+    """daphne writes its access log to the server's log always; uvicorn only if asked."""
+    started = start_server(redis_url=redis_url, server=server, extra_env=extra_env,
+                           access_log=access_log)
+    try:
+        wait_for_port(started.port, started.process)
+        yield started
+    finally:
+        started.stop()
+
+
+#: Set by pytest to the test running at the moment: a spare started during one test carries
+#: the name of that test, and nothing in a server reads it.
+NAMES_THE_TEST = frozenset({"PYTEST_CURRENT_TEST"})
+#: What a spare runs: the views imported before it listens rather than at its first request.
+WARM_APPLICATION = "tests.warm_asgi:application"
+
+
+class SpareServer:
+    """Servers for one test after another, each a fresh process started while the test before
+    it ran: its ~1.4 s start-up is not waited for. One spare is kept per configuration asked
+    for, which must then be the same from test to test (a fixture whose server is told of a
+    port or directory of the test's own would only waste its spares).
+
+    A spare has served nothing: it imported the code (the views too: tests.warm_asgi) and
+    listens. Until a first request it has opened no connection to the database or Redis (the
+    AppConfig.ready methods only register hooks; the start-up checks are off in debug mode;
+    there is no sites framework and its cache; content types, the kept statements, the
+    cache, sign-in throttles and the hub are all made at first use). So whatever the database
+    held while it started (the test before, its flush, whose content types get new ids), it
+    behaves as one started at the moment its test asks for it. A spare started with another
+    environment than the test would now give its server is not used."""
+
+    def __init__(self) -> None:
+        self.spares: dict[tuple[str | None, frozenset[tuple[str, str]]], ServerProcess] = {}
+
+    @contextmanager
+    def running(self, *, redis_url: str | None,
+                extra_env: dict[str, str] | None = None) -> Iterator[ServerProcess]:
+        configuration = (redis_url, frozenset((extra_env or {}).items()))
+        taken = self._take(self.spares.pop(configuration, None), redis_url, extra_env)
+        try:
+            self.spares[configuration] = start_server(redis_url=redis_url, extra_env=extra_env,
+                                                      application=WARM_APPLICATION)
+            yield taken
+        finally:
+            taken.stop()
+
+    def _take(self, spare: ServerProcess | None, redis_url: str | None,
+              extra_env: dict[str, str] | None) -> ServerProcess:
+        if spare is not None:
+            ready = False
+            try:
+                ready = (_same_server_env(spare.env, server_env(redis_url=redis_url,
+                                                                extra_env=extra_env))
+                         and _listening(spare))
+            finally:
+                if not ready:
+                    spare.stop()
+            if ready:
+                return spare
+        # No spare, or not one this test would have started: one started now, which fails as
+        # a server started alone would.
+        started = start_server(redis_url=redis_url, extra_env=extra_env,
+                               application=WARM_APPLICATION)
+        try:
+            wait_for_port(started.port, started.process)
+        except BaseException:
+            started.stop()
+            raise
+        return started
+
+    def close(self) -> None:
+        while self.spares:
+            self.spares.popitem()[1].stop()
+
+
+def _listening(server: ServerProcess) -> bool:
+    try:
+        wait_for_port(server.port, server.process)
+    except (RuntimeError, TimeoutError):
+        return False
+    return True
+
+
+def _same_server_env(one: dict[str, str], other: dict[str, str]) -> bool:
+    return ({key: value for key, value in one.items() if key not in NAMES_THE_TEST}
+            == {key: value for key, value in other.items() if key not in NAMES_THE_TEST})
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

@@ -19,44 +19,42 @@ from django.utils import timezone
 from communities.models import User
 from emails import unsubscribe
 from emails.models import JoinLink
-from tests.browser.conftest import PASSWORD, WAIT_MS, assert_accessible, new_page, sign_in
+from tests.browser.conftest import (
+    PASSWORD,
+    WAIT_MS,
+    SharedChromium,
+    assert_accessible,
+    new_page,
+    sign_in,
+)
 from tests.conftest import People
 from tests.emails.helpers import join_links, path_of, send_weekly, text_of, week_of_activity
-from tests.servers import running_server
+from tests.servers import SpareServer
 from tests.smtp import Mailbox
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def mail_server(people: People, browser_ready: None, smtp_server: Mailbox,
-                settings: Any) -> Iterator[str]:
+def mail_server(people: People, browser_ready: None, smtp_server: Mailbox, settings: Any,
+                spare_server: SpareServer) -> Iterator[str]:
     """A server process that sends its mail to the loopback SMTP server, and links in the
-    mail we send here that point at it."""
+    mail we send here that point at it. The SMTP server is the session's: the same from test
+    to test, so the next test's server is started ahead."""
     hasher = PBKDF2PasswordHasher()
     User.objects.update(password=hasher.encode(PASSWORD, hasher.salt(), iterations=1000))
     smtp = {"SMTP_HOST": smtp_server.host, "SMTP_PORT": str(smtp_server.port),
             "SMTP_STARTTLS": "false", "SMTP_SSL": "false"}
-    with running_server(redis_url=os.environ.get("REDIS_URL") or None,
-                        extra_env=smtp) as process:
+    with spare_server.running(redis_url=os.environ.get("REDIS_URL") or None,
+                              extra_env=smtp) as process:
         settings.SITE_URL = process.http
         yield process.http
 
 
 @pytest.fixture
-def browser(mail_server: str) -> Iterator[Any]:
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-            connections.close_all()
+def browser(mail_server: str, shared_chromium: SharedChromium) -> Iterator[Any]:
+    with shared_chromium.in_test() as launched:
+        yield launched
 
 
 def _digest_links(people: People, smtp_server: Mailbox) -> tuple[list[str], str]:

@@ -18,11 +18,10 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from communities.models import User
 from tests.browser.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     PASSWORD,
     SCREENSHOTS,
     WAIT_MS,
+    SharedChromium,
     assert_accessible,
 )
 from tests.conftest import People
@@ -59,17 +58,9 @@ def site(people: People, browser_ready: None, smtp_mailbox: Mailbox,
 
 
 @pytest.fixture
-def chromium(site: str) -> Iterator[object]:
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-            connections.close_all()
+def chromium(site: str, shared_chromium: SharedChromium) -> Iterator[object]:
+    with shared_chromium.in_test() as launched:
+        yield launched
 
 
 def pages(browser, site: str):  # type: ignore[no-untyped-def]
