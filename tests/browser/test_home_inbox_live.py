@@ -41,14 +41,21 @@ def test_bell_home_counts_and_title_follow_posts_mentions_and_meetings(
     sign_in(home, people.member.email)
     _open_live(home, reverse("my-spaces"))
     bell = home.locator("[data-inbox-count]")
-    unread = home.locator('main [data-unread-space="rma"]')
+    badge = home.locator('main [data-unread-space="rma"]')
+    unread = badge.locator("[data-count]")
     expect(bell).to_be_hidden()
+    expect(badge).to_be_hidden()
     expect(unread).to_have_text("0")
+    all_read = home.locator('main [data-all-read="rma"]')
+    expect(all_read).to_have_text("Vous avez tout lu ici.")
     assert home.title() == "Quoi de neuf — Espace MUNI"
 
     # Another member answers in the thread I started: unread and bell move, no reload.
     post_message(actor=people.other_member, thread=opened.thread, body="Une **visite** ?")
     expect(unread).to_have_text("1", timeout=WAIT_MS)
+    expect(badge).to_be_visible()
+    expect(badge).to_have_text("Non lus : 1")
+    expect(all_read).to_be_hidden()
     expect(home.locator("[data-home-unread]")).to_have_text("1")
     expect(bell).to_have_text("1", timeout=WAIT_MS)
     expect(home.locator("[data-inbox-label]")).to_have_text("Notifications : 1 non lue")

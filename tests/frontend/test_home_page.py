@@ -29,12 +29,25 @@ def test_home_shows_unread_mentions_and_the_tab_title_count(web: Personas,
     title = re.search(r"<title>(.*?)</title>", html, re.S)
     assert title is not None
     assert title.group(1).strip() == "(2) Quoi de neuf — Espace MUNI"
-    assert 'data-unread-space="rma">2<' in html
+    assert re.search(r'<span class="badge badge-unread" data-unread-space="rma">Non lus : '
+                     r'<span data-count>2</span>', html)
     assert 'data-mentions-space="rma">1<' in html
     assert "Programme" in html
     # The mention's words without their Markdown.
     assert "Qu&#x27;en pense @Marc Membre ? Vite" in html
     assert 'data-inbox-count="1"' in html
+
+
+def test_a_space_with_nothing_unread_hides_its_zero_badge(web: Personas,
+                                                         people: People) -> None:
+    """"Vous avez tout lu ici." says it; a "Non lus : 0" badge beside it would only be noise.
+    The badge stays in the page, hidden, so a live post can show it."""
+    start_thread(actor=people.member, space=people.space, title="Le mien", body="Lu, forcément")
+    html = web.member.get(reverse("my-spaces")).content.decode()
+    assert "Vous avez tout lu ici." in html
+    badge = re.search(r'<span class="badge badge-unread"( hidden)? data-unread-space="rma">'
+                      r'Non lus : <span data-count>(\d+)</span>', html)
+    assert badge is not None and badge.groups() == (" hidden", "0")
 
 
 def test_one_tap_rsvp_from_home_answers_and_comes_back(web: Personas, people: People) -> None:

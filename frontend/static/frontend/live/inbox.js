@@ -16,8 +16,8 @@ import "./session.js";
 
 const settings = readJSON("inbox-live");
 
-// The sidebar's counters keep their number in a [data-count] child beside words for screen
-// readers, and are hidden at zero; the home page's are the bare number.
+// Counters that keep their number in a [data-count] child beside words (the sidebar's, the
+// home page's per space) are hidden at zero; the home page's total is the bare number.
 function setText(selector, value) {
   document.querySelectorAll(selector).forEach((node) => {
     const inner = node.querySelector("[data-count]");
@@ -68,7 +68,13 @@ function setHomeTotal(n) {
 
 function setSpace(slug, unread, mentions) {
   const safe = CSS.escape(slug);
-  if (unread !== undefined) setText('[data-unread-space="' + safe + '"]', Math.max(0, unread));
+  if (unread !== undefined) {
+    setText('[data-unread-space="' + safe + '"]', Math.max(0, unread));
+    // The home's "all read here" line would contradict a badge that a live post just showed.
+    document.querySelectorAll('[data-all-read="' + safe + '"]').forEach((line) => {
+      line.hidden = unread > 0;
+    });
+  }
   if (mentions !== undefined) {
     setText('[data-mentions-space="' + safe + '"]', Math.max(0, mentions));
     document.querySelectorAll('[data-mentions-badge="' + safe + '"]').forEach((badge) => {
