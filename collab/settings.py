@@ -198,6 +198,8 @@ else:
 # bounds both the catch-up delay when Redis is down and the delay before a revoked user's
 # streams are closed.
 REALTIME_AUDIT_SECONDS = env.float("REALTIME_AUDIT_SECONDS", default=1.0)
+# glibc's malloc_trim after bursts of connections (realtime.memory); off only to measure it.
+REALTIME_TRIM_MEMORY = env.bool("REALTIME_TRIM_MEMORY", default=True)
 REALTIME_MAX_PENDING_FRAMES = env.int("REALTIME_MAX_PENDING_FRAMES", default=2000)
 # Under load, a stream's events go out at most once per window per connection, several to a
 # frame (realtime.hub); a stream quiet for a window sends at once.

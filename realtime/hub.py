@@ -55,6 +55,7 @@ from realtime.frames import (
     group_for,
 )
 from realtime.link import AsgiMessage, Link, text_message
+from realtime.memory import Trimmer, malloc_trim
 from realtime.presence import (
     DEBOUNCE_SECONDS,
     HEARTBEAT_SECONDS,
@@ -74,6 +75,10 @@ RECENT_BYTES = 16 * 1024 * 1024
 RECENT_SECONDS = 300.0
 #: Frames offered between two turns of the loop (about 3 ms of work).
 YIELD_EVERY = 100
+#: Free memory goes back to the system once links stopped coming and going for this long,
+#: or every minute while they keep moving (realtime.memory).
+TRIM_QUIET_SECONDS = 5.0
+TRIM_EVERY_SECONDS = 60.0
 
 
 class Incoming(NamedTuple):
@@ -165,6 +170,8 @@ class Hub:
         self.roster_version = 0
         self._roster_cache: tuple[int, store.Roster] | None = None
         self._background: set[asyncio.Task[None]] = set()
+        self.trimmer = Trimmer(quiet=TRIM_QUIET_SECONDS, every=TRIM_EVERY_SECONDS,
+                               trim=malloc_trim() if settings.REALTIME_TRIM_MEMORY else None)
         self.recent = RecentFrames(max_events=max(settings.REALTIME_MAX_REPLAY, REPLAY_PAGE),
                                    max_bytes=RECENT_BYTES, keep_seconds=RECENT_SECONDS)
         #: Per stream: the lock of its one log reader for replays, and how many want it.
@@ -650,6 +657,11 @@ class Hub:
                     next_heartbeat = loop.time() + HEARTBEAT_SECONDS
                     await self._heartbeat()
                 await self.audit()
+                if self.trimmer.due(self.roster_version, loop.time()):
+                    version = self.roster_version
+                    took = await loop.run_in_executor(None, self.trimmer.trim)
+                    self.trimmer.done(version)
+                    logger.debug("memory trimmed in %.1f ms", took * 1000)
             except asyncio.CancelledError:
                 raise
             except Exception:
