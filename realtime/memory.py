@@ -56,7 +56,7 @@ class Trimmer:
         self._seen_version = 0
         self._moved_at = 0.0
         self._burst_started = 0.0
-        #: How many trims ran; read by tests and the metrics.
+        #: How many trims ran (tests read it).
         self.trims = 0
 
     @property
